@@ -1,0 +1,67 @@
+"""conserv_rubric: public-sector evaluation standards as declarative, validated rubrics.
+
+Load a rubric, check that its declared totals add up, and score agencies against it with every
+point explained::
+
+    import conserv_rubric as cr
+
+    rubric = cr.load_rubric("rubrics/district.toml")
+    card = cr.score(rubric, cr.load_sheet("examples/district/pass.toml"))
+    print(card.total, card.level)
+"""
+
+__version__ = "0.1.0"
+
+from ._model import (
+    Aggregate,
+    Band,
+    Bands,
+    Best,
+    Cases,
+    Check,
+    Condition,
+    Deduct,
+    Each,
+    Flag,
+    Judged,
+    Level,
+    Linear,
+    Parts,
+    Project,
+    Row,
+    Rubric,
+    Rule,
+    Unit,
+)
+from ._toml import dumps_rubric, load_rubric, loads_rubric
+from ._validate import validate
+from .errors import Problem, RubricError, SheetError
+
+__all__ = [
+    "Aggregate",
+    "Band",
+    "Bands",
+    "Best",
+    "Cases",
+    "Check",
+    "Condition",
+    "Deduct",
+    "Each",
+    "Flag",
+    "Judged",
+    "Level",
+    "Linear",
+    "Parts",
+    "Problem",
+    "Project",
+    "Row",
+    "Rubric",
+    "RubricError",
+    "Rule",
+    "SheetError",
+    "Unit",
+    "dumps_rubric",
+    "load_rubric",
+    "loads_rubric",
+    "validate",
+]

@@ -1,0 +1,253 @@
+"""The rubric model: attrs classes for a standard, its units, projects and rules.
+
+Every class is frozen. Points are `Decimal`. Field names are the TOML keys.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Final, Literal, TypeAlias
+
+import attrs
+
+GateKind: TypeAlias = Literal["required", "veto", "zero"]
+NaPolicy: TypeAlias = Literal["exclude", "full", "rescale"]
+
+_frozen = attrs.frozen(kw_only=True)
+
+
+@_frozen
+class _RuleBase:
+    """Keys every rule accepts."""
+
+    id: str | None = None
+    text: str = ""
+    note: str | None = None
+    zero_if: str | None = None
+    na_if: str | None = None
+    gate: GateKind | None = None
+    gate_min: Decimal | None = None
+    bonus: bool = False
+
+
+@_frozen
+class Flag(_RuleBase):
+    """"…，得2分": *points* when the condition is met (or the count reaches *at_least*)."""
+
+    kind: Literal["flag"] = "flag"
+    points: Decimal
+    at_least: int | None = None
+
+
+@_frozen
+class Check(_RuleBase):
+    """A pass/fail item worth no points (控制项, prerequisite); always a gate."""
+
+    kind: Literal["check"] = "check"
+
+
+@_frozen
+class Each(_RuleBase):
+    """"每项得1分，最高得5分": *per* points for each counted thing, capped at *max*."""
+
+    kind: Literal["each"] = "each"
+    per: Decimal
+    max: Decimal | None = None
+    options: tuple[str, ...] = ()
+    open: bool = False
+    at_least: int | None = None
+    points: Decimal | None = None
+
+
+@_frozen
+class Parts(_RuleBase):
+    """Independently scored clauses, summed and optionally capped."""
+
+    kind: Literal["parts"] = "parts"
+    parts: tuple[Rule, ...]
+    max: Decimal | None = None
+    points: Decimal | None = None
+
+
+@_frozen
+class Best(_RuleBase):
+    """The best of several alternatives ("…得7分；否则…")."""
+
+    kind: Literal["best"] = "best"
+    alternatives: tuple[Rule, ...]
+    points: Decimal | None = None
+
+
+@_frozen
+class Band:
+    """One band of a `Bands` rule: the numbers between its bounds score *points*."""
+
+    gt: Decimal | None = None
+    ge: Decimal | None = None
+    lt: Decimal | None = None
+    le: Decimal | None = None
+    points: Decimal
+
+
+@_frozen
+class Bands(_RuleBase):
+    """Points by the band a number (or its ratio to a reference) falls in."""
+
+    kind: Literal["bands"] = "bands"
+    bands: tuple[Band, ...]
+    input: Literal["number", "ratio"] = "number"
+    unit: str | None = None
+    points: Decimal | None = None
+
+
+@_frozen
+class Linear(_RuleBase):
+    """A threshold, then *per* points for each *step*, capped at *max*."""
+
+    kind: Literal["linear"] = "linear"
+    start: Decimal
+    step: Decimal
+    per: Decimal
+    base: Decimal = Decimal(0)
+    max: Decimal | None = None
+    direction: Literal["up", "down"] = "up"
+    steps: Literal["whole", "started", "exact"] = "whole"
+    digits: int | None = None
+    unit: str | None = None
+    points: Decimal | None = None
+
+
+@_frozen
+class Judged(_RuleBase):
+    """Points the assessor chooses within *range* ("酌情扣1~5分")."""
+
+    kind: Literal["judged"] = "judged"
+    range: tuple[Decimal, Decimal]
+    step: Decimal | None = None
+    points: Decimal | None = None
+
+
+@_frozen
+class Deduct(_RuleBase):
+    """Start from *points* and take the deductions away, never below 0."""
+
+    kind: Literal["deduct"] = "deduct"
+    points: Decimal
+    deductions: tuple[Rule, ...]
+
+
+@_frozen
+class Condition:
+    """A named true/false condition of a `Cases` table."""
+
+    id: str | None = None
+    text: str = ""
+
+
+@_frozen
+class Row:
+    """One row of a `Cases` table; an empty *when* matches anything."""
+
+    when: dict[str, bool] = attrs.field(factory=dict, hash=False)
+    points: Decimal
+
+
+@_frozen
+class Cases(_RuleBase):
+    """A decision table: the first row whose conditions match gives the points."""
+
+    kind: Literal["cases"] = "cases"
+    conditions: tuple[Condition, ...]
+    rows: tuple[Row, ...]
+    points: Decimal | None = None
+
+
+Rule: TypeAlias = Flag | Check | Each | Parts | Best | Bands | Linear | Judged | Deduct | Cases
+
+RULE_KINDS: Final[dict[str, type[Rule]]] = {
+    "flag": Flag,
+    "check": Check,
+    "each": Each,
+    "parts": Parts,
+    "best": Best,
+    "bands": Bands,
+    "linear": Linear,
+    "judged": Judged,
+    "deduct": Deduct,
+    "cases": Cases,
+}
+
+
+def children(rule: Rule) -> tuple[Rule, ...]:
+    """The nested rules of a composite rule, in address order (a, b, c …)."""
+    if isinstance(rule, Parts):
+        return rule.parts
+    if isinstance(rule, Best):
+        return rule.alternatives
+    if isinstance(rule, Deduct):
+        return rule.deductions
+    return ()
+
+
+@_frozen
+class Project:
+    """A 评价项目 inside a unit; *nonzero* marks a ★ project."""
+
+    id: str | None = None
+    title: str
+    points: Decimal | None = None
+    max: Decimal | None = None
+    nonzero: bool = False
+    note: str | None = None
+    items: tuple[Rule, ...]
+
+
+@_frozen
+class Unit:
+    """A 评价单元; it holds either projects or items directly."""
+
+    id: str | None = None
+    title: str
+    points: Decimal | None = None
+    max: Decimal | None = None
+    bonus: bool = False
+    note: str | None = None
+    projects: tuple[Project, ...] = ()
+    items: tuple[Rule, ...] = ()
+
+
+@_frozen
+class Level:
+    """A certification level reached at *min* points (and the per-unit minimums)."""
+
+    name: str
+    min: Decimal
+    unit_min: dict[str, Decimal] = attrs.field(factory=dict, hash=False)
+    unit_share: Decimal | None = None
+
+
+@_frozen
+class Aggregate:
+    """A transformed total: (base + Σ weight × unit score) / divisor."""
+
+    base: Decimal = Decimal(0)
+    divisor: Decimal = Decimal(1)
+    weights: dict[str, Decimal] = attrs.field(factory=dict, hash=False)
+
+
+@_frozen
+class Rubric:
+    """A whole evaluation standard (评价标准)."""
+
+    title: str
+    total: Decimal
+    issuer: str | None = None
+    version: str | None = None
+    basis: tuple[str, ...] = ()
+    note: str | None = None
+    bonus: Decimal | None = None
+    na: NaPolicy | None = None
+    digits: int | None = None
+    aggregate: Aggregate | None = None
+    levels: tuple[Level, ...] = ()
+    units: tuple[Unit, ...]

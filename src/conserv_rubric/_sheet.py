@@ -1,0 +1,334 @@
+"""Answer sheets (自评打分表): reading TOML, JSON and CSV, and checking answers against a rubric."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Final, Literal
+
+import attrs
+
+from ._rules import Leaf, fmt
+from ._toml import check_depth, decode, describe, parse_toml, structure, suggest
+from .errors import Problem, RubricError, SheetError
+
+#: CSV columns that describe the sheet rather than answer a leaf.
+META_COLUMNS: Final = ("agency", "year", "stage", "assessor")
+#: More entries in one answer list are refused.
+MAX_LIST: Final = 1000
+
+
+@attrs.frozen(kw_only=True)
+class SheetInfo:
+    """The ``[sheet]`` table: who is assessed, when, and by whom."""
+
+    agency: str
+    year: int | None = None
+    stage: Literal["self", "verified"] = "self"
+    assessor: str | None = None
+    rubric: str | None = None
+    date: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Sheet:
+    """One agency's answers for one rubric, self-assessed or verified.
+
+    Attributes:
+        info: the ``[sheet]`` table.
+        answers: leaf address → answer, as written (checked against a rubric when scored).
+        evidence: address → documents cited as 佐证材料.
+        notes: address → free text.
+        file: where the sheet was read from, if anywhere.
+    """
+
+    info: SheetInfo
+    answers: dict[str, Any] = attrs.field(factory=dict, hash=False)
+    evidence: dict[str, tuple[str, ...]] = attrs.field(factory=dict, hash=False)
+    notes: dict[str, str] = attrs.field(factory=dict, hash=False)
+    file: str | None = None
+
+    @property
+    def agency(self) -> str:
+        """The agency's name."""
+        return self.info.agency
+
+    @property
+    def stage(self) -> str:
+        """``"self"`` or ``"verified"``."""
+        return self.info.stage
+
+
+def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -> Sheet:
+    problems: list[Problem] = []
+    known = {"sheet", "answers", "evidence", "notes"}
+    for key in doc:
+        if key not in known:
+            problems.append(
+                Problem(file=file, path=f"{where}{key}", message=f"unknown table '{key}'{suggest(key, list(known))}")
+            )
+    raw_info = doc.get("sheet")
+    info: SheetInfo | None = None
+    if raw_info is None:
+        problems.append(Problem(file=file, path=f"{where}sheet", message="missing [sheet] table with at least agency = \"…\""))
+    else:
+        try:
+            info = structure(raw_info, SheetInfo, f"{where}sheet")
+        except RubricError as exc:
+            problems.extend(p.with_file(file) for p in exc.problems)
+    tables: dict[str, dict[str, Any]] = {}
+    for name in ("answers", "evidence", "notes"):
+        value = doc.get(name, {})
+        if not isinstance(value, dict):
+            problems.append(Problem(file=file, path=f"{where}{name}", message=f"expected a table, got {describe(value)}"))
+            value = {}
+        tables[name] = value
+    evidence: dict[str, tuple[str, ...]] = {}
+    for address, docs in tables["evidence"].items():
+        if isinstance(docs, str):
+            docs = [docs]
+        if not isinstance(docs, list) or not all(isinstance(d, str) for d in docs):
+            problems.append(
+                Problem(file=file, path=f'{where}evidence."{address}"', message=f"expected a list of document names, got {describe(docs)}")
+            )
+            continue
+        evidence[address] = tuple(docs)
+    for address, note in tables["notes"].items():
+        if not isinstance(note, str):
+            problems.append(Problem(file=file, path=f'{where}notes."{address}"', message=f"expected a string, got {describe(note)}"))
+    if problems or info is None:
+        raise SheetError(problems)
+    return Sheet(info=info, answers=dict(tables["answers"]), evidence=evidence, notes=dict(tables["notes"]), file=file)
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def loads_sheet(text: str, *, format: Literal["toml", "json"] = "toml", file: str | None = None) -> Sheet:  # noqa: A002 - the word users know
+    """Read a sheet from TOML or JSON *text*.
+
+    Raises:
+        SheetError: the text is not a well-formed sheet; every problem is listed with its location.
+    """
+    if format == "json":
+        try:
+            doc = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+        except json.JSONDecodeError as exc:
+            raise SheetError([Problem(file=file, line=exc.lineno, column=exc.colno, message=f"invalid JSON: {exc.msg}")]) from None
+        except (ValueError, RecursionError) as exc:
+            raise SheetError([Problem(file=file, message=f"invalid JSON: {exc}")]) from None
+        if not isinstance(doc, dict):
+            raise SheetError([Problem(file=file, message=f"expected a JSON object, got {describe(doc)}")])
+        try:
+            check_depth(doc, file)
+        except RubricError as exc:
+            raise SheetError(exc.problems) from None
+    else:
+        try:
+            doc = parse_toml(text, file)
+        except RubricError as exc:
+            raise SheetError(exc.problems) from None
+    return _sheet_from_doc(doc, file)
+
+
+def _read(path: str | Path) -> tuple[str, str]:
+    file = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise SheetError([Problem(file=file, message=f"cannot read file: {exc.strerror}")]) from None
+    try:
+        return decode(data, file), file
+    except RubricError as exc:
+        raise SheetError(exc.problems) from None
+
+
+def load_sheets(path: str | Path) -> list[Sheet]:
+    """Read every sheet in the file at *path*: one for TOML and JSON, one per row for CSV.
+
+    Raises:
+        SheetError: the file cannot be read or holds a malformed sheet.
+    """
+    text, file = _read(path)
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        return _sheets_from_csv(text, file)
+    return [loads_sheet(text, format="json" if suffix == ".json" else "toml", file=file)]
+
+
+def load_sheet(path: str | Path) -> Sheet:
+    """Read one sheet from a ``.toml``, ``.json`` or one-row ``.csv`` file.
+
+    Raises:
+        SheetError: the file cannot be read, is malformed, or (CSV) holds more than one row.
+    """
+    sheets = load_sheets(path)
+    if len(sheets) != 1:
+        raise SheetError([Problem(file=str(path), message=f"holds {len(sheets)} sheets; use load_sheets() to read them all")])
+    return sheets[0]
+
+
+_NUMBER: Final = re.compile(r"[+-]?\d+(\.\d+)?")
+
+
+def _cell(text: str) -> object:
+    text = text.strip()
+    if text == "":
+        return None
+    if text in ("true", "false"):
+        return text == "true"
+    if _NUMBER.fullmatch(text):
+        return int(text) if "." not in text else Decimal(text)
+    if "/" in text:
+        value, _, ref = text.partition("/")
+        if _NUMBER.fullmatch(value.strip()) and _NUMBER.fullmatch(ref.strip()):
+            return {"value": Decimal(value.strip()), "ref": Decimal(ref.strip())}
+    return [name.strip() for name in text.split(";") if name.strip()]
+
+
+def _sheets_from_csv(text: str, file: str) -> list[Sheet]:
+    try:
+        rows = list(csv.reader(io.StringIO(text)))
+    except csv.Error as exc:
+        raise SheetError([Problem(file=file, message=f"invalid CSV: {exc}")]) from None
+    if not rows:
+        raise SheetError([Problem(file=file, message="the CSV file is empty; expected a header row")])
+    header = [h.strip() for h in rows[0]]
+    if "agency" not in header:
+        raise SheetError([Problem(file=file, line=1, message="the header needs an 'agency' column")])
+    dupes = sorted({h for h in header if header.count(h) > 1})
+    if dupes:
+        raise SheetError([Problem(file=file, line=1, message=f"column {dupes[0]!r} appears twice")])
+    sheets, problems = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.append(Problem(file=file, line=number, message=f"has {len(row)} cells, the header has {len(header)}"))
+            continue
+        info: dict[str, Any] = {}
+        answers: dict[str, Any] = {}
+        for column, cell in zip(header, row, strict=True):
+            if column in META_COLUMNS:
+                if cell.strip():
+                    info[column] = int(cell) if column == "year" and cell.strip().isdigit() else cell.strip()
+            else:
+                value = _cell(cell)
+                if value is not None:
+                    answers[column] = value
+        try:
+            sheets.append(_sheet_from_doc({"sheet": info, "answers": answers}, f"{file}:{number}"))
+        except SheetError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise SheetError(problems)
+    return sheets
+
+
+# --- checking answers against a rubric -----------------------------------------------------
+
+
+def _number(value: object) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
+        return None
+    try:
+        d = Decimal(value) if not isinstance(value, float) else Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return d if d.is_finite() else None
+
+
+def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noqa: C901, PLR0911, PLR0912 - one branch per shape
+    """The normalised answer for *leaf*, or an error message."""
+    shape = leaf.shape
+    if shape == "bool":
+        if isinstance(value, bool):
+            return value, None
+        return None, f"expected true or false, got {describe(value)}"
+    if shape == "count":
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value, None
+        return None, f"expected a count (a whole number ≥ 0), got {describe(value)}"
+    if shape == "count_or_names":
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value < 0:
+                return None, f"expected a count ≥ 0, got {value}"
+            if leaf.closed and value > len(leaf.options):
+                return None, f"counts {value}, but the standard lists only {len(leaf.options)} options"
+            return value, None
+        if isinstance(value, list | tuple):
+            if len(value) > MAX_LIST:
+                return None, f"lists {len(value)} entries; the limit is {MAX_LIST}"
+            seen: set[str] = set()
+            for name in value:
+                if not isinstance(name, str):
+                    return None, f"expected names (strings) in the list, got {describe(name)}"
+                if name in seen:
+                    return None, f"lists '{name}' twice"
+                seen.add(name)
+                if leaf.closed and name not in leaf.options:
+                    return None, f"'{name}' is not one of the options{suggest(name, leaf.options)}: {'、'.join(leaf.options)}"
+            return list(value), None
+        return None, f"expected a count (a whole number ≥ 0) or a list of names, got {describe(value)}"
+    if shape == "ratio" and isinstance(value, dict):
+        extra = sorted(set(value) - {"value", "ref"})
+        if extra:
+            return None, f"unknown key '{extra[0]}' in the answer; expected value and ref"
+        v, r = _number(value.get("value")), _number(value.get("ref"))
+        if v is None or r is None:
+            return None, "expected { value = number, ref = number }"
+        if r <= 0:
+            return None, f"ref must be more than 0, got {fmt(r)}"
+        return {"value": v, "ref": r}, None
+    number = _number(value)
+    if number is None:
+        want = "a number or { value = …, ref = … }" if shape == "ratio" else "a number"
+        return None, f"expected {want}, got {describe(value)}"
+    if shape == "ratio":
+        return {"value": number, "ref": Decimal(1)}, None
+    if shape == "judged":
+        assert leaf.low is not None and leaf.high is not None
+        if number != 0 and not leaf.low <= number <= leaf.high:
+            return None, f"expected 0 or a number from {fmt(leaf.low)} to {fmt(leaf.high)}, got {fmt(number)}"
+        if leaf.step is not None and number % leaf.step != 0:
+            return None, f"expected a multiple of {fmt(leaf.step)}, got {fmt(number)}"
+    return number, None
+
+
+def check_answers(
+    leaves: Mapping[str, Leaf],
+    items: frozenset[str],
+    sheet: Sheet,
+) -> tuple[dict[str, object], list[Problem]]:
+    """Normalise *sheet*'s answers against a rubric's leaves; collect every problem."""
+    out: dict[str, object] = {}
+    problems: list[Problem] = []
+    file = sheet.file
+    for address, value in sheet.answers.items():
+        leaf = leaves.get(address)
+        if leaf is None:
+            hint = suggest(address, list(leaves))
+            if address in items:
+                msg = f"'{address}' is an item made of parts; answer its parts ({', '.join(a for a in leaves if a.startswith(address + '.'))})"
+            else:
+                msg = f"unknown address '{address}'{hint}"
+            problems.append(Problem(file=file, path=f'answers."{address}"', message=msg))
+            continue
+        normal, error = check_answer(leaf, value)
+        if error is not None:
+            problems.append(Problem(file=file, path=f'answers."{address}"', message=error))
+        else:
+            out[address] = normal
+    for table in ("evidence", "notes"):
+        for address in getattr(sheet, table):
+            if address not in leaves and address not in items:
+                problems.append(
+                    Problem(file=file, path=f'{table}."{address}"', message=f"unknown address '{address}'{suggest(address, list(leaves))}")
+                )
+    return out, problems
