@@ -33,6 +33,8 @@ from ._model import (
     Rule,
     Unit,
 )
+from ._score import GateResult, GroupResult, ItemResult, ScoreCard, check_sheet, score
+from ._sheet import Sheet, SheetInfo, load_sheet, load_sheets, loads_sheet
 from ._toml import dumps_rubric, load_rubric, loads_rubric
 from ._validate import validate
 from .errors import Problem, RubricError, SheetError
@@ -48,6 +50,9 @@ __all__ = [
     "Deduct",
     "Each",
     "Flag",
+    "GateResult",
+    "GroupResult",
+    "ItemResult",
     "Judged",
     "Level",
     "Linear",
@@ -58,10 +63,18 @@ __all__ = [
     "Rubric",
     "RubricError",
     "Rule",
+    "ScoreCard",
+    "Sheet",
     "SheetError",
+    "SheetInfo",
     "Unit",
+    "check_sheet",
     "dumps_rubric",
     "load_rubric",
+    "load_sheet",
+    "load_sheets",
     "loads_rubric",
+    "loads_sheet",
+    "score",
     "validate",
 ]
