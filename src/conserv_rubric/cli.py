@@ -1,0 +1,177 @@
+"""The ``conserv-rubric`` command line.
+
+Exit codes: 0 ok; 1 the rubric is invalid, an agency did not reach the level, the sheets
+differ, or ``fmt --check`` would change the file; 2 usage or input error (unreadable file,
+malformed rubric or sheet); 3 an internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final
+
+import tomli_w
+
+from ._diff import diff, render_diff
+from ._gap import gap, render_gap
+from ._report import render_check, render_cards
+from ._score import ScoreCard, score
+from ._sheet import Sheet, load_sheet, load_sheets
+from ._template import template
+from ._toml import dumps_rubric, load_rubric, parse_toml, read_rubric, unstructure
+from .errors import RubricError
+
+OK: Final = 0
+FAILED: Final = 1
+INPUT_ERROR: Final = 2
+INTERNAL_ERROR: Final = 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="conserv-rubric",
+        description="Validate evaluation-standard rubrics and score agencies against them.",
+        epilog="Exit codes: 0 ok; 1 invalid rubric / level not reached / sheets differ; "
+        "2 usage or input error; 3 internal error.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("check", help="validate a rubric and print its totals tree")
+    p.add_argument("rubric", type=Path)
+    p.add_argument("--format", choices=("text", "json"), default="text")
+
+    p = sub.add_parser("score", help="score sheets and explain every point")
+    p.add_argument("rubric", type=Path)
+    p.add_argument("sheets", type=Path, nargs="+", metavar="SHEET")
+    p.add_argument("--format", choices=("text", "markdown", "json", "csv"), default="text")
+
+    p = sub.add_parser("gap", help="list the points still open and what reaches the next level")
+    p.add_argument("rubric", type=Path)
+    p.add_argument("sheet", type=Path)
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+
+    p = sub.add_parser("template", help="print a blank answer sheet for a rubric")
+    p.add_argument("rubric", type=Path)
+
+    p = sub.add_parser("diff", help="compare a self-assessed and a verified sheet")
+    p.add_argument("rubric", type=Path)
+    p.add_argument("self_sheet", type=Path, metavar="SELF")
+    p.add_argument("verified", type=Path, metavar="VERIFIED")
+    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+
+    p = sub.add_parser("fmt", help="print a rubric in canonical form (comments are not kept)")
+    p.add_argument("rubric", type=Path)
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--check", action="store_true", help="exit 1 if the file is not canonical")
+    group.add_argument("--write", action="store_true", help="rewrite the file in place")
+    p.add_argument("--flatten", action="store_true", help="merge the rubric it extends into it")
+    return parser
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _cards(rubric_path: Path, sheet_paths: Sequence[Path]) -> list[ScoreCard]:
+    rubric = load_rubric(rubric_path)
+    sheets: list[Sheet] = []
+    errors: list[RubricError] = []
+    for path in sheet_paths:
+        try:
+            sheets.extend(load_sheets(path))
+        except RubricError as exc:
+            errors.append(exc)
+    cards = []
+    for sheet in sheets:
+        try:
+            cards.append(score(rubric, sheet))
+        except RubricError as exc:
+            errors.append(exc)
+    if errors:
+        raise RubricError(p for e in errors for p in e.problems)
+    return cards
+
+
+def _check(args: argparse.Namespace) -> int:
+    rubric, problems = read_rubric(args.rubric)
+    _out(render_check(rubric, problems, args.format))
+    return FAILED if problems else OK
+
+
+def _score(args: argparse.Namespace) -> int:
+    cards = _cards(args.rubric, args.sheets)
+    _out(render_cards(cards, args.format))
+    return OK if all(c.passed for c in cards) else FAILED
+
+
+def _gap(args: argparse.Namespace) -> int:
+    rubric = load_rubric(args.rubric)
+    card = score(rubric, load_sheet(args.sheet))
+    _out(render_gap(gap(card), args.format))
+    return OK if card.passed else FAILED
+
+
+def _template(args: argparse.Namespace) -> int:
+    _out(template(load_rubric(args.rubric)))
+    return OK
+
+
+def _diff(args: argparse.Namespace) -> int:
+    rubric = load_rubric(args.rubric)
+    result = diff(score(rubric, load_sheet(args.self_sheet)), score(rubric, load_sheet(args.verified)))
+    _out(render_diff(result, args.format))
+    return FAILED if result.items else OK
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    path: Path = args.rubric
+    rubric = load_rubric(path)
+    original = path.read_text(encoding="utf-8-sig")
+    if args.flatten:
+        text = dumps_rubric(rubric)
+    else:
+        doc = parse_toml(original, str(path))
+        # A rubric that extends another is kept as a patch: only its layout is normalised.
+        text = tomli_w.dumps(doc) if "extends" in doc else tomli_w.dumps(unstructure(rubric))
+    if args.check:
+        if text != original:
+            sys.stderr.write(f"{path}: not in canonical form (conserv-rubric fmt --write {path})\n")
+            return FAILED
+        return OK
+    if args.write:
+        path.write_text(text, encoding="utf-8")
+        return OK
+    sys.stdout.write(text)
+    return OK
+
+
+_COMMANDS: Final = {
+    "check": _check,
+    "score": _score,
+    "gap": _gap,
+    "template": _template,
+    "diff": _diff,
+    "fmt": _fmt,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with *argv* (default: ``sys.argv[1:]``) and return the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except RubricError as exc:
+        sys.stderr.write(f"{exc}\n")
+        return INPUT_ERROR
+    except BrokenPipeError:
+        return OK
+    except Exception as exc:  # noqa: BLE001 - the command line never shows a traceback
+        sys.stderr.write(f"conserv-rubric: internal error: {type(exc).__name__}: {exc}; please report it\n")
+        return INTERNAL_ERROR
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
