@@ -28,9 +28,7 @@ def _nested_key(rule: Rule) -> str:
     return next(k for k in NESTED_KEYS if hasattr(rule, k))
 
 
-def _rules(
-    rule: Rule, address: str, path: str, unit: int, project: int | None, where: str
-) -> Iterator[Node]:
+def _rules(rule: Rule, address: str, path: str, unit: int, project: int | None, where: str) -> Iterator[Node]:
     kids = children(rule)
     if not kids:
         return

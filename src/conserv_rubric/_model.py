@@ -13,10 +13,8 @@ import attrs
 GateKind: TypeAlias = Literal["required", "veto", "zero"]
 NaPolicy: TypeAlias = Literal["exclude", "full", "rescale"]
 
-_frozen = attrs.frozen(kw_only=True)
 
-
-@_frozen
+@attrs.frozen(kw_only=True)
 class _RuleBase:
     """Keys every rule accepts."""
 
@@ -30,25 +28,25 @@ class _RuleBase:
     bonus: bool = False
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Flag(_RuleBase):
-    """"…，得2分": *points* when the condition is met (or the count reaches *at_least*)."""
+    """ "…，得2分": *points* when the condition is met (or the count reaches *at_least*)."""
 
     kind: Literal["flag"] = "flag"
     points: Decimal
     at_least: int | None = None
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Check(_RuleBase):
     """A pass/fail item worth no points (控制项, prerequisite); always a gate."""
 
     kind: Literal["check"] = "check"
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Each(_RuleBase):
-    """"每项得1分，最高得5分": *per* points for each counted thing, capped at *max*."""
+    """ "每项得1分，最高得5分": *per* points for each counted thing, capped at *max*."""
 
     kind: Literal["each"] = "each"
     per: Decimal
@@ -59,7 +57,7 @@ class Each(_RuleBase):
     points: Decimal | None = None
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Parts(_RuleBase):
     """Independently scored clauses, summed and optionally capped."""
 
@@ -69,7 +67,7 @@ class Parts(_RuleBase):
     points: Decimal | None = None
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Best(_RuleBase):
     """The best of several alternatives ("…得7分；否则…")."""
 
@@ -78,7 +76,7 @@ class Best(_RuleBase):
     points: Decimal | None = None
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Band:
     """One band of a `Bands` rule: the numbers between its bounds score *points*."""
 
@@ -89,7 +87,7 @@ class Band:
     points: Decimal
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Bands(_RuleBase):
     """Points by the band a number (or its ratio to a reference) falls in."""
 
@@ -100,7 +98,7 @@ class Bands(_RuleBase):
     points: Decimal | None = None
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Linear(_RuleBase):
     """A threshold, then *per* points for each *step*, capped at *max*."""
 
@@ -117,7 +115,7 @@ class Linear(_RuleBase):
     points: Decimal | None = None
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Judged(_RuleBase):
     """Points the assessor chooses within *range* ("酌情扣1~5分")."""
 
@@ -127,7 +125,7 @@ class Judged(_RuleBase):
     points: Decimal | None = None
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Deduct(_RuleBase):
     """Start from *points* and take the deductions away, never below 0."""
 
@@ -136,7 +134,7 @@ class Deduct(_RuleBase):
     deductions: tuple[Rule, ...]
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Condition:
     """A named true/false condition of a `Cases` table."""
 
@@ -144,7 +142,7 @@ class Condition:
     text: str = ""
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Row:
     """One row of a `Cases` table; an empty *when* matches anything."""
 
@@ -152,7 +150,7 @@ class Row:
     points: Decimal
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Cases(_RuleBase):
     """A decision table: the first row whose conditions match gives the points."""
 
@@ -189,7 +187,7 @@ def children(rule: Rule) -> tuple[Rule, ...]:
     return ()
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Project:
     """A 评价项目 inside a unit; *nonzero* marks a ★ project."""
 
@@ -202,7 +200,7 @@ class Project:
     items: tuple[Rule, ...]
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Unit:
     """A 评价单元; it holds either projects or items directly."""
 
@@ -216,7 +214,7 @@ class Unit:
     items: tuple[Rule, ...] = ()
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Level:
     """A certification level reached at *min* points (and the per-unit minimums)."""
 
@@ -226,7 +224,7 @@ class Level:
     unit_share: Decimal | None = None
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Aggregate:
     """A transformed total: (base + Σ weight × unit score) / divisor."""
 
@@ -235,7 +233,7 @@ class Aggregate:
     weights: dict[str, Decimal] = attrs.field(factory=dict, hash=False)
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Rubric:
     """A whole evaluation standard (评价标准)."""
 

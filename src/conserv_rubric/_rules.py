@@ -95,7 +95,13 @@ def leaves(rule: Rule, address: str, item: str) -> Iterator[Leaf]:
         yield Leaf(address, "number", rule, item, rule.text)
     elif isinstance(rule, Judged):
         yield Leaf(
-            address, "judged", rule, item, rule.text, low=rule.range[0], high=rule.range[1],
+            address,
+            "judged",
+            rule,
+            item,
+            rule.text,
+            low=rule.range[0],
+            high=rule.range[1],
             step=rule.step,
         )
     elif isinstance(rule, Cases):
@@ -133,7 +139,11 @@ def maximum(rule: Rule) -> Decimal | None:
         return total
     if isinstance(rule, Best):
         values = [maximum(a) for a in rule.alternatives]
-        return None if any(v is None for v in values) else max((v for v in values if v is not None), default=ZERO)
+        return (
+            None
+            if any(v is None for v in values)
+            else max((v for v in values if v is not None), default=ZERO)
+        )
     if isinstance(rule, Bands):
         return max((b.points for b in rule.bands), default=ZERO)
     if isinstance(rule, Linear):
@@ -157,7 +167,11 @@ def reachable(rule: Rule) -> Decimal | None:
         return total
     if isinstance(rule, Best):
         values = [reachable(a) for a in rule.alternatives]
-        return None if any(v is None for v in values) else max((v for v in values if v is not None), default=ZERO)
+        return (
+            None
+            if any(v is None for v in values)
+            else max((v for v in values if v is not None), default=ZERO)
+        )
     return maximum(rule)
 
 
@@ -169,7 +183,8 @@ def _count(value: object) -> int:
         return 0
     if isinstance(value, list | tuple):
         return len(value)
-    return int(value)  # type: ignore[call-overload]  # validated: an int
+    assert isinstance(value, int)
+    return value
 
 
 def _band_match(band: Band, x: Decimal, ref: Decimal) -> bool:
@@ -244,7 +259,7 @@ def compile_rule(rule: Rule, address: str) -> Evaluate:
     return inner
 
 
-def _compile(rule: Rule, address: str) -> Evaluate:  # noqa: C901, PLR0911 - one branch per kind
+def _compile(rule: Rule, address: str) -> Evaluate:
     if isinstance(rule, Flag):
         points = rule.points
         if rule.at_least:
@@ -317,7 +332,7 @@ def explain(rule: Rule, address: str, answers: Answers) -> tuple[Decimal, str]:
     return points, _reason(rule, address, answers, points)
 
 
-def _reason(rule: Rule, address: str, answers: Answers, points: Decimal) -> str:  # noqa: C901, PLR0911, PLR0912 - one branch per kind
+def _reason(rule: Rule, address: str, answers: Answers, points: Decimal) -> str:  # noqa: C901 - one branch per kind
     value = answers.get(address)
     if isinstance(rule, Flag):
         if rule.at_least:
@@ -384,9 +399,9 @@ def _reason(rule: Rule, address: str, answers: Answers, points: Decimal) -> str:
         if steps is None:
             side = "低于" if rule.direction == "up" else "高于"
             return f"{fmt(x)}{unit}，{side}{fmt(rule.start)}{unit}，0分"
-        cap = f"（最高{fmt(rule.max)}分）" if rule.max is not None else ""
+        most = f"（最高{fmt(rule.max)}分）" if rule.max is not None else ""
         base = f"{fmt(rule.base)}分 + " if rule.base else ""
-        return f"{fmt(x)}{unit}：{base}{fmt(steps)} × {fmt(rule.per)}分 = {fmt(points)}分{cap}"
+        return f"{fmt(x)}{unit}：{base}{fmt(steps)} × {fmt(rule.per)}分 = {fmt(points)}分{most}"
     if isinstance(rule, Judged):
         lo, hi = rule.range
         return f"评定{fmt(points)}分（{fmt(lo)}~{fmt(hi)}分）"
@@ -403,8 +418,12 @@ def _reason(rule: Rule, address: str, answers: Answers, points: Decimal) -> str:
 
 def describe_band(band: Band, var: str = "x") -> str:
     """A band as an inequality: '0.9 < x ≤ 1'."""
-    left = f"{fmt(band.gt)} < " if band.gt is not None else f"{fmt(band.ge)} ≤ " if band.ge is not None else ""
-    right = f" < {fmt(band.lt)}" if band.lt is not None else f" ≤ {fmt(band.le)}" if band.le is not None else ""
+    left = (
+        f"{fmt(band.gt)} < " if band.gt is not None else f"{fmt(band.ge)} ≤ " if band.ge is not None else ""
+    )
+    right = (
+        f" < {fmt(band.lt)}" if band.lt is not None else f" ≤ {fmt(band.le)}" if band.le is not None else ""
+    )
     if not left and not right:
         return "任意值"
     return f"{left}{var}{right}"

@@ -60,7 +60,9 @@ class Compiled:
                 self.project_nodes.append((node.address, node.obj, node.unit))
                 if node.obj.nonzero:
                     label = f"★ project {node.address} {node.obj.title}"
-                    self.gates.append(_Gate("nonzero", node.address, len(self.project_nodes) - 1, ZERO, label))
+                    self.gates.append(
+                        _Gate("nonzero", node.address, len(self.project_nodes) - 1, ZERO, label)
+                    )
             elif node.kind == "item":
                 rule = node.obj
                 assert not isinstance(rule, Unit | Project)
@@ -70,7 +72,11 @@ class Compiled:
                 index = len(self.items)
                 self.items.append(
                     _Item(
-                        node.address, rule, compile_rule(rule, node.address), node.unit, node.project,
+                        node.address,
+                        rule,
+                        compile_rule(rule, node.address),
+                        node.unit,
+                        node.project,
                         maximum(rule) or ZERO,
                         f"{node.address}.na" if rule.na_if is not None else None,
                         tuple(leaf.address for leaf in own),
@@ -84,16 +90,26 @@ class Compiled:
         self.fns = [i.evaluate for i in self.items]
         self.item_max = [i.max for i in self.items]
         self.na_items = [(k, i.na) for k, i in enumerate(self.items) if i.na is not None]
-        self.checks = {g.index: self.items[g.index].address for g in self.gates if isinstance(self.items[g.index].rule, Check) and g.kind != "nonzero"}
+        self.checks = {
+            g.index: self.items[g.index].address
+            for g in self.gates
+            if isinstance(self.items[g.index].rule, Check) and g.kind != "nonzero"
+        }
         # Items of one project (or of a unit without projects) are contiguous: slices suffice.
         self.project_slices: list[tuple[int, int]] = []
         for p_index, (_, _, u_index) in enumerate(self.project_nodes):
-            members = [k for k, i in enumerate(self.items) if i.unit == u_index and i.project == self._local_project(p_index)]
+            members = [
+                k
+                for k, i in enumerate(self.items)
+                if i.unit == u_index and i.project == self._local_project(p_index)
+            ]
             self.project_slices.append((members[0], members[-1] + 1) if members else (0, 0))
         self.unit_parts: list[tuple[list[int], tuple[int, int] | None]] = []
         for u_index, (_, unit) in enumerate(self.unit_nodes):
             if unit.projects:
-                self.unit_parts.append(([p for p, (_, _, u) in enumerate(self.project_nodes) if u == u_index], None))
+                self.unit_parts.append(
+                    ([p for p, (_, _, u) in enumerate(self.project_nodes) if u == u_index], None)
+                )
             else:
                 members = [k for k, i in enumerate(self.items) if i.unit == u_index]
                 self.unit_parts.append(([], (members[0], members[-1] + 1) if members else (0, 0)))
@@ -107,37 +123,60 @@ class Compiled:
         self.levels = sorted(rubric.levels, key=lambda lv: lv.min, reverse=True)
         self.unit_index = {a: k for k, (a, _) in enumerate(self.unit_nodes)}
         self.quantum = Decimal(1).scaleb(-(rubric.digits or 0))
+        self._plan()
 
     def _local_project(self, p_index: int) -> int:
         _, _, u_index = self.project_nodes[p_index]
         return sum(1 for _, _, u in self.project_nodes[:p_index] if u == u_index)
 
-    def totals(self, pts: list[Decimal], excluded: set[int]) -> tuple[list[Decimal], list[Decimal], list[Decimal], Decimal]:
-        """Project, unit and overall points from item points (and the items that do not apply)."""
+    def _plan(self) -> None:
+        """Precompute the shape of the sum: slices, caps and whether anything is weighted."""
+        self.project_plan = [
+            (start, end, p.max)
+            for (start, end), (_, p, _) in zip(self.project_slices, self.project_nodes, strict=True)
+        ]
+        self.unit_plan = [
+            (tuple(projects), span, unit.max)
+            for (projects, span), (_, unit) in zip(self.unit_parts, self.unit_nodes, strict=True)
+        ]
+        self.plain_sum = self.divisor is None and all(w == 1 for w in self.weights)
+
+    def totals(
+        self, pts: list[Decimal], excluded: set[int] | frozenset[int] = frozenset()
+    ) -> tuple[list[Decimal], list[Decimal], Decimal]:
+        """Project points, unit points and the total from item points.
+
+        Args:
+            pts: every item's points, in rubric order.
+            excluded: the items that do not apply (for ``na = "rescale"``).
+        """
         project_pts = []
-        for (start, end), p_node, cap in zip(self.project_slices, self.project_nodes, self.project_max, strict=True):
+        for start, end, cap in self.project_plan:
             s = sum(pts[start:end], ZERO)
-            limit = p_node[1].max
-            project_pts.append(limit if limit is not None and s > limit else s)
-            del cap
+            project_pts.append(cap if cap is not None and s > cap else s)
         unit_pts = []
-        unit_max = list(self.unit_max)
-        for u, ((projects, span), (_, unit)) in enumerate(zip(self.unit_parts, self.unit_nodes, strict=True)):
-            if span is None:
-                s = sum([project_pts[p] for p in projects], ZERO)
-            else:
-                s = sum(pts[span[0] : span[1]], ZERO)
-            if unit.max is not None and s > unit.max:
-                s = unit.max
-            unit_pts.append(s)
+        for projects, span, cap in self.unit_plan:
+            s = (
+                sum([project_pts[p] for p in projects], ZERO)
+                if span is None
+                else sum(pts[span[0] : span[1]], ZERO)
+            )
+            unit_pts.append(cap if cap is not None and s > cap else s)
         if excluded and self.rubric.na == "rescale":
-            for u in range(len(unit_pts)):
-                lost = sum((self.item_max[k] for k in excluded if self.items[k].unit == u), ZERO)
-                if lost and unit_max[u] > lost:
-                    unit_pts[u] = (unit_pts[u] * unit_max[u] / (unit_max[u] - lost)).quantize(self.quantum, ROUND_HALF_UP)
+            self._rescale(unit_pts, excluded)
+        if self.plain_sum:
+            return project_pts, unit_pts, sum(unit_pts, ZERO)
         weighted = sum([p * w for p, w in zip(unit_pts, self.weights, strict=True)], ZERO)
         total = weighted if self.divisor is None else (self.base + weighted) / self.divisor
-        return project_pts, unit_pts, unit_max, total
+        return project_pts, unit_pts, total
+
+    def _rescale(self, unit_pts: list[Decimal], excluded: set[int] | frozenset[int]) -> None:
+        # GB/T 50378-2014 style: a unit's score is scaled to its declared points over the
+        # points that applied, so not-applicable items neither help nor hurt.
+        for u, top in enumerate(self.unit_max):
+            lost = sum((self.item_max[k] for k in excluded if self.items[k].unit == u), ZERO)
+            if lost and top > lost:
+                unit_pts[u] = (unit_pts[u] * top / (top - lost)).quantize(self.quantum, ROUND_HALF_UP)
 
     def score(self, answers: Answers, sheet: Sheet | None) -> ScoreCard:
         """Score validated *answers* (the hot path)."""
@@ -148,7 +187,7 @@ class Compiled:
                 if answers.get(na) is True:
                     excluded.add(k)
                     pts[k] = self.item_max[k] if self.rubric.na == "full" else ZERO
-        project_pts, unit_pts, _, total = self.totals(pts, excluded)
+        project_pts, unit_pts, total = self.totals(pts, excluded)
         failed: list[_Gate] = []
         for gate in self.gates:
             if gate.kind == "nonzero":
@@ -164,7 +203,9 @@ class Compiled:
         if any(g.kind == "zero" for g in failed):
             total = ZERO
         level = None if failed else self._level(total, unit_pts)
-        return ScoreCard(self, answers, sheet, pts, project_pts, unit_pts, total, level, tuple(failed), frozenset(excluded))
+        return ScoreCard(
+            self, answers, sheet, pts, project_pts, unit_pts, total, level, tuple(failed), frozenset(excluded)
+        )
 
     def _level(self, total: Decimal, unit_pts: list[Decimal]) -> str | None:
         for lv in self.levels:
@@ -173,7 +214,8 @@ class Compiled:
             if any(unit_pts[self.unit_index[a]] < need for a, need in lv.unit_min.items()):
                 continue
             if lv.unit_share is not None and any(
-                not self.bonus_units[u] and unit_pts[u] < lv.unit_share * self.unit_max[u] for u in range(len(unit_pts))
+                not self.bonus_units[u] and unit_pts[u] < lv.unit_share * self.unit_max[u]
+                for u in range(len(unit_pts))
             ):
                 continue
             return lv.name
@@ -241,7 +283,19 @@ class ScoreCard:
         failed_gates: the gates that failed.
     """
 
-    __slots__ = ("_c", "_pts", "_project_pts", "_unit_pts", "answers", "excluded", "failed_gates_raw", "level", "sheet", "total", "__dict__")
+    __slots__ = (
+        "__dict__",
+        "_c",
+        "_project_pts",
+        "_pts",
+        "_unit_pts",
+        "answers",
+        "excluded",
+        "failed_gates_raw",
+        "level",
+        "sheet",
+        "total",
+    )
 
     def __init__(
         self,
@@ -322,7 +376,14 @@ class ScoreCard:
             for leaf in item.leaves:
                 docs.extend(evidence.get(leaf, ()))
             out[item.address] = ItemResult(
-                item.address, item.rule.text, points, item.max, reason, unit, project, applicable,
+                item.address,
+                item.rule.text,
+                points,
+                item.max,
+                reason,
+                unit,
+                project,
+                applicable,
                 tuple(a for a in item.leaves if a not in self.answers and not a.endswith((".zero", ".na"))),
                 tuple(docs),
             )
@@ -341,7 +402,9 @@ class ScoreCard:
         """Every project's points and maximum."""
         return tuple(
             GroupResult(a, p.title, pts, m)
-            for (a, p, _), pts, m in zip(self._c.project_nodes, self._project_pts, self._c.project_max, strict=True)
+            for (a, p, _), pts, m in zip(
+                self._c.project_nodes, self._project_pts, self._c.project_max, strict=True
+            )
         )
 
     @functools.cached_property
@@ -418,4 +481,4 @@ def reachable_total(rubric: Rubric) -> Decimal:
     """The most a sheet can score, bonuses and over-achievement included."""
     c = compiled(rubric)
     pts = [reachable(i.rule) or i.max for i in c.items]
-    return c.totals(pts, set())[3]
+    return c.totals(pts)[2]

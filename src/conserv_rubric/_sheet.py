@@ -70,12 +70,20 @@ def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -
     for key in doc:
         if key not in known:
             problems.append(
-                Problem(file=file, path=f"{where}{key}", message=f"unknown table '{key}'{suggest(key, list(known))}")
+                Problem(
+                    file=file,
+                    path=f"{where}{key}",
+                    message=f"unknown table '{key}'{suggest(key, list(known))}",
+                )
             )
     raw_info = doc.get("sheet")
     info: SheetInfo | None = None
     if raw_info is None:
-        problems.append(Problem(file=file, path=f"{where}sheet", message="missing [sheet] table with at least agency = \"…\""))
+        problems.append(
+            Problem(
+                file=file, path=f"{where}sheet", message='missing [sheet] table with at least agency = "…"'
+            )
+        )
     else:
         try:
             info = structure(raw_info, SheetInfo, f"{where}sheet")
@@ -85,25 +93,38 @@ def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -
     for name in ("answers", "evidence", "notes"):
         value = doc.get(name, {})
         if not isinstance(value, dict):
-            problems.append(Problem(file=file, path=f"{where}{name}", message=f"expected a table, got {describe(value)}"))
+            problems.append(
+                Problem(file=file, path=f"{where}{name}", message=f"expected a table, got {describe(value)}")
+            )
             value = {}
         tables[name] = value
     evidence: dict[str, tuple[str, ...]] = {}
-    for address, docs in tables["evidence"].items():
-        if isinstance(docs, str):
-            docs = [docs]
+    for address, cited in tables["evidence"].items():
+        docs = [cited] if isinstance(cited, str) else cited
         if not isinstance(docs, list) or not all(isinstance(d, str) for d in docs):
             problems.append(
-                Problem(file=file, path=f'{where}evidence."{address}"', message=f"expected a list of document names, got {describe(docs)}")
+                Problem(
+                    file=file,
+                    path=f'{where}evidence."{address}"',
+                    message=f"expected a list of document names, got {describe(docs)}",
+                )
             )
             continue
         evidence[address] = tuple(docs)
     for address, note in tables["notes"].items():
         if not isinstance(note, str):
-            problems.append(Problem(file=file, path=f'{where}notes."{address}"', message=f"expected a string, got {describe(note)}"))
+            problems.append(
+                Problem(
+                    file=file,
+                    path=f'{where}notes."{address}"',
+                    message=f"expected a string, got {describe(note)}",
+                )
+            )
     if problems or info is None:
         raise SheetError(problems)
-    return Sheet(info=info, answers=dict(tables["answers"]), evidence=evidence, notes=dict(tables["notes"]), file=file)
+    return Sheet(
+        info=info, answers=dict(tables["answers"]), evidence=evidence, notes=dict(tables["notes"]), file=file
+    )
 
 
 def _reject_constant(name: str) -> None:
@@ -120,7 +141,9 @@ def loads_sheet(text: str, *, format: Literal["toml", "json"] = "toml", file: st
         try:
             doc = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
         except json.JSONDecodeError as exc:
-            raise SheetError([Problem(file=file, line=exc.lineno, column=exc.colno, message=f"invalid JSON: {exc.msg}")]) from None
+            raise SheetError(
+                [Problem(file=file, line=exc.lineno, column=exc.colno, message=f"invalid JSON: {exc.msg}")]
+            ) from None
         except (ValueError, RecursionError) as exc:
             raise SheetError([Problem(file=file, message=f"invalid JSON: {exc}")]) from None
         if not isinstance(doc, dict):
@@ -170,7 +193,13 @@ def load_sheet(path: str | Path) -> Sheet:
     """
     sheets = load_sheets(path)
     if len(sheets) != 1:
-        raise SheetError([Problem(file=str(path), message=f"holds {len(sheets)} sheets; use load_sheets() to read them all")])
+        raise SheetError(
+            [
+                Problem(
+                    file=str(path), message=f"holds {len(sheets)} sheets; use load_sheets() to read them all"
+                )
+            ]
+        )
     return sheets[0]
 
 
@@ -210,7 +239,9 @@ def _sheets_from_csv(text: str, file: str) -> list[Sheet]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            problems.append(Problem(file=file, line=number, message=f"has {len(row)} cells, the header has {len(header)}"))
+            problems.append(
+                Problem(file=file, line=number, message=f"has {len(row)} cells, the header has {len(header)}")
+            )
             continue
         info: dict[str, Any] = {}
         answers: dict[str, Any] = {}
@@ -244,7 +275,7 @@ def _number(value: object) -> Decimal | None:
     return d if d.is_finite() else None
 
 
-def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noqa: C901, PLR0911, PLR0912 - one branch per shape
+def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noqa: C901 - one branch per shape
     """The normalised answer for *leaf*, or an error message."""
     shape = leaf.shape
     if shape == "bool":
@@ -273,7 +304,11 @@ def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noq
                     return None, f"lists '{name}' twice"
                 seen.add(name)
                 if leaf.closed and name not in leaf.options:
-                    return None, f"'{name}' is not one of the options{suggest(name, leaf.options)}: {'、'.join(leaf.options)}"
+                    return (
+                        None,
+                        f"'{name}' is not one of the options{suggest(name, leaf.options)}: "
+                        + "、".join(leaf.options),
+                    )
             return list(value), None
         return None, f"expected a count (a whole number ≥ 0) or a list of names, got {describe(value)}"
     if shape == "ratio" and isinstance(value, dict):
@@ -293,7 +328,8 @@ def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noq
     if shape == "ratio":
         return {"value": number, "ref": Decimal(1)}, None
     if shape == "judged":
-        assert leaf.low is not None and leaf.high is not None
+        assert leaf.low is not None
+        assert leaf.high is not None
         if number != 0 and not leaf.low <= number <= leaf.high:
             return None, f"expected 0 or a number from {fmt(leaf.low)} to {fmt(leaf.high)}, got {fmt(number)}"
         if leaf.step is not None and number % leaf.step != 0:
@@ -315,7 +351,8 @@ def check_answers(
         if leaf is None:
             hint = suggest(address, list(leaves))
             if address in items:
-                msg = f"'{address}' is an item made of parts; answer its parts ({', '.join(a for a in leaves if a.startswith(address + '.'))})"
+                own = ", ".join(a for a in leaves if a.startswith(address + "."))
+                msg = f"'{address}' is an item made of parts; answer its parts ({own})"
             else:
                 msg = f"unknown address '{address}'{hint}"
             problems.append(Problem(file=file, path=f'answers."{address}"', message=msg))
@@ -329,6 +366,10 @@ def check_answers(
         for address in getattr(sheet, table):
             if address not in leaves and address not in items:
                 problems.append(
-                    Problem(file=file, path=f'{table}."{address}"', message=f"unknown address '{address}'{suggest(address, list(leaves))}")
+                    Problem(
+                        file=file,
+                        path=f'{table}."{address}"',
+                        message=f"unknown address '{address}'{suggest(address, list(leaves))}",
+                    )
                 )
     return out, problems

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final, Literal, get_args, get_origin
@@ -40,7 +41,7 @@ class _Bad(Exception):
 class _Nested(Exception):
     """Errors of several elements, each under its own path segment."""
 
-    def __init__(self, errors: list[tuple[str, BaseException]]) -> None:
+    def __init__(self, errors: Sequence[tuple[str, BaseException]]) -> None:
         super().__init__("nested errors")
         self.errors = errors
 
@@ -94,12 +95,23 @@ def _bool(obj: object, _: object = None) -> bool:
     return obj
 
 
+def _origin_is(origin: object, cl: Any) -> bool:
+    return get_origin(cl) is origin
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(Decimal, _decimal)
     conv.register_structure_hook(int, _int)
     conv.register_structure_hook(str, _str)
     conv.register_structure_hook(bool, _bool)
+    _register_containers(conv)
+    _register_classes(conv)
+    return conv
+
+
+def _register_containers(conv: cattrs.Converter) -> None:
+    """Strict hooks for literals, arrays and tables: no silent coercion."""
 
     def literal_hook(cl: Any) -> Callable[[object, object], object]:
         allowed = get_args(cl)
@@ -113,7 +125,7 @@ def _make_converter() -> cattrs.Converter:
 
         return hook
 
-    conv.register_structure_hook_factory(lambda t: get_origin(t) is Literal, literal_hook)
+    conv.register_structure_hook_factory(functools.partial(_origin_is, Literal), literal_hook)
 
     def tuple_hook(cl: Any) -> Callable[[object, object], object]:
         args = get_args(cl)
@@ -142,7 +154,7 @@ def _make_converter() -> cattrs.Converter:
 
         return pair
 
-    conv.register_structure_hook_factory(lambda t: get_origin(t) is tuple, tuple_hook)
+    conv.register_structure_hook_factory(functools.partial(_origin_is, tuple), tuple_hook)
 
     def dict_hook(cl: Any) -> Callable[[object, object], object]:
         _, value_type = get_args(cl)
@@ -162,7 +174,11 @@ def _make_converter() -> cattrs.Converter:
 
         return hook
 
-    conv.register_structure_hook_factory(lambda t: get_origin(t) is dict, dict_hook)
+    conv.register_structure_hook_factory(functools.partial(_origin_is, dict), dict_hook)
+
+
+def _register_classes(conv: cattrs.Converter) -> None:
+    """Hooks for the model classes and for rules, chosen by their ``kind``."""
 
     def attrs_hook(cl: Any) -> Callable[[object, object], object]:
         structure = make_dict_structure_fn(cl, conv, _cattrs_forbid_extra_keys=True)
@@ -191,7 +207,6 @@ def _make_converter() -> cattrs.Converter:
         return rule
 
     conv.register_structure_hook(Rule, rule_hook)
-    return conv
 
 
 def _key(key: str) -> str:
@@ -207,22 +222,22 @@ def _collect(exc: BaseException, path: str, out: list[Problem]) -> None:
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:
             segment = getattr(note, "name", None)
-            sub_path = join(path, segment) if segment is not None else f"{path}[{note.index}]"  # type: ignore[attr-defined]  # an IterableValidationNote
+            sub_path = (
+                join(path, segment) if segment is not None else f"{path}[{getattr(note, 'index', '?')}]"
+            )
             if isinstance(sub, KeyError) and segment is not None:
                 out.append(Problem(path=path or None, message=f"missing required key '{segment}'"))
             else:
                 _collect(sub, sub_path, out)
-        for sub in without:
-            _collect(sub, path, out)
+        for other in without:
+            _collect(other, path, out)
     elif isinstance(exc, ForbiddenExtraKeysError):
         fields = [f.name for f in attrs.fields(exc.cl)]
         for key in sorted(exc.extra_fields):
-            out.append(
-                Problem(path=path or None, message=f"unknown key '{key}'{suggest(key, fields)}")
-            )
+            out.append(Problem(path=path or None, message=f"unknown key '{key}'{suggest(key, fields)}"))
     elif isinstance(exc, _Nested):
-        for segment, sub in exc.errors:
-            _collect(sub, path + segment, out)
+        for suffix, nested in exc.errors:
+            _collect(nested, path + suffix, out)
     elif isinstance(exc, _Bad):
         where = join(path, exc.key) if exc.key else path
         out.append(Problem(path=where or None, message=exc.message))
@@ -405,9 +420,7 @@ def resolve_extends(
     if "extends" not in doc:
         for key in _PATCH_KEYS[1:]:
             if key in doc:
-                raise RubricError(
-                    [Problem(file=file, path=key, message=f"'{key}' needs 'extends'")]
-                )
+                raise RubricError([Problem(file=file, path=key, message=f"'{key}' needs 'extends'")])
         return doc
     target = doc["extends"]
     if not isinstance(target, str):
@@ -418,9 +431,7 @@ def resolve_extends(
     chain = (*seen, base_path)
     if base_path in seen or len(chain) > MAX_EXTENDS:
         names = " → ".join(str(p.name) for p in chain)
-        raise RubricError(
-            [Problem(file=file, path="extends", message=f"extends chain has a cycle: {names}")]
-        )
+        raise RubricError([Problem(file=file, path="extends", message=f"extends chain has a cycle: {names}")])
     try:
         data = base_path.read_bytes()
     except OSError as exc:
@@ -477,9 +488,7 @@ def _apply_patches(
             continue
         parent = address.rpartition(".")[0]
         siblings[:] = [
-            c
-            for c in siblings
-            if not (isinstance(c, dict) and join(parent, str(c.get("id"))) == address)
+            c for c in siblings if not (isinstance(c, dict) and join(parent, str(c.get("id"))) == address)
         ]
     for i, entry in enumerate(_list(doc.get("add"), "add", problem)):
         path = f"add[{i}]"
@@ -630,7 +639,7 @@ def unstructure(obj: Any) -> dict[str, Any]:
         value = getattr(obj, f.name)
         default = f.default
         if isinstance(default, attrs.Factory):  # type: ignore[arg-type]  # attrs.Factory is a class at run time
-            default = default.factory()  # type: ignore[attr-defined]  # see above
+            default = default.factory()
         if f.name != "kind" and default is not attrs.NOTHING and value == default:
             continue
         out[f.name] = _plain(value)

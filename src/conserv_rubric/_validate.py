@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import itertools
+
+import attrs
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Final
 
 from ._index import Node, walk
-from ._model import Bands, Cases, Check, Deduct, Each, Flag, Judged, Linear, Parts, Project, Rubric, Rule, Unit
+from ._model import (
+    Bands,
+    Cases,
+    Check,
+    Deduct,
+    Each,
+    Flag,
+    Judged,
+    Linear,
+    Parts,
+    Project,
+    Rubric,
+    Rule,
+    Unit,
+)
 from ._paths import letter
 from ._rules import ZERO, band_edges, fmt, leaves, maximum, reachable, sort_key
 from .errors import Problem
@@ -61,7 +77,7 @@ def transform(rubric: Rubric, weighted_sum: Decimal, *, with_base: bool = True) 
     return ((agg.base if with_base else ZERO) + weighted_sum) / agg.divisor
 
 
-def validate(rubric: Rubric) -> list[Problem]:  # noqa: C901, PLR0912 - a flat list of checks
+def validate(rubric: Rubric) -> list[Problem]:  # noqa: C901 - a flat list of checks
     """Check *rubric* as DESIGN §4 describes and return every problem found.
 
     Declared totals of the rubric, each unit, project and composite item are compared with
@@ -75,14 +91,24 @@ def validate(rubric: Rubric) -> list[Problem]:  # noqa: C901, PLR0912 - a flat l
     problems: list[Problem] = []
     nodes = list(walk(rubric))
 
-    def add(node: Node | None, message: str, path: str | None = None, **kw: str) -> None:
+    def add(
+        node: Node | None,
+        message: str,
+        path: str | None = None,
+        expected: str | None = None,
+        actual: str | None = None,
+    ) -> None:
         if node is None:
-            problems.append(Problem(path=path, message=message, **kw))
+            problems.append(Problem(path=path, message=message, expected=expected, actual=actual))
         else:
             problems.append(
                 Problem(
-                    path=path or node.path, address=node.address, label=node.label,
-                    message=message, **kw,
+                    path=path or node.path,
+                    address=node.address,
+                    label=node.label,
+                    message=message,
+                    expected=expected,
+                    actual=actual,
                 )
             )
 
@@ -126,12 +152,19 @@ def validate(rubric: Rubric) -> list[Problem]:  # noqa: C901, PLR0912 - a flat l
         else:
             _check_rule(node, obj, add)
 
-    base_units = [(u, n) for u, n in zip(rubric.units, (n for n in nodes if n.kind == "unit"), strict=True) if not u.bonus]
-    bonus_units = [(u, n) for u, n in zip(rubric.units, (n for n in nodes if n.kind == "unit"), strict=True) if u.bonus]
+    base_units = [
+        (u, n)
+        for u, n in zip(rubric.units, (n for n in nodes if n.kind == "unit"), strict=True)
+        if not u.bonus
+    ]
+    bonus_units = [
+        (u, n) for u, n in zip(rubric.units, (n for n in nodes if n.kind == "unit"), strict=True) if u.bonus
+    ]
 
     def units_total(pairs: list[tuple[Unit, Node]], *, with_base: bool) -> Decimal | None:
         values = [
-            None if (v := (u.points if u.points is not None else group_max(u))) is None
+            None
+            if (v := (u.points if u.points is not None else group_max(u))) is None
             else v * unit_weight(rubric, n.address)
             for u, n in pairs
         ]
@@ -176,13 +209,19 @@ def validate(rubric: Rubric) -> list[Problem]:  # noqa: C901, PLR0912 - a flat l
         if level.min > highest:
             add(
                 None,
-                f"level '{level.name}' needs {fmt(level.min)} points, above the most a sheet can score ({fmt(highest)})",
+                f"level '{level.name}' needs {fmt(level.min)} points, "
+                f"above the most a sheet can score ({fmt(highest)})",
                 f"{path}.min",
                 expected=f"≤ {fmt(highest)}",
                 actual=fmt(level.min),
             )
         if previous is not None and level.min <= previous:
-            add(None, f"levels must ascend: '{level.name}' needs {fmt(level.min)}, not more than the level before ({fmt(previous)})", f"{path}.min")
+            add(
+                None,
+                f"levels must ascend: '{level.name}' needs {fmt(level.min)}, "
+                f"not more than the level before ({fmt(previous)})",
+                f"{path}.min",
+            )
         previous = level.min
         for address, need in level.unit_min.items():
             found = unit_nodes.get(address)
@@ -191,15 +230,23 @@ def validate(rubric: Rubric) -> list[Problem]:  # noqa: C901, PLR0912 - a flat l
                 continue
             cap = group_max(found[1])  # type: ignore[arg-type]  # a Unit
             if need < 0 or (cap is not None and need > cap):
-                add(None, f"unit {address} can score at most {fmt(cap or ZERO)}, the level asks {fmt(need)}", f"{path}.unit_min")
+                add(
+                    None,
+                    f"unit {address} can score at most {fmt(cap or ZERO)}, the level asks {fmt(need)}",
+                    f"{path}.unit_min",
+                )
         if level.unit_share is not None and not ZERO < level.unit_share <= 1:
-            add(None, f"unit_share must be more than 0 and at most 1, got {fmt(level.unit_share)}", f"{path}.unit_share")
+            add(
+                None,
+                f"unit_share must be more than 0 and at most 1, got {fmt(level.unit_share)}",
+                f"{path}.unit_share",
+            )
 
     needs_na = [n for n in nodes if n.kind in ("item", "rule") and getattr(n.obj, "na_if", None) is not None]
     if needs_na and rubric.na is None:
-        add(needs_na[0], "has na_if, so the rubric must declare na = \"exclude\", \"full\" or \"rescale\"")
+        add(needs_na[0], 'has na_if, so the rubric must declare na = "exclude", "full" or "rescale"')
     if rubric.na == "rescale" and rubric.digits is None:
-        add(None, "na = \"rescale\" needs digits, the decimal places a rescaled score is rounded to", "na")
+        add(None, 'na = "rescale" needs digits, the decimal places a rescaled score is rounded to', "na")
     if rubric.digits is not None and not 0 <= rubric.digits <= 10:
         add(None, f"digits must be between 0 and 10, got {rubric.digits}", "digits")
     if rubric.aggregate is not None:
@@ -217,7 +264,7 @@ Add = Callable[..., None]
 def _check_group(node: Node, obj: Unit | Project, kids: str, add: Add) -> None:
     computed = group_max(obj)
     if obj.max is not None:
-        summed = group_max(type(obj)(**{**_fields(obj), "max": None}))
+        summed = group_max(attrs.evolve(obj, max=None))
         if obj.max <= 0:
             add(node, f"max must be more than 0, got {fmt(obj.max)}")
         elif summed is not None and obj.max > summed:
@@ -236,10 +283,6 @@ def _check_group(node: Node, obj: Unit | Project, kids: str, add: Add) -> None:
             )
 
 
-def _fields(obj: Unit | Project) -> dict[str, object]:
-    return {name: getattr(obj, name) for name in obj.__slots__ if not name.startswith("__")}  # type: ignore[union-attr]  # attrs slots
-
-
 def _positive(node: Node, add: Add, name: str, value: Decimal | int | None, *, zero_ok: bool = False) -> None:
     if value is None:
         return
@@ -248,7 +291,7 @@ def _positive(node: Node, add: Add, name: str, value: Decimal | int | None, *, z
         add(node, f"{name} must be {want}, got {fmt(value)}")
 
 
-def _check_rule(node: Node, rule: Rule, add: Add) -> None:  # noqa: C901, PLR0912 - one check per kind
+def _check_rule(node: Node, rule: Rule, add: Add) -> None:  # noqa: C901 - one check per kind
     nested = node.kind == "rule"
     if nested and rule.gate is not None:
         add(node, "gate belongs on an item, not on a part of one")
@@ -264,10 +307,16 @@ def _check_rule(node: Node, rule: Rule, add: Add) -> None:  # noqa: C901, PLR091
         if len(set(rule.options)) != len(rule.options):
             dup = next(o for o in rule.options if rule.options.count(o) > 1)
             add(node, f"option '{dup}' is listed twice")
-        if rule.max is not None and rule.options and not rule.open and rule.per * len(rule.options) < rule.max:
+        if (
+            rule.max is not None
+            and rule.options
+            and not rule.open
+            and rule.per * len(rule.options) < rule.max
+        ):
             add(
                 node,
-                f"cap {fmt(rule.max)} cannot be reached: {len(rule.options)} options × {fmt(rule.per)} = {fmt(rule.per * len(rule.options))}",
+                f"cap {fmt(rule.max)} cannot be reached: {len(rule.options)} options × {fmt(rule.per)}"
+                f" = {fmt(rule.per * len(rule.options))}",
                 expected=f"≤ {fmt(rule.per * len(rule.options))}",
                 actual=fmt(rule.max),
             )
@@ -280,7 +329,7 @@ def _check_rule(node: Node, rule: Rule, add: Add) -> None:  # noqa: C901, PLR091
         if not rule.parts:
             add(node, "parts is empty")
         elif rule.max is not None:
-            summed = reachable(Parts(parts=rule.parts))
+            summed = reachable(attrs.evolve(rule, max=None))
             if summed is not None and rule.max > summed:
                 add(node, f"cap {fmt(rule.max)} cannot be reached: its parts add up to {fmt(summed)}")
     elif isinstance(rule, Linear):
@@ -295,7 +344,10 @@ def _check_rule(node: Node, rule: Rule, add: Add) -> None:  # noqa: C901, PLR091
     elif isinstance(rule, Judged):
         lo, hi = rule.range
         if lo < 0 or hi <= 0 or lo > hi:
-            add(node, f"range must be [low, high] with 0 ≤ low ≤ high and high > 0, got [{fmt(lo)}, {fmt(hi)}]")
+            add(
+                node,
+                f"range must be [low, high] with 0 ≤ low ≤ high and high > 0, got [{fmt(lo)}, {fmt(hi)}]",
+            )
         _positive(node, add, "step", rule.step)
     elif isinstance(rule, Bands):
         _check_bands(node, rule, add)
@@ -305,7 +357,12 @@ def _check_rule(node: Node, rule: Rule, add: Add) -> None:  # noqa: C901, PLR091
         add(node, "deductions is empty")
     declared = getattr(rule, "points", None)
     computed = maximum(rule)
-    if declared is not None and not isinstance(rule, Flag | Deduct) and computed is not None and declared != computed:
+    if (
+        declared is not None
+        and not isinstance(rule, Flag | Deduct)
+        and computed is not None
+        and declared != computed
+    ):
         add(
             node,
             f"declares {fmt(declared)} points, its rule gives at most {fmt(computed)}",
@@ -315,7 +372,10 @@ def _check_rule(node: Node, rule: Rule, add: Add) -> None:  # noqa: C901, PLR091
     if rule.gate_min is not None:
         top = reachable(rule)
         if rule.gate_min < 0 or (top is not None and rule.gate_min > top):
-            add(node, f"gate_min {fmt(rule.gate_min)} cannot be reached: the item gives at most {fmt(top or ZERO)}")
+            add(
+                node,
+                f"gate_min {fmt(rule.gate_min)} cannot be reached: the item gives at most {fmt(top or ZERO)}",
+            )
         if rule.gate is None and not isinstance(rule, Check):
             add(node, "gate_min needs gate")
 
@@ -347,7 +407,11 @@ def _check_bands(node: Node, rule: Bands, add: Add) -> None:
         elif low > high or (low == high and not low_inc and not high_inc):
             add(node, f"bands leave numbers from {fmt(high)} to {fmt(low)} uncovered")
     for low, low_inc, high, high_inc, i in edges:
-        if low is not None and high is not None and (low > high or (low == high and not (low_inc and high_inc))):
+        if (
+            low is not None
+            and high is not None
+            and (low > high or (low == high and not (low_inc and high_inc)))
+        ):
             add(node, f"band {i + 1} is empty")
     last = max(edges, key=lambda e: (e[2] is None, e[2] or ZERO))
     if last[2] is not None:
@@ -367,7 +431,11 @@ def _check_cases(node: Node, rule: Cases, add: Add) -> None:
             add(node, f"points must be 0 or more, got {fmt(row.points)}", f"{node.path}.rows[{i}]")
         for key in row.when:
             if key not in keys:
-                add(node, f"unknown condition '{key}'; conditions are {', '.join(keys)}", f"{node.path}.rows[{i}].when")
+                add(
+                    node,
+                    f"unknown condition '{key}'; conditions are {', '.join(keys)}",
+                    f"{node.path}.rows[{i}].when",
+                )
     if rule.rows and len(keys) <= MAX_CASE_CONDITIONS:
         for combo in itertools.product((True, False), repeat=len(keys)):
             truth = dict(zip(keys, combo, strict=True))

@@ -17,7 +17,7 @@ import tomli_w
 
 from ._diff import diff, render_diff
 from ._gap import gap, render_gap
-from ._report import render_check, render_cards
+from ._report import render_cards, render_check
 from ._score import ScoreCard, score
 from ._sheet import Sheet, load_sheet, load_sheets
 from ._template import template
