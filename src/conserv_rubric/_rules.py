@@ -246,9 +246,16 @@ def case_row(rule: Cases, address: str, answers: Answers) -> int | None:
     return None
 
 
-def compile_rule(rule: Rule, address: str) -> Evaluate:
-    """A function from answers to the points *rule* awards (zero and N/A leaves included)."""
-    inner = _compile(rule, address)
+def compile_rule(rule: Rule, address: str, *, penalty: bool = False) -> Evaluate:
+    """A function from answers to the points *rule* awards (zero and N/A leaves included).
+
+    Args:
+        rule: the rule.
+        address: its address.
+        penalty: the rule is a deduction of a `Deduct` (or nested in one); a `Flag` with
+            ``at_least`` then deducts when the count falls short instead of awarding when met.
+    """
+    inner = _compile(rule, address, penalty)
     if rule.zero_if is not None:
         zero_at = f"{address}.zero"
         core = inner
@@ -259,11 +266,14 @@ def compile_rule(rule: Rule, address: str) -> Evaluate:
     return inner
 
 
-def _compile(rule: Rule, address: str) -> Evaluate:
+def _compile(rule: Rule, address: str, penalty: bool) -> Evaluate:
     if isinstance(rule, Flag):
         points = rule.points
         if rule.at_least:
             need = rule.at_least
+            if penalty:
+                # "少于三处扣5分": deduct when a count is given and falls short of the threshold.
+                return lambda a: points if (n := a.get(address)) is not None and n < need else ZERO
             return lambda a: points if (a.get(address) or 0) >= need else ZERO
         return lambda a: points if a.get(address) is True else ZERO
     if isinstance(rule, Check):
@@ -280,13 +290,13 @@ def _compile(rule: Rule, address: str) -> Evaluate:
 
         return each
     if isinstance(rule, Parts):
-        fns = [compile_rule(c, addr) for addr, c in child_addresses(rule, address)]
+        fns = [compile_rule(c, addr, penalty=penalty) for addr, c in child_addresses(rule, address)]
         cap = rule.max
         if cap is None:
             return lambda a: sum([f(a) for f in fns], ZERO)
         return lambda a: min(sum([f(a) for f in fns], ZERO), cap)
     if isinstance(rule, Best):
-        fns = [compile_rule(c, addr) for addr, c in child_addresses(rule, address)]
+        fns = [compile_rule(c, addr, penalty=penalty) for addr, c in child_addresses(rule, address)]
         return lambda a: max([f(a) for f in fns])
     if isinstance(rule, Bands):
 
@@ -305,7 +315,7 @@ def _compile(rule: Rule, address: str) -> Evaluate:
     if isinstance(rule, Judged):
         return lambda a: Decimal(a.get(address) or 0)
     if isinstance(rule, Deduct):
-        fns = [compile_rule(c, addr) for addr, c in child_addresses(rule, address)]
+        fns = [compile_rule(c, addr, penalty=True) for addr, c in child_addresses(rule, address)]
         start = rule.points
 
         def deduct(a: Answers) -> Decimal:
@@ -324,17 +334,21 @@ def _compile(rule: Rule, address: str) -> Evaluate:
 # --- explanation ---------------------------------------------------------------------------
 
 
-def explain(rule: Rule, address: str, answers: Answers) -> tuple[Decimal, str]:
-    """The points *rule* awards and why, in the standard's words."""
-    points = compile_rule(rule, address)(answers)
+def explain(rule: Rule, address: str, answers: Answers, *, penalty: bool = False) -> tuple[Decimal, str]:
+    """The points *rule* awards (or, with *penalty*, deducts) and why, in the standard's words."""
+    points = compile_rule(rule, address, penalty=penalty)(answers)
     if rule.zero_if is not None and answers.get(f"{address}.zero") is True:
         return points, f"本项不得分（{rule.zero_if}）"
-    return points, _reason(rule, address, answers, points)
+    return points, _reason(rule, address, answers, points, penalty)
 
 
-def _reason(rule: Rule, address: str, answers: Answers, points: Decimal) -> str:  # noqa: C901 - one branch per kind
+def _reason(rule: Rule, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:  # noqa: C901 - one branch per kind
     value = answers.get(address)
     if isinstance(rule, Flag):
+        if rule.at_least and penalty:
+            if value is None:
+                return "未填写，不扣分"
+            return f"{value}处（少于{rule.at_least}处扣分），扣{fmt(points)}分"
         if rule.at_least:
             n = value or 0
             mark = "得" if points else "不足，"
@@ -359,7 +373,7 @@ def _reason(rule: Rule, address: str, answers: Answers, points: Decimal) -> str:
     if isinstance(rule, Parts | Deduct):
         terms = []
         for addr, child in child_addresses(rule, address):
-            got = compile_rule(child, addr)(answers)
+            got = compile_rule(child, addr, penalty=penalty or isinstance(rule, Deduct))(answers)
             terms.append((addr.rsplit(".", 1)[-1], got))
         if isinstance(rule, Deduct):
             taken = sum((g for _, g in terms), ZERO)
@@ -373,7 +387,7 @@ def _reason(rule: Rule, address: str, answers: Answers, points: Decimal) -> str:
         return text
     if isinstance(rule, Best):
         scored = [
-            (addr.rsplit(".", 1)[-1], compile_rule(c, addr)(answers))
+            (addr.rsplit(".", 1)[-1], compile_rule(c, addr, penalty=penalty)(answers))
             for addr, c in child_addresses(rule, address)
         ]
         best = next(k for k, g in scored if g == points)

@@ -529,7 +529,8 @@ def _list(value: object, path: str, problem: Callable[[str, str], None]) -> list
 
 def _load_doc(text: str, file: str | None, base_dir: Path) -> dict[str, Any]:
     doc = parse_toml(text, file)
-    return resolve_extends(doc, file, base_dir)
+    seen = (Path(file).resolve(),) if file is not None else ()
+    return resolve_extends(doc, file, base_dir, seen)
 
 
 def _to_rubric(doc: dict[str, Any], file: str | None) -> Rubric:

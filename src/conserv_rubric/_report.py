@@ -1,0 +1,411 @@
+"""Reports: the totals tree of ``check`` and the score tables of ``score``, as text, Markdown, JSON or CSV.
+
+Text output aligns Chinese text by display width (wide and full-width characters take two
+columns). JSON output writes every `Decimal` as an exact JSON number (``2.5``, never ``2.5000001``
+or ``"2.5"``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import secrets
+import unicodedata
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any, Final, Literal
+
+from ._index import walk
+from ._model import Project, Rubric, Unit
+from ._rules import ZERO, fmt, maximum
+from ._score import ScoreCard
+from ._validate import group_max, transform, unit_weight
+from .errors import Problem
+
+#: Display width of an item's text in the totals tree (about 24 Chinese characters).
+TITLE_WIDTH: Final = 48
+STAGES: Final = {"self": "自评", "verified": "核定"}
+#: The sheet columns of a CSV score table, as in a CSV sheet.
+META: Final = ("agency", "year", "stage", "assessor")
+
+
+# --- text helpers, shared by the other report modules ---------------------------------------
+
+
+def width(text: str) -> int:
+    """The display width of *text*: wide and full-width characters count 2, combining marks 0."""
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
+
+
+def clip(text: str, limit: int) -> str:
+    """*text* cut to at most *limit* display columns, ending in … when cut."""
+    if width(text) <= limit:
+        return text
+    out, used = "", 0
+    for ch in text:
+        w = width(ch)
+        if used + w > limit - 1:
+            break
+        out, used = out + ch, used + w
+    return out + "…"
+
+
+def wrap(text: str, limit: int) -> list[str]:
+    """*text* broken into lines of at most *limit* display columns, keeping ASCII words whole."""
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"[!-~]+|\s+|.", " ".join(text.split())):
+        if line and width(line) + width(token) > limit:
+            lines.append(line.rstrip())
+            line = "" if token.isspace() else token
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def grid(rows: Sequence[Sequence[str]], right: frozenset[int] = frozenset()) -> list[str]:
+    """Rows aligned in columns by display width; the last column is not padded."""
+    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = []
+        for i, cell in enumerate(row):
+            fill = " " * (widths[i] - width(cell))
+            if i == len(row) - 1 and i not in right:
+                cells.append(cell)
+            else:
+                cells.append(fill + cell if i in right else cell + fill)
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+def markdown_table(rows: Sequence[Sequence[str]], right: frozenset[int] = frozenset()) -> list[str]:
+    """Rows as a Markdown table; the first row is the header."""
+
+    def cell(text: str) -> str:
+        return " ".join(text.replace("|", "\\|").split())
+
+    head, *body = rows
+    rule = ["---:" if i in right else "---" for i in range(len(head))]
+    return ["| " + " | ".join(cell(c) for c in row) + " |" for row in (head, rule, *body)]
+
+
+def dumps_json(obj: object) -> str:
+    """*obj* as indented JSON, with every `Decimal` written as an exact JSON number."""
+    nonce = secrets.token_hex(16)
+    numbers: list[str] = []
+
+    def convert(value: object) -> object:
+        if isinstance(value, Decimal):
+            numbers.append(fmt(value))
+            return f"{nonce}:{len(numbers) - 1}"
+        if isinstance(value, dict):
+            return {k: convert(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [convert(v) for v in value]
+        return value
+
+    text = json.dumps(convert(obj), ensure_ascii=False, indent=2)
+    # The random nonce cannot occur in a user's string, so only placeholders are replaced.
+    return re.sub(f'"{nonce}:([0-9]+)"', lambda m: numbers[int(m.group(1))], text)
+
+
+def show(value: Decimal | None) -> str:
+    """A number as the standard writes it, or — when there is none."""
+    return "—" if value is None else fmt(value)
+
+
+# --- check: the totals tree ------------------------------------------------------------------
+
+
+def _node(
+    address: str, title: str, declared: Decimal | None, computed: Decimal | None, bad: bool
+) -> dict[str, Any]:
+    ok = not bad and (declared is None or declared == computed)
+    return {"address": address, "title": title, "declared": declared, "computed": computed, "ok": ok}
+
+
+def _total_line(rubric: Rubric, units: list[tuple[str, Unit]], *, bonus: bool) -> tuple[str, Decimal | None]:
+    terms, values = [], []
+    for address, unit in units:
+        value = unit.points if unit.points is not None else group_max(unit)
+        weight = unit_weight(rubric, address)
+        terms.append(show(value) if weight == 1 else f"{fmt(weight)}×{show(value)}")
+        values.append(None if value is None else value * weight)
+    computed = (
+        None
+        if None in values
+        else transform(rubric, sum((v or ZERO for v in values), ZERO), with_base=not bonus)
+    )
+    summed = " + ".join(terms) or "0"
+    agg = rubric.aggregate
+    if agg is not None:
+        summed = f"({'' if bonus or not agg.base else fmt(agg.base) + ' + '}{summed}) / {fmt(agg.divisor)}"
+    return summed, computed
+
+
+def _check_dict(rubric: Rubric, problems: Sequence[Problem], file: str | None) -> dict[str, Any]:
+    flagged = {p.address for p in problems if p.address is not None}
+    units: list[dict[str, Any]] = []
+    unit_nodes: list[tuple[str, Unit]] = []
+    for node in walk(rubric):
+        obj = node.obj
+        if isinstance(obj, Unit):
+            unit_nodes.append((node.address, obj))
+            unit = _node(node.address, obj.title, obj.points, group_max(obj), node.address in flagged)
+            units.append({**unit, "bonus": obj.bonus, "projects": [], "items": []})
+        elif isinstance(obj, Project):
+            project = _node(node.address, obj.title, obj.points, group_max(obj), node.address in flagged)
+            project["items"] = []
+            units[-1]["projects"].append(project)
+        elif node.kind == "item":
+            bad = any(a == node.address or a.startswith(node.address + ".") for a in flagged)
+            item = _node(node.address, obj.text, getattr(obj, "points", None), maximum(obj), bad)
+            item["kind"] = obj.kind
+            (units[-1]["projects"][-1] if node.project is not None else units[-1])["items"].append(item)
+    out: dict[str, Any] = {
+        "rubric": rubric.title,
+        "file": file if file is not None else next((p.file for p in problems if p.file), None),
+        "valid": not problems,
+    }
+    for key, declared, bonus in (("total", rubric.total, False), ("bonus", rubric.bonus, True)):
+        members = [(a, u) for a, u in unit_nodes if u.bonus == bonus]
+        if bonus and not members and declared is None:
+            continue
+        formula, computed = _total_line(rubric, members, bonus=bonus)
+        ok = declared == computed or (bonus and declared is None)
+        out[key] = {"declared": declared, "computed": computed, "formula": formula, "ok": ok}
+    out["units"] = units
+    out["levels"] = [
+        {"name": lv.name, "min": lv.min, "unit_min": dict(lv.unit_min), "unit_share": lv.unit_share}
+        for lv in rubric.levels
+    ]
+    out["problems"] = [
+        {k: getattr(p, k) for k in ("message", "path", "address", "line", "column", "expected", "actual")}
+        for p in problems
+    ]
+    return out
+
+
+def render_check(
+    rubric: Rubric,
+    problems: Sequence[Problem],
+    format: Literal["text", "json"],  # noqa: A002 - the CLI's word
+    *,
+    file: str | None = None,
+) -> str:
+    """The totals tree of *rubric* (unit → project → item), its levels and *problems*.
+
+    Every node shows its declared points beside the maximum computed from beneath it, marked ✗
+    when they differ or when a problem names the node (an item is also marked for its parts).
+
+    Args:
+        rubric: the rubric, valid or not (see `read_rubric`).
+        problems: what validation found.
+        format: ``"text"``, or ``"json"`` for a dict with the keys rubric, file, valid, total
+            (and bonus) {declared, computed, formula, ok}, units [{address, title, declared,
+            computed, ok, bonus, projects [… items], items [{…, kind}]}], levels and problems
+            [{message, path, address, line, column, expected, actual}].
+        file: the rubric's file name; by default the file the problems name.
+
+    Returns:
+        The report, ending in a newline.
+    """
+    data = _check_dict(rubric, problems, file)
+    if format == "json":
+        return dumps_json(data) + "\n"
+    rows = [["评价单元 / 项目 / 条目", "分值", "计算", ""]]
+    for unit in data["units"]:
+        tag = "（加分）" if unit["bonus"] else ""
+        rows.append(_tree_row(unit, f"{unit['address']} {unit['title']}{tag}"))
+        for project in unit["projects"]:
+            rows.append(_tree_row(project, f"  {project['address']} {project['title']}"))
+            rows.extend(
+                _tree_row(i, f"    {i['address']} {clip(i['title'], TITLE_WIDTH)}") for i in project["items"]
+            )
+        rows.extend(_tree_row(i, f"  {i['address']} {clip(i['title'], TITLE_WIDTH)}") for i in unit["items"])
+    lines = [rubric.title, "", *grid(rows, right=frozenset({1, 2})), ""]
+    for key, label in (("total", "总分"), ("bonus", "附加分")):
+        if key in data:
+            t = data[key]
+            same = t["declared"] == t["computed"]
+            tail = "" if same or t["computed"] is None else f" = {fmt(t['computed'])}"
+            formula = f"{show(t['declared'])} {'=' if same else '≠'} {t['formula']}{tail}"
+            lines.append(f"{label} {formula} {'✓' if t['ok'] else '✗'}")
+    if rubric.levels:
+        lines.append("认定等级：")
+        for lv in rubric.levels:
+            extra = [f"单元{a} ≥ {fmt(m)}分" for a, m in lv.unit_min.items()]
+            if lv.unit_share is not None:
+                extra.append(f"各单元 ≥ 满分的{fmt(lv.unit_share * 100)}%")
+            lines.append(f"  {lv.name} ≥ {fmt(lv.min)}分" + (f"（{'，'.join(extra)}）" if extra else ""))
+    if problems:
+        lines.extend(["", f"问题（{len(problems)}）："])
+        lines.extend(str(p) for p in problems)
+        lines.extend(["", f"✗ 无效：{len(problems)} 个问题"])
+    else:
+        n = {
+            kind: sum(1 for node in walk(rubric) if node.kind == kind) for kind in ("unit", "project", "item")
+        }
+        lines.extend(
+            ["", f"✓ 有效：{n['unit']} 个评价单元，{n['project']} 个评价项目，{n['item']} 个条目，分值相符"]
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _tree_row(node: dict[str, Any], label: str) -> list[str]:
+    return [label.rstrip(), show(node["declared"]), show(node["computed"]), "✓" if node["ok"] else "✗"]
+
+
+# --- score: the score tables ----------------------------------------------------------------
+
+
+def level_line(card: ScoreCard) -> str:
+    """What *card* reached, in the standard's words: 达到“…”, or 未达到 … and why."""
+    rubric = card.rubric
+    if card.level is not None:
+        reached = next(lv for lv in rubric.levels if lv.name == card.level)
+        return f"达到“{card.level}”（{fmt(reached.min)}分）"
+    if card.failed_gates:
+        return "未达到任何等级：门槛项未通过" if rubric.levels else "未通过：门槛项未通过"
+    if not rubric.levels:
+        return "通过（本标准未设等级）"
+    lowest = min(rubric.levels, key=lambda lv: lv.min)
+    if card.total >= lowest.min:
+        return f"未达到“{lowest.name}”（{fmt(lowest.min)}分）：单元得分不足"
+    return f"未达到“{lowest.name}”（{fmt(lowest.min)}分），还差{fmt(lowest.min - card.total)}分"
+
+
+def _heading(card: ScoreCard) -> str:
+    info = card.sheet.info if card.sheet is not None else None
+    if info is None:
+        return ""
+    parts = [f"单位：{info.agency or '—'}"]
+    if info.year is not None:
+        parts.append(f"年度：{info.year}")
+    parts.append(f"阶段：{STAGES.get(info.stage, info.stage)}")
+    if info.assessor:
+        parts.append(f"评估人：{info.assessor}")
+    return "　".join(parts)
+
+
+def _rows(card: ScoreCard) -> list[list[str]]:
+    units = {u.address: u for u in card.units}
+    projects = {p.address: p for p in card.projects}
+    rows = [["序号", "评价单元", "评价项目", "得分/分值", "说明"]]
+    items = list(card.items.values())
+    last_unit: str | None = None
+    last_project: str | None = None
+    for k, item in enumerate(items):
+        unit = units[item.unit]
+        new_unit = item.unit != last_unit
+        same = item.project == last_project and not new_unit
+        project = "" if item.project is None or same else projects[item.project].title
+        score = f"{fmt(item.points)}/{fmt(item.max)}"
+        rows.append([item.address, unit.title if new_unit else "", project, score, item.reason])
+        last_unit, last_project = item.unit, item.project
+        if k + 1 == len(items) or items[k + 1].unit != item.unit:
+            rows.append([unit.address, unit.title, "小计", f"{fmt(unit.points)}/{fmt(unit.max)}", ""])
+    rows.append(["", "总分", "", f"{fmt(card.total)}/{fmt(card.max)}", ""])
+    return rows
+
+
+def _lists(card: ScoreCard) -> list[tuple[str, list[str]]]:
+    out = [("认定", [level_line(card)])]
+    if card.failed_gates:
+        out.append(("未通过的门槛项", [f"{g.address}：{g.reason}" for g in card.failed_gates]))
+    if card.unanswered:
+        out.append(("未填写（按0分计）", ["、".join(card.unanswered)]))
+    if card.without_evidence:
+        out.append(("得分但缺少佐证材料", ["、".join(card.without_evidence)]))
+    return out
+
+
+def _card_text(card: ScoreCard) -> str:
+    head = [card.rubric.title]
+    if _heading(card):
+        head.append(_heading(card))
+    lines = [*head, "", *grid(_rows(card), right=frozenset({3})), ""]
+    for label, entries in _lists(card):
+        if len(entries) == 1:
+            lines.append(f"{label}：{entries[0]}")
+        else:
+            lines.append(f"{label}：")
+            lines.extend(f"  {e}" for e in entries)
+    return "\n".join(lines) + "\n"
+
+
+def _card_markdown(card: ScoreCard) -> str:
+    info = card.sheet.info if card.sheet is not None else None
+    title = f"{card.rubric.title} — {info.agency}" if info is not None and info.agency else card.rubric.title
+    lines = [f"## {title}", ""]
+    if _heading(card):
+        lines.extend([_heading(card), ""])
+    rows = _rows(card)
+    rows[-1] = ["", "**总分**", "", f"**{rows[-1][3]}**", ""]
+    lines.extend([*markdown_table(rows, right=frozenset({3})), ""])
+    for label, entries in _lists(card):
+        if len(entries) == 1:
+            lines.append(f"**{label}**：{entries[0]}")
+        else:
+            lines.append(f"**{label}**：")
+            lines.extend(f"- {e}" for e in entries)
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _csv(cards: Sequence[ScoreCard]) -> str:
+    units = [(u.address, u.title) for u in cards[0].units] if cards else []
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*META, *(f"{a} {t}" for a, t in units), "total", "max", "level", "passed"])
+    for card in cards:
+        if [(u.address, u.title) for u in card.units] != units:
+            raise ValueError("cards scored against different rubrics cannot share one CSV table")
+        info = card.sheet.info if card.sheet is not None else None
+        meta = ["", "", "", ""]
+        if info is not None:
+            meta = [info.agency, "" if info.year is None else str(info.year), info.stage, info.assessor or ""]
+        points = [fmt(u.points) for u in card.units]
+        writer.writerow(
+            [*meta, *points, fmt(card.total), fmt(card.max), card.level or "", str(card.passed).lower()]
+        )
+    return buffer.getvalue()
+
+
+def render_cards(
+    cards: Sequence[ScoreCard],
+    format: Literal["text", "markdown", "json", "csv"],  # noqa: A002 - the CLI's word
+) -> str:
+    """Score cards as the standard's own table, as JSON, or as one CSV row per card.
+
+    Text and Markdown show 序号 | 评价单元 | 评价项目 | 得分/分值 | 说明, one row per item with
+    unit subtotals and the total, then the level reached, failed gates, unanswered leaves and
+    items that earned points without evidence (佐证材料).
+
+    Args:
+        cards: the cards, all scored against one rubric.
+        format: ``"text"``, ``"markdown"``, ``"json"`` (one card: `ScoreCard.to_dict`; several: a
+            list of them; points as exact numbers) or ``"csv"`` (agency, year, stage, assessor,
+            one column per unit, total, max, level, passed).
+
+    Returns:
+        The report, ending in a newline.
+
+    Raises:
+        ValueError: ``"csv"`` of cards scored against different rubrics.
+    """
+    if format == "json":
+        data = cards[0].to_dict() if len(cards) == 1 else [c.to_dict() for c in cards]
+        return dumps_json(data) + "\n"
+    if format == "csv":
+        return _csv(cards)
+    render = _card_markdown if format == "markdown" else _card_text
+    return "\n".join(render(c) for c in cards) or "\n"
