@@ -54,6 +54,7 @@ class Each(_RuleBase):
     options: tuple[str, ...] = ()
     open: bool = False
     at_least: int | None = None
+    unit: str | None = None
     points: Decimal | None = None
 
 

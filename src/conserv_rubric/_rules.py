@@ -361,15 +361,18 @@ def _reason(rule: Rule, address: str, answers: Answers, points: Decimal, penalty
             return "未填写（必须满足）"
         return "符合" if value else "不符合（必须满足）"
     if isinstance(rule, Each):
+        if value is None:
+            return "未填写，0分"
         n = _count(value)
+        noun = rule.unit or "项"
         names = f"（{'、'.join(value)}）" if isinstance(value, list) and value else ""
         cap = maximum(rule)
         tail = f"（最高{fmt(cap)}分）" if cap is not None else ""
         if rule.at_least and n < rule.at_least:
-            return f"{n}项{names}，不足{rule.at_least}项，0分"
+            return f"{n}{noun}{names}，不足{rule.at_least}{noun}，0分"
         if cap is not None and rule.per * n > cap:
-            return f"{n}项{names} × {fmt(rule.per)}分 = {fmt(rule.per * n)}分，按最高{fmt(cap)}分计"
-        return f"{n}项{names} × {fmt(rule.per)}分 = {fmt(points)}分{tail}"
+            return f"{n}{noun}{names} × {fmt(rule.per)}分 = {fmt(rule.per * n)}分，按最高{fmt(cap)}分计"
+        return f"{n}{noun}{names} × {fmt(rule.per)}分 = {fmt(points)}分{tail}"
     if isinstance(rule, Parts | Deduct):
         terms = []
         for addr, child in child_addresses(rule, address):

@@ -372,9 +372,9 @@ class ScoreCard:
             project = None
             if item.project is not None:
                 project = f"{unit}.{c.unit_nodes[item.unit][1].projects[item.project].id or item.project + 1}"
-            docs = list(evidence.get(item.address, ()))
-            for leaf in item.leaves:
-                docs.extend(evidence.get(leaf, ()))
+            docs: list[str] = []
+            for address in dict.fromkeys((item.address, *item.leaves)):
+                docs.extend(d for d in evidence.get(address, ()) if d not in docs)
             out[item.address] = ItemResult(
                 item.address,
                 item.rule.text,

@@ -45,6 +45,7 @@ class Sheet:
         evidence: address → documents cited as 佐证材料.
         notes: address → free text.
         file: where the sheet was read from, if anywhere.
+        row: the CSV row it was read from, if any.
     """
 
     info: SheetInfo
@@ -52,6 +53,7 @@ class Sheet:
     evidence: dict[str, tuple[str, ...]] = attrs.field(factory=dict, hash=False)
     notes: dict[str, str] = attrs.field(factory=dict, hash=False)
     file: str | None = None
+    row: int | None = None
 
     @property
     def agency(self) -> str:
@@ -101,13 +103,15 @@ def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -
     evidence: dict[str, tuple[str, ...]] = {}
     for address, cited in tables["evidence"].items():
         docs = [cited] if isinstance(cited, str) else cited
-        if not isinstance(docs, list) or not all(isinstance(d, str) for d in docs):
+        if not isinstance(docs, list):
+            message = f"expected a list of document names, got {describe(docs)}"
+            problems.append(Problem(file=file, path=f'{where}evidence."{address}"', message=message))
+            continue
+        bad = [i for i, d in enumerate(docs) if not isinstance(d, str)]
+        if bad:
+            message = f"expected a document name, got {describe(docs[bad[0]])}"
             problems.append(
-                Problem(
-                    file=file,
-                    path=f'{where}evidence."{address}"',
-                    message=f"expected a list of document names, got {describe(docs)}",
-                )
+                Problem(file=file, path=f'{where}evidence."{address}"[{bad[0]}]', message=message)
             )
             continue
         evidence[address] = tuple(docs)
@@ -206,6 +210,16 @@ def load_sheet(path: str | Path) -> Sheet:
 _NUMBER: Final = re.compile(r"[+-]?\d+(\.\d+)?")
 
 
+class Cell(str):
+    """Text from a CSV cell: names separated by ``;`` where a list of names is wanted."""
+
+    __slots__ = ()
+
+    def names(self) -> list[str]:
+        """The names in the cell."""
+        return [name.strip() for name in self.split(";") if name.strip()]
+
+
 def _cell(text: str) -> object:
     text = text.strip()
     if text == "":
@@ -218,7 +232,9 @@ def _cell(text: str) -> object:
         value, _, ref = text.partition("/")
         if _NUMBER.fullmatch(value.strip()) and _NUMBER.fullmatch(ref.strip()):
             return {"value": Decimal(value.strip()), "ref": Decimal(ref.strip())}
-    return [name.strip() for name in text.split(";") if name.strip()]
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return Cell(text)
 
 
 def _sheets_from_csv(text: str, file: str) -> list[Sheet]:
@@ -254,9 +270,11 @@ def _sheets_from_csv(text: str, file: str) -> list[Sheet]:
                 if value is not None:
                     answers[column] = value
         try:
-            sheets.append(_sheet_from_doc({"sheet": info, "answers": answers}, f"{file}:{number}"))
+            sheet = _sheet_from_doc({"sheet": info, "answers": answers}, file)
         except SheetError as exc:
-            problems.extend(exc.problems)
+            problems.extend(attrs.evolve(p, line=number) for p in exc.problems)
+        else:
+            sheets.append(attrs.evolve(sheet, row=number))
     if problems:
         raise SheetError(problems)
     return sheets
@@ -286,6 +304,8 @@ def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noq
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value, None
         return None, f"expected a count (a whole number ≥ 0), got {describe(value)}"
+    if shape == "count_or_names" and isinstance(value, Cell):
+        value = value.names()
     if shape == "count_or_names":
         if isinstance(value, int) and not isinstance(value, bool):
             if value < 0:
@@ -324,6 +344,8 @@ def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noq
     number = _number(value)
     if number is None:
         want = "a number or { value = …, ref = … }" if shape == "ratio" else "a number"
+        if isinstance(value, Decimal | float) and not isinstance(value, bool):
+            want = "a finite number"
         return None, f"expected {want}, got {describe(value)}"
     if shape == "ratio":
         return {"value": number, "ref": Decimal(1)}, None
@@ -337,6 +359,18 @@ def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noq
     return number, None
 
 
+def suggest_address(address: str, leaves: Mapping[str, Leaf], items: frozenset[str]) -> str:
+    """' (did you mean …?)' preferring answerable addresses in the same branch of the rubric."""
+    del items  # only leaves can be answered; an item with parts is never the right suggestion
+    # "2.1.1.a" on an item without parts means "2.1.1"; "2.2" means one of its items.
+    for known in leaves:
+        if address.startswith(known + ".") or known.startswith(address + "."):
+            return f" (did you mean '{known}'?)"
+    parent = address.rpartition(".")[0]
+    near = [a for a in leaves if parent and a.startswith(parent + ".")]
+    return suggest(address, near) or suggest(address, list(leaves))
+
+
 def check_answers(
     leaves: Mapping[str, Leaf],
     items: frozenset[str],
@@ -346,30 +380,37 @@ def check_answers(
     out: dict[str, object] = {}
     problems: list[Problem] = []
     file = sheet.file
-    for address, value in sheet.answers.items():
+    given: Mapping[Any, object] = sheet.answers
+    for address, value in given.items():
+        if not isinstance(address, str):
+            problems.append(
+                Problem(
+                    file=file,
+                    line=sheet.row,
+                    path="answers",
+                    message=f'addresses are strings such as "2.2.1.a", got {describe(address)}',
+                )
+            )
+            continue
         leaf = leaves.get(address)
         if leaf is None:
-            hint = suggest(address, list(leaves))
+            hint = suggest_address(address, leaves, items)
             if address in items:
                 own = ", ".join(a for a in leaves if a.startswith(address + "."))
                 msg = f"'{address}' is an item made of parts; answer its parts ({own})"
             else:
                 msg = f"unknown address '{address}'{hint}"
-            problems.append(Problem(file=file, path=f'answers."{address}"', message=msg))
+            problems.append(Problem(file=file, line=sheet.row, path=f'answers."{address}"', message=msg))
             continue
         normal, error = check_answer(leaf, value)
         if error is not None:
-            problems.append(Problem(file=file, path=f'answers."{address}"', message=error))
+            problems.append(Problem(file=file, line=sheet.row, path=f'answers."{address}"', message=error))
         else:
             out[address] = normal
     for table in ("evidence", "notes"):
         for address in getattr(sheet, table):
             if address not in leaves and address not in items:
-                problems.append(
-                    Problem(
-                        file=file,
-                        path=f'{table}."{address}"',
-                        message=f"unknown address '{address}'{suggest(address, list(leaves))}",
-                    )
-                )
+                hint = suggest_address(address, leaves, items)
+                message = f"unknown address '{address}'{hint}"
+                problems.append(Problem(file=file, line=sheet.row, path=f'{table}."{address}"', message=message))
     return out, problems

@@ -21,6 +21,8 @@ from ._model import RULE_KINDS, Rubric, Rule
 from ._paths import NESTED_KEYS, join, letter, number
 from .errors import Problem, RubricError
 
+#: How problems with the document's top-level table are located.
+TOP: Final = "top level"
 #: Larger rubric files are refused before parsing (a real standard is a few dozen kilobytes).
 MAX_FILE_BYTES: Final = 4 * 1024 * 1024
 #: Deeper nesting of tables and arrays is refused.
@@ -48,8 +50,12 @@ class _Nested(Exception):
 
 def describe(value: object) -> str:
     """How a TOML value is named in messages: 'a string ("9")', 'a number (3)' …"""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return f"a boolean ({str(value).lower()})"
+    if isinstance(value, Decimal) and not value.is_finite():
+        return str(value).lower().replace("infinity", "inf")
     if isinstance(value, int | Decimal | float):
         return f"a number ({value})"
     if isinstance(value, str):
@@ -202,7 +208,8 @@ def _register_classes(conv: cattrs.Converter) -> None:
         kind = obj["kind"]
         if not isinstance(kind, str) or kind not in RULE_KINDS:
             hint = suggest(kind, list(RULE_KINDS)) if isinstance(kind, str) else ""
-            raise _Bad(f"unknown rule kind {describe(kind)}{hint}; expected one of {kinds}", "kind")
+            shown = f'"{kind}"' if isinstance(kind, str) else describe(kind)
+            raise _Bad(f"unknown rule kind {shown}{hint}; expected one of {kinds}", "kind")
         rule: Rule = conv.structure(obj, RULE_KINDS[kind])
         return rule
 
@@ -226,7 +233,7 @@ def _collect(exc: BaseException, path: str, out: list[Problem]) -> None:
                 join(path, segment) if segment is not None else f"{path}[{getattr(note, 'index', '?')}]"
             )
             if isinstance(sub, KeyError) and segment is not None:
-                out.append(Problem(path=path or None, message=f"missing required key '{segment}'"))
+                out.append(Problem(path=path or TOP, message=f"missing required key '{segment}'"))
             else:
                 _collect(sub, sub_path, out)
         for other in without:
@@ -234,15 +241,15 @@ def _collect(exc: BaseException, path: str, out: list[Problem]) -> None:
     elif isinstance(exc, ForbiddenExtraKeysError):
         fields = [f.name for f in attrs.fields(exc.cl)]
         for key in sorted(exc.extra_fields):
-            out.append(Problem(path=path or None, message=f"unknown key '{key}'{suggest(key, fields)}"))
+            out.append(Problem(path=path or TOP, message=f"unknown key '{key}'{suggest(key, fields)}"))
     elif isinstance(exc, _Nested):
         for suffix, nested in exc.errors:
             _collect(nested, path + suffix, out)
     elif isinstance(exc, _Bad):
         where = join(path, exc.key) if exc.key else path
-        out.append(Problem(path=where or None, message=exc.message))
+        out.append(Problem(path=where or TOP, message=exc.message))
     else:
-        out.append(Problem(path=path or None, message=f"cannot read this value: {exc}"))
+        out.append(Problem(path=path or TOP, message=f"cannot read this value: {exc}"))
 
 
 def structure(data: Mapping[str, Any], cls: type[Any], root: str = "") -> Any:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
-
-import attrs
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Final
+
+import attrs
 
 from ._index import Node, walk
 from ._model import (
@@ -28,6 +29,8 @@ from ._model import (
 from ._paths import letter
 from ._rules import ZERO, band_edges, fmt, leaves, maximum, reachable, sort_key
 from .errors import Problem
+
+_ID: Final = re.compile(r"[A-Za-z0-9_-]+")
 
 #: Decision tables with more conditions than this are not checked combination by combination.
 MAX_CASE_CONDITIONS: Final = 12
@@ -137,6 +140,8 @@ def validate(rubric: Rubric) -> list[Problem]:  # noqa: C901 - a flat list of ch
 
     for node in nodes:
         obj = node.obj
+        if isinstance(obj, Unit | Project) and obj.id is not None and not _ID.fullmatch(obj.id):
+            add(node, f"id must be letters, digits, '-' or '_' (no dots), got {obj.id!r}")
         if isinstance(obj, Unit):
             if not obj.projects and not obj.items:
                 add(node, "is empty: a unit needs projects or items")
@@ -169,14 +174,16 @@ def validate(rubric: Rubric) -> list[Problem]:  # noqa: C901 - a flat list of ch
             for u, n in pairs
         ]
         total = _sum_or_none(values)
-        return None if total is None else transform(rubric, total, with_base=with_base)
+        if total is None or (rubric.aggregate is not None and rubric.aggregate.divisor <= 0):
+            return None
+        return transform(rubric, total, with_base=with_base)
 
     base_total = units_total(base_units, with_base=True)
     if base_total is not None and base_total != rubric.total:
         how = "after the aggregate formula" if rubric.aggregate else ""
         add(
             None,
-            f"total: declares {fmt(rubric.total)} points, its units add up to {fmt(base_total)}"
+            f"declares {fmt(rubric.total)} points, its units add up to {fmt(base_total)}"
             + (f" {how}" if how else ""),
             "total",
             expected=fmt(rubric.total),
@@ -189,7 +196,7 @@ def validate(rubric: Rubric) -> list[Problem]:  # noqa: C901 - a flat list of ch
         elif bonus_total is not None and bonus_total != rubric.bonus:
             add(
                 None,
-                f"bonus: declares {fmt(rubric.bonus)} points, its bonus units add up to {fmt(bonus_total)}",
+                f"declares {fmt(rubric.bonus)} points, its bonus units add up to {fmt(bonus_total)}",
                 "bonus",
                 expected=fmt(rubric.bonus),
                 actual=fmt(bonus_total),
@@ -295,6 +302,10 @@ def _check_rule(node: Node, rule: Rule, add: Add) -> None:  # noqa: C901 - one c
     nested = node.kind == "rule"
     if nested and rule.gate is not None:
         add(node, "gate belongs on an item, not on a part of one")
+    if nested and rule.na_if is not None:
+        add(node, "na_if belongs on an item, not on a part of one")
+    if rule.id is not None and not _ID.fullmatch(rule.id):
+        add(node, f"id must be letters, digits, '-' or '_' (no dots), got {rule.id!r}")
     if isinstance(rule, Check) and nested:
         add(node, "a check is an item of its own, not a part of one")
     in_deduction = node.path.rsplit(".", 1)[-1].startswith("deductions[")
@@ -363,9 +374,14 @@ def _check_rule(node: Node, rule: Rule, add: Add) -> None:  # noqa: C901 - one c
         and computed is not None
         and declared != computed
     ):
+        how = (
+            "its parts add up to"
+            if isinstance(rule, Parts) and rule.max is None
+            else "its rule gives at most"
+        )
         add(
             node,
-            f"declares {fmt(declared)} points, its rule gives at most {fmt(computed)}",
+            f"declares {fmt(declared)} points, {how} {fmt(computed)}",
             expected=fmt(declared),
             actual=fmt(computed),
         )
