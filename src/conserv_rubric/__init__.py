@@ -12,6 +12,8 @@ point explained::
 
 __version__ = "0.1.0"
 
+from ._diff import ItemDiff, SheetDiff, diff, render_diff
+from ._gap import Gap, OpenItem, Shortfall, Step, Target, UnitGap, gap, render_gap
 from ._model import (
     Aggregate,
     Band,
@@ -33,8 +35,10 @@ from ._model import (
     Rule,
     Unit,
 )
+from ._report import render_cards, render_check
 from ._score import GateResult, GroupResult, ItemResult, ScoreCard, check_sheet, score
 from ._sheet import Sheet, SheetInfo, load_sheet, load_sheets, loads_sheet
+from ._template import template
 from ._toml import dumps_rubric, load_rubric, loads_rubric
 from ._validate import validate
 from .errors import Problem, RubricError, SheetError
@@ -50,12 +54,15 @@ __all__ = [
     "Deduct",
     "Each",
     "Flag",
+    "Gap",
     "GateResult",
     "GroupResult",
+    "ItemDiff",
     "ItemResult",
     "Judged",
     "Level",
     "Linear",
+    "OpenItem",
     "Parts",
     "Problem",
     "Project",
@@ -65,16 +72,28 @@ __all__ = [
     "Rule",
     "ScoreCard",
     "Sheet",
+    "SheetDiff",
     "SheetError",
     "SheetInfo",
+    "Shortfall",
+    "Step",
+    "Target",
     "Unit",
+    "UnitGap",
     "check_sheet",
+    "diff",
     "dumps_rubric",
+    "gap",
     "load_rubric",
     "load_sheet",
     "load_sheets",
     "loads_rubric",
     "loads_sheet",
+    "render_cards",
+    "render_check",
+    "render_diff",
+    "render_gap",
     "score",
+    "template",
     "validate",
 ]

@@ -22,11 +22,12 @@ from ._model import Project, Rubric, Unit
 from ._rules import ZERO, fmt, maximum
 from ._score import ScoreCard
 from ._validate import group_max, transform, unit_weight
-from .errors import Problem
+from .errors import Problem, RubricError
 
 #: Display width of an item's text in the totals tree (about 24 Chinese characters).
 TITLE_WIDTH: Final = 48
 STAGES: Final = {"self": "自评", "verified": "核定"}
+CLOSING: Final = frozenset("，。、；：！？）》」』”’")
 #: The sheet columns of a CSV score table, as in a CSV sheet.
 META: Final = ("agency", "year", "stage", "assessor")
 
@@ -60,7 +61,8 @@ def wrap(text: str, limit: int) -> list[str]:
     lines: list[str] = []
     line = ""
     for token in re.findall(r"[!-~]+|\s+|.", " ".join(text.split())):
-        if line and width(line) + width(token) > limit:
+        # Closing punctuation never starts a line (禁则): it may overhang by one character.
+        if line and width(line) + width(token) > limit and token not in CLOSING:
             lines.append(line.rstrip())
             line = "" if token.isspace() else token
         else:
@@ -328,37 +330,26 @@ def _lists(card: ScoreCard) -> list[tuple[str, list[str]]]:
     return out
 
 
-def _card_text(card: ScoreCard) -> str:
-    head = [card.rubric.title]
-    if _heading(card):
-        head.append(_heading(card))
-    lines = [*head, "", *grid(_rows(card), right=frozenset({3})), ""]
-    for label, entries in _lists(card):
+def _card(card: ScoreCard, md: bool) -> str:
+    rows = _rows(card)
+    if md:
+        rows[-1] = ["", "**总分**", "", f"**{rows[-1][3]}**", ""]
+    table = (markdown_table if md else grid)(rows, frozenset({3}))
+    heading = _heading(card)
+    lines = [f"## {card.rubric.title}" if md else card.rubric.title]
+    if heading:
+        lines += ["", heading] if md else [heading]
+    lines += ["", *table, ""]
+    for name, entries in _lists(card):
+        label = f"**{name}**" if md else name
         if len(entries) == 1:
             lines.append(f"{label}：{entries[0]}")
         else:
             lines.append(f"{label}：")
-            lines.extend(f"  {e}" for e in entries)
-    return "\n".join(lines) + "\n"
-
-
-def _card_markdown(card: ScoreCard) -> str:
-    info = card.sheet.info if card.sheet is not None else None
-    title = f"{card.rubric.title} — {info.agency}" if info is not None and info.agency else card.rubric.title
-    lines = [f"## {title}", ""]
-    if _heading(card):
-        lines.extend([_heading(card), ""])
-    rows = _rows(card)
-    rows[-1] = ["", "**总分**", "", f"**{rows[-1][3]}**", ""]
-    lines.extend([*markdown_table(rows, right=frozenset({3})), ""])
-    for label, entries in _lists(card):
-        if len(entries) == 1:
-            lines.append(f"**{label}**：{entries[0]}")
-        else:
-            lines.append(f"**{label}**：")
-            lines.extend(f"- {e}" for e in entries)
-        lines.append("")
-    return "\n".join(lines)
+            lines.extend(f"{'-' if md else ' '} {e}" for e in entries)
+        if md:
+            lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _csv(cards: Sequence[ScoreCard]) -> str:
@@ -368,7 +359,8 @@ def _csv(cards: Sequence[ScoreCard]) -> str:
     writer.writerow([*META, *(f"{a} {t}" for a, t in units), "total", "max", "level", "passed"])
     for card in cards:
         if [(u.address, u.title) for u in card.units] != units:
-            raise ValueError("cards scored against different rubrics cannot share one CSV table")
+            message = "cards scored against different rubrics cannot share one CSV table"
+            raise RubricError([Problem(message=message)])
         info = card.sheet.info if card.sheet is not None else None
         meta = ["", "", "", ""]
         if info is not None:
@@ -400,12 +392,11 @@ def render_cards(
         The report, ending in a newline.
 
     Raises:
-        ValueError: ``"csv"`` of cards scored against different rubrics.
+        RubricError: ``"csv"`` of cards scored against different rubrics.
     """
     if format == "json":
         data = cards[0].to_dict() if len(cards) == 1 else [c.to_dict() for c in cards]
         return dumps_json(data) + "\n"
     if format == "csv":
         return _csv(cards)
-    render = _card_markdown if format == "markdown" else _card_text
-    return "\n".join(render(c) for c in cards) or "\n"
+    return "\n".join(_card(c, format == "markdown") for c in cards) or "\n"

@@ -416,9 +416,13 @@ def _reason(rule: Rule, address: str, answers: Answers, points: Decimal, penalty
         if steps is None:
             side = "低于" if rule.direction == "up" else "高于"
             return f"{fmt(x)}{unit}，{side}{fmt(rule.start)}{unit}，0分"
-        most = f"（最高{fmt(rule.max)}分）" if rule.max is not None else ""
         base = f"{fmt(rule.base)}分 + " if rule.base else ""
-        return f"{fmt(x)}{unit}：{base}{fmt(steps)} × {fmt(rule.per)}分 = {fmt(points)}分{most}"
+        raw = rule.base + rule.per * steps
+        head = f"{fmt(x)}{unit}：{base}{fmt(steps)} × {fmt(rule.per)}分"
+        if rule.max is not None and raw > rule.max:
+            return f"{head} = {fmt(raw)}分，按最高{fmt(rule.max)}分计"
+        most = f"（最高{fmt(rule.max)}分）" if rule.max is not None else ""
+        return f"{head} = {fmt(points)}分{most}"
     if isinstance(rule, Judged):
         lo, hi = rule.range
         return f"评定{fmt(points)}分（{fmt(lo)}~{fmt(hi)}分）"

@@ -59,7 +59,7 @@ class Compiled:
                 assert isinstance(node.obj, Project)
                 self.project_nodes.append((node.address, node.obj, node.unit))
                 if node.obj.nonzero:
-                    label = f"★ project {node.address} {node.obj.title}"
+                    label = f"★项目 {node.address} {node.obj.title}"
                     self.gates.append(
                         _Gate("nonzero", node.address, len(self.project_nodes) - 1, ZERO, label)
                     )
@@ -85,7 +85,7 @@ class Compiled:
                 gate = rule.gate or ("required" if isinstance(rule, Check) else None)
                 if gate is not None:
                     need = rule.gate_min if rule.gate_min is not None else maximum(rule) or ZERO
-                    self.gates.append(_Gate(gate, node.address, index, need, f"item {node.address}"))
+                    self.gates.append(_Gate(gate, node.address, index, need, f"条目 {node.address}"))
         self.item_addresses = frozenset(i.address for i in self.items)
         self.fns = [i.evaluate for i in self.items]
         self.item_max = [i.max for i in self.items]
@@ -224,6 +224,13 @@ class Compiled:
 
 _COMPILED: Final[dict[int, Compiled]] = {}
 
+_GATE_WORDS: Final[dict[str, str]] = {
+    "required": "必须完成项，未完成不予认定",
+    "veto": "否决性指标，未达到即为最低等级",
+    "zero": "未达到则评价总分为0分",
+    "nonzero": "★项目得分不得为0分",
+}
+
 
 def compiled(rubric: Rubric) -> Compiled:
     """The compiled form of *rubric*, built once per rubric object."""
@@ -343,13 +350,14 @@ class ScoreCard:
         """Every failed gate with its reason."""
         out = []
         for g in self.failed_gates_raw:
+            word = _GATE_WORDS[g.kind]
             if g.kind == "nonzero":
-                reason = f"{g.label} scored 0; every ★ project must score more than 0"
+                reason = f"{g.label} 得0分（{word}）"
             elif g.index in self._c.checks:
-                reason = f"{g.label} is not met ({'必须完成项' if g.kind == 'required' else g.kind})"
+                reason = f"{g.label} 未满足（{word}）"
             else:
-                word = {"required": "必须完成项", "veto": "否决性指标", "zero": "该项不达标则总分为0"}[g.kind]
-                reason = f"{g.label} scored {fmt(self._pts[g.index])} of the {fmt(g.need)} it needs ({word})"
+                got = fmt(self._pts[g.index])
+                reason = f"{g.label} 得{got}分，未达到{fmt(g.need)}分（{word}）"
             out.append(GateResult(g.kind, g.address, reason))
         return tuple(out)
 

@@ -412,5 +412,7 @@ def check_answers(
             if address not in leaves and address not in items:
                 hint = suggest_address(address, leaves, items)
                 message = f"unknown address '{address}'{hint}"
-                problems.append(Problem(file=file, line=sheet.row, path=f'{table}."{address}"', message=message))
+                problems.append(
+                    Problem(file=file, line=sheet.row, path=f'{table}."{address}"', message=message)
+                )
     return out, problems

@@ -511,7 +511,9 @@ def _apply_patches(
         new = {k: v for k, v in entry.items() if k != "to"}
         siblings = node.setdefault(key, [])
         if "id" not in new:
-            new["id"] = number(len(siblings))
+            # The next number after the highest in use, so a removed item's address stays free.
+            used = [int(c["id"]) for c in siblings if isinstance(c, dict) and str(c.get("id")).isdigit()]
+            new["id"] = number(max(used, default=len(siblings)))
         siblings.append(new)
     extra_units = doc.get("units")
     for key, value in doc.items():

@@ -97,7 +97,7 @@ def _cards(rubric_path: Path, sheet_paths: Sequence[Path]) -> list[ScoreCard]:
 
 def _check(args: argparse.Namespace) -> int:
     rubric, problems = read_rubric(args.rubric)
-    _out(render_check(rubric, problems, args.format))
+    _out(render_check(rubric, problems, args.format, file=str(args.rubric)))
     return FAILED if problems else OK
 
 

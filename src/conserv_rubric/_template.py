@@ -1,0 +1,196 @@
+"""A blank answer sheet (自评打分表) for a rubric, with every item's text as comments."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from typing import Final
+
+import tomli_w
+
+from ._index import Node, walk
+from ._model import Check, Project, Rubric, Unit
+from ._report import show, wrap
+from ._rules import ZERO, Leaf, compile_rule, fmt, maximum
+from ._score import compiled
+from ._sheet import check_answer
+from ._validate import group_max
+
+#: Display width of a wrapped comment, after its "# ".
+COMMENT_WIDTH: Final = 96
+#: The answer written for each shape: each is valid, and most award nothing.
+NEUTRAL: Final[dict[str, object]] = {
+    "bool": False,
+    "count": 0,
+    "count_or_names": 0,
+    "number": Decimal(0),
+    "ratio": {"value": Decimal(0), "ref": Decimal(1)},
+    "judged": Decimal(0),
+}
+
+
+def _toml(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return fmt(value)
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return tomli_w.dumps({"x": value})[len("x = ") : -1]  # a string or an int, as tomli-w writes it
+
+
+def _comment(text: str, lead: str = "") -> list[str]:
+    lines = wrap(lead + text, COMMENT_WIDTH)
+    return [f"# {line}" for line in lines] or [f"# {lead}".rstrip()]
+
+
+def _points(points: Decimal | None) -> str:
+    return f"（{fmt(points)}分）" if points is not None else ""
+
+
+def _hint(leaf: Leaf, deduction: bool) -> str:
+    rule = leaf.rule
+    if leaf.shape == "bool":
+        return "填写 true 或 false"
+    if leaf.shape == "count":
+        need = getattr(rule, "at_least", None)
+        return f"填写数量（整数），{'少于' if deduction else '达到'}{need}时{'扣分' if deduction else '得分'}"
+    if leaf.shape == "count_or_names":
+        if not leaf.options:
+            return "填写数量（整数）"
+        more = "" if leaf.closed else "（也可填写其他名称）"
+        return f"填写数量（整数）或所列名称，可选：{'、'.join(leaf.options)}{more}"
+    unit = getattr(rule, "unit", None)
+    if leaf.shape == "number":
+        return "填写数值" + (f"（单位：{unit}）" if unit else "")
+    if leaf.shape == "ratio":
+        return "填写 { value = 实测值, ref = 参考值 }" + (f"（单位：{unit}）" if unit else "")
+    assert leaf.low is not None
+    assert leaf.high is not None
+    step = f"（以{fmt(leaf.step)}分为单位）" if leaf.step is not None else ""
+    return f"0 或 {fmt(leaf.low)}~{fmt(leaf.high)} 之间的{'扣分' if deduction else '分值'}{step}"
+
+
+def _label(leaf: Leaf, node: Node | None) -> str:
+    """What a leaf inside an item is: a part, a deduction, a condition, a zero or N/A clause."""
+    if leaf.address.endswith(".zero"):
+        return "（符合则本项不得分，填 true）"
+    if leaf.address.endswith(".na"):
+        return "（不适用则填 true，本项不评分）"
+    if node is None:
+        return "（条件）"
+    rule = node.obj
+    assert not isinstance(rule, Unit | Project)
+    if ".deductions[" in node.path:
+        top = maximum(rule)
+        return f"（扣分项，最多扣{fmt(top)}分）" if top is not None else "（扣分项）"
+    return f"（加分{fmt(maximum(rule) or ZERO)}分）" if rule.bonus else _points(maximum(rule))
+
+
+_GATES: Final = {"required": "必须完成项", "veto": "否决性指标", "zero": "不达标则总分为0"}
+
+
+def _item_title(node: Node) -> str:
+    rule = node.obj
+    assert not isinstance(rule, Unit | Project)
+    if isinstance(rule, Check):
+        return f"{rule.text}（必须满足）"
+    declared = getattr(rule, "points", None)
+    points = _points(declared if declared is not None else maximum(rule))
+    gate = f"（{_GATES[rule.gate]}）" if rule.gate is not None else ""
+    # A text that already ends in its points, "台账完善（5分）", is not told them twice.
+    return rule.text + ("" if rule.text.endswith(points) else points) + gate
+
+
+def _answer(leaf: Leaf, deduction: bool) -> tuple[str, bool]:
+    """The neutral answer of *leaf* as TOML, and whether it scores as leaving the leaf out does."""
+    raw = NEUTRAL[leaf.shape]
+    if leaf.shape == "count_or_names" and leaf.options:
+        raw = []
+    value, error = check_answer(leaf, raw)
+    assert error is None, error
+    if leaf.rule is None:
+        return _toml(raw), True
+    # An unanswered leaf awards nothing; where the neutral answer would award (a band holding 0,
+    # a linear rule counting downwards), the line is left commented out, i.e. unanswered.
+    award = compile_rule(leaf.rule, leaf.address, penalty=deduction)
+    return _toml(raw), award({leaf.address: value}) == ZERO
+
+
+def template(rubric: Rubric, *, year: int | None = None) -> str:
+    """A blank TOML answer sheet for *rubric*: every leaf address with the item's text.
+
+    Each answer line holds a valid answer that scores as the leaf left out would (``false``,
+    ``0``, ``[]``), so the sheet scores after editing only the answers. A leaf whose every
+    valid answer may award points (a number falling into a scoring band) is written commented
+    out, so it stays unanswered until filled in.
+
+    Args:
+        rubric: the rubric.
+        year: the sheet's year; by default the current year.
+
+    Returns:
+        The sheet as TOML text, loadable with `loads_sheet` and valid for *rubric*.
+    """
+    c = compiled(rubric)
+    nodes = {n.address: n for n in walk(rubric)}
+    levels = "；".join(f"{lv.name} ≥ {fmt(lv.min)}分" for lv in rubric.levels)
+    out = _comment(f"{rubric.title} — 自评打分表")
+    if rubric.issuer or rubric.version:
+        out += _comment("，".join(x for x in (rubric.issuer, rubric.version) if x))
+    out += _comment(f"总分{fmt(rubric.total)}分" + (f"；认定：{levels}" if levels else ""))
+    out += _comment("按每个答案上方的注释填写。默认值（false、0、[]）表示不符合或没有；")
+    out += _comment("扣分项的默认值表示没有扣分情形。")
+    body: list[str] = []
+    unit_seen: str | None = None
+    project_seen: str | None = None
+    item_seen: str | None = None
+    commented = False
+    for leaf in c.leaves.values():
+        item = nodes[leaf.item]
+        unit_address, unit = c.unit_nodes[item.unit]
+        if unit_address != unit_seen:
+            tag = "，附加评价单元" if unit.bonus else ""
+            points = unit.points if unit.points is not None else group_max(unit)
+            body += ["", f"# ═══ {unit_address} {unit.title}（{show(points)}分{tag}）"]
+            unit_seen, project_seen = unit_address, None
+        if item.project is not None:
+            project_address = item.address.rsplit(".", 1)[0]
+            project = unit.projects[item.project]
+            if project_address != project_seen:
+                points = project.points if project.points is not None else group_max(project)
+                gap = [] if body[-1].startswith("# ═══") else [""]
+                body += [*gap, f"# ─── {project_address} {project.title}" + _points(points)]
+                project_seen = project_address
+        if leaf.item != item_seen:
+            body += ["", *_comment(_item_title(item), f"{leaf.item} ")]
+            item_seen = leaf.item
+        if leaf.address != leaf.item:
+            node = nodes.get(leaf.address)
+            body += _comment(leaf.text + _label(leaf, node), f"· {leaf.address} ")
+        deduction = leaf.address in nodes and ".deductions[" in nodes[leaf.address].path
+        text, active = _answer(leaf, deduction)
+        line = f"{_toml(leaf.address)} = {text}"
+        if active:
+            body += [*_comment(_hint(leaf, deduction)), line]
+        else:
+            unset = "未填写则不扣分" if deduction else "未填写按0分计"
+            body += [*_comment(f"{_hint(leaf, deduction)}；{unset}，填写时删去下一行行首的 #"), f"# {line}"]
+            commented = True
+    if commented:
+        out += _comment("行首为 # 的答案行尚未填写；填写时删去行首的 #。")
+    info = [
+        "[sheet]",
+        f"rubric = {_toml(rubric.title)}",
+        'agency = ""          # 被评价单位名称',
+        f"year = {year if year is not None else datetime.date.today().year}",
+        'stage = "self"       # "self" 自评，"verified" 核定',
+        'assessor = ""        # 填表人',
+        "",
+        "[answers]",
+    ]
+    first = c.items[0].address if c.items else "1.1.1"
+    tail = ["", "[evidence]", "# 佐证材料：条目或答案地址 = [文件名, …]，例如：", f'# "{first}" = ["《……》"]']
+    return "\n".join([*out, "", *info, *body, *tail]) + "\n"
