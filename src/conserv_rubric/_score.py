@@ -466,7 +466,8 @@ def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
         sheet: a `Sheet`, or a mapping from leaf address to answer.
 
     Returns:
-        The score card: total, level, failed gates, and every item's points with the reason.
+        The score card, with the total, the level, the failed gates and every item's points
+        with the reason.
 
     Raises:
         SheetError: *sheet* names an address that *rubric* lacks, or gives an answer of the
@@ -480,6 +481,16 @@ def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
             raise SheetError(problems)
         return c.score(answers, None)
     answers, problems = check_answers(c.leaves, c.item_addresses, sheet)
+    named = sheet.info.rubric
+    if named is not None and named != rubric.title:
+        problems.append(
+            Problem(
+                file=sheet.file,
+                line=sheet.row,
+                path="sheet.rubric",
+                message=f"the sheet is for '{named}', not for '{rubric.title}'",
+            )
+        )
     if problems:
         raise SheetError(problems)
     return c.score(answers, sheet)
