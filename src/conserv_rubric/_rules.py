@@ -127,23 +127,8 @@ def maximum(rule: Rule) -> Decimal | None:
         if rule.options and not rule.open:
             return rule.per * len(rule.options)
         return None
-    if isinstance(rule, Parts):
-        total: Decimal | None = ZERO
-        for part in rule.parts:
-            if part.bonus:
-                continue
-            m = maximum(part)
-            total = None if total is None or m is None else total + m
-        if rule.max is not None:
-            return rule.max if total is None else min(total, rule.max)
-        return total
-    if isinstance(rule, Best):
-        values = [maximum(a) for a in rule.alternatives]
-        return (
-            None
-            if any(v is None for v in values)
-            else max((v for v in values if v is not None), default=ZERO)
-        )
+    if isinstance(rule, Parts | Best):
+        return _composite_bound(rule, with_bonus=False)
     if isinstance(rule, Bands):
         return max((b.points for b in rule.bands), default=ZERO)
     if isinstance(rule, Linear):
@@ -157,22 +142,21 @@ def maximum(rule: Rule) -> Decimal | None:
 
 def reachable(rule: Rule) -> Decimal | None:
     """The most *rule* can award, over-achievement bonuses included."""
-    if isinstance(rule, Parts):
-        total: Decimal | None = ZERO
-        for part in rule.parts:
-            m = reachable(part)
-            total = None if total is None or m is None else total + m
-        if rule.max is not None:
-            return rule.max if total is None else min(total, rule.max)
-        return total
-    if isinstance(rule, Best):
-        values = [reachable(a) for a in rule.alternatives]
-        return (
-            None
-            if any(v is None for v in values)
-            else max((v for v in values if v is not None), default=ZERO)
-        )
+    if isinstance(rule, Parts | Best):
+        return _composite_bound(rule, with_bonus=True)
     return maximum(rule)
+
+
+def _composite_bound(rule: Parts | Best, *, with_bonus: bool) -> Decimal | None:
+    """The sum (parts, capped) or the best (alternatives) of the children's bounds."""
+    bound = reachable if with_bonus else maximum
+    values = [bound(c) for c in children(rule) if with_bonus or not c.bonus]
+    if isinstance(rule, Best):
+        return None if None in values else max((v for v in values if v is not None), default=ZERO)
+    total = None if None in values else sum((v for v in values if v is not None), ZERO)
+    if rule.max is not None:
+        return rule.max if total is None else min(total, rule.max)
+    return total
 
 
 # --- evaluation (hot path) -----------------------------------------------------------------
