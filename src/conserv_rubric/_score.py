@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import weakref
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final, Literal
 
@@ -12,7 +12,20 @@ import attrs
 
 from ._index import walk
 from ._model import Check, Project, Rubric, Rule, Unit
-from ._rules import ZERO, Answers, Evaluate, Leaf, compile_rule, explain, fmt, leaves, maximum, reachable
+from ._rules import (
+    ZERO,
+    Answers,
+    Evaluate,
+    Leaf,
+    Num,
+    compile_rule,
+    explain,
+    fmt,
+    leaves,
+    maximum,
+    plain_flags,
+    reachable,
+)
 from ._sheet import Sheet, SheetInfo, check_answers
 from ._validate import group_max, unit_weight
 from .errors import Problem, SheetError
@@ -124,6 +137,7 @@ class Compiled:
         self.unit_index = {a: k for k, (a, _) in enumerate(self.unit_nodes)}
         self.quantum = Decimal(1).scaleb(-(rubric.digits or 0))
         self._plan()
+        self._fast_plan()
 
     def _local_project(self, p_index: int) -> int:
         _, _, u_index = self.project_nodes[p_index]
@@ -141,8 +155,30 @@ class Compiled:
         ]
         self.plain_sum = self.divisor is None and all(w == 1 for w in self.weights)
 
+    def _fast_plan(self) -> None:
+        """Group each project's (and each item-holding unit's) plain flags for the hot path."""
+
+        def group(start: int, end: int) -> tuple[tuple[tuple[str, Num], ...], tuple[Evaluate, ...]]:
+            pairs: list[tuple[str, Num]] = []
+            fns: list[Evaluate] = []
+            for k in range(start, end):
+                item = self.items[k]
+                flags = plain_flags(item.rule, item.address)
+                if flags is None:
+                    fns.append(item.evaluate)
+                else:
+                    pairs.extend(flags)
+            return tuple(pairs), tuple(fns)
+
+        # Not-applicable answers change what an item counts for; such rubrics take the general path.
+        self.fast = not self.na_items
+        self.fast_projects = [(*group(start, end), cap) for start, end, cap in self.project_plan]
+        self.fast_units = [
+            (projects, None if span is None else group(*span), cap) for projects, span, cap in self.unit_plan
+        ]
+
     def totals(
-        self, pts: list[Decimal], excluded: set[int] | frozenset[int] = frozenset()
+        self, pts: Sequence[Num], excluded: set[int] | frozenset[int] = frozenset()
     ) -> tuple[list[Decimal], list[Decimal], Decimal]:
         """Project points, unit points and the total from item points.
 
@@ -150,27 +186,30 @@ class Compiled:
             pts: every item's points, in rubric order.
             excluded: the items that do not apply (for ``na = "rescale"``).
         """
-        project_pts = []
+        project_pts, unit_pts, total = self._sums(pts, excluded)
+        return [Decimal(p) for p in project_pts], [Decimal(u) for u in unit_pts], total
+
+    def _sums(
+        self, pts: Sequence[Num], excluded: set[int] | frozenset[int]
+    ) -> tuple[list[Num], list[Num], Decimal]:
+        # The hot path: whole points stay ints (see _rules.fast) until the total.
+        project_pts: list[Num] = []
         for start, end, cap in self.project_plan:
-            s = sum(pts[start:end], ZERO)
+            s = sum(pts[start:end])
             project_pts.append(cap if cap is not None and s > cap else s)
-        unit_pts = []
+        unit_pts: list[Num] = []
         for projects, span, cap in self.unit_plan:
-            s = (
-                sum([project_pts[p] for p in projects], ZERO)
-                if span is None
-                else sum(pts[span[0] : span[1]], ZERO)
-            )
+            s = sum([project_pts[p] for p in projects]) if span is None else sum(pts[span[0] : span[1]])
             unit_pts.append(cap if cap is not None and s > cap else s)
         if excluded and self.rubric.na == "rescale":
             self._rescale(unit_pts, excluded)
         if self.plain_sum:
-            return project_pts, unit_pts, sum(unit_pts, ZERO)
+            return project_pts, unit_pts, Decimal(sum(unit_pts))
         weighted = sum([p * w for p, w in zip(unit_pts, self.weights, strict=True)], ZERO)
         total = weighted if self.divisor is None else (self.base + weighted) / self.divisor
         return project_pts, unit_pts, total
 
-    def _rescale(self, unit_pts: list[Decimal], excluded: set[int] | frozenset[int]) -> None:
+    def _rescale(self, unit_pts: list[Num], excluded: set[int] | frozenset[int]) -> None:
         # GB/T 50378-2014 style: a unit's score is scaled to its declared points over the
         # points that applied, so not-applicable items neither help nor hurt.
         for u, top in enumerate(self.unit_max):
@@ -178,16 +217,44 @@ class Compiled:
             if lost and top > lost:
                 unit_pts[u] = (unit_pts[u] * top / (top - lost)).quantize(self.quantum, ROUND_HALF_UP)
 
+    def item_points(self, answers: Answers) -> tuple[list[Num], set[int]]:
+        """Every item's points, and the items answered as not applicable."""
+        pts: list[Num] = [f(answers) for f in self.fns]
+        excluded: set[int] = set()
+        for k, na in self.na_items:
+            if answers.get(na) is True:
+                excluded.add(k)
+                pts[k] = self.item_max[k] if self.rubric.na == "full" else 0
+        return pts, excluded
+
+    def _fast_sums(self, answers: Answers) -> tuple[list[Num], list[Num], Decimal]:
+        get = answers.get
+        project_pts: list[Num] = []
+        for pairs, fns, cap in self.fast_projects:
+            s = sum([p for a, p in pairs if get(a) is True]) + sum([f(answers) for f in fns])
+            project_pts.append(cap if cap is not None and s > cap else s)
+        unit_pts: list[Num] = []
+        for projects, direct, cap in self.fast_units:
+            if direct is None:
+                s = sum([project_pts[p] for p in projects])
+            else:
+                s = sum([p for a, p in direct[0] if get(a) is True]) + sum([f(answers) for f in direct[1]])
+            unit_pts.append(cap if cap is not None and s > cap else s)
+        if self.plain_sum:
+            return project_pts, unit_pts, Decimal(sum(unit_pts))
+        weighted = sum([p * w for p, w in zip(unit_pts, self.weights, strict=True)], ZERO)
+        total = weighted if self.divisor is None else (self.base + weighted) / self.divisor
+        return project_pts, unit_pts, total
+
     def score(self, answers: Answers, sheet: Sheet | None) -> ScoreCard:
         """Score validated *answers* (the hot path)."""
-        pts = [f(answers) for f in self.fns]
+        pts: list[Num] | None = None
         excluded: set[int] = set()
-        if self.na_items:
-            for k, na in self.na_items:
-                if answers.get(na) is True:
-                    excluded.add(k)
-                    pts[k] = self.item_max[k] if self.rubric.na == "full" else ZERO
-        project_pts, unit_pts, total = self.totals(pts, excluded)
+        if self.fast:
+            project_pts, unit_pts, total = self._fast_sums(answers)
+        else:
+            pts, excluded = self.item_points(answers)
+            project_pts, unit_pts, total = self._sums(pts, excluded)
         failed: list[_Gate] = []
         for gate in self.gates:
             if gate.kind == "nonzero":
@@ -198,7 +265,7 @@ class Compiled:
             elif gate.index in self.checks:
                 if answers.get(self.checks[gate.index]) is not True:
                     failed.append(gate)
-            elif pts[gate.index] < gate.need:
+            elif (pts[gate.index] if pts is not None else self.fns[gate.index](answers)) < gate.need:
                 failed.append(gate)
         if any(g.kind == "zero" for g in failed):
             total = ZERO
@@ -207,7 +274,7 @@ class Compiled:
             self, answers, sheet, pts, project_pts, unit_pts, total, level, tuple(failed), frozenset(excluded)
         )
 
-    def _level(self, total: Decimal, unit_pts: list[Decimal]) -> str | None:
+    def _level(self, total: Decimal, unit_pts: Sequence[Num]) -> str | None:
         for lv in self.levels:
             if total < lv.min:
                 continue
@@ -293,8 +360,8 @@ class ScoreCard:
     __slots__ = (
         "__dict__",
         "_c",
+        "_given_pts",
         "_project_pts",
-        "_pts",
         "_unit_pts",
         "answers",
         "excluded",
@@ -309,9 +376,9 @@ class ScoreCard:
         c: Compiled,
         answers: Answers,
         sheet: Sheet | None,
-        pts: list[Decimal],
-        project_pts: list[Decimal],
-        unit_pts: list[Decimal],
+        pts: list[Num] | None,
+        project_pts: list[Num],
+        unit_pts: list[Num],
         total: Decimal,
         level: str | None,
         failed: tuple[_Gate, ...],
@@ -320,7 +387,7 @@ class ScoreCard:
         self._c = c
         self.answers = answers
         self.sheet = sheet
-        self._pts = pts
+        self._given_pts = pts
         self._project_pts = project_pts
         self._unit_pts = unit_pts
         self.total = total
@@ -344,6 +411,10 @@ class ScoreCard:
         if self._c.rubric.levels:
             return self.level is not None
         return not self.failed_gates_raw
+
+    @functools.cached_property
+    def _pts(self) -> list[Num]:
+        return self._given_pts if self._given_pts is not None else self._c.item_points(self.answers)[0]
 
     @functools.cached_property
     def failed_gates(self) -> tuple[GateResult, ...]:
@@ -374,7 +445,7 @@ class ScoreCard:
                 if points != self._pts[k]:  # pragma: no cover - the two paths share one compiler
                     raise AssertionError(f"{item.address}: {points} != {self._pts[k]}")
             else:
-                points = self._pts[k]
+                points = Decimal(self._pts[k])
                 reason = f"不适用（{item.rule.na_if}）"
             unit = c.unit_nodes[item.unit][0]
             project = None
@@ -401,7 +472,7 @@ class ScoreCard:
     def units(self) -> tuple[GroupResult, ...]:
         """Every unit's points and maximum."""
         return tuple(
-            GroupResult(a, u.title, p, m)
+            GroupResult(a, u.title, Decimal(p), m)
             for (a, u), p, m in zip(self._c.unit_nodes, self._unit_pts, self._c.unit_max, strict=True)
         )
 
@@ -409,7 +480,7 @@ class ScoreCard:
     def projects(self) -> tuple[GroupResult, ...]:
         """Every project's points and maximum."""
         return tuple(
-            GroupResult(a, p.title, pts, m)
+            GroupResult(a, p.title, Decimal(pts), m)
             for (a, p, _), pts, m in zip(
                 self._c.project_nodes, self._project_pts, self._c.project_max, strict=True
             )

@@ -386,7 +386,11 @@ def check_answers(
         # The common answers (true/false, a plain count) need no normalising: skip the general check.
         if leaf is not None and (
             (value.__class__ is bool and leaf.shape == "bool")
-            or (value.__class__ is int and value >= 0 and leaf.shape == "count")
+            or (
+                value.__class__ is int
+                and value >= 0
+                and (leaf.shape == "count" or (leaf.shape == "count_or_names" and not leaf.closed))
+            )
         ):
             out[address] = value
             continue

@@ -81,12 +81,13 @@ def transform(rubric: Rubric, weighted_sum: Decimal, *, with_base: bool = True) 
 
 
 def validate(rubric: Rubric) -> list[Problem]:  # noqa: C901 - a flat list of checks
-    """Check *rubric* as DESIGN §4 describes and return every problem found.
+    """Check *rubric* and return every problem found.
 
     The declared total of the rubric, each unit, project and composite item is compared with
     what its children add up to, taking each child's declared figure where it has one and its
-    computed maximum otherwise, so that one wrong figure is reported once, where it is; addresses must be unique; caps reachable; bands ordered,
-    without gaps or overlaps; levels ascending and within the total.
+    computed maximum otherwise, so that one wrong figure is reported once, where it is.
+    Addresses must be unique, caps reachable, bands without gaps or overlaps, decision tables
+    complete, and levels ascending and within the total.
 
     Returns:
         The problems, empty when the rubric is valid. Each names the node by address and

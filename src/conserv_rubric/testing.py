@@ -1,0 +1,854 @@
+"""Property checks for rubric authors: is my rubric sound, and does it score as the standard says?
+
+Two lines in a rubric project's test suite check a rubric file::
+
+    from conserv_rubric.testing import check_rubric
+
+    def test_my_rubric() -> None:
+        check_rubric("rubrics/my-province.toml")
+
+`check_rubric` first checks the rubric itself (it validates, every declared total adds up,
+``loads_rubric(dumps_rubric(r)) == r``, nothing in it can never be awarded), then scores many
+generated answer sheets (`conserv_rubric.strategies.sheets`) and checks every score card:
+
+- ``award``: every item scores what its rule says (an independent reading of the format);
+- ``bounds``: 0 ≤ every item, project and unit ≤ its reachable maximum; total ≤ the reachable total;
+- ``subtotals``: items add up to projects, projects to units, units to the total, honouring caps,
+  rescaling, weights and the aggregate formula;
+- ``capped-counter``: a counter awards min(n × per, max), nothing below its ``at_least``;
+- ``gates`` and ``level``: the gates that fail are exactly those whose item falls short, and the
+  level is the highest one whose thresholds are met, none if a gate failed;
+- ``monotone``: meeting more (a flag true, a count or a number one step further, more judged
+  points) never lowers a score, and under a ``deduct`` more deficiencies never raise it;
+- ``order``: the result does not depend on the order of the answers.
+
+A failure raises `PropertyFailure`, an `AssertionError` naming the property, the address and the
+answers that show it. This module needs the ``hypothesis`` extra, like
+`conserv_rubric.strategies`. Do not call `check_rubric` from inside a hypothesis test; call
+`check_scoring` there instead.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from os import PathLike
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+
+try:
+    import hypothesis
+    from hypothesis import HealthCheck
+except ImportError as exc:  # pragma: no cover - exercised only without the extra
+    raise ImportError(
+        "conserv_rubric.testing needs hypothesis; install the extra: pip install 'conserv-rubric[hypothesis]'"
+    ) from exc
+
+from . import strategies
+from ._model import (
+    Bands,
+    Best,
+    Cases,
+    Check,
+    Deduct,
+    Each,
+    Flag,
+    Judged,
+    Linear,
+    Parts,
+    Project,
+    Rubric,
+    Rule,
+    Unit,
+    children,
+)
+from ._paths import join, letter, number
+from ._rules import compile_rule, fmt, leaves, maximum, reachable
+from ._score import ScoreCard, reachable_total, score
+from ._sheet import Sheet
+from ._toml import dumps_rubric, loads_rubric, read_rubric
+from ._validate import MAX_CASE_CONDITIONS, group_max, validate
+from .errors import RubricError, SheetError
+
+__all__ = [
+    "PROPERTIES",
+    "CheckReport",
+    "PropertyFailure",
+    "check_rubric",
+    "check_scoring",
+    "check_structure",
+]
+
+ZERO: Final = Decimal(0)
+#: Properties of the rubric itself, checked once.
+STATIC_PROPERTIES: Final = ("valid", "totals", "round-trip", "structure")
+#: Properties of every score card.
+SHEET_PROPERTIES: Final = (
+    "award",
+    "bounds",
+    "subtotals",
+    "capped-counter",
+    "gates",
+    "level",
+    "monotone",
+    "order",
+)
+#: Every property `check_rubric` checks, in the order it checks them.
+PROPERTIES: Final = STATIC_PROPERTIES + SHEET_PROPERTIES
+
+
+class PropertyFailure(AssertionError):
+    """A rubric or its scoring breaks a property.
+
+    Attributes:
+        property: the property's name, one of `PROPERTIES`.
+        address: the unit, project, item or leaf where it breaks (None: the rubric as a whole).
+        detail: what is wrong, in one line or a few.
+        answers: the answers that show it, if the property is about scoring.
+    """
+
+    def __init__(
+        self, prop: str, detail: str, *, address: str | None = None, answers: Mapping[str, Any] | None = None
+    ) -> None:
+        self.property = prop
+        self.address = address
+        self.detail = detail
+        self.answers = dict(answers) if answers is not None else None
+        where = f" at {address}" if address and not detail.startswith(f"{address}:") else ""
+        text = f"property '{prop}' failed{where}: {detail}"
+        if answers is not None:
+            text += f"\n  answers: {_show_answers(answers)}"
+        super().__init__(text)
+
+
+@attrs.frozen
+class CheckReport:
+    """What `check_rubric` did.
+
+    Attributes:
+        title: the rubric's title.
+        leaves: how many answerable addresses the rubric has.
+        examples: how many generated sheets were scored and checked.
+        properties: the properties checked, from `PROPERTIES`.
+    """
+
+    title: str
+    leaves: int
+    examples: int
+    properties: tuple[str, ...]
+
+
+def _show(value: object) -> object:
+    if isinstance(value, Decimal):
+        return fmt(value)
+    if isinstance(value, dict):
+        return {k: _show(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_show(v) for v in value]
+    return value
+
+
+def _show_answers(answers: Mapping[str, Any]) -> str:
+    return json.dumps({k: _show(v) for k, v in answers.items()}, ensure_ascii=False, default=str)
+
+
+# --- the rubric as a tree ------------------------------------------------------------------
+
+
+@attrs.frozen
+class _Node:
+    """A rule of the rubric, located: its address, its parent rule and how many deducts hold it."""
+
+    address: str
+    rule: Rule
+    parent: Rule | None
+    deducts: int
+
+    @property
+    def penalty(self) -> bool:
+        """Whether the rule sits inside a deduction (and so awards what is deducted)."""
+        return self.deducts > 0
+
+
+def _rule_nodes(rule: Rule, address: str, parent: Rule | None = None, deducts: int = 0) -> Iterator[_Node]:
+    yield _Node(address, rule, parent, deducts)
+    inner = deducts + 1 if isinstance(rule, Deduct) else deducts
+    for i, child in enumerate(children(rule)):
+        yield from _rule_nodes(child, join(address, child.id or letter(i)), rule, inner)
+
+
+@attrs.frozen
+class _Group:
+    address: str
+    node: Unit | Project
+    items: tuple[tuple[str, Rule], ...]
+    projects: tuple[_Group, ...] = ()
+
+
+def _tree(rubric: Rubric) -> list[_Group]:
+    units = []
+    for u, unit in enumerate(rubric.units):
+        ua = unit.id or number(u)
+        projects = []
+        for p, project in enumerate(unit.projects):
+            pa = join(ua, project.id or number(p))
+            items = tuple((join(pa, it.id or number(i)), it) for i, it in enumerate(project.items))
+            projects.append(_Group(pa, project, items))
+        items = tuple((join(ua, it.id or number(i)), it) for i, it in enumerate(unit.items))
+        units.append(_Group(ua, unit, items, tuple(projects)))
+    return units
+
+
+def _all_items(tree: Sequence[_Group]) -> Iterator[tuple[str, Rule]]:
+    for unit in tree:
+        for project in unit.projects:
+            yield from project.items
+        yield from unit.items
+
+
+# --- static checks -------------------------------------------------------------------------
+
+
+def _resolve(rubric: Rubric | str | PathLike[str]) -> Rubric:
+    if isinstance(rubric, Rubric):
+        problems = [str(p) for p in validate(rubric)]
+    else:
+        try:
+            loaded, found = read_rubric(Path(rubric))
+        except RubricError as exc:
+            raise PropertyFailure("valid", f"{rubric} cannot be read:\n  {exc}") from None
+        rubric, problems = loaded, [str(p) for p in found]
+    if problems:
+        raise PropertyFailure("valid", "the rubric does not validate:\n  " + "\n  ".join(problems))
+    return rubric
+
+
+def _item_value(address: str, rule: Rule) -> Decimal:
+    """What an item adds to its group's declared points, recomputed from its rule."""
+    if rule.bonus:
+        return ZERO
+    top = strategies._max(rule)
+    if top is None:
+        raise PropertyFailure("totals", "the item has no upper limit", address=address)
+    declared = getattr(rule, "points", None)
+    if declared is not None and declared != top:
+        raise PropertyFailure(
+            "totals", f"declares {fmt(declared)} points, its rule gives at most {fmt(top)}", address=address
+        )
+    return top
+
+
+def _group_value(group: _Group) -> Decimal:
+    """The computed maximum of a unit or project, checked against what it declares."""
+    if group.projects:
+        values = [_group_value(p) for p in group.projects]
+    else:
+        values = [_item_value(a, rule) for a, rule in group.items]
+    summed = sum(values, ZERO)
+    node = group.node
+    computed = summed if node.max is None else min(summed, node.max)
+    if node.points is not None and node.points != computed:
+        raise PropertyFailure(
+            "totals",
+            f"declares {fmt(node.points)} points, its children add up to {fmt(computed)}",
+            address=group.address,
+        )
+    return computed
+
+
+def _check_totals(rubric: Rubric, tree: Sequence[_Group]) -> None:
+    """Recompute every declared total with exact arithmetic of our own (DESIGN §4)."""
+    agg = rubric.aggregate
+    sums = {False: ZERO, True: ZERO}
+    for unit in tree:
+        assert isinstance(unit.node, Unit)
+        weight = agg.weights.get(unit.address, Decimal(1)) if agg else Decimal(1)
+        sums[unit.node.bonus] += _group_value(unit) * weight
+    total, bonus = sums[False], sums[True]
+    if agg is not None:
+        total, bonus = (agg.base + total) / agg.divisor, bonus / agg.divisor
+    if total != rubric.total:
+        raise PropertyFailure(
+            "totals", f"declares total {fmt(rubric.total)}, its units add up to {fmt(total)}"
+        )
+    if rubric.bonus is not None and bonus != rubric.bonus:
+        raise PropertyFailure(
+            "totals", f"declares bonus {fmt(rubric.bonus)}, its bonus units add up to {fmt(bonus)}"
+        )
+
+
+def _rule_problems(node: _Node) -> Iterator[str]:
+    rule, where = node.rule, node.address
+    if node.parent is not None and rule.na_if is not None:
+        yield f"{where}: na_if on a part is not applied when scoring; put it on the item"
+    if rule.bonus and not isinstance(node.parent, Parts):
+        yield f"{where}: bonus belongs on a part of a parts rule; elsewhere it adds beyond the declared total"
+    if isinstance(rule, Best) and not rule.alternatives:
+        yield f"{where}: best has no alternatives"
+    if isinstance(rule, Each) and rule.options and not rule.open and (rule.at_least or 0) > len(rule.options):
+        yield f"{where}: at_least {rule.at_least} exceeds the {len(rule.options)} options; it never awards"
+    if isinstance(rule, Judged) and rule.step is not None:
+        for end in rule.range:
+            if end % rule.step != 0:
+                yield f"{where}: range end {fmt(end)} is not a multiple of step {fmt(rule.step)}"
+    if (
+        isinstance(rule, Linear)
+        and rule.digits is not None
+        and rule.max is not None
+        and rule.max.quantize(Decimal(1).scaleb(-rule.digits)) != rule.max
+    ):
+        yield f"{where}: max {fmt(rule.max)} has more decimals than digits = {rule.digits}"
+    if isinstance(rule, Cases):
+        top = _cases_reachable(rule)
+        declared = max((r.points for r in rule.rows), default=ZERO)
+        if top != declared:
+            yield f"{where}: no combination reaches the row worth {fmt(declared)}; at most {fmt(top)}"
+
+
+def check_structure(rubric: Rubric) -> list[str]:
+    """Things in *rubric* that validate but cannot work as written.
+
+    These go beyond `conserv_rubric.validate`: points that can never be awarded (a cases row
+    no combination reaches first, a counter whose ``at_least`` exceeds its closed options, a
+    judged range end off its step, a linear cap with more decimals than its ``digits``),
+    modifiers where scoring ignores them (``bonus`` outside ``parts``, ``na_if`` on a part),
+    a ``best`` without alternatives, two answers of one item at one address, weights that are
+    not positive.
+
+    Args:
+        rubric: a rubric that validates.
+
+    Returns:
+        One message per problem, each starting with the address; empty when all is well.
+    """
+    out: list[str] = []
+    for item_address, item in _all_items(_tree(rubric)):
+        addresses = [leaf.address for leaf in leaves(item, item_address, item_address)]
+        out += [
+            f"{dup}: two answers of item {item_address} share this address"
+            for dup in sorted({a for a in addresses if addresses.count(a) > 1})
+        ]
+        for node in _rule_nodes(item, item_address):
+            out += _rule_problems(node)
+    if rubric.aggregate is not None:
+        out += [
+            f"{address}: weight {fmt(weight)} must be more than 0"
+            for address, weight in rubric.aggregate.weights.items()
+            if weight <= 0
+        ]
+    return out
+
+
+def _cases_reachable(rule: Cases) -> Decimal:
+    """The most a decision table can award: the best row that some combination reaches first."""
+    keys = [c.id or letter(i) for i, c in enumerate(rule.conditions)]
+    if len(keys) > MAX_CASE_CONDITIONS:
+        return max((r.points for r in rule.rows), default=ZERO)
+    best = ZERO
+    for combo in itertools.product((True, False), repeat=len(keys)):
+        truth = dict(zip(keys, combo, strict=True))
+        row = next((r for r in rule.rows if all(truth.get(k) == v for k, v in r.when.items())), None)
+        if row is not None:
+            best = max(best, row.points)
+    return best
+
+
+def _static(rubric: Rubric) -> None:
+    _check_totals(rubric, _tree(rubric))
+    try:
+        again = loads_rubric(dumps_rubric(rubric))
+    except (RubricError, TypeError, ValueError) as exc:
+        raise PropertyFailure("round-trip", f"dumps_rubric output does not load back: {exc}") from None
+    if again != rubric:
+        raise PropertyFailure("round-trip", "loads_rubric(dumps_rubric(rubric)) differs from the rubric")
+    problems = check_structure(rubric)
+    if problems:
+        address = problems[0].split(":", 1)[0]
+        raise PropertyFailure("structure", "\n  ".join(problems), address=address)
+
+
+# --- a reference reading of the rules ------------------------------------------------------
+
+
+def _number(value: object) -> Decimal:
+    if isinstance(value, float):
+        return Decimal(str(value))
+    return Decimal(value)  # type: ignore[arg-type]  # an int or Decimal in a valid sheet
+
+
+def _count(value: object) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, list | tuple):
+        return len(value)
+    assert isinstance(value, int)
+    return value
+
+
+def _award(rule: Rule, address: str, answers: Mapping[str, Any], penalty: bool) -> Decimal:  # noqa: C901 - one branch per kind
+    """What *rule* awards, read from docs/rubric-format.md without the library's compiler."""
+    if rule.zero_if is not None and answers.get(f"{address}.zero") is True:
+        return ZERO
+    value = answers.get(address)
+    if isinstance(rule, Flag):
+        if rule.at_least:
+            if penalty:  # "少于三处扣5分": a given count short of the threshold deducts
+                return rule.points if value is not None and value < rule.at_least else ZERO
+            return rule.points if (value or 0) >= rule.at_least else ZERO
+        return rule.points if value is True else ZERO
+    if isinstance(rule, Check):
+        return ZERO
+    if isinstance(rule, Each):
+        n = _count(value)
+        if n == 0 or (rule.at_least and n < rule.at_least):
+            return ZERO
+        cap = (
+            rule.max
+            if rule.max is not None
+            else rule.per * len(rule.options)
+            if rule.options and not rule.open
+            else None
+        )
+        got = rule.per * n
+        return got if cap is None else min(got, cap)
+    kids = [(join(address, c.id or letter(i)), c) for i, c in enumerate(children(rule))]
+    if isinstance(rule, Parts):
+        summed = sum((_award(c, a, answers, penalty) for a, c in kids), ZERO)
+        return summed if rule.max is None else min(summed, rule.max)
+    if isinstance(rule, Best):
+        return max((_award(c, a, answers, penalty) for a, c in kids), default=ZERO)
+    if isinstance(rule, Deduct):
+        left = rule.points - sum((_award(c, a, answers, True) for a, c in kids), ZERO)
+        return max(left, ZERO)
+    if isinstance(rule, Bands):
+        if value is None:
+            return ZERO
+        x, ref = (
+            (_number(value["value"]), _number(value["ref"]))
+            if isinstance(value, dict)
+            else (_number(value), Decimal(1))
+        )
+        hits = [b for b in rule.bands if _in_band(b, x, ref)]
+        if len(hits) != 1:
+            raise PropertyFailure(
+                "award",
+                f"{fmt(x)} (ref {fmt(ref)}) falls in {len(hits)} bands, not exactly one",
+                address=address,
+            )
+        return hits[0].points
+    if isinstance(rule, Linear):
+        if value is None:
+            return ZERO
+        x = _number(value)
+        distance = x - rule.start if rule.direction == "up" else rule.start - x
+        if distance < 0:
+            return ZERO
+        raw = distance / rule.step
+        steps = {
+            "whole": raw.to_integral_value(ROUND_FLOOR),
+            "started": raw.to_integral_value(ROUND_CEILING),
+            "exact": raw,
+        }[rule.steps]
+        got = rule.base + rule.per * steps
+        if rule.max is not None:
+            got = min(got, rule.max)
+        if rule.digits is not None:
+            got = got.quantize(Decimal(1).scaleb(-rule.digits), ROUND_HALF_UP)
+        return got
+    if isinstance(rule, Judged):
+        return ZERO if value is None else _number(value)
+    truth = {
+        c.id or letter(i): answers.get(join(address, c.id or letter(i))) is True
+        for i, c in enumerate(rule.conditions)
+    }
+    for row in rule.rows:
+        if all(truth.get(k) == v for k, v in row.when.items()):
+            return row.points
+    return ZERO
+
+
+def _in_band(band: Any, x: Decimal, ref: Decimal) -> bool:
+    return not (
+        (band.gt is not None and not x > band.gt * ref)
+        or (band.ge is not None and not x >= band.ge * ref)
+        or (band.lt is not None and not x < band.lt * ref)
+        or (band.le is not None and not x <= band.le * ref)
+    )
+
+
+# --- properties of one score card ----------------------------------------------------------
+
+
+def _score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
+    answers = sheet.answers if isinstance(sheet, Sheet) else sheet
+    try:
+        return score(rubric, sheet)
+    except SheetError as exc:
+        raise PropertyFailure("award", f"a valid sheet was refused: {exc}", answers=answers) from None
+    except Exception as exc:
+        raise PropertyFailure(
+            "award", f"scoring raised {type(exc).__name__}: {exc}", answers=answers
+        ) from exc
+
+
+def check_scoring(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
+    """Score one valid *sheet* and check every scoring property of `PROPERTIES` on the card.
+
+    Use this inside your own hypothesis tests (``@given(sheets(rubric))``); `check_rubric`
+    calls it for every sheet it generates.
+
+    Args:
+        rubric: a valid rubric.
+        sheet: a valid sheet, or a mapping from leaf address to answer.
+
+    Returns:
+        The score card.
+
+    Raises:
+        PropertyFailure: a property does not hold; the message names it, the address and the
+            answers.
+    """
+    answers = dict(sheet.answers if isinstance(sheet, Sheet) else sheet)
+    card = _score(rubric, sheet)
+    checker = _CardChecker(rubric, answers, card)
+    checker.items()
+    checker.groups()
+    checker.gates_and_level()
+    _check_order(rubric, answers, card)
+    _check_monotone(rubric, answers, card, checker)
+    return card
+
+
+class _CardChecker:
+    def __init__(self, rubric: Rubric, answers: dict[str, Any], card: ScoreCard) -> None:
+        self.rubric = rubric
+        self.answers = answers
+        self.card = card
+        self.tree = _tree(rubric)
+        self.na = {
+            a
+            for a, rule in _all_items(self.tree)
+            if rule.na_if is not None and answers.get(f"{a}.na") is True
+        }
+        self.item_points: dict[str, Decimal] = {}
+
+    def fail(self, prop: str, detail: str, address: str | None = None) -> PropertyFailure:
+        return PropertyFailure(prop, detail, address=address, answers=self.answers)
+
+    def items(self) -> None:
+        results = self.card.items
+        for address, rule in _all_items(self.tree):
+            got = results[address].points
+            if not isinstance(got, Decimal):
+                raise self.fail("award", f"item points {got!r} are not a Decimal", address)
+            if address in self.na:
+                expected = (maximum(rule) or ZERO) if self.rubric.na == "full" else ZERO
+            else:
+                self._counters(rule, address)
+                try:
+                    expected = _award(rule, address, self.answers, False)
+                except PropertyFailure as exc:  # a number in no band, or in two
+                    raise self.fail(exc.property, exc.detail, exc.address) from None
+            if got != expected:
+                raise self.fail("award", f"item scores {fmt(got)}, its rule gives {fmt(expected)}", address)
+            top = reachable(rule)
+            if got < 0 or (top is not None and got > top):
+                raise self.fail("bounds", f"item scores {fmt(got)}, outside 0 … {fmt(top or ZERO)}", address)
+            self.item_points[address] = got
+
+    def _counters(self, item: Rule, address: str) -> None:
+        for node in _rule_nodes(item, address):
+            rule = node.rule
+            if not isinstance(rule, Each) or self.answers.get(f"{node.address}.zero") is True:
+                continue
+            n = _count(self.card.answers.get(node.address))
+            cap = maximum(rule)
+            expected = (
+                ZERO
+                if n == 0 or n < (rule.at_least or 0)
+                else rule.per * n
+                if cap is None
+                else min(rule.per * n, cap)
+            )
+            got = compile_rule(rule, node.address, penalty=node.penalty)(self.card.answers)
+            if got != expected:
+                raise self.fail(
+                    "capped-counter",
+                    f"{n} × {fmt(rule.per)} (max {fmt(cap) if cap is not None else '—'}) awards {fmt(got)}, "
+                    f"expected {fmt(expected)}",
+                    node.address,
+                )
+
+    def groups(self) -> None:
+        card = self.card
+        projects = {g.address: g for g in card.projects}
+        units = {g.address: g for g in card.units}
+        weights = self.rubric.aggregate.weights if self.rubric.aggregate else {}
+        weighted = ZERO
+        for unit in self.tree:
+            if unit.projects:
+                parts = [self._project(p, projects) for p in unit.projects]
+                summed = sum((pts for pts, _, _ in parts), ZERO)
+                reach = sum((r for _, r, _ in parts), ZERO)
+                applicable = sum((a for _, _, a in parts), ZERO)
+            else:
+                summed, reach, applicable = self._sum_items(unit.items)
+            cap = unit.node.max
+            if cap is not None:
+                summed, reach, applicable = min(summed, cap), min(reach, cap), min(applicable, cap)
+            declared = group_max(unit.node) or ZERO
+            rescale = self.rubric.na == "rescale" and applicable != declared and applicable > 0
+            if rescale:
+                quantum = Decimal(1).scaleb(-(self.rubric.digits or 0))
+                summed = (summed * declared / applicable).quantize(quantum, ROUND_HALF_UP)
+                reach = (reach * declared / applicable).quantize(quantum, ROUND_HALF_UP)
+            got = units[unit.address].points
+            if got != summed:
+                how = f" (rescaled by {fmt(declared)}/{fmt(applicable)})" if rescale else ""
+                raise self.fail(
+                    "subtotals", f"unit scores {fmt(got)}, its children give {fmt(summed)}{how}", unit.address
+                )
+            if got < 0 or got > reach:
+                raise self.fail(
+                    "bounds", f"unit scores {fmt(got)}, above the {fmt(reach)} it can reach", unit.address
+                )
+            weighted += got * weights.get(unit.address, Decimal(1))
+        agg = self.rubric.aggregate
+        total = weighted if agg is None else (agg.base + weighted) / agg.divisor
+        if any(g.kind == "zero" for g in card.failed_gates):
+            total = ZERO
+        if not all(isinstance(g.points, Decimal) for g in (*card.units, *card.projects)):
+            raise self.fail("subtotals", "a unit's or project's points are not a Decimal")
+        if not isinstance(card.total, Decimal) or card.total != total:
+            raise self.fail("subtotals", f"total is {fmt(card.total)}, its units give {fmt(total)}")
+        if not self.na and card.total > reachable_total(self.rubric):
+            raise self.fail("bounds", f"total {fmt(card.total)} is above the reachable total")
+
+    def _sum_items(self, items: Sequence[tuple[str, Rule]]) -> tuple[Decimal, Decimal, Decimal]:
+        summed = sum((self.item_points[a] for a, _ in items), ZERO)
+        reach = sum(
+            (ZERO if a in self.na and self.rubric.na != "full" else reachable(r) or ZERO for a, r in items),
+            ZERO,
+        )
+        applicable = sum(
+            (_declared(r) for a, r in items if not (a in self.na and self.rubric.na == "rescale")), ZERO
+        )
+        return summed, reach, applicable
+
+    def _project(self, group: _Group, results: Mapping[str, Any]) -> tuple[Decimal, Decimal, Decimal]:
+        summed, reach, applicable = self._sum_items(group.items)
+        cap = group.node.max
+        if cap is not None:
+            summed, reach, applicable = min(summed, cap), min(reach, cap), min(applicable, cap)
+        got = results[group.address].points
+        if got != summed:
+            raise self.fail(
+                "subtotals", f"project scores {fmt(got)}, its items give {fmt(summed)}", group.address
+            )
+        if got < 0 or got > reach:
+            raise self.fail(
+                "bounds", f"project scores {fmt(got)}, above the {fmt(reach)} it can reach", group.address
+            )
+        return got, reach, applicable
+
+    def gates_and_level(self) -> None:
+        card = self.card
+        expected: set[tuple[str, str]] = set()
+        for address, rule in _all_items(self.tree):
+            kind = rule.gate or ("required" if isinstance(rule, Check) else None)
+            if kind is None or address in self.na:
+                continue
+            if isinstance(rule, Check):
+                if self.answers.get(address) is not True:
+                    expected.add((kind, address))
+            else:
+                need = rule.gate_min if rule.gate_min is not None else maximum(rule) or ZERO
+                if self.item_points[address] < need:
+                    expected.add((kind, address))
+        for group in card.projects:
+            node = next(p.node for u in self.tree for p in u.projects if p.address == group.address)
+            if node.nonzero and group.points <= 0:  # type: ignore[union-attr]  # a project
+                expected.add(("nonzero", group.address))
+        failed = {(g.kind, g.address) for g in card.failed_gates}
+        if failed != expected:
+            raise self.fail(
+                "gates",
+                f"failed gates {sorted(failed)}, expected {sorted(expected)}",
+                next(iter(sorted(failed ^ expected)))[1],
+            )
+        level = None
+        if not failed:
+            units = {g.address: g for g in card.units}
+            bonus = {u.address for u in self.tree if u.node.bonus}  # type: ignore[union-attr]  # units
+            for lv in sorted(self.rubric.levels, key=lambda lv: lv.min):
+                if card.total < lv.min:
+                    continue
+                if any(units[a].points < need for a, need in lv.unit_min.items()):
+                    continue
+                if lv.unit_share is not None and any(
+                    g.points < lv.unit_share * g.max for g in card.units if g.address not in bonus
+                ):
+                    continue
+                level = lv.name
+        if card.level != level:
+            raise self.fail(
+                "level", f"level is {card.level!r} at {fmt(card.total)} points, expected {level!r}"
+            )
+        if self.rubric.levels and card.passed != (level is not None):
+            raise self.fail("level", f"passed is {card.passed} with level {card.level!r}")
+
+
+def _declared(rule: Rule) -> Decimal:
+    if rule.bonus:
+        return ZERO
+    declared = getattr(rule, "points", None)
+    return Decimal(declared) if declared is not None else maximum(rule) or ZERO
+
+
+def _summary(card: ScoreCard) -> tuple[object, ...]:
+    return (
+        card.total,
+        card.level,
+        tuple(g.points for g in card.units),
+        tuple(g.points for g in card.projects),
+        tuple(sorted((g.kind, g.address) for g in card.failed_gates)),
+    )
+
+
+def _check_order(rubric: Rubric, answers: dict[str, Any], card: ScoreCard) -> None:
+    want = (*_summary(card), {a: r.points for a, r in card.items.items()})
+    for label, order in (("reversed", list(reversed(answers))), ("sorted", sorted(answers))):
+        again = _score(rubric, {a: answers[a] for a in order})
+        got = (*_summary(again), {a: r.points for a, r in again.items.items()})
+        if got != want:
+            raise PropertyFailure("order", f"answers in {label} order give another result", answers=answers)
+
+
+def _rank(rubric: Rubric, level: str | None) -> int:
+    names = [lv.name for lv in sorted(rubric.levels, key=lambda lv: lv.min)]
+    return -1 if level is None else names.index(level)
+
+
+def _more(rule: Rule, leaf: Any, value: object, penalty: bool) -> tuple[object, object, int] | None:
+    """(less, more, sign) for a leaf: *more* meets more than *less*; sign −1 if that lowers the rule."""
+    if (isinstance(rule, Flag) and not rule.at_least) or isinstance(rule, Check):
+        return False, True, 1
+    if isinstance(rule, Flag):
+        n = value if isinstance(value, int) else 0
+        return n, n + 1, -1 if penalty else 1
+    if isinstance(rule, Each):
+        n = _count(value)
+        if leaf.closed and n + 1 > len(leaf.options):
+            return None
+        return n, n + 1, 1
+    if isinstance(rule, Linear):
+        x = _number(value) if value is not None else rule.start
+        return x, x + rule.step if rule.direction == "up" else x - rule.step, 1
+    if isinstance(rule, Judged):
+        x = _number(value) if value is not None else ZERO
+        higher = [v for v in strategies._judged_values(leaf) if v > x]
+        return (x, higher[0], 1) if higher else None
+    return None
+
+
+def _check_monotone(rubric: Rubric, answers: dict[str, Any], card: ScoreCard, checker: _CardChecker) -> None:
+    from ._score import compiled
+
+    leaf_map = compiled(rubric).leaves
+    for item_address, item in _all_items(checker.tree):
+        for node in _rule_nodes(item, item_address):
+            leaf = leaf_map.get(node.address)
+            if leaf is None or leaf.rule is not node.rule:
+                continue
+            move = _more(node.rule, leaf, answers.get(node.address), node.penalty)
+            if move is None:
+                continue
+            less, more, sign = move
+            sign *= -1 if node.deducts % 2 else 1
+            given = answers.get(node.address)
+            unchanged = node.address in answers and type(given) is type(less) and given == less
+            lo = card if unchanged else _score(rubric, {**answers, node.address: less})
+            hi = _score(rubric, {**answers, node.address: more})
+            worse, better = (lo, hi) if sign > 0 else (hi, lo)
+            problems = []
+            if better.total < worse.total:
+                problems.append(f"total {fmt(worse.total)} → {fmt(better.total)}")
+            for a, b in zip(worse.units, better.units, strict=True):
+                if b.points < a.points:
+                    problems.append(f"unit {a.address} {fmt(a.points)} → {fmt(b.points)}")
+            if _rank(rubric, better.level) < _rank(rubric, worse.level):
+                problems.append(f"level {worse.level!r} → {better.level!r}")
+            if not {(g.kind, g.address) for g in better.failed_gates} <= {
+                (g.kind, g.address) for g in worse.failed_gates
+            }:
+                problems.append("a gate fails only with the better answer")
+            if problems:
+                direction = "more deficiency" if sign < 0 else "more met"
+                raise PropertyFailure(
+                    "monotone",
+                    f"{_show(less)} → {_show(more)} ({direction}) made the result worse: "
+                    + "; ".join(problems),
+                    address=node.address,
+                    answers=answers,
+                )
+
+
+# --- the entry point -----------------------------------------------------------------------
+
+
+def check_rubric(
+    rubric: Rubric | str | PathLike[str],
+    *,
+    max_examples: int | None = None,
+    settings: hypothesis.settings | None = None,
+) -> CheckReport:
+    """Check *rubric* and its scoring against every property of `PROPERTIES`.
+
+    Args:
+        rubric: a `Rubric`, or the path of a rubric file.
+        max_examples: how many generated sheets to score (default: the current hypothesis
+            profile's ``max_examples``).
+        settings: hypothesis settings to start from (default: the current profile); the
+            deadline is always lifted, since a big rubric takes a while to check.
+
+    Returns:
+        What was checked: the rubric's title, its leaves, the examples run and the properties.
+
+    Raises:
+        PropertyFailure: a property does not hold (after hypothesis has shrunk the example).
+    """
+    resolved = _resolve(rubric)
+    _static(resolved)
+    parent = settings if settings is not None else hypothesis.settings()
+    changes: dict[str, Any] = {
+        "deadline": None,
+        "suppress_health_check": [
+            *parent.suppress_health_check,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+        ],
+    }
+    if max_examples is not None:
+        changes["max_examples"] = max_examples
+    examples = 0
+
+    @hypothesis.settings(parent, **changes)
+    @hypothesis.given(strategies.sheets(resolved))
+    def run(sheet: Sheet) -> None:
+        nonlocal examples
+        examples += 1
+        check_scoring(resolved, sheet)
+
+    run()
+    from ._score import compiled
+
+    return CheckReport(
+        title=resolved.title,
+        leaves=len(compiled(resolved).leaves),
+        examples=examples,
+        properties=PROPERTIES,
+    )
