@@ -208,11 +208,27 @@ def _target(
     zero_pending = sum(1 for g in card.failed_gates if g.kind == "zero")
     total = card.total
 
+    # What raising each item would add, relative to the current points. Raising one item changes
+    # no other unit's points (caps act within a unit and the aggregate is linear), so a pick only
+    # invalidates the gains of items in its own unit; this keeps the plan near O(n²), not O(n³).
+    gains: dict[int, tuple[Decimal, Decimal]] = {}
+    # Without caps (or rescaling) in a unit, its items' gains do not depend on each other either.
+    capped = {
+        u
+        for u, (_, unit) in enumerate(c.unit_nodes)
+        if unit.max is not None or any(p.max is not None for p in unit.projects) or excluded
+    }
+    gains_for: list[frozenset[int]] = [frozenset()]
+
     def take(k: int, gate: GateKind | None, need: Decimal = ZERO) -> None:
         nonlocal total, zero_pending
         r = results[k]
         pts[k] = max(pts[k], r.max, need)
         chosen.add(k)
+        unit = c.items[k].unit
+        if unit in capped:
+            for other in [o for o in gains if c.items[o].unit == unit]:
+                del gains[other]
         if gate == "zero":
             zero_pending -= 1
         now = ZERO if zero_pending else c.totals(pts, excluded)[2]
@@ -220,10 +236,17 @@ def _target(
         total = now
 
     def best_of(pool: list[int], short: dict[int, Decimal]) -> int:
+        if frozenset(short) != gains_for[0]:
+            gains.clear()
+            gains_for[0] = frozenset(short)
+        _, base_units, base = c.totals(pts, excluded)
+
         def key(k: int) -> tuple[Decimal, Decimal, int]:
-            _, unit_pts, after = c.totals(_raised(pts, k, results[k].max), excluded)
-            units_gain = sum((unit_pts[u] for u in short), ZERO)
-            return units_gain, after, -k
+            if k not in gains:
+                _, unit_pts, after = c.totals(_raised(pts, k, results[k].max), excluded)
+                units_gain = sum((unit_pts[u] - base_units[u] for u in short), ZERO)
+                gains[k] = (units_gain, after - base)
+            return (*gains[k], -k)
 
         return max(pool, key=key)
 

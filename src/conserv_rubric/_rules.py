@@ -42,6 +42,8 @@ def fmt(value: Decimal | int) -> str:
     """A number as the standard writes it: 2, 2.5, 0.2 (never 2.0 or 2E+1)."""
     if isinstance(value, int):
         return str(value)
+    if not value.is_finite() or abs(value.adjusted()) > 30:
+        return str(value)
     if value == value.to_integral_value():
         return str(int(value))
     return format(value.normalize(), "f")
@@ -215,10 +217,11 @@ def linear_award(rule: Linear, x: Decimal) -> Decimal:
     if steps is None:
         return ZERO
     points = rule.base + rule.per * steps
-    if rule.max is not None and points > rule.max:
-        points = rule.max
     if rule.digits is not None:
         points = points.quantize(Decimal(1).scaleb(-rule.digits), ROUND_HALF_UP)
+    # The cap comes last, so rounding can never lift an award above it.
+    if rule.max is not None and points > rule.max:
+        points = rule.max
     return points
 
 

@@ -58,7 +58,8 @@ class Compiled:
     """A rubric prepared for scoring: its leaves, items and groups, each evaluated by a closure."""
 
     def __init__(self, rubric: Rubric) -> None:
-        self.rubric = rubric
+        # A weak reference: the cache of compiled rubrics must not keep rubrics alive.
+        self._rubric = weakref.ref(rubric)
         self.leaves: dict[str, Leaf] = {}
         self.items: list[_Item] = []
         self.unit_nodes: list[tuple[str, Unit]] = []
@@ -79,8 +80,8 @@ class Compiled:
             elif node.kind == "item":
                 rule = node.obj
                 assert not isinstance(rule, Unit | Project)
-                own = list(leaves(rule, node.address, node.address))
-                for leaf in own:
+                item_leaves = list(leaves(rule, node.address, node.address))
+                for leaf in item_leaves:
                     self.leaves[leaf.address] = leaf
                 index = len(self.items)
                 self.items.append(
@@ -92,7 +93,7 @@ class Compiled:
                         node.project,
                         maximum(rule) or ZERO,
                         f"{node.address}.na" if rule.na_if is not None else None,
-                        tuple(leaf.address for leaf in own),
+                        tuple(leaf.address for leaf in item_leaves),
                     )
                 )
                 gate = rule.gate or ("required" if isinstance(rule, Check) else None)
@@ -109,23 +110,25 @@ class Compiled:
             if isinstance(self.items[g.index].rule, Check) and g.kind != "nonzero"
         }
         # Items of one project (or of a unit without projects) are contiguous: slices suffice.
+        by_group: dict[tuple[int, int | None], list[int]] = {}
+        for k, item in enumerate(self.items):
+            by_group.setdefault((item.unit, item.project), []).append(k)
+        local: dict[int, int] = {}
         self.project_slices: list[tuple[int, int]] = []
-        for p_index, (_, _, u_index) in enumerate(self.project_nodes):
-            members = [
-                k
-                for k, i in enumerate(self.items)
-                if i.unit == u_index and i.project == self._local_project(p_index)
-            ]
-            self.project_slices.append((members[0], members[-1] + 1) if members else (0, 0))
+        for _, _, u_index in self.project_nodes:
+            local[u_index] = local.get(u_index, -1) + 1
+            own = by_group.get((u_index, local[u_index]), [])
+            self.project_slices.append((own[0], own[-1] + 1) if own else (0, 0))
         self.unit_parts: list[tuple[list[int], tuple[int, int] | None]] = []
+        by_unit: dict[int, list[int]] = {}
+        for p, (_, _, u) in enumerate(self.project_nodes):
+            by_unit.setdefault(u, []).append(p)
         for u_index, (_, unit) in enumerate(self.unit_nodes):
             if unit.projects:
-                self.unit_parts.append(
-                    ([p for p, (_, _, u) in enumerate(self.project_nodes) if u == u_index], None)
-                )
+                self.unit_parts.append((by_unit.get(u_index, []), None))
             else:
-                members = [k for k, i in enumerate(self.items) if i.unit == u_index]
-                self.unit_parts.append(([], (members[0], members[-1] + 1) if members else (0, 0)))
+                own = by_group.get((u_index, None), [])
+                self.unit_parts.append(([], (own[0], own[-1] + 1) if own else (0, 0)))
         self.project_max = [group_max(p) or ZERO for _, p, _ in self.project_nodes]
         self.unit_max = [group_max(u) or ZERO for _, u in self.unit_nodes]
         self.weights = [unit_weight(rubric, a) for a, _ in self.unit_nodes]
@@ -139,9 +142,13 @@ class Compiled:
         self._plan()
         self._fast_plan()
 
-    def _local_project(self, p_index: int) -> int:
-        _, _, u_index = self.project_nodes[p_index]
-        return sum(1 for _, _, u in self.project_nodes[:p_index] if u == u_index)
+    @property
+    def rubric(self) -> Rubric:
+        """The rubric compiled (alive while anyone scores with it)."""
+        rubric = self._rubric()
+        if rubric is None:  # pragma: no cover - callers hold the rubric
+            raise ReferenceError("the rubric was garbage-collected")
+        return rubric
 
     def _plan(self) -> None:
         """Precompute the shape of the sum: slices, caps and whether anything is weighted."""
@@ -210,12 +217,13 @@ class Compiled:
         return project_pts, unit_pts, total
 
     def _rescale(self, unit_pts: list[Num], excluded: set[int] | frozenset[int]) -> None:
-        # GB/T 50378-2014 style: a unit's score is scaled to its declared points over the
-        # points that applied, so not-applicable items neither help nor hurt.
+        # GB/T 50378-2014 style: a unit's score is scaled to its maximum over the maximum of the
+        # items that applied (caps included), so not-applicable items neither help nor hurt.
+        applicable = [0 if k in excluded else m for k, m in enumerate(self.item_max)]
+        _, unit_top, _ = self._sums(applicable, frozenset())
         for u, top in enumerate(self.unit_max):
-            lost = sum((self.item_max[k] for k in excluded if self.items[k].unit == u), ZERO)
-            if lost and top > lost:
-                unit_pts[u] = (unit_pts[u] * top / (top - lost)).quantize(self.quantum, ROUND_HALF_UP)
+            if unit_top[u] and unit_top[u] < top:
+                unit_pts[u] = (unit_pts[u] * top / unit_top[u]).quantize(self.quantum, ROUND_HALF_UP)
 
     def item_points(self, answers: Answers) -> tuple[list[Num], set[int]]:
         """Every item's points, and the items answered as not applicable."""
@@ -362,6 +370,7 @@ class ScoreCard:
         "_c",
         "_given_pts",
         "_project_pts",
+        "_rubric",
         "_unit_pts",
         "answers",
         "excluded",
@@ -385,6 +394,7 @@ class ScoreCard:
         excluded: frozenset[int],
     ) -> None:
         self._c = c
+        self._rubric = c.rubric
         self.answers = answers
         self.sheet = sheet
         self._given_pts = pts
@@ -398,7 +408,7 @@ class ScoreCard:
     @property
     def rubric(self) -> Rubric:
         """The rubric scored against."""
-        return self._c.rubric
+        return self._rubric
 
     @property
     def max(self) -> Decimal:

@@ -14,7 +14,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from ._rules import Leaf, fmt
-from ._toml import check_depth, decode, describe, parse_toml, structure, suggest
+from ._toml import check_depth, decode, describe, out_of_range, parse_toml, structure, suggest
 from .errors import Problem, RubricError, SheetError
 
 #: CSV columns that describe the sheet rather than answer a leaf.
@@ -148,7 +148,7 @@ def loads_sheet(text: str, *, format: Literal["toml", "json"] = "toml", file: st
             raise SheetError(
                 [Problem(file=file, line=exc.lineno, column=exc.colno, message=f"invalid JSON: {exc.msg}")]
             ) from None
-        except (ValueError, RecursionError) as exc:
+        except (ValueError, RecursionError, ArithmeticError) as exc:
             raise SheetError([Problem(file=file, message=f"invalid JSON: {exc}")]) from None
         if not isinstance(doc, dict):
             raise SheetError([Problem(file=file, message=f"expected a JSON object, got {describe(doc)}")])
@@ -168,8 +168,10 @@ def _read(path: str | Path) -> tuple[str, str]:
     file = str(path)
     try:
         data = Path(path).read_bytes()
-    except OSError as exc:
-        raise SheetError([Problem(file=file, message=f"cannot read file: {exc.strerror}")]) from None
+    except (OSError, ValueError) as exc:
+        raise SheetError(
+            [Problem(file=file, message=f"cannot read file: {getattr(exc, 'strerror', None) or exc}")]
+        ) from None
     try:
         return decode(data, file), file
     except RubricError as exc:
@@ -207,7 +209,7 @@ def load_sheet(path: str | Path) -> Sheet:
     return sheets[0]
 
 
-_NUMBER: Final = re.compile(r"[+-]?\d+(\.\d+)?")
+_NUMBER: Final = re.compile(r"[+-]?[0-9]{1,18}(\.[0-9]{1,18})?")
 
 
 class Cell(str):
@@ -264,7 +266,11 @@ def _sheets_from_csv(text: str, file: str) -> list[Sheet]:
         for column, cell in zip(header, row, strict=True):
             if column in META_COLUMNS:
                 if cell.strip():
-                    info[column] = int(cell) if column == "year" and cell.strip().isdigit() else cell.strip()
+                    info[column] = (
+                        int(cell)
+                        if column == "year" and re.fullmatch(r"[0-9]{1,6}", cell.strip())
+                        else cell.strip()
+                    )
             else:
                 value = _cell(cell)
                 if value is not None:
@@ -336,12 +342,14 @@ def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noq
         if extra:
             return None, f"unknown key '{extra[0]}' in the answer; expected value and ref"
         v, r = _number(value.get("value")), _number(value.get("ref"))
-        if v is None or r is None:
+        if v is None or r is None or out_of_range(v) or out_of_range(r):
             return None, "expected { value = number, ref = number }"
         if r <= 0:
             return None, f"ref must be more than 0, got {fmt(r)}"
         return {"value": v, "ref": r}, None
     number = _number(value)
+    if number is not None and out_of_range(number) is not None:
+        return None, f"{out_of_range(number)}, got {describe(number)}"
     if number is None:
         want = "a number or { value = …, ref = … }" if shape == "ratio" else "a number"
         if isinstance(value, Decimal | float) and not isinstance(value, bool):

@@ -23,10 +23,16 @@ from .errors import Problem, RubricError
 
 #: How problems with the document's top-level table are located.
 TOP: Final = "top level"
+#: Numbers from this size on, or with more decimal places, are refused (points, counts, answers).
+MAX_DIGITS: Final = 12
+MAX_NUMBER: Final = 10**MAX_DIGITS
+MAX_DECIMALS: Final = 10
 #: Larger rubric files are refused before parsing (a real standard is a few dozen kilobytes).
 MAX_FILE_BYTES: Final = 4 * 1024 * 1024
 #: Deeper nesting of tables and arrays is refused.
 MAX_DEPTH: Final = 32
+#: Documents with more tables (units, projects, items, parts …) are refused.
+MAX_TABLES: Final = 10_000
 #: Longer `extends` chains are refused.
 MAX_EXTENDS: Final = 16
 
@@ -56,6 +62,8 @@ def describe(value: object) -> str:
         return f"a boolean ({str(value).lower()})"
     if isinstance(value, Decimal) and not value.is_finite():
         return str(value).lower().replace("infinity", "inf")
+    if isinstance(value, Decimal) and abs(value.adjusted()) > 30:
+        return f"a number ({value:.3E})"
     if isinstance(value, int | Decimal | float):
         return f"a number ({value})"
     if isinstance(value, str):
@@ -74,12 +82,28 @@ def suggest(word: str, choices: Iterator[str] | list[str] | tuple[str, ...]) -> 
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
+def out_of_range(value: Decimal) -> str | None:
+    """Why *value* is no number a standard uses (infinite, huge or over-precise), or None."""
+    if not value.is_finite():
+        return f"expected a finite number, got {describe(value)}"
+    # adjusted() is the exponent of the leading digit; it never overflows, unlike abs().
+    if value.adjusted() >= MAX_DIGITS or value.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]  # finite: an int exponent
+        return f"expected a number below {MAX_NUMBER:,} with at most {MAX_DECIMALS} decimal places"
+    return None
+
+
+def _why(exc: OSError | ValueError) -> str:
+    """The reason a file could not be opened ("No such file or directory", "embedded null byte")."""
+    return getattr(exc, "strerror", None) or str(exc)
+
+
 def _decimal(obj: object, _: object = None) -> Decimal:
     if isinstance(obj, bool) or not isinstance(obj, int | Decimal):
         raise _Bad(f"expected a number, got {describe(obj)}")
     value = Decimal(obj)
-    if not value.is_finite():
-        raise _Bad(f"expected a finite number, got {obj}")
+    problem = out_of_range(value)
+    if problem is not None:
+        raise _Bad(problem)
     return value
 
 
@@ -262,6 +286,7 @@ def structure(data: Mapping[str, Any], cls: type[Any], root: str = "") -> Any:
         raise RubricError(problems) from None
 
 
+_HUGE_NUMBER: Final = re.compile(r"[0-9_]{300,}|[0-9][eE][+-]?[0-9_]{5,}")
 _TOML_POSITION: Final = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 
 
@@ -288,6 +313,12 @@ def decode(data: bytes, file: str | None) -> str:
 
 def parse_toml(text: str, file: str | None) -> dict[str, Any]:
     """Parse TOML with exact decimals, turning syntax errors into located problems."""
+    for row, line in enumerate(text.splitlines(), 1):
+        # tomllib takes quadratic time over very long dotted keys ([a.a.a.…]): refuse them first.
+        head = line if line.lstrip().startswith("[") else line.split("=", 1)[0]
+        if head.count(".") > MAX_DEPTH:
+            message = f"invalid TOML: a key with more than {MAX_DEPTH} dotted parts"
+            raise RubricError([Problem(file=file, line=row, message=message)])
     try:
         doc = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
@@ -306,6 +337,12 @@ def parse_toml(text: str, file: str | None) -> dict[str, Any]:
         ) from None
     except RecursionError:
         raise RubricError([Problem(file=file, message="invalid TOML: nested too deeply")]) from None
+    except (ValueError, ArithmeticError):
+        # tomllib refuses integers of over 4300 digits; Decimal refuses absurd exponents.
+        where = next((i for i, t in enumerate(text.splitlines(), 1) if _HUGE_NUMBER.search(t)), None)
+        raise RubricError(
+            [Problem(file=file, line=where, message="invalid TOML: a number is too large")]
+        ) from None
     check_depth(doc, file)
     return doc
 
@@ -313,8 +350,13 @@ def parse_toml(text: str, file: str | None) -> dict[str, Any]:
 def check_depth(doc: object, file: str | None) -> None:
     """Refuse documents nested deeper than `MAX_DEPTH`."""
     stack: list[tuple[object, int]] = [(doc, 0)]
+    tables = 0
     while stack:
         node, depth = stack.pop()
+        if isinstance(node, dict):
+            tables += 1
+            if tables > MAX_TABLES:
+                raise RubricError([Problem(file=file, message=f"holds more than {MAX_TABLES} tables")])
         if depth > MAX_DEPTH:
             raise RubricError(
                 [Problem(file=file, message=f"nested deeper than {MAX_DEPTH} tables or arrays")]
@@ -406,7 +448,11 @@ def _parent_list(doc: dict[str, Any], address: str) -> list[Any] | None:
     parent, _, _ = address.rpartition(".")
     if not parent:
         units = doc.get("units")
-        return units if isinstance(units, list) else None
+        if isinstance(units, list) and any(
+            isinstance(u, dict) and str(u.get("id")) == address for u in units
+        ):
+            return units
+        return None
     found = _find(doc, parent)
     if found is None:
         return None
@@ -434,6 +480,8 @@ def resolve_extends(
         raise RubricError(
             [Problem(file=file, path="extends", message=f"expected a path, got {describe(target)}")]
         )
+    if "\x00" in target:
+        raise RubricError([Problem(file=file, path="extends", message="the path holds a NUL character")])
     base_path = (base_dir / target).resolve()
     chain = (*seen, base_path)
     if base_path in seen or len(chain) > MAX_EXTENDS:
@@ -441,13 +489,13 @@ def resolve_extends(
         raise RubricError([Problem(file=file, path="extends", message=f"extends chain has a cycle: {names}")])
     try:
         data = base_path.read_bytes()
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise RubricError(
             [
                 Problem(
                     file=file,
                     path="extends",
-                    message=f"cannot read base rubric {target}: {exc.strerror}",
+                    message=f"cannot read base rubric {target}: {getattr(exc, 'strerror', None) or exc}",
                 )
             ]
         ) from None
@@ -510,9 +558,16 @@ def _apply_patches(
         key = "projects" if what == "unit" and node.get("projects") else "items"
         new = {k: v for k, v in entry.items() if k != "to"}
         siblings = node.setdefault(key, [])
+        if not isinstance(siblings, list):
+            problem(f"{path}.to", f"the {key} of '{entry['to']}' in the base rubric is not an array")
+            continue
         if "id" not in new:
             # The next number after the highest in use, so a removed item's address stays free.
-            used = [int(c["id"]) for c in siblings if isinstance(c, dict) and str(c.get("id")).isdigit()]
+            used = [
+                int(c["id"])
+                for c in siblings
+                if isinstance(c, dict) and re.fullmatch(r"[0-9]{1,6}", str(c.get("id")))
+            ]
             new["id"] = number(max(used, default=len(siblings)))
         siblings.append(new)
     extra_units = doc.get("units")
@@ -521,7 +576,11 @@ def _apply_patches(
             continue
         merged[key] = value
     if extra_units is not None:
-        merged.setdefault("units", []).extend(_list(extra_units, "units", problem))
+        base_units = merged.setdefault("units", [])
+        if isinstance(base_units, list):
+            base_units.extend(_list(extra_units, "units", problem))
+        else:
+            problem("units", "the base rubric's units are not an array of tables")
 
 
 def _list(value: object, path: str, problem: Callable[[str, str], None]) -> list[Any]:
@@ -566,8 +625,10 @@ def read_rubric(path: str | Path) -> tuple[Rubric, list[Problem]]:
     file = str(path)
     try:
         data = Path(path).read_bytes()
-    except OSError as exc:
-        raise RubricError([Problem(file=file, message=f"cannot read file: {exc.strerror}")]) from None
+    except (OSError, ValueError) as exc:
+        raise RubricError(
+            [Problem(file=file, message=f"cannot read file: {getattr(exc, 'strerror', None) or exc}")]
+        ) from None
     doc = _load_doc(decode(data, file), file, Path(path).resolve().parent)
     try:
         rubric: Rubric = structure(doc, Rubric)

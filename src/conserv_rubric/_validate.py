@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import itertools
 import re
 from collections.abc import Callable
@@ -13,6 +14,7 @@ import attrs
 from ._index import Node, walk
 from ._model import (
     Bands,
+    Best,
     Cases,
     Check,
     Deduct,
@@ -34,6 +36,8 @@ _ID: Final = re.compile(r"[A-Za-z0-9_-]+")
 
 #: Decision tables with more conditions than this are not checked combination by combination.
 MAX_CASE_CONDITIONS: Final = 12
+#: Longer decision tables are refused.
+MAX_CASE_ROWS: Final = 256
 
 
 def _sum_or_none(values: list[Decimal | None]) -> Decimal | None:
@@ -131,7 +135,7 @@ def validate(rubric: Rubric) -> list[Problem]:  # noqa: C901 - a flat list of ch
             for leaf in leaves(node.obj, node.address, node.address):
                 if leaf.address in seen and seen[leaf.address].kind in ("unit", "project"):
                     add(node, f"answer address {leaf.address} clashes with a unit or project")
-                if leaf.address in leaf_seen and leaf_seen[leaf.address] != node.address:
+                if leaf.address in leaf_seen and leaf.address != node.address:
                     add(node, f"duplicate answer address {leaf.address}")
                 leaf_seen[leaf.address] = node.address
 
@@ -261,9 +265,15 @@ def validate(rubric: Rubric) -> list[Problem]:  # noqa: C901 - a flat list of ch
     if rubric.aggregate is not None:
         if rubric.aggregate.divisor <= 0:
             add(None, "divisor must be more than 0", "aggregate.divisor")
-        for address in rubric.aggregate.weights:
+        for address, weight in rubric.aggregate.weights.items():
             if address not in unit_nodes:
                 add(None, f"no unit at address '{address}'", "aggregate.weights")
+            elif weight <= 0:
+                add(
+                    None,
+                    f"the weight of unit {address} must be more than 0, got {fmt(weight)}",
+                    "aggregate.weights",
+                )
     return problems
 
 
@@ -304,6 +314,8 @@ def _check_rule(node: Node, rule: Rule, add: Add) -> None:  # noqa: C901 - one c
     nested = node.kind == "rule"
     if nested and rule.gate is not None:
         add(node, "gate belongs on an item, not on a part of one")
+    if rule.bonus and not (nested and node.path.rsplit(".", 1)[-1].startswith("parts[")):
+        add(node, "bonus belongs on a part of a parts item (over-achievement beyond its points)")
     if nested and rule.na_if is not None:
         add(node, "na_if belongs on an item, not on a part of one")
     if rule.id is not None and not _ID.fullmatch(rule.id):
@@ -317,9 +329,14 @@ def _check_rule(node: Node, rule: Rule, add: Add) -> None:  # noqa: C901 - one c
     if isinstance(rule, Each):
         _positive(node, add, "per", rule.per)
         _positive(node, add, "max", rule.max)
-        if len(set(rule.options)) != len(rule.options):
-            dup = next(o for o in rule.options if rule.options.count(o) > 1)
-            add(node, f"option '{dup}' is listed twice")
+        twice = [o for o, n in collections.Counter(rule.options).items() if n > 1]
+        if twice:
+            add(node, f"option '{twice[0]}' is listed twice")
+        if rule.at_least is not None and rule.options and not rule.open and rule.at_least > len(rule.options):
+            add(
+                node,
+                f"at_least {rule.at_least} cannot be reached: the standard lists {len(rule.options)} options",
+            )
         if (
             rule.max is not None
             and rule.options
@@ -362,10 +379,17 @@ def _check_rule(node: Node, rule: Rule, add: Add) -> None:  # noqa: C901 - one c
                 f"range must be [low, high] with 0 ≤ low ≤ high and high > 0, got [{fmt(lo)}, {fmt(hi)}]",
             )
         _positive(node, add, "step", rule.step)
+        if rule.step is not None and rule.step > 0 and any(end % rule.step for end in rule.range):
+            add(
+                node,
+                f"range [{fmt(lo)}, {fmt(hi)}] has an end that is not a multiple of step {fmt(rule.step)}",
+            )
     elif isinstance(rule, Bands):
         _check_bands(node, rule, add)
     elif isinstance(rule, Cases):
         _check_cases(node, rule, add)
+    elif isinstance(rule, Best) and not rule.alternatives:
+        add(node, "alternatives is empty")
     elif isinstance(rule, Deduct) and not rule.deductions:
         add(node, "deductions is empty")
     declared = getattr(rule, "points", None)
@@ -454,7 +478,9 @@ def _check_cases(node: Node, rule: Cases, add: Add) -> None:
                     f"unknown condition '{key}'; conditions are {', '.join(keys)}",
                     f"{node.path}.rows[{i}].when",
                 )
-    if rule.rows and len(keys) <= MAX_CASE_CONDITIONS:
+    if len(rule.rows) > MAX_CASE_ROWS:
+        add(node, f"a decision table has at most {MAX_CASE_ROWS} rows, this one {len(rule.rows)}")
+    elif rule.rows and len(keys) <= MAX_CASE_CONDITIONS:
         for combo in itertools.product((True, False), repeat=len(keys)):
             truth = dict(zip(keys, combo, strict=True))
             if not any(all(truth.get(k) == v for k, v in row.when.items()) for row in rule.rows):

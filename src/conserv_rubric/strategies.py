@@ -16,6 +16,7 @@ to small rubrics with round numbers. Points are exact `Decimal`, never floats.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
@@ -58,11 +59,11 @@ from ._model import (
     children,
 )
 from ._paths import letter, number
-from ._rules import Leaf, band_edges
+from ._rules import Leaf
 from ._score import compiled
 from ._sheet import MAX_LIST, Sheet, SheetInfo
 
-__all__ = ["Mistake", "answers", "invalid_sheets", "rubrics", "sheets"]
+__all__ = ["MISTAKES", "Mistake", "answers", "invalid_sheets", "rubrics", "sheets"]
 
 T = TypeVar("T")
 Answer = Any
@@ -159,32 +160,56 @@ def _fraction(value: Decimal, quarters: int) -> Decimal:
 
 
 # --- small helpers -------------------------------------------------------------------------
+# Strategies are built once and reused: building and validating one per draw costs more than
+# the draw itself.
+
+_BOOL: Final = st.booleans()
+
+
+@functools.cache
+def _ints(low: int, high: int) -> st.SearchStrategy[int]:
+    return st.integers(low, high)
+
+
+@functools.lru_cache(maxsize=4096)
+def _pick_cached(values: tuple[T, ...], types: tuple[type, ...]) -> st.SearchStrategy[T]:
+    del types  # only part of the key: 0 == Decimal(0) == False, yet they are different answers
+    return st.sampled_from(values)
+
+
+def _pick(values: Iterable[T]) -> st.SearchStrategy[T]:
+    """``sampled_from(values)``, built once per tuple of hashable values."""
+    values = tuple(values)
+    try:
+        return _pick_cached(values, tuple(type(v) for v in values))
+    except TypeError:  # unhashable values (answers that are lists or tables)
+        return st.sampled_from(values)
 
 
 def _sometimes(draw: DrawFn, one_in: int) -> bool:
     """True about once in *one_in* draws; shrinks to False."""
-    return bool(draw(st.integers(0, one_in - 1)) == one_in - 1)
+    return bool(draw(_ints(0, one_in - 1)) == one_in - 1)
 
 
 def _segments(draw: DrawFn, count: int, first: Callable[[int], str]) -> list[str | None]:
     """Explicit ids for *count* siblings, or None (positional), unique among the siblings."""
     if not _sometimes(draw, 6):
         return [None] * count
-    offset = draw(st.sampled_from((0, 3)))
+    offset = draw(_pick((0, 3)))
     return [first(i + offset) for i in range(count)]
 
 
 def _text(draw: DrawFn) -> str:
-    return draw(st.sampled_from(TEXTS))
+    return draw(_pick(TEXTS))
 
 
 def _points(draw: DrawFn) -> Decimal:
-    return draw(st.sampled_from(POINTS))
+    return draw(_pick(POINTS))
 
 
 def _positive_fraction(draw: DrawFn, value: Decimal) -> Decimal:
     """A share (1/4 … 4/4) of a positive *value*."""
-    return _fraction(value, draw(st.integers(1, 4)))
+    return _fraction(value, draw(_ints(1, 4)))
 
 
 # --- rules ---------------------------------------------------------------------------------
@@ -209,51 +234,46 @@ class _Kinds:
         self.deductions = tuple(k for k in DEDUCTION_KINDS if k in chosen) or ("flag",)
 
 
-@st.composite
 def _flag(draw: DrawFn) -> Flag:
-    at_least = draw(st.sampled_from((1, 2, 4))) if _sometimes(draw, 4) else None
+    at_least = draw(_pick((1, 2, 4))) if _sometimes(draw, 4) else None
     return Flag(points=_points(draw), at_least=at_least, text=_text(draw))
 
 
-@st.composite
 def _each(draw: DrawFn, *, in_deduction: bool = False) -> Each:
     per = _points(draw)
-    n_options = draw(st.integers(0, 4))
+    n_options = draw(_ints(0, 4))
     options = tuple(OPTION_NAMES[:n_options])
-    is_open = bool(options) and draw(st.booleans())
+    is_open = bool(options) and draw(_BOOL)
     closed = bool(options) and not is_open
     cap: Decimal | None
     if closed:
-        cap = per * draw(st.integers(1, n_options)) if draw(st.booleans()) else None
-    elif in_deduction and draw(st.booleans()):
+        cap = per * draw(_ints(1, n_options)) if draw(_BOOL) else None
+    elif in_deduction and draw(_BOOL):
         cap = None
-    elif draw(st.booleans()):
-        cap = per * draw(st.integers(1, 5))
+    elif draw(_BOOL):
+        cap = per * draw(_ints(1, 5))
     else:
         cap = _points(draw)
-    at_least = draw(st.integers(1, n_options if closed else 3)) if _sometimes(draw, 4) else None
+    at_least = draw(_ints(1, n_options if closed else 3)) if _sometimes(draw, 4) else None
     rule = Each(per=per, max=cap, options=options, open=is_open, at_least=at_least, text=_text(draw))
     top = _max(rule)
-    if top is not None and not in_deduction and draw(st.booleans()):
-        rule = Each(
-            per=per, max=cap, options=options, open=is_open, at_least=at_least, text=rule.text, points=top
-        )
+    if top is not None and not in_deduction and draw(_BOOL):
+        rule = _with(rule, points=top)
     return rule
 
 
-@st.composite
 def _bands(draw: DrawFn) -> Bands:
-    ratio = draw(st.booleans())
+    ratio = draw(_BOOL)
     if ratio:
-        edges = sorted(draw(st.lists(st.integers(5, 15), unique=True, max_size=4)))
+        edges = sorted(draw(st.lists(_ints(5, 15), unique=True, max_size=4)))
         values = [Decimal(e) / 10 for e in edges]
     else:
-        scale = draw(st.sampled_from((Decimal(1), Decimal(5), Decimal("0.1"))))
-        edges = sorted(draw(st.lists(st.integers(0, 20), unique=True, max_size=4)))
+        scale = draw(_pick((Decimal(1), Decimal(5), Decimal("0.1"))))
+        edges = sorted(draw(st.lists(_ints(0, 20), unique=True, max_size=4)))
         values = [Decimal(e) * scale for e in edges]
     # upper[i]: edge i belongs to the band above it (lower band ends with lt, upper starts with ge)
-    upper = [draw(st.booleans()) for _ in values]
-    points = [draw(st.sampled_from((ZERO, *POINTS))) for _ in range(len(values) + 1)]
+    upper = [draw(_BOOL) for _ in values]
+    points = [draw(_pick((ZERO, *POINTS))) for _ in range(len(values) + 1)]
     if not any(points):
         points[-1] = POINTS[0]
     bands = []
@@ -271,22 +291,21 @@ def _bands(draw: DrawFn) -> Bands:
     if _sometimes(draw, 4):
         bands.reverse()
     rule = Bands(bands=tuple(bands), input="ratio" if ratio else "number", text=_text(draw))
-    if draw(st.booleans()):
-        rule = Bands(bands=rule.bands, input=rule.input, text=rule.text, points=_max(rule))
+    if draw(_BOOL):
+        rule = _with(rule, points=_max(rule))
     return rule
 
 
-@st.composite
 def _linear(draw: DrawFn, *, in_deduction: bool = False) -> Linear:
-    step = draw(st.sampled_from((Decimal(1), Decimal(5), Decimal(10), Decimal("0.5"), Decimal(2))))
-    start = Decimal(draw(st.integers(0, 10))) * draw(st.sampled_from((Decimal(1), Decimal(10))))
+    step = draw(_pick((Decimal(1), Decimal(5), Decimal(10), Decimal("0.5"), Decimal(2))))
+    start = Decimal(draw(_ints(0, 10))) * draw(_pick((Decimal(1), Decimal(10))))
     per = _points(draw)
     base = _points(draw) if _sometimes(draw, 3) else ZERO
     cap: Decimal | None
-    if in_deduction and draw(st.booleans()):
+    if in_deduction and draw(_BOOL):
         cap = None
-    elif draw(st.booleans()):
-        cap = base + per * draw(st.integers(1, 4))
+    elif draw(_BOOL):
+        cap = base + per * draw(_ints(1, 4))
     else:
         cap = _points(draw)
     # Rounding to fewer decimals than the cap has could award more than the cap.
@@ -297,29 +316,27 @@ def _linear(draw: DrawFn, *, in_deduction: bool = False) -> Linear:
         per=per,
         base=base,
         max=cap,
-        direction=draw(st.sampled_from(("up", "down"))),
-        steps=draw(st.sampled_from(("whole", "started", "exact"))),
-        digits=draw(st.sampled_from(digits)) if _sometimes(draw, 3) else None,
+        direction=draw(_pick(("up", "down"))),
+        steps=draw(_pick(("whole", "started", "exact"))),
+        digits=draw(_pick(digits)) if _sometimes(draw, 3) else None,
         text=_text(draw),
     )
-    if cap is not None and not in_deduction and draw(st.booleans()):
+    if cap is not None and not in_deduction and draw(_BOOL):
         rule = _with(rule, points=cap)
     return rule
 
 
-@st.composite
 def _judged(draw: DrawFn, *, in_deduction: bool = False) -> Judged:
-    step = draw(st.sampled_from((None, Decimal("0.5"), Decimal(1), Decimal("0.2"))))
-    unit = step or draw(st.sampled_from((Decimal(1), Decimal("0.5"))))
-    low = unit * draw(st.integers(0, 3))
-    high = low + unit * draw(st.integers(1, 6))
-    declared = high if not in_deduction and draw(st.booleans()) else None
+    step = draw(_pick((None, Decimal("0.5"), Decimal(1), Decimal("0.2"))))
+    unit = step or draw(_pick((Decimal(1), Decimal("0.5"))))
+    low = unit * draw(_ints(0, 3))
+    high = low + unit * draw(_ints(1, 6))
+    declared = high if not in_deduction and draw(_BOOL) else None
     return Judged(range=(low, high), step=step, text=_text(draw), points=declared)
 
 
-@st.composite
 def _cases(draw: DrawFn) -> Cases:
-    n = draw(st.integers(1, 3))
+    n = draw(_ints(1, 3))
     ids = _segments(draw, n, letter)
     keys = [ids[i] or letter(i) for i in range(n)]
     conditions = tuple(Condition(id=ids[i], text=_text(draw)) for i in range(n))
@@ -327,22 +344,22 @@ def _cases(draw: DrawFn) -> Cases:
     rows: list[Row] = []
     if _sometimes(draw, 4):
         # the full truth table, one row per combination
-        rows = [Row(when=combo, points=draw(st.sampled_from((ZERO, *POINTS)))) for combo in combos]
+        rows = [Row(when=combo, points=draw(_pick((ZERO, *POINTS)))) for combo in combos]
     else:
-        for _ in range(draw(st.integers(1, 3))):
-            chosen = draw(st.lists(st.sampled_from(keys), unique=True, min_size=1, max_size=n))
-            when = {k: draw(st.booleans()) for k in chosen}
-            rows.append(Row(when=when, points=draw(st.sampled_from((ZERO, *POINTS)))))
+        for _ in range(draw(_ints(1, 3))):
+            chosen = draw(st.lists(_pick(keys), unique=True, min_size=1, max_size=n))
+            when = {k: draw(_BOOL) for k in chosen}
+            rows.append(Row(when=when, points=draw(_pick((ZERO, *POINTS)))))
     # Drop rows that no combination reaches first: their points could never be awarded.
     reached = {next(i for i, r in enumerate(rows) if _matches(r, c)) for c in combos if _covers(rows, c)}
     rows = [r for i, r in enumerate(rows) if i in reached]
     if not all(_covers(rows, c) for c in combos):
-        rows.append(Row(points=draw(st.sampled_from((ZERO, *POINTS)))))
+        rows.append(Row(points=draw(_pick((ZERO, *POINTS)))))
     if not any(r.points for r in rows):
         rows[-1] = Row(when=rows[-1].when, points=POINTS[0])
     rule = Cases(conditions=conditions, rows=tuple(rows), text=_text(draw))
-    if draw(st.booleans()):
-        rule = Cases(conditions=conditions, rows=rule.rows, text=rule.text, points=_max(rule))
+    if draw(_BOOL):
+        rule = _with(rule, points=_max(rule))
     return rule
 
 
@@ -357,17 +374,17 @@ def _covers(rows: Sequence[Row], combo: Mapping[str, bool]) -> bool:
 def _declare(draw: DrawFn, rule: Rule) -> Decimal | None:
     """The declared points of a composite rule: its maximum, or left out."""
     top = _max(rule)
-    return top if top is not None and top > 0 and draw(st.booleans()) else None
+    return top if top is not None and top > 0 and draw(_BOOL) else None
 
 
-@st.composite
 def _parts(draw: DrawFn, depth: int, kinds: _Kinds, bonus: bool) -> Parts:
-    n = draw(st.integers(1, 3))
+    n = draw(_ints(1, 3))
     ids = _segments(draw, n + 1, letter)
-    kids: list[Rule] = [draw(_rule(depth + 1, kinds, bonus=bonus)) for _ in range(n)]
+    kids: list[Rule] = [_rule(draw, depth + 1, kinds, bonus=bonus) for _ in range(n)]
     if bonus and _sometimes(draw, 4):
         # over-achievement beyond the item's 分值 ("每超额完成10%加3分，最多加9分")
-        extra = draw(st.one_of(_flag(), _linear(), _each()))
+        makers: tuple[Callable[[DrawFn], Rule], ...] = (_flag, _linear, _each)
+        extra = makers[draw(_ints(0, len(makers) - 1))](draw)
         kids.append(_with(extra, bonus=True))
     kids = [_with(k, id=ids[i]) for i, k in enumerate(kids)]
     rule = Parts(parts=tuple(kids), text=_text(draw))
@@ -378,29 +395,26 @@ def _parts(draw: DrawFn, depth: int, kinds: _Kinds, bonus: bool) -> Parts:
     return _with(rule, points=_declare(draw, rule))
 
 
-@st.composite
 def _best(draw: DrawFn, depth: int, kinds: _Kinds, bonus: bool) -> Best:
-    n = draw(st.integers(2, 3))
+    n = draw(_ints(2, 3))
     ids = _segments(draw, n, letter)
-    kids = [_with(draw(_rule(depth + 1, kinds, bonus=bonus)), id=ids[i]) for i in range(n)]
+    kids = [_with(_rule(draw, depth + 1, kinds, bonus=bonus), id=ids[i]) for i in range(n)]
     rule = Best(alternatives=tuple(kids), text=_text(draw))
     return _with(rule, points=_declare(draw, rule))
 
 
-@st.composite
 def _deduct(draw: DrawFn, kinds: _Kinds) -> Deduct:
-    n = draw(st.integers(1, 3))
+    n = draw(_ints(1, 3))
     ids = _segments(draw, n, letter)
-    makers: dict[str, Callable[[], st.SearchStrategy[Rule]]] = {
+    makers: dict[str, Callable[[DrawFn], Rule]] = {
         "flag": _flag,
-        "each": lambda: _each(in_deduction=True),
-        "linear": lambda: _linear(in_deduction=True),
-        "judged": lambda: _judged(in_deduction=True),
+        "each": lambda d: _each(d, in_deduction=True),
+        "linear": lambda d: _linear(d, in_deduction=True),
+        "judged": lambda d: _judged(d, in_deduction=True),
     }
     kids = []
     for i in range(n):
-        kind = draw(st.sampled_from(kinds.deductions))
-        kid = draw(makers[kind]())
+        kid = makers[draw(_pick(kinds.deductions))](draw)
         if _sometimes(draw, 8):
             kid = _with(kid, zero_if="情节轻微的不扣分")
         kids.append(_with(kid, id=ids[i]))
@@ -412,7 +426,6 @@ def _with(rule: T, **changes: Any) -> T:
     return attrs.evolve(rule, **changes)  # type: ignore[misc]  # T is always an attrs class here
 
 
-@st.composite
 def _rule(draw: DrawFn, depth: int, kinds: _Kinds, *, bonus: bool, positive: bool = True) -> Rule:
     """One rule at nesting *depth* (0 for an item)."""
     if depth >= MAX_DEPTH:
@@ -421,57 +434,55 @@ def _rule(draw: DrawFn, depth: int, kinds: _Kinds, *, bonus: bool, positive: boo
         choices = kinds.positive if positive else kinds.items
     else:
         choices = kinds.nested
-    kind = draw(st.sampled_from(choices))
+    kind = draw(_pick(choices))
     rule: Rule
     if kind == "flag":
-        rule = draw(_flag())
+        rule = _flag(draw)
     elif kind == "check":
         rule = Check(text=_text(draw))
     elif kind == "each":
-        rule = draw(_each())
+        rule = _each(draw)
     elif kind == "bands":
-        rule = draw(_bands())
+        rule = _bands(draw)
     elif kind == "linear":
-        rule = draw(_linear())
+        rule = _linear(draw)
     elif kind == "judged":
-        rule = draw(_judged())
+        rule = _judged(draw)
     elif kind == "cases":
-        rule = draw(_cases())
+        rule = _cases(draw)
     elif kind == "parts":
-        rule = draw(_parts(depth, kinds, bonus))
+        rule = _parts(draw, depth, kinds, bonus)
     elif kind == "best":
-        rule = draw(_best(depth, kinds, bonus))
+        rule = _best(draw, depth, kinds, bonus)
     else:
-        rule = draw(_deduct(kinds))
+        rule = _deduct(draw, kinds)
     if _sometimes(draw, 8) and not isinstance(rule, Check):
         rule = _with(rule, zero_if="未配备人员的，本项不得分")
     return rule
 
 
-@st.composite
 def _item(draw: DrawFn, kinds: _Kinds, *, gates: bool, bonus: bool, positive: bool) -> Rule:
     """An item: a rule with the item-only modifiers (na_if, gate, gate_min)."""
-    rule = draw(_rule(0, kinds, bonus=bonus, positive=positive))
+    rule = _rule(draw, 0, kinds, bonus=bonus, positive=positive)
     if _sometimes(draw, 6):
         rule = _with(rule, na_if="无此设施的，此项不评分")
     if isinstance(rule, Check):
-        if draw(st.booleans()):
-            rule = _with(rule, gate=draw(st.sampled_from(("required", "veto", "zero"))))
+        if draw(_BOOL):
+            rule = _with(rule, gate=draw(_pick(("required", "veto", "zero"))))
     elif gates and _sometimes(draw, 6):
-        rule = _with(rule, gate=draw(st.sampled_from(("required", "veto", "zero"))))
+        rule = _with(rule, gate=draw(_pick(("required", "veto", "zero"))))
         top = _reach(rule)
-        if top is not None and draw(st.booleans()):
-            rule = _with(rule, gate_min=_fraction(top, draw(st.integers(0, 4))))
+        if top is not None and draw(_BOOL):
+            rule = _with(rule, gate_min=_fraction(top, draw(_ints(0, 4))))
     return rule
 
 
-@st.composite
 def _items(draw: DrawFn, max_items: int, kinds: _Kinds, *, gates: bool, bonus: bool) -> tuple[Rule, ...]:
-    n = draw(st.integers(1, max_items))
+    n = draw(_ints(1, max_items))
     ids = _segments(draw, n, number)
     out = []
     for i in range(n):
-        item = draw(_item(kinds, gates=gates, bonus=bonus, positive=i == 0))
+        item = _item(draw, kinds, gates=gates, bonus=bonus, positive=i == 0)
         out.append(_with(item, id=ids[i]))
     return tuple(out)
 
@@ -484,13 +495,12 @@ def _group(draw: DrawFn, summed: Decimal) -> tuple[Decimal | None, Decimal | Non
     return declared, cap
 
 
-@st.composite
 def _project(draw: DrawFn, max_items: int, kinds: _Kinds, *, gates: bool, bonus: bool) -> Project:
-    items = draw(_items(max_items, kinds, gates=gates, bonus=bonus))
+    items = _items(draw, max_items, kinds, gates=gates, bonus=bonus)
     declared, cap = _group(draw, sum((_contribution(i) for i in items), ZERO))
     nonzero = gates and _sometimes(draw, 6)
-    return Project(title=draw(st.sampled_from(("管理机构", "管理制度", "行为节约", "p"))), points=declared,
-                   max=cap, nonzero=nonzero, items=items)  # fmt: skip
+    title = draw(_pick(("管理机构", "管理制度", "行为节约", "p")))
+    return Project(title=title, points=declared, max=cap, nonzero=nonzero, items=items)
 
 
 def _project_value(project: Project) -> Decimal:
@@ -508,22 +518,21 @@ def _unit_value(unit: Unit) -> Decimal:
     return _group_sum((_contribution(i) for i in unit.items), unit.max)
 
 
-@st.composite
 def _unit(
     draw: DrawFn, index: int, max_projects: int, max_items: int, kinds: _Kinds, *, gates: bool, bonus: bool
 ) -> Unit:
     is_bonus = bonus and index > 0 and _sometimes(draw, 4)
-    title = draw(st.sampled_from(("强化目标管理", "完善制度体系", "u")))
-    if max_projects > 0 and draw(st.booleans()):
-        n = draw(st.integers(1, max_projects))
+    title = draw(_pick(("强化目标管理", "完善制度体系", "u")))
+    if max_projects > 0 and draw(_BOOL):
+        n = draw(_ints(1, max_projects))
         ids = _segments(draw, n, number)
         projects = tuple(
-            _with(draw(_project(max_items, kinds, gates=gates, bonus=bonus)), id=ids[i]) for i in range(n)
+            _with(_project(draw, max_items, kinds, gates=gates, bonus=bonus), id=ids[i]) for i in range(n)
         )
         summed = sum((_project_value(p) for p in projects), ZERO)
         declared, cap = _group(draw, summed)
         return Unit(title=title, points=declared, max=cap, bonus=is_bonus, projects=projects)
-    items = draw(_items(max_items, kinds, gates=gates, bonus=bonus))
+    items = _items(draw, max_items, kinds, gates=gates, bonus=bonus)
     declared, cap = _group(draw, sum((_contribution(i) for i in items), ZERO))
     return Unit(title=title, points=declared, max=cap, bonus=is_bonus, items=items)
 
@@ -597,22 +606,22 @@ def _rubrics(
     levels: bool,
     bonus: bool,
 ) -> Rubric:
-    n_units = draw(st.integers(1, max_units))
+    n_units = draw(_ints(1, max_units))
     ids = _segments(draw, n_units, number)
     units = tuple(
-        _with(draw(_unit(u, max_projects, max_items, allowed, gates=gates, bonus=bonus)), id=ids[u])
+        _with(_unit(draw, u, max_projects, max_items, allowed, gates=gates, bonus=bonus), id=ids[u])
         for u in range(n_units)
     )
     addresses = [ids[u] or number(u) for u in range(n_units)]
     aggregate = None
     if _sometimes(draw, 5):
         weights = {
-            a: draw(st.sampled_from((Decimal(2), Decimal("0.5"), Decimal(3))))
-            for a in draw(st.lists(st.sampled_from(addresses), unique=True, max_size=len(addresses)))
+            a: draw(_pick((Decimal(2), Decimal("0.5"), Decimal(3))))
+            for a in draw(st.lists(_pick(addresses), unique=True, max_size=len(addresses)))
         }
         aggregate = Aggregate(
-            base=draw(st.sampled_from((ZERO, Decimal(10), Decimal(400)))),
-            divisor=draw(st.sampled_from((Decimal(1), Decimal(2), Decimal(10)))),
+            base=draw(_pick((ZERO, Decimal(10), Decimal(400)))),
+            divisor=draw(_pick((Decimal(1), Decimal(2), Decimal(10)))),
             weights=weights,
         )
 
@@ -630,30 +639,26 @@ def _rubrics(
         total = (aggregate.base + total) / aggregate.divisor
         bonus_total = bonus_total / aggregate.divisor
     has_bonus_units = any(u.bonus for u in units)
-    declared_bonus = bonus_total if has_bonus_units and draw(st.booleans()) else None
+    declared_bonus = bonus_total if has_bonus_units and draw(_BOOL) else None
 
     made_levels: list[Level] = []
-    if levels and draw(st.booleans()):
-        tenths = sorted(draw(st.lists(st.integers(1, 10), unique=True, min_size=1, max_size=3)))
+    if levels and draw(_BOOL):
+        tenths = sorted(draw(st.lists(_ints(1, 10), unique=True, min_size=1, max_size=3)))
         for i, k in enumerate(tenths):
             unit_min: dict[str, Decimal] = {}
             if _sometimes(draw, 4):
-                u = draw(st.integers(0, n_units - 1))
-                unit_min[addresses[u]] = _fraction(_unit_value(units[u]), draw(st.integers(0, 4)))
-            share = (
-                draw(st.sampled_from((Decimal("0.3"), Decimal("0.6"), Decimal(1))))
-                if _sometimes(draw, 5)
-                else None
-            )
-            name = draw(st.sampled_from(("节约型机关", "一星级", "Certified"))) + str(i + 1)
+                u = draw(_ints(0, n_units - 1))
+                unit_min[addresses[u]] = _fraction(_unit_value(units[u]), draw(_ints(0, 4)))
+            share = draw(_pick((Decimal("0.3"), Decimal("0.6"), Decimal(1)))) if _sometimes(draw, 5) else None
+            name = draw(_pick(("节约型机关", "一星级", "Certified"))) + str(i + 1)
             made_levels.append(Level(name=name, min=total * k / 10, unit_min=unit_min, unit_share=share))
 
     draft = Rubric(title="t", total=total, units=units)
     needs_na = any(r.na_if is not None for item in _walk_items(draft) for r in _nested(item))
-    na: NaPolicy | None = draw(st.sampled_from(("exclude", "full", "rescale"))) if needs_na else None
-    digits = draw(st.integers(0, 2)) if na == "rescale" or _sometimes(draw, 8) else None
+    na: NaPolicy | None = draw(_pick(("exclude", "full", "rescale"))) if needs_na else None
+    digits = draw(_ints(0, 2)) if na == "rescale" or _sometimes(draw, 8) else None
     return Rubric(
-        title=draw(st.sampled_from(("XX区节约型机关评价标准", "rubric", 'a "title"'))),
+        title=draw(_pick(("XX区节约型机关评价标准", "rubric", 'a "title"'))),
         total=total,
         issuer="XX区人民政府办公室" if _sometimes(draw, 4) else None,
         version="2024" if _sometimes(draw, 4) else None,
@@ -679,7 +684,7 @@ def _decimals_around(values: Iterable[Decimal], delta: Decimal = TINY) -> list[D
 
 
 def _band_values(rule: Bands) -> list[Decimal]:
-    edges = {e for low, _, high, _, _ in band_edges(rule) for e in (low, high) if e is not None}
+    edges = {e for b in rule.bands for e in (b.gt, b.ge, b.lt, b.le) if e is not None}
     spread = {Decimal(0), Decimal(1), Decimal(100)}
     return _decimals_around(edges | spread)
 
@@ -702,7 +707,8 @@ def _judged_values(leaf: Leaf) -> list[Decimal]:
     if step is not None:
         first = (low / step).to_integral_value(ROUND_CEILING)
         last = (high / step).to_integral_value(ROUND_FLOOR)
-        values = [step * k for k in range(int(first), int(last) + 1)][:40]
+        ks = range(int(first), int(last) + 1)
+        values = [step * k for k in (*ks[:20], *ks[-20:])]  # both ends of a long range
     else:
         values = [low + (high - low) * k / 8 for k in range(9)]
     return sorted({ZERO, *values})
@@ -727,37 +733,37 @@ def _answer(leaf: Leaf) -> st.SearchStrategy[Answer]:
     if leaf.shape == "bool":
         if leaf.address.endswith((".zero", ".na")) and rule is None:
             # mostly false: a true zero or N/A leaf hides the rest of the item
-            return st.integers(0, 3).map(lambda i: i == 3)
-        return st.booleans()
+            return _ints(0, 3).map(lambda i: i == 3)
+        return _BOOL
     if leaf.shape == "count":
         top = _count_cap(rule)
-        return st.sampled_from(range(top + 1))
+        return _pick(range(top + 1))
     if leaf.shape == "count_or_names":
         top = _count_cap(rule)
         if leaf.closed:
             top = min(top, len(leaf.options))
-        counts = st.sampled_from(range(top + 1))
+        counts = _pick(range(top + 1))
         pool = list(leaf.options)
         if not leaf.closed:
             pool += [f"其他{i}" for i in range(1, top + 1)]
         if not pool:
             return counts
-        return st.one_of(counts, st.lists(st.sampled_from(pool), unique=True, max_size=len(pool)))
+        return st.one_of(counts, st.lists(_pick(pool), unique=True, max_size=len(pool)))
     if leaf.shape == "judged":
-        return st.sampled_from(_judged_values(leaf))
+        return _pick(_judged_values(leaf))
     if isinstance(rule, Bands):
-        values = st.sampled_from(_band_values(rule))
+        values = _pick(_band_values(rule))
         if leaf.shape == "ratio":
-            refs = st.sampled_from((Decimal(1), Decimal(2), Decimal("0.5"), Decimal(100)))
+            refs = _pick((Decimal(1), Decimal(2), Decimal("0.5"), Decimal(100)))
             ratio = st.tuples(values, refs).map(lambda vr: {"value": vr[0] * vr[1], "ref": vr[1]})
             return st.one_of(ratio, values)
         return values
     if isinstance(rule, Linear):
         return st.one_of(
-            st.sampled_from(_linear_values(rule)),
-            st.integers(-50, 200).map(Decimal),
+            _pick(_linear_values(rule)),
+            _ints(-50, 200).map(Decimal),
         )
-    return st.integers(-5, 120).map(Decimal)
+    return _ints(-5, 120).map(Decimal)
 
 
 def answers(rubric: Rubric) -> st.SearchStrategy[dict[str, Answer]]:
@@ -774,8 +780,18 @@ def answers(rubric: Rubric) -> st.SearchStrategy[dict[str, Answer]]:
     Returns:
         A strategy for dicts from leaf address to answer, in rubric order.
     """
-    leaves = compiled(rubric).leaves
-    return st.fixed_dictionaries({}, optional={address: _answer(leaf) for address, leaf in leaves.items()})
+    choices = tuple((address, _answer(leaf)) for address, leaf in compiled(rubric).leaves.items())
+    return _answers(choices)
+
+
+@st.composite
+def _answers(draw: DrawFn, choices: tuple[tuple[str, st.SearchStrategy[Answer]], ...]) -> dict[str, Answer]:
+    out = {}
+    for address, strategy in choices:
+        # about four in five leaves are answered; shrinking leaves them unanswered
+        if draw(_ints(0, 4)):
+            out[address] = draw(strategy)
+    return out
 
 
 @st.composite
@@ -790,12 +806,12 @@ def sheets(draw: DrawFn, rubric: Rubric) -> Sheet:
     """
     given = draw(answers(rubric))
     items = sorted(compiled(rubric).item_addresses)
-    cited = draw(st.lists(st.sampled_from(items), unique=True, max_size=3)) if items else []
+    cited = draw(st.lists(_pick(items), unique=True, max_size=3)) if items else []
     return Sheet(
         info=SheetInfo(
-            agency=draw(st.sampled_from(("XX区发展和改革局", "agency"))),
-            year=draw(st.sampled_from((None, 2024))),
-            stage=draw(st.sampled_from(("self", "verified"))),
+            agency=draw(_pick(("XX区发展和改革局", "agency"))),
+            year=draw(_pick((None, 2024))),
+            stage=draw(_pick(("self", "verified"))),
         ),
         answers=given,
         evidence={a: ("《节约能源资源管理制度》",) for a in cited},
@@ -937,8 +953,8 @@ def _invalid_sheets(
     draw: DrawFn, rubric: Rubric, by_label: dict[str, list[tuple[str, Answer]]]
 ) -> tuple[Sheet, Mistake]:
     sheet = draw(sheets(rubric))
-    label = draw(st.sampled_from(sorted(by_label)))
-    address, value = draw(st.sampled_from(by_label[label]))
+    label = draw(_pick(sorted(by_label)))
+    address, value = draw(_pick(by_label[label]))
     given = dict(sheet.answers)
     evidence = dict(sheet.evidence)
     if label == "unknown-evidence":

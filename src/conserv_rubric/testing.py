@@ -7,20 +7,28 @@ Two lines in a rubric project's test suite check a rubric file::
     def test_my_rubric() -> None:
         check_rubric("rubrics/my-province.toml")
 
-`check_rubric` first checks the rubric itself (it validates, every declared total adds up,
-``loads_rubric(dumps_rubric(r)) == r``, nothing in it can never be awarded), then scores many
-generated answer sheets (`conserv_rubric.strategies.sheets`) and checks every score card:
+`check_rubric` first checks the rubric itself, once:
 
-- ``award``: every item scores what its rule says (an independent reading of the format);
+- ``valid``: `conserv_rubric.validate` finds nothing wrong;
+- ``totals``: every declared total equals the maximum beneath it, recomputed independently;
+- ``round-trip``: ``loads_rubric(dumps_rubric(r)) == r``;
+- ``structure``: nothing validates yet cannot work as written (`check_structure`);
+
+then scores many generated answer sheets (`conserv_rubric.strategies.sheets`) and checks every
+score card (`check_scoring`):
+
+- ``capped-counter``: a counter awards min(n × per, max), nothing below its ``at_least``;
+- ``award``: every item scores what its rule says (an independent reading of the format), as a
+  `Decimal`, with a reason;
 - ``bounds``: 0 ≤ every item, project and unit ≤ its reachable maximum; total ≤ the reachable total;
 - ``subtotals``: items add up to projects, projects to units, units to the total, honouring caps,
   rescaling, weights and the aggregate formula;
-- ``capped-counter``: a counter awards min(n × per, max), nothing below its ``at_least``;
 - ``gates`` and ``level``: the gates that fail are exactly those whose item falls short, and the
   level is the highest one whose thresholds are met, none if a gate failed;
+- ``unanswered``: the card lists exactly the leaves left unanswered;
+- ``order``: the result does not depend on the order of the answers;
 - ``monotone``: meeting more (a flag true, a count or a number one step further, more judged
-  points) never lowers a score, and under a ``deduct`` more deficiencies never raise it;
-- ``order``: the result does not depend on the order of the answers.
+  points) never lowers a score, and under a ``deduct`` more deficiencies never raise it.
 
 A failure raises `PropertyFailure`, an `AssertionError` naming the property, the address and the
 answers that show it. This module needs the ``hypothesis`` extra, like
@@ -32,6 +40,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from os import PathLike
@@ -43,6 +52,7 @@ import attrs
 try:
     import hypothesis
     from hypothesis import HealthCheck
+    from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover - exercised only without the extra
     raise ImportError(
         "conserv_rubric.testing needs hypothesis; install the extra: pip install 'conserv-rubric[hypothesis]'"
@@ -68,7 +78,7 @@ from ._model import (
 )
 from ._paths import join, letter, number
 from ._rules import compile_rule, fmt, leaves, maximum, reachable
-from ._score import ScoreCard, reachable_total, score
+from ._score import ScoreCard, compiled, reachable_total, score
 from ._sheet import Sheet
 from ._toml import dumps_rubric, loads_rubric, read_rubric
 from ._validate import MAX_CASE_CONDITIONS, group_max, validate
@@ -88,14 +98,15 @@ ZERO: Final = Decimal(0)
 STATIC_PROPERTIES: Final = ("valid", "totals", "round-trip", "structure")
 #: Properties of every score card.
 SHEET_PROPERTIES: Final = (
+    "capped-counter",
     "award",
     "bounds",
     "subtotals",
-    "capped-counter",
     "gates",
     "level",
-    "monotone",
+    "unanswered",
     "order",
+    "monotone",
 )
 #: Every property `check_rubric` checks, in the order it checks them.
 PROPERTIES: Final = STATIC_PROPERTIES + SHEET_PROPERTIES
@@ -124,6 +135,16 @@ class PropertyFailure(AssertionError):
             text += f"\n  answers: {_show_answers(answers)}"
         super().__init__(text)
 
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        # The default would call __init__ with the message alone (pickling, pytest-xdist).
+        return _rebuild_failure, (self.property, self.detail, self.address, self.answers)
+
+
+def _rebuild_failure(
+    prop: str, detail: str, address: str | None, answers: Mapping[str, Any] | None
+) -> PropertyFailure:
+    return PropertyFailure(prop, detail, address=address, answers=answers)
+
 
 @attrs.frozen
 class CheckReport:
@@ -132,7 +153,8 @@ class CheckReport:
     Attributes:
         title: the rubric's title.
         leaves: how many answerable addresses the rubric has.
-        examples: how many generated sheets were scored and checked.
+        examples: how many generated sheets were scored and checked (hypothesis may run a
+            few more than ``max_examples``).
         properties: the properties checked, from `PROPERTIES`.
     """
 
@@ -283,8 +305,6 @@ def _check_totals(rubric: Rubric, tree: Sequence[_Group]) -> None:
 
 def _rule_problems(node: _Node) -> Iterator[str]:
     rule, where = node.rule, node.address
-    if node.parent is not None and rule.na_if is not None:
-        yield f"{where}: na_if on a part is not applied when scoring; put it on the item"
     if rule.bonus and not isinstance(node.parent, Parts):
         yield f"{where}: bonus belongs on a part of a parts rule; elsewhere it adds beyond the declared total"
     if isinstance(rule, Best) and not rule.alternatives:
@@ -315,7 +335,7 @@ def check_structure(rubric: Rubric) -> list[str]:
     These go beyond `conserv_rubric.validate`: points that can never be awarded (a cases row
     no combination reaches first, a counter whose ``at_least`` exceeds its closed options, a
     judged range end off its step, a linear cap with more decimals than its ``digits``),
-    modifiers where scoring ignores them (``bonus`` outside ``parts``, ``na_if`` on a part),
+    ``bonus`` outside ``parts`` (scoring adds it beyond the declared total),
     a ``best`` without alternatives, two answers of one item at one address, weights that are
     not positive.
 
@@ -495,7 +515,9 @@ def _score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
         ) from exc
 
 
-def check_scoring(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
+def check_scoring(
+    rubric: Rubric, sheet: Sheet | Mapping[str, Any], *, rng: random.Random | None = None
+) -> ScoreCard:
     """Score one valid *sheet* and check every scoring property of `PROPERTIES` on the card.
 
     Use this inside your own hypothesis tests (``@given(sheets(rubric))``); `check_rubric`
@@ -504,6 +526,8 @@ def check_scoring(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard
     Args:
         rubric: a valid rubric.
         sheet: a valid sheet, or a mapping from leaf address to answer.
+        rng: if given, the answers are also scored in an order shuffled with it (they are
+            always scored reversed and sorted too).
 
     Returns:
         The score card.
@@ -518,7 +542,8 @@ def check_scoring(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard
     checker.items()
     checker.groups()
     checker.gates_and_level()
-    _check_order(rubric, answers, card)
+    checker.unanswered()
+    _check_order(rubric, answers, card, rng)
     _check_monotone(rubric, answers, card, checker)
     return card
 
@@ -545,6 +570,8 @@ class _CardChecker:
             got = results[address].points
             if not isinstance(got, Decimal):
                 raise self.fail("award", f"item points {got!r} are not a Decimal", address)
+            if not results[address].reason:
+                raise self.fail("award", "the item's award comes without a reason", address)
             if address in self.na:
                 expected = (maximum(rule) or ZERO) if self.rubric.na == "full" else ZERO
             else:
@@ -655,6 +682,27 @@ class _CardChecker:
             )
         return got, reach, applicable
 
+    def unanswered(self) -> None:
+        expected = []
+        for address, rule in _all_items(self.tree):
+            if address in self.na:
+                continue
+            modifiers = {
+                f"{node.address}.{suffix}"
+                for node in _rule_nodes(rule, address)
+                for suffix, condition in (("zero", node.rule.zero_if), ("na", node.rule.na_if))
+                if condition is not None
+            }
+            expected += [
+                leaf.address
+                for leaf in leaves(rule, address, address)
+                if leaf.address not in self.answers and leaf.address not in modifiers
+            ]
+        if list(self.card.unanswered) != expected:
+            raise self.fail(
+                "unanswered", f"lists {list(self.card.unanswered)} as unanswered, expected {expected}"
+            )
+
     def gates_and_level(self) -> None:
         card = self.card
         expected: set[tuple[str, str]] = set()
@@ -719,13 +767,22 @@ def _summary(card: ScoreCard) -> tuple[object, ...]:
     )
 
 
-def _check_order(rubric: Rubric, answers: dict[str, Any], card: ScoreCard) -> None:
+def _check_order(rubric: Rubric, answers: dict[str, Any], card: ScoreCard, rng: random.Random | None) -> None:
     want = (*_summary(card), {a: r.points for a, r in card.items.items()})
-    for label, order in (("reversed", list(reversed(answers))), ("sorted", sorted(answers))):
+    orders = [("reversed", list(reversed(answers))), ("sorted", sorted(answers))]
+    if rng is not None:
+        shuffled = list(answers)
+        rng.shuffle(shuffled)
+        orders.append(("shuffled", shuffled))
+    for label, order in orders:
         again = _score(rubric, {a: answers[a] for a in order})
         got = (*_summary(again), {a: r.points for a, r in again.items.items()})
         if got != want:
-            raise PropertyFailure("order", f"answers in {label} order give another result", answers=answers)
+            raise PropertyFailure(
+                "order",
+                f"the answers in {label} order give another result",
+                answers={a: answers[a] for a in order},
+            )
 
 
 def _rank(rubric: Rubric, level: str | None) -> int:
@@ -756,8 +813,6 @@ def _more(rule: Rule, leaf: Any, value: object, penalty: bool) -> tuple[object, 
 
 
 def _check_monotone(rubric: Rubric, answers: dict[str, Any], card: ScoreCard, checker: _CardChecker) -> None:
-    from ._score import compiled
-
     leaf_map = compiled(rubric).leaves
     for item_address, item in _all_items(checker.tree):
         for node in _rule_nodes(item, item_address):
@@ -831,21 +886,21 @@ def check_rubric(
             HealthCheck.too_slow,
             HealthCheck.data_too_large,
         ],
+        # one failure, shrunk, rather than a group of them
+        "report_multiple_bugs": False,
     }
     if max_examples is not None:
         changes["max_examples"] = max_examples
     examples = 0
 
     @hypothesis.settings(parent, **changes)
-    @hypothesis.given(strategies.sheets(resolved))
-    def run(sheet: Sheet) -> None:
+    @hypothesis.given(strategies.sheets(resolved), st.randoms(use_true_random=False))
+    def run(sheet: Sheet, rng: random.Random) -> None:
         nonlocal examples
         examples += 1
-        check_scoring(resolved, sheet)
+        check_scoring(resolved, sheet, rng=rng)
 
     run()
-    from ._score import compiled
-
     return CheckReport(
         title=resolved.title,
         leaves=len(compiled(resolved).leaves),
