@@ -553,9 +553,7 @@ def test_non_positive_weights_are_refused() -> None:
     assert validate(rubric) != []
 
 
-@pytest.mark.xfail(
-    reason="core: a decision-table row that an earlier row always shadows is not reported"
-)
+@pytest.mark.xfail(reason="core: a decision-table row that an earlier row always shadows is not reported")
 def test_unreachable_points_are_refused() -> None:
     shadowed = _one(
         Cases(conditions=(Condition(),), rows=(Row(points=D(1)), Row(when={"a": True}, points=D(5))))
