@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import conserv_rubric as cr
-from conserv_rubric._score import compiled
+from conserv_rubric._compiled import compiled
 
 ROOT = Path(__file__).resolve().parent.parent
 RUBRIC = ROOT / "rubrics" / "district.toml"

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from conserv_rubric import RubricError, ScoreCard, load_rubric, load_sheet, loads_rubric, loads_sheet, score
-from conserv_rubric._diff import ItemDiff, diff, render_diff
+from conserv_rubric.diffs import ItemDiff, diff
+from conserv_rubric.reports import render_diff
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from conserv_rubric import Each, Flag, RubricError, SheetError, dumps_rubric, load_rubric, loads_rubric, score
-from conserv_rubric._score import compiled
-from conserv_rubric._toml import flatten_doc, read_rubric, unstructure
+from conserv_rubric import RubricError, SheetError, dumps_rubric, load_rubric, loads_rubric, score
+from conserv_rubric._compiled import compiled
+from conserv_rubric._rubric_io import flatten_doc, read_rubric, unstructure
+from conserv_rubric.model import Each, Flag
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT = ROOT / "rubrics" / "district.toml"

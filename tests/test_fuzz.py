@@ -52,8 +52,7 @@ from conserv_rubric import (
     loads_sheet,
     score,
 )
-from conserv_rubric._sheet import MAX_LIST
-from conserv_rubric._toml import MAX_DEPTH, MAX_FILE_BYTES
+from conserv_rubric._limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_LIST
 from conserv_rubric.cli import main
 from conserv_rubric.strategies import answers, rubrics
 
@@ -1264,7 +1263,8 @@ _CHILD: Final = textwrap.dedent(
     """\
     import resource, sys
     resource.setrlimit(resource.RLIMIT_CPU, ({limit}, {limit} + 1))
-    from conserv_rubric import RubricError, gap, load_rubric, load_sheet, score
+    from conserv_rubric import RubricError, load_rubric, load_sheet, score
+    from conserv_rubric.gaps import gap
     try:
         rubric = load_rubric(sys.argv[1])
         if len(sys.argv) > 2:

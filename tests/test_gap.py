@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from conserv_rubric import load_rubric, load_sheet, loads_rubric, score
-from conserv_rubric._gap import Gap, Shortfall, gap, render_gap
+from conserv_rubric.gaps import Gap, Shortfall, gap
+from conserv_rubric.reports import render_gap
 
 D = Decimal
 

@@ -25,9 +25,9 @@ from conserv_rubric import (
     loads_rubric,
     score,
 )
-from conserv_rubric._diff import diff
-from conserv_rubric._score import compiled
-from conserv_rubric._toml import read_rubric
+from conserv_rubric._compiled import compiled
+from conserv_rubric._rubric_io import read_rubric
+from conserv_rubric.diffs import diff
 
 ROOT = Path(__file__).resolve().parent.parent
 RUBRICS = ROOT / "rubrics"

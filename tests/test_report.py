@@ -20,8 +20,9 @@ from conserv_rubric import (
     loads_sheet,
     score,
 )
-from conserv_rubric._report import clip, dumps_json, grid, render_cards, render_check, width, wrap
-from conserv_rubric._toml import read_rubric
+from conserv_rubric._rubric_io import read_rubric
+from conserv_rubric._text import clip, dumps_json, grid, width, wrap
+from conserv_rubric.reports import render_cards, render_check
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conserv_rubric import RubricError, load_rubric, load_sheet, score
-from conserv_rubric._toml import read_rubric
+from conserv_rubric._rubric_io import read_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
 RUBRICS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "rubrics").rglob("*.toml"))

@@ -17,13 +17,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from conserv_rubric import (
-    Bands,
-    Each,
-    Flag,
-    Linear,
-    Parts,
     Rubric,
-    Rule,
     ScoreCard,
     Sheet,
     SheetError,
@@ -35,7 +29,8 @@ from conserv_rubric import (
     score,
     validate,
 )
-from conserv_rubric._model import RULE_KINDS, children
+from conserv_rubric._tree import children
+from conserv_rubric.model import RULE_KINDS, Bands, Each, Flag, Linear, Parts, Rule
 from conserv_rubric.strategies import MISTAKES, Mistake, answers, invalid_sheets, rubrics, sheets
 from conserv_rubric.testing import check_structure
 

@@ -18,8 +18,8 @@ from conserv_rubric import (
     loads_sheet,
     score,
 )
-from conserv_rubric._score import compiled
-from conserv_rubric._template import template
+from conserv_rubric._compiled import compiled
+from conserv_rubric.templates import template
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = sorted((ROOT / "rubrics").rglob("*.toml"))

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from conserv_rubric import Each, Flag, dumps_rubric, load_rubric, loads_rubric, score
+from conserv_rubric import dumps_rubric, load_rubric, loads_rubric, score
+from conserv_rubric.model import Each, Flag
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT = ROOT / "rubrics" / "district.toml"

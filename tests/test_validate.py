@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conserv_rubric import RubricError, load_rubric, validate
-from conserv_rubric._toml import read_rubric
+from conserv_rubric._rubric_io import read_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT = ROOT / "rubrics" / "district.toml"

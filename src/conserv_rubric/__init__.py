@@ -8,92 +8,46 @@ point explained::
     rubric = cr.load_rubric("rubrics/district.toml")
     card = cr.score(rubric, cr.load_sheet("examples/district/pass.toml"))
     print(card.total, card.level)
+
+The root holds the core: loading and writing rubrics, validation, sheets, scoring and the
+errors. The rest lives in public modules of its own: `conserv_rubric.model` (the rubric's
+classes and rule kinds), `conserv_rubric.gaps` (找差距补短板), `conserv_rubric.diffs` (self
+against verified), `conserv_rubric.reports`, `conserv_rubric.templates`, and, with the
+``hypothesis`` extra, `conserv_rubric.strategies` and `conserv_rubric.testing`.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
-from ._diff import ItemDiff, SheetDiff, diff, render_diff
-from ._gap import Gap, OpenItem, Shortfall, Step, Target, UnitGap, gap, render_gap
-from ._model import (
-    Aggregate,
-    Band,
-    Bands,
-    Best,
-    Cases,
-    Check,
-    Condition,
-    Deduct,
-    Each,
-    Flag,
-    Judged,
-    Level,
-    Linear,
-    Parts,
-    Project,
-    Row,
-    Rubric,
-    Rule,
-    Unit,
-)
-from ._report import render_cards, render_check
+from ._rubric_io import dumps_rubric, load_rubric, loads_rubric
 from ._score import GateResult, GroupResult, ItemResult, ScoreCard, check_sheet, score
 from ._sheet import Sheet, SheetInfo, load_sheet, load_sheets, loads_sheet
-from ._template import template
-from ._toml import dumps_rubric, load_rubric, loads_rubric
 from ._validate import validate
 from .errors import Problem, RubricError, SheetError
+from .model import Rubric
 
 __all__ = [
-    "Aggregate",
-    "Band",
-    "Bands",
-    "Best",
-    "Cases",
-    "Check",
-    "Condition",
-    "Deduct",
-    "Each",
-    "Flag",
-    "Gap",
     "GateResult",
     "GroupResult",
-    "ItemDiff",
     "ItemResult",
-    "Judged",
-    "Level",
-    "Linear",
-    "OpenItem",
-    "Parts",
     "Problem",
-    "Project",
-    "Row",
     "Rubric",
     "RubricError",
-    "Rule",
     "ScoreCard",
     "Sheet",
-    "SheetDiff",
     "SheetError",
     "SheetInfo",
-    "Shortfall",
-    "Step",
-    "Target",
-    "Unit",
-    "UnitGap",
+    "__version__",
     "check_sheet",
-    "diff",
     "dumps_rubric",
-    "gap",
     "load_rubric",
     "load_sheet",
     "load_sheets",
     "loads_rubric",
     "loads_sheet",
-    "render_cards",
-    "render_check",
-    "render_diff",
-    "render_gap",
     "score",
-    "template",
     "validate",
 ]
+
+
+def __dir__() -> list[str]:
+    return list(__all__)

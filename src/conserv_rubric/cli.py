@@ -15,14 +15,15 @@ from typing import Final
 
 import tomli_w
 
-from ._diff import diff, render_diff
-from ._gap import gap, render_gap
-from ._report import render_cards, render_check
+from ._parse import parse_toml
+from ._rubric_io import dumps_rubric, load_rubric, read_rubric, unstructure
 from ._score import ScoreCard, score
 from ._sheet import Sheet, load_sheet, load_sheets
-from ._template import template
-from ._toml import dumps_rubric, load_rubric, parse_toml, read_rubric, unstructure
+from .diffs import diff
 from .errors import RubricError
+from .gaps import gap
+from .reports import render_cards, render_check, render_diff, render_gap
+from .templates import template
 
 OK: Final = 0
 FAILED: Final = 1

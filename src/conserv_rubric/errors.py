@@ -8,6 +8,7 @@ what was expected, so that the file can be fixed from the message alone.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 import attrs
 
@@ -28,6 +29,8 @@ class Problem:
         column: 1-based column of a syntax error.
         expected: what was expected, if the problem is a mismatch.
         actual: what was found.
+        severity: ``"error"`` (the input cannot be used) or ``"warning"`` (it can, but is
+            likely a mistake; ``check --strict`` fails on it).
     """
 
     message: str
@@ -39,6 +42,7 @@ class Problem:
     column: int | None = None
     expected: str | None = None
     actual: str | None = None
+    severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
         head: list[str] = []
@@ -55,7 +59,8 @@ class Problem:
         if where:
             head.append(f" {where}" if head else where)
         prefix = ":".join(head)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        message = f"warning: {self.message}" if self.severity == "warning" else self.message
+        return f"{prefix}: {message}" if prefix else message
 
     def with_file(self, file: str | None) -> Problem:
         """This problem, located in *file*."""

@@ -38,11 +38,9 @@ answers that show it. This module needs the ``hypothesis`` extra, like
 
 from __future__ import annotations
 
-import itertools
-import json
 import random
-from collections.abc import Iterator, Mapping, Sequence
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from collections.abc import Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from os import PathLike
 from pathlib import Path
 from typing import Any, Final
@@ -59,30 +57,30 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
     ) from exc
 
 from . import strategies
-from ._model import (
-    Bands,
-    Best,
-    Cases,
-    Check,
-    Deduct,
-    Each,
-    Flag,
-    Judged,
-    Linear,
-    Parts,
-    Project,
-    Rubric,
-    Rule,
-    Unit,
-    children,
+from ._compiled import compiled
+from ._kinds import compile_rule, leaves, maximum, reachable
+from ._reference import (
+    ZERO,
+    Group,
+    PropertyFailure,
+    all_items,
+    award,
+    check_totals,
+    count_of,
+    groups,
+    item_nodes,
+    judged_values,
+    number_of,
+    show,
 )
-from ._paths import join, letter, number
-from ._rules import compile_rule, fmt, leaves, maximum, reachable
-from ._score import ScoreCard, compiled, reachable_total, score
+from ._rubric_io import dumps_rubric, loads_rubric, read_rubric
+from ._score import ScoreCard, reachable_total, score
 from ._sheet import Sheet
-from ._toml import dumps_rubric, loads_rubric, read_rubric
-from ._validate import MAX_CASE_CONDITIONS, group_max, validate
+from ._text import fmt
+from ._totals import group_max
+from ._validate import errors, validate
 from .errors import RubricError, SheetError
+from .model import Check, Each, Flag, Judged, Linear, Rubric, Rule
 
 __all__ = [
     "PROPERTIES",
@@ -93,7 +91,6 @@ __all__ = [
     "check_structure",
 ]
 
-ZERO: Final = Decimal(0)
 #: Properties of the rubric itself, checked once.
 STATIC_PROPERTIES: Final = ("valid", "totals", "round-trip", "structure")
 #: Properties of every score card.
@@ -110,40 +107,6 @@ SHEET_PROPERTIES: Final = (
 )
 #: Every property `check_rubric` checks, in the order it checks them.
 PROPERTIES: Final = STATIC_PROPERTIES + SHEET_PROPERTIES
-
-
-class PropertyFailure(AssertionError):
-    """A rubric or its scoring breaks a property.
-
-    Attributes:
-        property: the property's name, one of `PROPERTIES`.
-        address: the unit, project, item or leaf where it breaks (None: the rubric as a whole).
-        detail: what is wrong, in one line or a few.
-        answers: the answers that show it, if the property is about scoring.
-    """
-
-    def __init__(
-        self, prop: str, detail: str, *, address: str | None = None, answers: Mapping[str, Any] | None = None
-    ) -> None:
-        self.property = prop
-        self.address = address
-        self.detail = detail
-        self.answers = dict(answers) if answers is not None else None
-        where = f" at {address}" if address and not detail.startswith(f"{address}:") else ""
-        text = f"property '{prop}' failed{where}: {detail}"
-        if answers is not None:
-            text += f"\n  answers: {_show_answers(answers)}"
-        super().__init__(text)
-
-    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
-        # The default would call __init__ with the message alone (pickling, pytest-xdist).
-        return _rebuild_failure, (self.property, self.detail, self.address, self.answers)
-
-
-def _rebuild_failure(
-    prop: str, detail: str, address: str | None, answers: Mapping[str, Any] | None
-) -> PropertyFailure:
-    return PropertyFailure(prop, detail, address=address, answers=answers)
 
 
 @attrs.frozen
@@ -164,221 +127,42 @@ class CheckReport:
     properties: tuple[str, ...]
 
 
-def _show(value: object) -> object:
-    if isinstance(value, Decimal):
-        return fmt(value)
-    if isinstance(value, dict):
-        return {k: _show(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_show(v) for v in value]
-    return value
-
-
-def _show_answers(answers: Mapping[str, Any]) -> str:
-    return json.dumps({k: _show(v) for k, v in answers.items()}, ensure_ascii=False, default=str)
-
-
-# --- the rubric as a tree ------------------------------------------------------------------
-
-
-@attrs.frozen
-class _Node:
-    """A rule of the rubric, located: its address, its parent rule and how many deducts hold it."""
-
-    address: str
-    rule: Rule
-    parent: Rule | None
-    deducts: int
-
-    @property
-    def penalty(self) -> bool:
-        """Whether the rule sits inside a deduction (and so awards what is deducted)."""
-        return self.deducts > 0
-
-
-def _rule_nodes(rule: Rule, address: str, parent: Rule | None = None, deducts: int = 0) -> Iterator[_Node]:
-    yield _Node(address, rule, parent, deducts)
-    inner = deducts + 1 if isinstance(rule, Deduct) else deducts
-    for i, child in enumerate(children(rule)):
-        yield from _rule_nodes(child, join(address, child.id or letter(i)), rule, inner)
-
-
-@attrs.frozen
-class _Group:
-    address: str
-    node: Unit | Project
-    items: tuple[tuple[str, Rule], ...]
-    projects: tuple[_Group, ...] = ()
-
-
-def _tree(rubric: Rubric) -> list[_Group]:
-    units = []
-    for u, unit in enumerate(rubric.units):
-        ua = unit.id or number(u)
-        projects = []
-        for p, project in enumerate(unit.projects):
-            pa = join(ua, project.id or number(p))
-            items = tuple((join(pa, it.id or number(i)), it) for i, it in enumerate(project.items))
-            projects.append(_Group(pa, project, items))
-        items = tuple((join(ua, it.id or number(i)), it) for i, it in enumerate(unit.items))
-        units.append(_Group(ua, unit, items, tuple(projects)))
-    return units
-
-
-def _all_items(tree: Sequence[_Group]) -> Iterator[tuple[str, Rule]]:
-    for unit in tree:
-        for project in unit.projects:
-            yield from project.items
-        yield from unit.items
-
-
 # --- static checks -------------------------------------------------------------------------
 
 
 def _resolve(rubric: Rubric | str | PathLike[str]) -> Rubric:
     if isinstance(rubric, Rubric):
-        problems = [str(p) for p in validate(rubric)]
+        problems = [str(p) for p in errors(validate(rubric))]
     else:
         try:
             loaded, found = read_rubric(Path(rubric))
         except RubricError as exc:
             raise PropertyFailure("valid", f"{rubric} cannot be read:\n  {exc}") from None
-        rubric, problems = loaded, [str(p) for p in found]
+        rubric, problems = loaded, [str(p) for p in errors(found)]
     if problems:
         raise PropertyFailure("valid", "the rubric does not validate:\n  " + "\n  ".join(problems))
     return rubric
 
 
-def _item_value(address: str, rule: Rule) -> Decimal:
-    """What an item adds to its group's declared points, recomputed from its rule."""
-    if rule.bonus:
-        return ZERO
-    top = strategies._max(rule)
-    if top is None:
-        raise PropertyFailure("totals", "the item has no upper limit", address=address)
-    declared = getattr(rule, "points", None)
-    if declared is not None and declared != top:
-        raise PropertyFailure(
-            "totals", f"declares {fmt(declared)} points, its rule gives at most {fmt(top)}", address=address
-        )
-    return top
-
-
-def _group_value(group: _Group) -> Decimal:
-    """The computed maximum of a unit or project, checked against what it declares."""
-    if group.projects:
-        values = [_group_value(p) for p in group.projects]
-    else:
-        values = [_item_value(a, rule) for a, rule in group.items]
-    summed = sum(values, ZERO)
-    node = group.node
-    computed = summed if node.max is None else min(summed, node.max)
-    if node.points is not None and node.points != computed:
-        raise PropertyFailure(
-            "totals",
-            f"declares {fmt(node.points)} points, its children add up to {fmt(computed)}",
-            address=group.address,
-        )
-    return computed
-
-
-def _check_totals(rubric: Rubric, tree: Sequence[_Group]) -> None:
-    """Recompute every declared total with exact arithmetic of our own (DESIGN §4)."""
-    agg = rubric.aggregate
-    sums = {False: ZERO, True: ZERO}
-    for unit in tree:
-        assert isinstance(unit.node, Unit)
-        weight = agg.weights.get(unit.address, Decimal(1)) if agg else Decimal(1)
-        sums[unit.node.bonus] += _group_value(unit) * weight
-    total, bonus = sums[False], sums[True]
-    if agg is not None:
-        total, bonus = (agg.base + total) / agg.divisor, bonus / agg.divisor
-    if total != rubric.total:
-        raise PropertyFailure(
-            "totals", f"declares total {fmt(rubric.total)}, its units add up to {fmt(total)}"
-        )
-    if rubric.bonus is not None and bonus != rubric.bonus:
-        raise PropertyFailure(
-            "totals", f"declares bonus {fmt(rubric.bonus)}, its bonus units add up to {fmt(bonus)}"
-        )
-
-
-def _rule_problems(node: _Node) -> Iterator[str]:
-    rule, where = node.rule, node.address
-    if rule.bonus and not isinstance(node.parent, Parts):
-        yield f"{where}: bonus belongs on a part of a parts rule; elsewhere it adds beyond the declared total"
-    if isinstance(rule, Best) and not rule.alternatives:
-        yield f"{where}: best has no alternatives"
-    if isinstance(rule, Each) and rule.options and not rule.open and (rule.at_least or 0) > len(rule.options):
-        yield f"{where}: at_least {rule.at_least} exceeds the {len(rule.options)} options; it never awards"
-    if isinstance(rule, Judged) and rule.step is not None:
-        for end in rule.range:
-            if end % rule.step != 0:
-                yield f"{where}: range end {fmt(end)} is not a multiple of step {fmt(rule.step)}"
-    if (
-        isinstance(rule, Linear)
-        and rule.digits is not None
-        and rule.max is not None
-        and rule.max.quantize(Decimal(1).scaleb(-rule.digits)) != rule.max
-    ):
-        yield f"{where}: max {fmt(rule.max)} has more decimals than digits = {rule.digits}"
-    if isinstance(rule, Cases):
-        top = _cases_reachable(rule)
-        declared = max((r.points for r in rule.rows), default=ZERO)
-        if top != declared:
-            yield f"{where}: no combination reaches the row worth {fmt(declared)}; at most {fmt(top)}"
-
-
 def check_structure(rubric: Rubric) -> list[str]:
-    """Things in *rubric* that validate but cannot work as written.
+    """Everything `conserv_rubric.validate` reports about *rubric*, warnings included.
 
-    These go beyond `conserv_rubric.validate`: points that can never be awarded (a cases row
-    no combination reaches first, a counter whose ``at_least`` exceeds its closed options, a
-    judged range end off its step, a linear cap with more decimals than its ``digits``),
-    ``bonus`` outside ``parts`` (scoring adds it beyond the declared total),
-    a ``best`` without alternatives, two answers of one item at one address, weights that are
-    not positive.
+    A rubric that loads may still hold what cannot work as written: a decision-table row that
+    the rows before it always shadow, a ``linear`` cap with more decimals than its ``digits``.
+    These are the validator's warnings; the property kit adds no checks of its own here.
 
     Args:
-        rubric: a rubric that validates.
+        rubric: a rubric.
 
     Returns:
-        One message per problem, each starting with the address; empty when all is well.
+        One message per problem, each starting with the address (or TOML path); empty when all
+        is well.
     """
-    out: list[str] = []
-    for item_address, item in _all_items(_tree(rubric)):
-        addresses = [leaf.address for leaf in leaves(item, item_address, item_address)]
-        out += [
-            f"{dup}: two answers of item {item_address} share this address"
-            for dup in sorted({a for a in addresses if addresses.count(a) > 1})
-        ]
-        for node in _rule_nodes(item, item_address):
-            out += _rule_problems(node)
-    if rubric.aggregate is not None:
-        out += [
-            f"{address}: weight {fmt(weight)} must be more than 0"
-            for address, weight in rubric.aggregate.weights.items()
-            if weight <= 0
-        ]
-    return out
-
-
-def _cases_reachable(rule: Cases) -> Decimal:
-    """The most a decision table can award: the best row that some combination reaches first."""
-    keys = [c.id or letter(i) for i, c in enumerate(rule.conditions)]
-    if len(keys) > MAX_CASE_CONDITIONS:
-        return max((r.points for r in rule.rows), default=ZERO)
-    best = ZERO
-    for combo in itertools.product((True, False), repeat=len(keys)):
-        truth = dict(zip(keys, combo, strict=True))
-        row = next((r for r in rule.rows if all(truth.get(k) == v for k, v in r.when.items())), None)
-        if row is not None:
-            best = max(best, row.points)
-    return best
+    return [f"{p.address or p.path or 'rubric'}: {p.message}" for p in validate(rubric)]
 
 
 def _static(rubric: Rubric) -> None:
-    _check_totals(rubric, _tree(rubric))
+    check_totals(rubric, groups(rubric))
     try:
         again = loads_rubric(dumps_rubric(rubric))
     except (RubricError, TypeError, ValueError) as exc:
@@ -389,115 +173,6 @@ def _static(rubric: Rubric) -> None:
     if problems:
         address = problems[0].split(":", 1)[0]
         raise PropertyFailure("structure", "\n  ".join(problems), address=address)
-
-
-# --- a reference reading of the rules ------------------------------------------------------
-
-
-def _number(value: object) -> Decimal:
-    if isinstance(value, float):
-        return Decimal(str(value))
-    return Decimal(value)  # type: ignore[arg-type]  # an int or Decimal in a valid sheet
-
-
-def _count(value: object) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, list | tuple):
-        return len(value)
-    assert isinstance(value, int)
-    return value
-
-
-def _award(rule: Rule, address: str, answers: Mapping[str, Any], penalty: bool) -> Decimal:  # noqa: C901 - one branch per kind
-    """What *rule* awards, read from docs/rubric-format.md without the library's compiler."""
-    if rule.zero_if is not None and answers.get(f"{address}.zero") is True:
-        return ZERO
-    value = answers.get(address)
-    if isinstance(rule, Flag):
-        if rule.at_least:
-            if penalty:  # "少于三处扣5分": a given count short of the threshold deducts
-                return rule.points if value is not None and value < rule.at_least else ZERO
-            return rule.points if (value or 0) >= rule.at_least else ZERO
-        return rule.points if value is True else ZERO
-    if isinstance(rule, Check):
-        return ZERO
-    if isinstance(rule, Each):
-        n = _count(value)
-        if n == 0 or (rule.at_least and n < rule.at_least):
-            return ZERO
-        cap = (
-            rule.max
-            if rule.max is not None
-            else rule.per * len(rule.options)
-            if rule.options and not rule.open
-            else None
-        )
-        got = rule.per * n
-        return got if cap is None else min(got, cap)
-    kids = [(join(address, c.id or letter(i)), c) for i, c in enumerate(children(rule))]
-    if isinstance(rule, Parts):
-        summed = sum((_award(c, a, answers, penalty) for a, c in kids), ZERO)
-        return summed if rule.max is None else min(summed, rule.max)
-    if isinstance(rule, Best):
-        return max((_award(c, a, answers, penalty) for a, c in kids), default=ZERO)
-    if isinstance(rule, Deduct):
-        left = rule.points - sum((_award(c, a, answers, True) for a, c in kids), ZERO)
-        return max(left, ZERO)
-    if isinstance(rule, Bands):
-        if value is None:
-            return ZERO
-        x, ref = (
-            (_number(value["value"]), _number(value["ref"]))
-            if isinstance(value, dict)
-            else (_number(value), Decimal(1))
-        )
-        hits = [b for b in rule.bands if _in_band(b, x, ref)]
-        if len(hits) != 1:
-            raise PropertyFailure(
-                "award",
-                f"{fmt(x)} (ref {fmt(ref)}) falls in {len(hits)} bands, not exactly one",
-                address=address,
-            )
-        return hits[0].points
-    if isinstance(rule, Linear):
-        if value is None:
-            return ZERO
-        x = _number(value)
-        distance = x - rule.start if rule.direction == "up" else rule.start - x
-        if distance < 0:
-            return ZERO
-        raw = distance / rule.step
-        steps = {
-            "whole": raw.to_integral_value(ROUND_FLOOR),
-            "started": raw.to_integral_value(ROUND_CEILING),
-            "exact": raw,
-        }[rule.steps]
-        got = rule.base + rule.per * steps
-        if rule.max is not None:
-            got = min(got, rule.max)
-        if rule.digits is not None:
-            got = got.quantize(Decimal(1).scaleb(-rule.digits), ROUND_HALF_UP)
-        return got
-    if isinstance(rule, Judged):
-        return ZERO if value is None else _number(value)
-    truth = {
-        c.id or letter(i): answers.get(join(address, c.id or letter(i))) is True
-        for i, c in enumerate(rule.conditions)
-    }
-    for row in rule.rows:
-        if all(truth.get(k) == v for k, v in row.when.items()):
-            return row.points
-    return ZERO
-
-
-def _in_band(band: Any, x: Decimal, ref: Decimal) -> bool:
-    return not (
-        (band.gt is not None and not x > band.gt * ref)
-        or (band.ge is not None and not x >= band.ge * ref)
-        or (band.lt is not None and not x < band.lt * ref)
-        or (band.le is not None and not x <= band.le * ref)
-    )
 
 
 # --- properties of one score card ----------------------------------------------------------
@@ -553,11 +228,10 @@ class _CardChecker:
         self.rubric = rubric
         self.answers = answers
         self.card = card
-        self.tree = _tree(rubric)
+        self.tree = groups(rubric)
+        self.nodes = item_nodes(rubric)
         self.na = {
-            a
-            for a, rule in _all_items(self.tree)
-            if rule.na_if is not None and answers.get(f"{a}.na") is True
+            a for a, rule in all_items(self.tree) if rule.na_if is not None and answers.get(f"{a}.na") is True
         }
         self.item_points: dict[str, Decimal] = {}
 
@@ -566,7 +240,7 @@ class _CardChecker:
 
     def items(self) -> None:
         results = self.card.items
-        for address, rule in _all_items(self.tree):
+        for address, rule in all_items(self.tree):
             got = results[address].points
             if not isinstance(got, Decimal):
                 raise self.fail("award", f"item points {got!r} are not a Decimal", address)
@@ -577,7 +251,7 @@ class _CardChecker:
             else:
                 self._counters(rule, address)
                 try:
-                    expected = _award(rule, address, self.answers, False)
+                    expected = award(rule, address, self.answers, False)
                 except PropertyFailure as exc:  # a number in no band, or in two
                     raise self.fail(exc.property, exc.detail, exc.address) from None
             if got != expected:
@@ -588,11 +262,11 @@ class _CardChecker:
             self.item_points[address] = got
 
     def _counters(self, item: Rule, address: str) -> None:
-        for node in _rule_nodes(item, address):
+        for node in self.nodes[address]:
             rule = node.rule
             if not isinstance(rule, Each) or self.answers.get(f"{node.address}.zero") is True:
                 continue
-            n = _count(self.card.answers.get(node.address))
+            n = count_of(self.card.answers.get(node.address))
             cap = maximum(rule)
             expected = (
                 ZERO
@@ -666,7 +340,7 @@ class _CardChecker:
         )
         return summed, reach, applicable
 
-    def _project(self, group: _Group, results: Mapping[str, Any]) -> tuple[Decimal, Decimal, Decimal]:
+    def _project(self, group: Group, results: Mapping[str, Any]) -> tuple[Decimal, Decimal, Decimal]:
         summed, reach, applicable = self._sum_items(group.items)
         cap = group.node.max
         if cap is not None:
@@ -684,12 +358,12 @@ class _CardChecker:
 
     def unanswered(self) -> None:
         expected = []
-        for address, rule in _all_items(self.tree):
+        for address, rule in all_items(self.tree):
             if address in self.na:
                 continue
             modifiers = {
                 f"{node.address}.{suffix}"
-                for node in _rule_nodes(rule, address)
+                for node in self.nodes[address]
                 for suffix, condition in (("zero", node.rule.zero_if), ("na", node.rule.na_if))
                 if condition is not None
             }
@@ -706,7 +380,7 @@ class _CardChecker:
     def gates_and_level(self) -> None:
         card = self.card
         expected: set[tuple[str, str]] = set()
-        for address, rule in _all_items(self.tree):
+        for address, rule in all_items(self.tree):
             kind = rule.gate or ("required" if isinstance(rule, Check) else None)
             if kind is None or address in self.na:
                 continue
@@ -798,24 +472,24 @@ def _more(rule: Rule, leaf: Any, value: object, penalty: bool) -> tuple[object, 
         n = value if isinstance(value, int) else 0
         return n, n + 1, -1 if penalty else 1
     if isinstance(rule, Each):
-        n = _count(value)
+        n = count_of(value)
         if leaf.closed and n + 1 > len(leaf.options):
             return None
         return n, n + 1, 1
     if isinstance(rule, Linear):
-        x = _number(value) if value is not None else rule.start
+        x = number_of(value) if value is not None else rule.start
         return x, x + rule.step if rule.direction == "up" else x - rule.step, 1
     if isinstance(rule, Judged):
-        x = _number(value) if value is not None else ZERO
-        higher = [v for v in strategies._judged_values(leaf) if v > x]
+        x = number_of(value) if value is not None else ZERO
+        higher = [v for v in judged_values(leaf) if v > x]
         return (x, higher[0], 1) if higher else None
     return None
 
 
 def _check_monotone(rubric: Rubric, answers: dict[str, Any], card: ScoreCard, checker: _CardChecker) -> None:
     leaf_map = compiled(rubric).leaves
-    for item_address, item in _all_items(checker.tree):
-        for node in _rule_nodes(item, item_address):
+    for item_address, _ in all_items(checker.tree):
+        for node in checker.nodes[item_address]:
             leaf = leaf_map.get(node.address)
             if leaf is None or leaf.rule is not node.rule:
                 continue
@@ -845,7 +519,7 @@ def _check_monotone(rubric: Rubric, answers: dict[str, Any], card: ScoreCard, ch
                 direction = "more deficiency" if sign < 0 else "more met"
                 raise PropertyFailure(
                     "monotone",
-                    f"{_show(less)} → {_show(more)} ({direction}) made the result worse: "
+                    f"{show(less)} → {show(more)} ({direction}) made the result worse: "
                     + "; ".join(problems),
                     address=node.address,
                     answers=answers,

@@ -1,6 +1,8 @@
 """The rubric model: attrs classes for a standard, its units, projects and rules.
 
-Every class is frozen. Points are `Decimal`. Field names are the TOML keys.
+Every class is frozen. Points are `Decimal`. Field names are the TOML keys. What each rule
+kind means — its leaves, maximum, award and reason — is documented per kind in
+``docs/rules/`` and implemented in one module per kind.
 """
 
 from __future__ import annotations
@@ -9,6 +11,31 @@ from decimal import Decimal
 from typing import Final, Literal, TypeAlias
 
 import attrs
+
+__all__ = [
+    "RULE_KINDS",
+    "Aggregate",
+    "Band",
+    "Bands",
+    "Best",
+    "Cases",
+    "Check",
+    "Condition",
+    "Deduct",
+    "Each",
+    "Flag",
+    "GateKind",
+    "Judged",
+    "Level",
+    "Linear",
+    "NaPolicy",
+    "Parts",
+    "Project",
+    "Row",
+    "Rubric",
+    "Rule",
+    "Unit",
+]
 
 GateKind: TypeAlias = Literal["required", "veto", "zero"]
 NaPolicy: TypeAlias = Literal["exclude", "full", "rescale"]
@@ -175,17 +202,6 @@ RULE_KINDS: Final[dict[str, type[Rule]]] = {
     "deduct": Deduct,
     "cases": Cases,
 }
-
-
-def children(rule: Rule) -> tuple[Rule, ...]:
-    """The nested rules of a composite rule, in address order (a, b, c …)."""
-    if isinstance(rule, Parts):
-        return rule.parts
-    if isinstance(rule, Best):
-        return rule.alternatives
-    if isinstance(rule, Deduct):
-        return rule.deductions
-    return ()
 
 
 @attrs.frozen(kw_only=True)

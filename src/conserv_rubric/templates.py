@@ -8,13 +8,15 @@ from typing import Final
 
 import tomli_w
 
-from ._index import Node, walk
-from ._model import Check, Project, Rubric, Unit
-from ._report import show, wrap
-from ._rules import ZERO, Leaf, compile_rule, fmt, maximum
-from ._score import compiled
-from ._sheet import check_answer
-from ._validate import group_max
+from ._answers import check_answer
+from ._compiled import compiled
+from ._kinds import ZERO, Leaf, compile_rule, kind_of, maximum
+from ._text import GATE_NAMES, fmt, show, wrap
+from ._totals import group_max
+from ._tree import Node, walk
+from .model import Check, Project, Rubric, Unit
+
+__all__ = ["template"]
 
 #: Display width of a wrapped comment, after its "# ".
 COMMENT_WIDTH: Final = 96
@@ -51,26 +53,9 @@ def _points(points: Decimal | None) -> str:
 
 
 def _hint(leaf: Leaf, deduction: bool) -> str:
-    rule = leaf.rule
-    if leaf.shape == "bool":
+    if leaf.rule is None:  # a condition, a zero or an N/A clause: always yes or no
         return "填写 true 或 false"
-    if leaf.shape == "count":
-        need = getattr(rule, "at_least", None)
-        return f"填写数量（整数），{'少于' if deduction else '达到'}{need}时{'扣分' if deduction else '得分'}"
-    if leaf.shape == "count_or_names":
-        if not leaf.options:
-            return "填写数量（整数）"
-        more = "" if leaf.closed else "（也可填写其他名称）"
-        return f"填写数量（整数）或所列名称，可选：{'、'.join(leaf.options)}{more}"
-    unit = getattr(rule, "unit", None)
-    if leaf.shape == "number":
-        return "填写数值" + (f"（单位：{unit}）" if unit else "")
-    if leaf.shape == "ratio":
-        return "填写 { value = 实测值, ref = 参考值 }" + (f"（单位：{unit}）" if unit else "")
-    assert leaf.low is not None
-    assert leaf.high is not None
-    step = f"（以{fmt(leaf.step)}分为单位）" if leaf.step is not None else ""
-    return f"0 或 {fmt(leaf.low)}~{fmt(leaf.high)} 之间的{'扣分' if deduction else '分值'}{step}"
+    return kind_of(leaf.rule).hint(leaf, deduction)
 
 
 def _label(leaf: Leaf, node: Node | None) -> str:
@@ -89,9 +74,6 @@ def _label(leaf: Leaf, node: Node | None) -> str:
     return f"（加分{fmt(maximum(rule) or ZERO)}分）" if rule.bonus else _points(maximum(rule))
 
 
-_GATES: Final = {"required": "必须完成项", "veto": "否决性指标", "zero": "不达标则总分为0"}
-
-
 def _item_title(node: Node) -> str:
     rule = node.obj
     assert not isinstance(rule, Unit | Project)
@@ -99,7 +81,7 @@ def _item_title(node: Node) -> str:
         return f"{rule.text}（必须满足）"
     declared = getattr(rule, "points", None)
     points = _points(declared if declared is not None else maximum(rule))
-    gate = f"（{_GATES[rule.gate]}）" if rule.gate is not None else ""
+    gate = f"（{GATE_NAMES[rule.gate]}）" if rule.gate is not None else ""
     # A text that already ends in its points, "台账完善（5分）", is not told them twice.
     return rule.text + ("" if rule.text.endswith(points) else points) + gate
 

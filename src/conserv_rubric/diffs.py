@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Final, Literal
 
 import attrs
 
-from ._report import clip, dumps_json, grid, markdown_table
-from ._rules import fmt
 from ._score import ScoreCard
 from .errors import Problem, RubricError
 
-#: Display width an item's text is clipped to in the comparison table.
-TEXT_WIDTH: Final = 30
+__all__ = ["ItemDiff", "SheetDiff", "diff"]
 
 
 @attrs.frozen
@@ -90,52 +86,3 @@ def diff(self_card: ScoreCard, verified_card: ScoreCard) -> SheetDiff:
         verified_card.passed,
         items,
     )
-
-
-def signed(value: Decimal) -> str:
-    """A difference with its sign: +2, -1.5, 0."""
-    return f"+{fmt(value)}" if value > 0 else fmt(value)
-
-
-def _standing(total: Decimal, level: str | None) -> str:
-    return f"{fmt(total)}分（{level if level is not None else '未获认定'}）"
-
-
-def render_diff(d: SheetDiff, format: Literal["text", "markdown", "json"]) -> str:  # noqa: A002 - the CLI's word
-    """A comparison as text, Markdown or JSON (`attrs.asdict` of *d*, points as exact numbers).
-
-    Args:
-        d: the result of `diff`.
-        format: ``"text"``, ``"markdown"`` or ``"json"``.
-
-    Returns:
-        The report, ending in a newline.
-    """
-    if format == "json":
-        return dumps_json(attrs.asdict(d)) + "\n"
-    md = format == "markdown"
-    title = f"{d.rubric} — {d.agency}" if d.agency else d.rubric
-    heading = f"{title} 自评与核定对比"
-    lines = [f"## {heading}" if md else heading, ""]
-    mine, theirs = _standing(d.self_total, d.self_level), _standing(d.verified_total, d.verified_level)
-    lines.append(f"自评 {mine}，核定 {theirs}，相差 {signed(d.difference)} 分")
-    if not d.items:
-        lines.extend(["", "自评与核定各条目得分一致"])
-        return "\n".join(lines) + "\n"
-    rows = [["序号", "内容", "分值", "自评", "核定", "差值", "说明"]]
-    rows.extend(
-        [
-            i.address,
-            clip(i.text, TEXT_WIDTH),
-            fmt(i.max),
-            fmt(i.self_points),
-            fmt(i.verified_points),
-            signed(i.difference),
-            f"自评：{i.self_reason}；核定：{i.verified_reason}",
-        ]
-        for i in d.items
-    )
-    right = frozenset({2, 3, 4, 5})
-    table = markdown_table(rows, right) if md else grid(rows, right)
-    lines.extend(["", *table, "", f"共 {len(d.items)} 项得分不同"])
-    return "\n".join(lines) + "\n"

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Final, Literal
 
 import attrs
 
-from ._model import Level
-from ._report import clip, dumps_json, grid, markdown_table
-from ._rules import ZERO, fmt
-from ._score import Compiled, GateKind, GateResult, ScoreCard, compiled
+from ._compiled import Compiled, GateKind, compiled
+from ._kinds import ZERO
+from ._score import GateResult, ScoreCard
 
-#: Display width an item's text is clipped to in the reports (JSON keeps it whole).
-TEXT_WIDTH: Final = 60
+__all__ = ["Gap", "OpenItem", "Shortfall", "Step", "Target", "UnitGap", "gap"]
 
 
 @attrs.frozen
@@ -114,21 +111,6 @@ class Gap:
     units: tuple[UnitGap, ...]
     failed_gates: tuple[GateResult, ...]
     target: Target | None
-
-
-def _short(c: Compiled, level: Level, unit_pts: list[Decimal]) -> dict[int, Decimal]:
-    """The units below what *level* asks, with what it asks."""
-    out = {}
-    for address, need in level.unit_min.items():
-        u = c.unit_index[address]
-        if unit_pts[u] < need:
-            out[u] = need
-    if level.unit_share is not None:
-        for u, points in enumerate(unit_pts):
-            need = level.unit_share * c.unit_max[u]
-            if not c.bonus_units[u] and points < need:
-                out[u] = max(need, out.get(u, ZERO))
-    return out
 
 
 def gap(card: ScoreCard) -> Gap:
@@ -263,13 +245,13 @@ def _target(
     _, best_units, best = c.totals(_raised_all(pts, {k: results[k].max for k in open_k}), excluded)
     shortfalls = tuple(
         Shortfall(card.units[u].address, card.units[u].title, card.units[u].points, need)
-        for u, need in sorted(_short(c, level, [u.points for u in card.units]).items())
+        for u, need in sorted(c.shortfalls(level, [u.points for u in card.units]).items())
     )
-    reachable = best >= level.min and not _short(c, level, best_units)
+    reachable = best >= level.min and not c.shortfalls(level, best_units)
     if reachable:
         while True:
             _, unit_pts, now = c.totals(pts, excluded)
-            short = _short(c, level, unit_pts)
+            short = c.shortfalls(level, unit_pts)
             if now >= level.min and not short:
                 break
             rest = [k for k in open_k if k not in chosen]
@@ -284,94 +266,3 @@ def _target(
         tuple(plan) if reachable else (),
         shortfalls,
     )
-
-
-# --- rendering -------------------------------------------------------------------------------
-
-
-def _headline(g: Gap) -> list[str]:
-    t = g.target
-    if t is None:
-        return [f"已达到最高等级“{g.level}”" if g.level is not None else "本标准未设认定等级"]
-    lines = [
-        f"评价单元 {u.address} {u.title}：现{fmt(u.points)}分，需 ≥ {fmt(u.need)}分" for u in t.shortfalls
-    ]
-    if not t.reachable:
-        return [
-            f"即使所有未得分项都得满分，最多得{fmt(t.best)}分，仍达不到“{t.name}”（{fmt(t.min)}分）",
-            *lines,
-        ]
-    ask = f"最少完成以下 {len(t.plan)} 项："
-    if t.missing:
-        return [f"距“{t.name}”（{fmt(t.min)}分）还差 {fmt(t.missing)} 分；{ask}", *lines]
-    why = "有门槛项未通过" if g.failed_gates else "有评价单元得分不足"
-    return [f"总分已够“{t.name}”（{fmt(t.min)}分），但{why}；{ask}", *lines]
-
-
-_GATES: Final = {
-    "required": "必须完成项",
-    "veto": "否决性指标",
-    "zero": "不达标则总分为0",
-    "nonzero": "★项目不得为0分",
-}
-
-
-def _plan_rows(g: Gap) -> list[list[str]]:
-    rows = [["", "序号", "得分/分值", "可增加", "完成后总分", "内容"]]
-    for n, s in enumerate(g.target.plan if g.target else (), start=1):
-        note = f"（{_GATES[s.gate]}）" if s.gate else ""
-        rows.append(
-            [
-                f"{n}.",
-                s.address,
-                f"{fmt(s.points)}/{fmt(s.max)}",
-                f"+{fmt(s.adds)}",
-                fmt(s.total),
-                clip(note + s.text, TEXT_WIDTH),
-            ]
-        )
-    return rows
-
-
-def _open_rows(g: Gap) -> list[list[str]]:
-    rows = [["序号", "得分/分值", "可增加", "内容"]]
-    for u in g.units:
-        rows.append([u.address, f"{fmt(u.points)}/{fmt(u.max)}", f"+{fmt(u.adds)}", u.title])
-        rows.extend(
-            [i.address, f"{fmt(i.points)}/{fmt(i.max)}", f"+{fmt(i.adds)}", clip(i.text, TEXT_WIDTH)]
-            for i in u.items
-        )
-    return rows
-
-
-def render_gap(g: Gap, format: Literal["text", "markdown", "json"]) -> str:  # noqa: A002 - the CLI's word
-    """A gap analysis as text, Markdown or JSON (`attrs.asdict` of *g*, points as exact numbers).
-
-    Args:
-        g: the result of `gap`.
-        format: ``"text"``, ``"markdown"`` or ``"json"``.
-
-    Returns:
-        The report, ending in a newline.
-    """
-    if format == "json":
-        return dumps_json(attrs.asdict(g)) + "\n"
-    md = format == "markdown"
-    title = f"{g.rubric} — {g.agency}" if g.agency else g.rubric
-    standing = f"当前得分 {fmt(g.total)} 分（满分 {fmt(g.max)} 分），" + (
-        f"已达到“{g.level}”" if g.level is not None else "未获认定"
-    )
-    lines = [f"## {title} 差距分析" if md else f"{title} 差距分析", "", standing, ""]
-    lines.extend(_headline(g))
-    table = markdown_table if md else grid
-    if g.target is not None and g.target.plan:
-        lines.extend(["", *table(_plan_rows(g), frozenset({2, 3, 4}))])
-    if g.failed_gates:
-        lines.extend(["", "未通过的门槛项："])
-        lines.extend(f"{'- ' if md else '  '}{x.address}：{x.reason}" for x in g.failed_gates)
-    if g.units:
-        lines.extend(["", f"未得满分的条目（全部得满分可增加 {fmt(g.adds)} 分）：", ""])
-        lines.extend(table(_open_rows(g), frozenset({1, 2})))
-    else:
-        lines.extend(["", "所有适用条目均已得满分"])
-    return "\n".join(lines) + "\n"

@@ -1,4 +1,5 @@
-"""Reports: the totals tree of ``check`` and the score tables of ``score``, as text, Markdown, JSON or CSV.
+"""Reports: the totals tree of ``check``, score cards, gap analyses and self/verified comparisons,
+as text, Markdown, JSON or CSV.
 
 Text output aligns Chinese text by display width (wide and full-width characters take two
 columns). JSON output writes every `Decimal` as an exact JSON number (``2.5``, never ``2.5000001``
@@ -9,119 +10,33 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import re
-import secrets
-import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Final, Literal
 
-from ._index import walk
-from ._model import Project, Rubric, Unit
-from ._rules import ZERO, fmt, maximum
+import attrs
+
+from ._kinds import ZERO, maximum
 from ._score import ScoreCard
-from ._validate import group_max, transform, unit_weight
+from ._text import GATE_NAMES, clip, dumps_json, fmt, grid, markdown_table, show
+from ._totals import group_max, transform, unit_weight
+from ._tree import walk
+from .diffs import SheetDiff
 from .errors import Problem, RubricError
+from .gaps import Gap
+from .model import Project, Rubric, Unit
+
+__all__ = ["level_line", "render_cards", "render_check", "render_diff", "render_gap"]
 
 #: Display width of an item's text in the totals tree (about 24 Chinese characters).
 TITLE_WIDTH: Final = 48
 STAGES: Final = {"self": "自评", "verified": "核定"}
-CLOSING: Final = frozenset("，。、；：！？）》」』”’")
+#: Display width an item's text is clipped to in a gap report (JSON keeps it whole).
+GAP_TEXT_WIDTH: Final = 60
+#: Display width an item's text is clipped to in a comparison table.
+DIFF_TEXT_WIDTH: Final = 30
 #: The sheet columns of a CSV score table, as in a CSV sheet.
 META: Final = ("agency", "year", "stage", "assessor")
-
-
-# --- text helpers, shared by the other report modules ---------------------------------------
-
-
-def width(text: str) -> int:
-    """The display width of *text*: wide and full-width characters count 2, combining marks 0."""
-    return sum(
-        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        for ch in text
-    )
-
-
-def clip(text: str, limit: int) -> str:
-    """*text* cut to at most *limit* display columns, ending in … when cut."""
-    if width(text) <= limit:
-        return text
-    out, used = "", 0
-    for ch in text:
-        w = width(ch)
-        if used + w > limit - 1:
-            break
-        out, used = out + ch, used + w
-    return out + "…"
-
-
-def wrap(text: str, limit: int) -> list[str]:
-    """*text* broken into lines of at most *limit* display columns, keeping ASCII words whole."""
-    lines: list[str] = []
-    line = ""
-    for token in re.findall(r"[!-~]+|\s+|.", " ".join(text.split())):
-        # Closing punctuation never starts a line (禁则): it may overhang by one character.
-        if line and width(line) + width(token) > limit and token not in CLOSING:
-            lines.append(line.rstrip())
-            line = "" if token.isspace() else token
-        else:
-            line += token
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines
-
-
-def grid(rows: Sequence[Sequence[str]], right: frozenset[int] = frozenset()) -> list[str]:
-    """Rows aligned in columns by display width; the last column is not padded."""
-    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))]
-    lines = []
-    for row in rows:
-        cells = []
-        for i, cell in enumerate(row):
-            fill = " " * (widths[i] - width(cell))
-            if i == len(row) - 1 and i not in right:
-                cells.append(cell)
-            else:
-                cells.append(fill + cell if i in right else cell + fill)
-        lines.append("  ".join(cells).rstrip())
-    return lines
-
-
-def markdown_table(rows: Sequence[Sequence[str]], right: frozenset[int] = frozenset()) -> list[str]:
-    """Rows as a Markdown table; the first row is the header."""
-
-    def cell(text: str) -> str:
-        return " ".join(text.replace("|", "\\|").split())
-
-    head, *body = rows
-    rule = ["---:" if i in right else "---" for i in range(len(head))]
-    return ["| " + " | ".join(cell(c) for c in row) + " |" for row in (head, rule, *body)]
-
-
-def dumps_json(obj: object) -> str:
-    """*obj* as indented JSON, with every `Decimal` written as an exact JSON number."""
-    nonce = secrets.token_hex(16)
-    numbers: list[str] = []
-
-    def convert(value: object) -> object:
-        if isinstance(value, Decimal):
-            numbers.append(fmt(value))
-            return f"{nonce}:{len(numbers) - 1}"
-        if isinstance(value, dict):
-            return {k: convert(v) for k, v in value.items()}
-        if isinstance(value, list | tuple):
-            return [convert(v) for v in value]
-        return value
-
-    text = json.dumps(convert(obj), ensure_ascii=False, indent=2)
-    # The random nonce cannot occur in a user's string, so only placeholders are replaced.
-    return re.sub(f'"{nonce}:([0-9]+)"', lambda m: numbers[int(m.group(1))], text)
-
-
-def show(value: Decimal | None) -> str:
-    """A number as the standard writes it, or — when there is none."""
-    return "—" if value is None else fmt(value)
 
 
 # --- check: the totals tree ------------------------------------------------------------------
@@ -400,3 +315,138 @@ def render_cards(
     if format == "csv":
         return _csv(cards)
     return "\n".join(_card(c, format == "markdown") for c in cards) or "\n"
+
+
+# --- gap: what is still open ------------------------------------------------------------
+
+
+def _headline(g: Gap) -> list[str]:
+    t = g.target
+    if t is None:
+        return [f"已达到最高等级“{g.level}”" if g.level is not None else "本标准未设认定等级"]
+    lines = [
+        f"评价单元 {u.address} {u.title}：现{fmt(u.points)}分，需 ≥ {fmt(u.need)}分" for u in t.shortfalls
+    ]
+    if not t.reachable:
+        return [
+            f"即使所有未得分项都得满分，最多得{fmt(t.best)}分，仍达不到“{t.name}”（{fmt(t.min)}分）",
+            *lines,
+        ]
+    ask = f"最少完成以下 {len(t.plan)} 项："
+    if t.missing:
+        return [f"距“{t.name}”（{fmt(t.min)}分）还差 {fmt(t.missing)} 分；{ask}", *lines]
+    why = "有门槛项未通过" if g.failed_gates else "有评价单元得分不足"
+    return [f"总分已够“{t.name}”（{fmt(t.min)}分），但{why}；{ask}", *lines]
+
+
+def _plan_rows(g: Gap) -> list[list[str]]:
+    rows = [["", "序号", "得分/分值", "可增加", "完成后总分", "内容"]]
+    for n, s in enumerate(g.target.plan if g.target else (), start=1):
+        note = f"（{GATE_NAMES[s.gate]}）" if s.gate else ""
+        rows.append(
+            [
+                f"{n}.",
+                s.address,
+                f"{fmt(s.points)}/{fmt(s.max)}",
+                f"+{fmt(s.adds)}",
+                fmt(s.total),
+                clip(note + s.text, GAP_TEXT_WIDTH),
+            ]
+        )
+    return rows
+
+
+def _open_rows(g: Gap) -> list[list[str]]:
+    rows = [["序号", "得分/分值", "可增加", "内容"]]
+    for u in g.units:
+        rows.append([u.address, f"{fmt(u.points)}/{fmt(u.max)}", f"+{fmt(u.adds)}", u.title])
+        rows.extend(
+            [i.address, f"{fmt(i.points)}/{fmt(i.max)}", f"+{fmt(i.adds)}", clip(i.text, GAP_TEXT_WIDTH)]
+            for i in u.items
+        )
+    return rows
+
+
+def render_gap(g: Gap, format: Literal["text", "markdown", "json"]) -> str:  # noqa: A002 - the CLI's word
+    """A gap analysis as text, Markdown or JSON (`attrs.asdict` of *g*, points as exact numbers).
+
+    Args:
+        g: the result of `gap`.
+        format: ``"text"``, ``"markdown"`` or ``"json"``.
+
+    Returns:
+        The report, ending in a newline.
+    """
+    if format == "json":
+        return dumps_json(attrs.asdict(g)) + "\n"
+    md = format == "markdown"
+    title = f"{g.rubric} — {g.agency}" if g.agency else g.rubric
+    standing = f"当前得分 {fmt(g.total)} 分（满分 {fmt(g.max)} 分），" + (
+        f"已达到“{g.level}”" if g.level is not None else "未获认定"
+    )
+    lines = [f"## {title} 差距分析" if md else f"{title} 差距分析", "", standing, ""]
+    lines.extend(_headline(g))
+    table = markdown_table if md else grid
+    if g.target is not None and g.target.plan:
+        lines.extend(["", *table(_plan_rows(g), frozenset({2, 3, 4}))])
+    if g.failed_gates:
+        lines.extend(["", "未通过的门槛项："])
+        lines.extend(f"{'- ' if md else '  '}{x.address}：{x.reason}" for x in g.failed_gates)
+    if g.units:
+        lines.extend(["", f"未得满分的条目（全部得满分可增加 {fmt(g.adds)} 分）：", ""])
+        lines.extend(table(_open_rows(g), frozenset({1, 2})))
+    else:
+        lines.extend(["", "所有适用条目均已得满分"])
+    return "\n".join(lines) + "\n"
+
+
+# --- diff: self against verified -------------------------------------------------------
+
+
+def signed(value: Decimal) -> str:
+    """A difference with its sign: +2, -1.5, 0."""
+    return f"+{fmt(value)}" if value > 0 else fmt(value)
+
+
+def _standing(total: Decimal, level: str | None) -> str:
+    return f"{fmt(total)}分（{level if level is not None else '未获认定'}）"
+
+
+def render_diff(d: SheetDiff, format: Literal["text", "markdown", "json"]) -> str:  # noqa: A002 - the CLI's word
+    """A comparison as text, Markdown or JSON (`attrs.asdict` of *d*, points as exact numbers).
+
+    Args:
+        d: the result of `diff`.
+        format: ``"text"``, ``"markdown"`` or ``"json"``.
+
+    Returns:
+        The report, ending in a newline.
+    """
+    if format == "json":
+        return dumps_json(attrs.asdict(d)) + "\n"
+    md = format == "markdown"
+    title = f"{d.rubric} — {d.agency}" if d.agency else d.rubric
+    heading = f"{title} 自评与核定对比"
+    lines = [f"## {heading}" if md else heading, ""]
+    mine, theirs = _standing(d.self_total, d.self_level), _standing(d.verified_total, d.verified_level)
+    lines.append(f"自评 {mine}，核定 {theirs}，相差 {signed(d.difference)} 分")
+    if not d.items:
+        lines.extend(["", "自评与核定各条目得分一致"])
+        return "\n".join(lines) + "\n"
+    rows = [["序号", "内容", "分值", "自评", "核定", "差值", "说明"]]
+    rows.extend(
+        [
+            i.address,
+            clip(i.text, DIFF_TEXT_WIDTH),
+            fmt(i.max),
+            fmt(i.self_points),
+            fmt(i.verified_points),
+            signed(i.difference),
+            f"自评：{i.self_reason}；核定：{i.verified_reason}",
+        ]
+        for i in d.items
+    )
+    right = frozenset({2, 3, 4, 5})
+    table = markdown_table(rows, right) if md else grid(rows, right)
+    lines.extend(["", *table, "", f"共 {len(d.items)} 项得分不同"])
+    return "\n".join(lines) + "\n"

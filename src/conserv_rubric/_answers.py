@@ -1,0 +1,161 @@
+"""Answers checked against a rubric: each leaf's shape, ranges and options, every misfit located."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from ._kinds import Leaf
+from ._limits import MAX_LIST, out_of_range
+from ._sheet import Cell, Sheet
+from ._text import describe, fmt, suggest
+from .errors import Problem
+
+
+def _number(value: object) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
+        return None
+    try:
+        d = Decimal(value) if not isinstance(value, float) else Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return d if d.is_finite() else None
+
+
+def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noqa: C901 - one branch per shape
+    """The normalised answer for *leaf*, or an error message."""
+    shape = leaf.shape
+    if shape == "bool":
+        if isinstance(value, bool):
+            return value, None
+        return None, f"expected true or false, got {describe(value)}"
+    if shape == "count":
+        if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+            return value, None
+        return None, f"expected a count (a whole number ≥ 0), got {describe(value)}"
+    if shape == "count_or_names" and isinstance(value, Cell):
+        value = value.names()
+    if shape == "count_or_names":
+        if isinstance(value, int) and not isinstance(value, bool):
+            if value < 0:
+                return None, f"expected a count ≥ 0, got {value}"
+            if leaf.closed and value > len(leaf.options):
+                return None, f"counts {value}, but the standard lists only {len(leaf.options)} options"
+            return value, None
+        if isinstance(value, list | tuple):
+            if len(value) > MAX_LIST:
+                return None, f"lists {len(value)} entries; the limit is {MAX_LIST}"
+            seen: set[str] = set()
+            for name in value:
+                if not isinstance(name, str):
+                    return None, f"expected names (strings) in the list, got {describe(name)}"
+                if name in seen:
+                    return None, f"lists '{name}' twice"
+                seen.add(name)
+                if leaf.closed and name not in leaf.options:
+                    return (
+                        None,
+                        f"'{name}' is not one of the options{suggest(name, leaf.options)}: "
+                        + "、".join(leaf.options),
+                    )
+            return list(value), None
+        return None, f"expected a count (a whole number ≥ 0) or a list of names, got {describe(value)}"
+    if shape == "ratio" and isinstance(value, dict):
+        extra = sorted(set(value) - {"value", "ref"})
+        if extra:
+            return None, f"unknown key '{extra[0]}' in the answer; expected value and ref"
+        v, r = _number(value.get("value")), _number(value.get("ref"))
+        if v is None or r is None or out_of_range(v) or out_of_range(r):
+            return None, "expected { value = number, ref = number }"
+        if r <= 0:
+            return None, f"ref must be more than 0, got {fmt(r)}"
+        return {"value": v, "ref": r}, None
+    number = _number(value)
+    if number is not None and out_of_range(number) is not None:
+        return None, f"{out_of_range(number)}, got {describe(number)}"
+    if number is None:
+        want = "a number or { value = …, ref = … }" if shape == "ratio" else "a number"
+        if isinstance(value, Decimal | float) and not isinstance(value, bool):
+            want = "a finite number"
+        return None, f"expected {want}, got {describe(value)}"
+    if shape == "ratio":
+        return {"value": number, "ref": Decimal(1)}, None
+    if shape == "judged":
+        assert leaf.low is not None
+        assert leaf.high is not None
+        if number != 0 and not leaf.low <= number <= leaf.high:
+            return None, f"expected 0 or a number from {fmt(leaf.low)} to {fmt(leaf.high)}, got {fmt(number)}"
+        if leaf.step is not None and number % leaf.step != 0:
+            return None, f"expected a multiple of {fmt(leaf.step)}, got {fmt(number)}"
+    return number, None
+
+
+def suggest_address(address: str, leaves: Mapping[str, Leaf], items: frozenset[str]) -> str:
+    """' (did you mean …?)' preferring answerable addresses in the same branch of the rubric."""
+    del items  # only leaves can be answered; an item with parts is never the right suggestion
+    # "2.1.1.a" on an item without parts means "2.1.1"; "2.2" means one of its items.
+    for known in leaves:
+        if address.startswith(known + ".") or known.startswith(address + "."):
+            return f" (did you mean '{known}'?)"
+    parent = address.rpartition(".")[0]
+    near = [a for a in leaves if parent and a.startswith(parent + ".")]
+    return suggest(address, near) or suggest(address, list(leaves))
+
+
+def check_answers(
+    leaves: Mapping[str, Leaf],
+    items: frozenset[str],
+    sheet: Sheet,
+) -> tuple[dict[str, object], list[Problem]]:
+    """Normalise *sheet*'s answers against a rubric's leaves; collect every problem."""
+    out: dict[str, object] = {}
+    problems: list[Problem] = []
+    file = sheet.file
+    given: Mapping[Any, object] = sheet.answers
+    for address, value in given.items():
+        leaf = leaves.get(address)
+        # The common answers (true/false, a plain count) need no normalising: skip the general check.
+        if leaf is not None and (
+            (value.__class__ is bool and leaf.shape == "bool")
+            or (
+                value.__class__ is int
+                and value >= 0
+                and (leaf.shape == "count" or (leaf.shape == "count_or_names" and not leaf.closed))
+            )
+        ):
+            out[address] = value
+            continue
+        if not isinstance(address, str):
+            problems.append(
+                Problem(
+                    file=file,
+                    line=sheet.row,
+                    path="answers",
+                    message=f'addresses are strings such as "2.2.1.a", got {describe(address)}',
+                )
+            )
+            continue
+        if leaf is None:
+            hint = suggest_address(address, leaves, items)
+            if address in items:
+                own = ", ".join(a for a in leaves if a.startswith(address + "."))
+                msg = f"'{address}' is an item made of parts; answer its parts ({own})"
+            else:
+                msg = f"unknown address '{address}'{hint}"
+            problems.append(Problem(file=file, line=sheet.row, path=f'answers."{address}"', message=msg))
+            continue
+        normal, error = check_answer(leaf, value)
+        if error is not None:
+            problems.append(Problem(file=file, line=sheet.row, path=f'answers."{address}"', message=error))
+        else:
+            out[address] = normal
+    for table in ("evidence", "notes"):
+        for address in getattr(sheet, table):
+            if address not in leaves and address not in items:
+                hint = suggest_address(address, leaves, items)
+                message = f"unknown address '{address}'{hint}"
+                problems.append(
+                    Problem(file=file, line=sheet.row, path=f'{table}."{address}"', message=message)
+                )
+    return out, problems

@@ -1,0 +1,313 @@
+"""The compiled rubric: a plan built once per rubric, which scores validated answers fast.
+
+Every item's rule is compiled to a closure (`conserv_rubric._kinds.compile_rule`); projects and
+units become slices and caps; plain flags are summed without a call each. `Compiled` also
+answers the questions other modules ask of a rubric's structure — `level_for`, `shortfalls`,
+`totals` — so they need not reach into its attributes.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Final, Literal
+
+import attrs
+
+from ._kinds import ZERO, Answers, Evaluate, Leaf, Num, compile_rule, leaves, maximum, plain_flags
+from ._totals import Aggregator, group_max
+from ._tree import walk
+from .model import Check, Level, Project, Rubric, Rule, Unit
+
+GateKind = Literal["required", "veto", "zero", "nonzero"]
+
+
+@attrs.frozen
+class CompiledItem:
+    address: str
+    rule: Rule
+    evaluate: Evaluate
+    unit: int
+    project: int | None
+    max: Decimal
+    na: str | None
+    leaves: tuple[str, ...]
+
+
+@attrs.frozen
+class Gate:
+    kind: GateKind
+    address: str
+    index: int
+    need: Decimal
+    label: str
+
+
+class Compiled:
+    """A rubric prepared for scoring: its leaves, items and groups, each evaluated by a closure."""
+
+    def __init__(self, rubric: Rubric) -> None:
+        # A weak reference: the cache of compiled rubrics must not keep rubrics alive.
+        self._rubric = weakref.ref(rubric)
+        self.leaves: dict[str, Leaf] = {}
+        self.items: list[CompiledItem] = []
+        self.unit_nodes: list[tuple[str, Unit]] = []
+        self.project_nodes: list[tuple[str, Project, int]] = []
+        self.gates: list[Gate] = []
+        for node in walk(rubric):
+            if node.kind == "unit":
+                assert isinstance(node.obj, Unit)
+                self.unit_nodes.append((node.address, node.obj))
+            elif node.kind == "project":
+                assert isinstance(node.obj, Project)
+                self.project_nodes.append((node.address, node.obj, node.unit))
+                if node.obj.nonzero:
+                    label = f"★项目 {node.address} {node.obj.title}"
+                    self.gates.append(Gate("nonzero", node.address, len(self.project_nodes) - 1, ZERO, label))
+            elif node.kind == "item":
+                rule = node.obj
+                assert not isinstance(rule, Unit | Project)
+                item_leaves = list(leaves(rule, node.address, node.address))
+                for leaf in item_leaves:
+                    self.leaves[leaf.address] = leaf
+                index = len(self.items)
+                self.items.append(
+                    CompiledItem(
+                        node.address,
+                        rule,
+                        compile_rule(rule, node.address),
+                        node.unit,
+                        node.project,
+                        maximum(rule) or ZERO,
+                        f"{node.address}.na" if rule.na_if is not None else None,
+                        tuple(leaf.address for leaf in item_leaves),
+                    )
+                )
+                gate = rule.gate or ("required" if isinstance(rule, Check) else None)
+                if gate is not None:
+                    need = rule.gate_min if rule.gate_min is not None else maximum(rule) or ZERO
+                    self.gates.append(Gate(gate, node.address, index, need, f"条目 {node.address}"))
+        self.item_addresses = frozenset(i.address for i in self.items)
+        self.fns = [i.evaluate for i in self.items]
+        self.item_max = [i.max for i in self.items]
+        self.na_items = [(k, i.na) for k, i in enumerate(self.items) if i.na is not None]
+        self.checks = {
+            g.index: self.items[g.index].address
+            for g in self.gates
+            if isinstance(self.items[g.index].rule, Check) and g.kind != "nonzero"
+        }
+        # Items of one project (or of a unit without projects) are contiguous: slices suffice.
+        by_group: dict[tuple[int, int | None], list[int]] = {}
+        for k, item in enumerate(self.items):
+            by_group.setdefault((item.unit, item.project), []).append(k)
+        local: dict[int, int] = {}
+        self.project_slices: list[tuple[int, int]] = []
+        for _, _, u_index in self.project_nodes:
+            local[u_index] = local.get(u_index, -1) + 1
+            own = by_group.get((u_index, local[u_index]), [])
+            self.project_slices.append((own[0], own[-1] + 1) if own else (0, 0))
+        self.unit_parts: list[tuple[list[int], tuple[int, int] | None]] = []
+        by_unit: dict[int, list[int]] = {}
+        for p, (_, _, u) in enumerate(self.project_nodes):
+            by_unit.setdefault(u, []).append(p)
+        for u_index, (_, unit) in enumerate(self.unit_nodes):
+            if unit.projects:
+                self.unit_parts.append((by_unit.get(u_index, []), None))
+            else:
+                own = by_group.get((u_index, None), [])
+                self.unit_parts.append(([], (own[0], own[-1] + 1) if own else (0, 0)))
+        self.project_max = [group_max(p) or ZERO for _, p, _ in self.project_nodes]
+        self.unit_max = [group_max(u) or ZERO for _, u in self.unit_nodes]
+        self.aggregator = Aggregator(rubric, [a for a, _ in self.unit_nodes])
+        self.bonus_units = [u.bonus for _, u in self.unit_nodes]
+        self.levels = sorted(rubric.levels, key=lambda lv: lv.min, reverse=True)
+        self.unit_index = {a: k for k, (a, _) in enumerate(self.unit_nodes)}
+        self.quantum = Decimal(1).scaleb(-(rubric.digits or 0))
+        self._plan()
+        self._fast_plan()
+
+    @property
+    def rubric(self) -> Rubric:
+        """The rubric compiled (alive while anyone scores with it)."""
+        rubric = self._rubric()
+        if rubric is None:  # pragma: no cover - callers hold the rubric
+            raise ReferenceError("the rubric was garbage-collected")
+        return rubric
+
+    def _plan(self) -> None:
+        """Precompute the shape of the sum: slices, caps and whether anything is weighted."""
+        self.project_plan = [
+            (start, end, p.max)
+            for (start, end), (_, p, _) in zip(self.project_slices, self.project_nodes, strict=True)
+        ]
+        self.unit_plan = [
+            (tuple(projects), span, unit.max)
+            for (projects, span), (_, unit) in zip(self.unit_parts, self.unit_nodes, strict=True)
+        ]
+
+    def _fast_plan(self) -> None:
+        """Group each project's (and each item-holding unit's) plain flags for the hot path."""
+
+        def group(start: int, end: int) -> tuple[tuple[tuple[str, Num], ...], tuple[Evaluate, ...]]:
+            pairs: list[tuple[str, Num]] = []
+            fns: list[Evaluate] = []
+            for k in range(start, end):
+                item = self.items[k]
+                flags = plain_flags(item.rule, item.address)
+                if flags is None:
+                    fns.append(item.evaluate)
+                else:
+                    pairs.extend(flags)
+            return tuple(pairs), tuple(fns)
+
+        # Not-applicable answers change what an item counts for; such rubrics take the general path.
+        self.fast = not self.na_items
+        self.fast_projects = [(*group(start, end), cap) for start, end, cap in self.project_plan]
+        self.fast_units = [
+            (projects, None if span is None else group(*span), cap) for projects, span, cap in self.unit_plan
+        ]
+
+    def totals(
+        self, pts: Sequence[Num], excluded: set[int] | frozenset[int] = frozenset()
+    ) -> tuple[list[Decimal], list[Decimal], Decimal]:
+        """Project points, unit points and the total from item points.
+
+        Args:
+            pts: every item's points, in rubric order.
+            excluded: the items that do not apply (for ``na = "rescale"``).
+        """
+        project_pts, unit_pts, total = self._sums(pts, excluded)
+        return [Decimal(p) for p in project_pts], [Decimal(u) for u in unit_pts], total
+
+    def _sums(
+        self, pts: Sequence[Num], excluded: set[int] | frozenset[int]
+    ) -> tuple[list[Num], list[Num], Decimal]:
+        # The hot path: whole points stay ints (see _rules.fast) until the total.
+        project_pts: list[Num] = []
+        for start, end, cap in self.project_plan:
+            s = sum(pts[start:end])
+            project_pts.append(cap if cap is not None and s > cap else s)
+        unit_pts: list[Num] = []
+        for projects, span, cap in self.unit_plan:
+            s = sum([project_pts[p] for p in projects]) if span is None else sum(pts[span[0] : span[1]])
+            unit_pts.append(cap if cap is not None and s > cap else s)
+        if excluded and self.rubric.na == "rescale":
+            self._rescale(unit_pts, excluded)
+        return project_pts, unit_pts, self.aggregator.total(unit_pts)
+
+    def _rescale(self, unit_pts: list[Num], excluded: set[int] | frozenset[int]) -> None:
+        # GB/T 50378-2014 style: a unit's score is scaled to its maximum over the maximum of the
+        # items that applied (caps included), so not-applicable items neither help nor hurt.
+        applicable = [0 if k in excluded else m for k, m in enumerate(self.item_max)]
+        _, unit_top, _ = self._sums(applicable, frozenset())
+        for u, top in enumerate(self.unit_max):
+            if unit_top[u] and unit_top[u] < top:
+                unit_pts[u] = (unit_pts[u] * top / unit_top[u]).quantize(self.quantum, ROUND_HALF_UP)
+
+    def item_points(self, answers: Answers) -> tuple[list[Num], set[int]]:
+        """Every item's points, and the items answered as not applicable."""
+        pts: list[Num] = [f(answers) for f in self.fns]
+        excluded: set[int] = set()
+        for k, na in self.na_items:
+            if answers.get(na) is True:
+                excluded.add(k)
+                pts[k] = self.item_max[k] if self.rubric.na == "full" else 0
+        return pts, excluded
+
+    def _fast_sums(self, answers: Answers) -> tuple[list[Num], list[Num], Decimal]:
+        get = answers.get
+        project_pts: list[Num] = []
+        for pairs, fns, cap in self.fast_projects:
+            s = sum([p for a, p in pairs if get(a) is True]) + sum([f(answers) for f in fns])
+            project_pts.append(cap if cap is not None and s > cap else s)
+        unit_pts: list[Num] = []
+        for projects, direct, cap in self.fast_units:
+            if direct is None:
+                s = sum([project_pts[p] for p in projects])
+            else:
+                s = sum([p for a, p in direct[0] if get(a) is True]) + sum([f(answers) for f in direct[1]])
+            unit_pts.append(cap if cap is not None and s > cap else s)
+        return project_pts, unit_pts, self.aggregator.total(unit_pts)
+
+    def evaluate(self, answers: Answers) -> Outcome:
+        """Score validated *answers* (the hot path)."""
+        pts: list[Num] | None = None
+        excluded: set[int] = set()
+        if self.fast:
+            project_pts, unit_pts, total = self._fast_sums(answers)
+        else:
+            pts, excluded = self.item_points(answers)
+            project_pts, unit_pts, total = self._sums(pts, excluded)
+        failed: list[Gate] = []
+        for gate in self.gates:
+            if gate.kind == "nonzero":
+                if project_pts[gate.index] <= 0:
+                    failed.append(gate)
+            elif gate.index in excluded:
+                continue
+            elif gate.index in self.checks:
+                if answers.get(self.checks[gate.index]) is not True:
+                    failed.append(gate)
+            elif (pts[gate.index] if pts is not None else self.fns[gate.index](answers)) < gate.need:
+                failed.append(gate)
+        if any(g.kind == "zero" for g in failed):
+            total = ZERO
+        level = None if failed else self.level_for(total, unit_pts)
+        return Outcome(pts, project_pts, unit_pts, total, level, tuple(failed), frozenset(excluded))
+
+    def level_for(self, total: Decimal, unit_pts: Sequence[Num]) -> str | None:
+        """The highest level whose thresholds *total* and the unit points meet (gates aside)."""
+        for lv in self.levels:
+            if total < lv.min:
+                continue
+            if any(unit_pts[self.unit_index[a]] < need for a, need in lv.unit_min.items()):
+                continue
+            if lv.unit_share is not None and any(
+                not self.bonus_units[u] and unit_pts[u] < lv.unit_share * self.unit_max[u]
+                for u in range(len(unit_pts))
+            ):
+                continue
+            return lv.name
+        return None
+
+    def shortfalls(self, level: Level, unit_pts: Sequence[Decimal]) -> dict[int, Decimal]:
+        """The units below what *level* asks (``unit_min``, ``unit_share``), with what it asks."""
+        out: dict[int, Decimal] = {}
+        for address, need in level.unit_min.items():
+            u = self.unit_index[address]
+            if unit_pts[u] < need:
+                out[u] = need
+        if level.unit_share is not None:
+            for u, points in enumerate(unit_pts):
+                need = level.unit_share * self.unit_max[u]
+                if not self.bonus_units[u] and points < need:
+                    out[u] = max(need, out.get(u, ZERO))
+        return out
+
+
+@attrs.frozen
+class Outcome:
+    """What scoring one sheet found, before it is explained (a `ScoreCard` explains it)."""
+
+    pts: list[Num] | None
+    project_pts: list[Num]
+    unit_pts: list[Num]
+    total: Decimal
+    level: str | None
+    failed: tuple[Gate, ...]
+    excluded: frozenset[int]
+
+
+_COMPILED: Final[dict[int, Compiled]] = {}
+
+
+def compiled(rubric: Rubric) -> Compiled:
+    """The compiled form of *rubric*, built once per rubric object."""
+    found = _COMPILED.get(id(rubric))
+    if found is not None and found.rubric is rubric:
+        return found
+    made = Compiled(rubric)
+    _COMPILED[id(rubric)] = made
+    weakref.finalize(rubric, _COMPILED.pop, id(rubric), None)
+    return made

@@ -1,0 +1,230 @@
+"""The strict cattrs converter: TOML values into the model, every misfit a located problem.
+
+No 1 for true, no "9" for 9, unknown keys refused with the nearest key suggested. The rubric
+and the sheet loaders both structure through `structure`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Final, Literal, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.gen import make_dict_structure_fn
+
+from ._limits import TOP, out_of_range
+from ._text import describe, suggest
+from ._tree import join
+from .errors import Problem, RubricError
+from .model import RULE_KINDS, Rule
+
+
+class _Bad(Exception):
+    """A value that does not fit; *key* is appended to the path when set."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.key = key
+
+
+class _Nested(Exception):
+    """Errors of several elements, each under its own path segment."""
+
+    def __init__(self, errors: Sequence[tuple[str, BaseException]]) -> None:
+        super().__init__("nested errors")
+        self.errors = errors
+
+
+def _decimal(obj: object, _: object = None) -> Decimal:
+    if isinstance(obj, bool) or not isinstance(obj, int | Decimal):
+        raise _Bad(f"expected a number, got {describe(obj)}")
+    value = Decimal(obj)
+    problem = out_of_range(value)
+    if problem is not None:
+        raise _Bad(problem)
+    return value
+
+
+def _int(obj: object, _: object = None) -> int:
+    if isinstance(obj, bool) or not isinstance(obj, int):
+        raise _Bad(f"expected a whole number, got {describe(obj)}")
+    return obj
+
+
+def _str(obj: object, _: object = None) -> str:
+    if not isinstance(obj, str):
+        raise _Bad(f"expected a string, got {describe(obj)}")
+    return obj
+
+
+def _bool(obj: object, _: object = None) -> bool:
+    if not isinstance(obj, bool):
+        raise _Bad(f"expected true or false, got {describe(obj)}")
+    return obj
+
+
+def _origin_is(origin: object, cl: Any) -> bool:
+    return get_origin(cl) is origin
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+    conv.register_structure_hook(Decimal, _decimal)
+    conv.register_structure_hook(int, _int)
+    conv.register_structure_hook(str, _str)
+    conv.register_structure_hook(bool, _bool)
+    _register_containers(conv)
+    _register_classes(conv)
+    return conv
+
+
+def _register_containers(conv: cattrs.Converter) -> None:
+    """Strict hooks for literals, arrays and tables: no silent coercion."""
+
+    def literal_hook(cl: Any) -> Callable[[object, object], object]:
+        allowed = get_args(cl)
+
+        def hook(obj: object, _: object) -> object:
+            if not isinstance(obj, str) or obj not in allowed:
+                choices = ", ".join(f'"{a}"' for a in allowed)
+                hint = suggest(obj, allowed) if isinstance(obj, str) else ""
+                raise _Bad(f"expected one of {choices}, got {describe(obj)}{hint}")
+            return obj
+
+        return hook
+
+    conv.register_structure_hook_factory(functools.partial(_origin_is, Literal), literal_hook)
+
+    def tuple_hook(cl: Any) -> Callable[[object, object], object]:
+        args = get_args(cl)
+        if len(args) == 2 and args[1] is Ellipsis:
+            element = args[0]
+
+            def hook(obj: object, _: object) -> object:
+                if not isinstance(obj, list):
+                    raise _Bad(f"expected an array, got {describe(obj)}")
+                out, errors = [], []
+                for i, elem in enumerate(obj):
+                    try:
+                        out.append(conv.structure(elem, element))
+                    except Exception as exc:  # noqa: BLE001 - collected and reported with its path
+                        errors.append((f"[{i}]", exc))
+                if errors:
+                    raise _Nested(errors)
+                return tuple(out)
+
+            return hook
+
+        def pair(obj: object, _: object) -> object:
+            if not isinstance(obj, list) or len(obj) != len(args):
+                raise _Bad(f"expected an array of {len(args)} numbers, got {describe(obj)}")
+            return tuple(conv.structure(e, t) for e, t in zip(obj, args, strict=True))
+
+        return pair
+
+    conv.register_structure_hook_factory(functools.partial(_origin_is, tuple), tuple_hook)
+
+    def dict_hook(cl: Any) -> Callable[[object, object], object]:
+        _, value_type = get_args(cl)
+
+        def hook(obj: object, _: object) -> object:
+            if not isinstance(obj, dict):
+                raise _Bad(f"expected a table, got {describe(obj)}")
+            out, errors = {}, []
+            for key, value in obj.items():
+                try:
+                    out[key] = conv.structure(value, value_type)
+                except Exception as exc:  # noqa: BLE001 - collected and reported with its path
+                    errors.append((f".{_key(key)}", exc))
+            if errors:
+                raise _Nested(errors)
+            return out
+
+        return hook
+
+    conv.register_structure_hook_factory(functools.partial(_origin_is, dict), dict_hook)
+
+
+def _register_classes(conv: cattrs.Converter) -> None:
+    """Hooks for the model classes and for rules, chosen by their ``kind``."""
+
+    def attrs_hook(cl: Any) -> Callable[[object, object], object]:
+        structure = make_dict_structure_fn(cl, conv, _cattrs_forbid_extra_keys=True)
+
+        def hook(obj: object, _: object) -> object:
+            if not isinstance(obj, dict):
+                raise _Bad(f"expected a table, got {describe(obj)}")
+            return structure(obj, cl)
+
+        return hook
+
+    conv.register_structure_hook_factory(attrs.has, attrs_hook)
+
+    kinds = ", ".join(sorted(RULE_KINDS))
+
+    def rule_hook(obj: object, _: object) -> Rule:
+        if not isinstance(obj, dict):
+            raise _Bad(f"expected a table (a rule with a kind), got {describe(obj)}")
+        if "kind" not in obj:
+            raise _Bad(f"missing required key 'kind' (one of {kinds})")
+        kind = obj["kind"]
+        if not isinstance(kind, str) or kind not in RULE_KINDS:
+            hint = suggest(kind, list(RULE_KINDS)) if isinstance(kind, str) else ""
+            shown = f'"{kind}"' if isinstance(kind, str) else describe(kind)
+            raise _Bad(f"unknown rule kind {shown}{hint}; expected one of {kinds}", "kind")
+        rule: Rule = conv.structure(obj, RULE_KINDS[kind])
+        return rule
+
+    conv.register_structure_hook(Rule, rule_hook)
+
+
+def _key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else f'"{key}"'
+
+
+_CONVERTER: Final = _make_converter()
+
+
+def _collect(exc: BaseException, path: str, out: list[Problem]) -> None:
+    """Turn cattrs' nested errors into located problems."""
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        with_notes, without = exc.group_exceptions()
+        for sub, note in with_notes:
+            segment = getattr(note, "name", None)
+            sub_path = (
+                join(path, segment) if segment is not None else f"{path}[{getattr(note, 'index', '?')}]"
+            )
+            if isinstance(sub, KeyError) and segment is not None:
+                out.append(Problem(path=path or TOP, message=f"missing required key '{segment}'"))
+            else:
+                _collect(sub, sub_path, out)
+        for other in without:
+            _collect(other, path, out)
+    elif isinstance(exc, ForbiddenExtraKeysError):
+        fields = [f.name for f in attrs.fields(exc.cl)]
+        for key in sorted(exc.extra_fields):
+            out.append(Problem(path=path or TOP, message=f"unknown key '{key}'{suggest(key, fields)}"))
+    elif isinstance(exc, _Nested):
+        for suffix, nested in exc.errors:
+            _collect(nested, path + suffix, out)
+    elif isinstance(exc, _Bad):
+        where = join(path, exc.key) if exc.key else path
+        out.append(Problem(path=where or TOP, message=exc.message))
+    else:
+        out.append(Problem(path=path or TOP, message=f"cannot read this value: {exc}"))
+
+
+def structure(data: Mapping[str, Any], cls: type[Any], root: str = "") -> Any:
+    """Structure *data* into *cls*, raising `RubricError` with every located problem."""
+    try:
+        return _CONVERTER.structure(data, cls)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
+        problems: list[Problem] = []
+        _collect(exc, root, problems)
+        raise RubricError(problems) from None

@@ -1,0 +1,202 @@
+"""What a rule kind is: the interface every kind implements, and the registry that finds it.
+
+A kind's module holds everything the kind means: the leaves a sheet answers, its maximum, the
+compiled scorer, the reason in the standard's words, its own validation and the template's hint.
+Adding a kind is one model class (`conserv_rubric.model`) and one module here, registered with
+`register`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
+from typing import Any, ClassVar, Final, Literal, Protocol, TypeAlias
+
+import attrs
+
+from .._text import fmt
+from .._tree import Node, child_addresses
+from ..model import Rule
+
+ZERO: Final = Decimal(0)
+Answers: TypeAlias = Mapping[str, Any]
+Num: TypeAlias = Decimal | int
+Evaluate: TypeAlias = Callable[[Answers], Num]
+Shape: TypeAlias = Literal["bool", "count", "count_or_names", "number", "ratio", "judged"]
+Severity: TypeAlias = Literal["error", "warning"]
+
+
+@attrs.frozen
+class Leaf:
+    """One answerable address of a rubric and the shape of answer it wants."""
+
+    address: str
+    shape: Shape
+    rule: Rule | None
+    item: str
+    text: str
+    options: tuple[str, ...] = ()
+    closed: bool = False
+    low: Decimal | None = None
+    high: Decimal | None = None
+    step: Decimal | None = None
+
+
+class Report(Protocol):
+    """How a check reports a problem with a node (see `conserv_rubric._validate`)."""
+
+    def __call__(
+        self,
+        node: Node | None,
+        message: str,
+        path: str | None = None,
+        *,
+        expected: str | None = None,
+        actual: str | None = None,
+        severity: Severity = "error",
+    ) -> None: ...
+
+
+def fast(value: Decimal) -> Num:
+    """*value* as an int when it is whole: int sums are several times faster than Decimal
+    ones and mix with them exactly, so the hot path adds whole points as ints."""
+    return int(value) if value == value.to_integral_value() else value
+
+
+def positive(
+    node: Node, add: Report, name: str, value: Decimal | int | None, *, zero_ok: bool = False
+) -> None:
+    """Report *value* unless it is more than 0 (or, with *zero_ok*, 0 or more)."""
+    if value is None:
+        return
+    if value < 0 or (value == 0 and not zero_ok):
+        want = "0 or more" if zero_ok else "more than 0"
+        add(node, f"{name} must be {want}, got {fmt(value)}")
+
+
+def is_deduction(node: Node) -> bool:
+    """Whether *node* is one of the deductions of a ``deduct`` rule (it may then go uncapped)."""
+    return node.path.rsplit(".", 1)[-1].startswith("deductions[")
+
+
+class Kind:
+    """One rule kind. Subclasses set `name` and `model` and override what differs."""
+
+    name: ClassVar[str]
+    model: ClassVar[type[Any]]
+    #: Whether a ``points`` key declares the kind's maximum (a flag's and a deduct's *are* it).
+    points_declare_max: ClassVar[bool] = True
+
+    def leaves(self, rule: Any, address: str, item: str) -> Iterator[Leaf]:
+        """The answerable addresses of *rule* itself (its zero and N/A clauses aside)."""
+        for addr, child in child_addresses(rule, address):
+            yield from leaves(child, addr, item)
+
+    def maximum(self, rule: Any) -> Decimal | None:
+        """The most *rule* can award without over-achievement bonuses; None if unbounded."""
+        raise NotImplementedError
+
+    def reachable(self, rule: Any) -> Decimal | None:
+        """The most *rule* can award, over-achievement bonuses included."""
+        return self.maximum(rule)
+
+    def compile(self, rule: Any, address: str, penalty: bool) -> Evaluate:
+        """A function from validated answers to the points *rule* awards (or deducts)."""
+        raise NotImplementedError
+
+    def reason(self, rule: Any, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:
+        """Why *rule* awarded *points*, in the standard's words."""
+        raise NotImplementedError
+
+    def check(self, node: Node, rule: Any, add: Report) -> None:
+        """Report what is wrong with *rule* beyond the checks every rule gets."""
+
+    def hint(self, leaf: Leaf, deduction: bool) -> str:
+        """How the template asks for *leaf*'s answer."""
+        return "填写 true 或 false"
+
+    def plain_flags(self, rule: Any, address: str) -> list[tuple[str, Num]] | None:
+        """The (address, points) of a rule that only adds plain flags, else None (the hot path)."""
+        return None
+
+
+REGISTRY: Final[dict[type[Any], Kind]] = {}
+
+
+def register(cls: type[Kind]) -> type[Kind]:
+    """Add a kind to the registry (a class decorator)."""
+    REGISTRY[cls.model] = cls()
+    return cls
+
+
+def kind_of(rule: Rule) -> Kind:
+    """The kind of *rule*."""
+    return REGISTRY[type(rule)]
+
+
+def leaves(rule: Rule, address: str, item: str) -> Iterator[Leaf]:
+    """Every answerable address inside *rule* (at *address*, part of item *item*)."""
+    if rule.zero_if is not None:
+        yield Leaf(f"{address}.zero", "bool", None, item, rule.zero_if)
+    if rule.na_if is not None:
+        yield Leaf(f"{address}.na", "bool", None, item, rule.na_if)
+    yield from kind_of(rule).leaves(rule, address, item)
+
+
+def maximum(rule: Rule) -> Decimal | None:
+    """The most *rule* can award without over-achievement bonuses; None if unbounded."""
+    return kind_of(rule).maximum(rule)
+
+
+def reachable(rule: Rule) -> Decimal | None:
+    """The most *rule* can award, over-achievement bonuses included."""
+    return kind_of(rule).reachable(rule)
+
+
+def compile_rule(rule: Rule, address: str, *, penalty: bool = False) -> Evaluate:
+    """A function from answers to the points *rule* awards (zero and N/A leaves included).
+
+    Args:
+        rule: the rule.
+        address: its address.
+        penalty: the rule is a deduction of a `Deduct` (or nested in one); a `Flag` with
+            ``at_least`` then deducts when the count falls short instead of awarding when met.
+    """
+    inner = kind_of(rule).compile(rule, address, penalty)
+    if rule.zero_if is None:
+        return inner
+    zero_at = f"{address}.zero"
+
+    def zeroed(answers: Answers) -> Num:
+        return 0 if answers.get(zero_at) is True else inner(answers)
+
+    return zeroed
+
+
+def explain(rule: Rule, address: str, answers: Answers, *, penalty: bool = False) -> tuple[Decimal, str]:
+    """The points *rule* awards (or, with *penalty*, deducts) and why, in the standard's words."""
+    points = Decimal(compile_rule(rule, address, penalty=penalty)(answers))
+    if rule.zero_if is not None and answers.get(f"{address}.zero") is True:
+        return points, f"本项不得分（{rule.zero_if}）"
+    return points, kind_of(rule).reason(rule, address, answers, points, penalty)
+
+
+def plain_flags(rule: Rule, address: str) -> list[tuple[str, Num]] | None:
+    """The (address, points) of a rule that only adds plain flags, else None.
+
+    A plain ``flag``, or uncapped ``parts`` made only of them, scores the sum of the points of
+    the leaves answered ``true``; the hot path adds those without a call per rule.
+    """
+    if rule.zero_if is not None or rule.na_if is not None or rule.gate is not None or rule.bonus:
+        return None
+    return kind_of(rule).plain_flags(rule, address)
+
+
+def count(value: object) -> int:
+    """The count of a validated counter answer: a number, or the length of a list of names."""
+    if value is None:
+        return 0
+    if isinstance(value, list | tuple):
+        return len(value)
+    assert isinstance(value, int)
+    return value

@@ -1,0 +1,135 @@
+"""``cases``, the decision table: "完成年度及累计目标 35分 / 仅完成累计 20分 / …"; the first row
+whose conditions all match gives the points."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Final
+
+from .._text import fmt
+from .._tree import Node, join, letter
+from ..model import Cases
+from ._base import ZERO, Answers, Evaluate, Kind, Leaf, Num, Report, register
+
+#: Decision tables with more conditions than this are not checked combination by combination.
+MAX_CASE_CONDITIONS: Final = 12
+#: Longer decision tables are refused.
+MAX_CASE_ROWS: Final = 256
+
+
+def condition_addresses(rule: Cases, address: str) -> list[tuple[str, str]]:
+    """The condition ids of a `Cases` table and their addresses."""
+    out = []
+    for i, c in enumerate(rule.conditions):
+        key = c.id or letter(i)
+        out.append((key, join(address, key)))
+    return out
+
+
+def case_row(rule: Cases, address: str, answers: Answers) -> int | None:
+    """The index of the first matching row of a decision table."""
+    truth = {key: answers.get(addr) is True for key, addr in condition_addresses(rule, address)}
+    for i, row in enumerate(rule.rows):
+        if all(truth.get(k) == v for k, v in row.when.items()):
+            return i
+    return None
+
+
+def first_rows(rule: Cases) -> tuple[set[int], dict[str, bool] | None]:
+    """Which rows some combination of the conditions reaches first, and a combination no row
+    matches (None if every one is matched). Only for tables of at most `MAX_CASE_CONDITIONS`."""
+    keys = [c.id or letter(i) for i, c in enumerate(rule.conditions)]
+    bit = {k: 1 << i for i, k in enumerate(keys)}
+    # Each row as a mask of the conditions it names and the values it wants of them.
+    masks = []
+    for case in rule.rows:
+        mask = want = 0
+        for key, value in case.when.items():
+            if key in bit:
+                mask |= bit[key]
+                want |= bit[key] if value else 0
+        masks.append((mask, want))
+    reached: set[int] = set()
+    unmatched: dict[str, bool] | None = None
+    # Combinations in itertools.product((True, False), …) order: all true first, the last
+    # condition changing fastest, so the combination reported is the one a reader expects.
+    k = len(keys)
+    for n in range(1 << k):
+        combo = sum(1 << i for i in range(k) if not (n >> (k - 1 - i)) & 1)
+        first = next((i for i, (mask, want) in enumerate(masks) if combo & mask == want), None)
+        if first is None:
+            if unmatched is None:
+                unmatched = {k: bool(combo & bit[k]) for k in keys}
+        else:
+            reached.add(first)
+    return reached, unmatched
+
+
+@register
+class CasesKind(Kind):
+    """A decision table: the first row whose conditions match gives the points."""
+
+    name = "cases"
+    model = Cases
+
+    def leaves(self, rule: Cases, address: str, item: str) -> Iterator[Leaf]:
+        for (_, addr), cond in zip(condition_addresses(rule, address), rule.conditions, strict=True):
+            yield Leaf(addr, "bool", None, item, cond.text)
+
+    def maximum(self, rule: Cases) -> Decimal:
+        return max((r.points for r in rule.rows), default=ZERO)
+
+    def compile(self, rule: Cases, address: str, penalty: bool) -> Evaluate:
+        def cases(a: Answers) -> Num:
+            row = case_row(rule, address, a)
+            return 0 if row is None else rule.rows[row].points
+
+        return cases
+
+    def reason(self, rule: Cases, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:
+        row = case_row(rule, address, answers)
+        truth = "，".join(
+            f"{key}{'是' if answers.get(addr) is True else '否'}"
+            for key, addr in condition_addresses(rule, address)
+        )
+        if row is None:
+            return f"{truth}：无匹配行，0分"
+        return f"{truth}：第{row + 1}行，{fmt(points)}分"
+
+    def check(self, node: Node, rule: Cases, add: Report) -> None:
+        keys = [c.id or letter(i) for i, c in enumerate(rule.conditions)]
+        if not rule.conditions:
+            add(node, "conditions is empty")
+        if len(set(keys)) != len(keys):
+            add(node, "condition ids must be unique")
+        if not rule.rows:
+            add(node, "rows is empty")
+        for i, row in enumerate(rule.rows):
+            if row.points < 0:
+                add(node, f"points must be 0 or more, got {fmt(row.points)}", f"{node.path}.rows[{i}]")
+            for key in row.when:
+                if key not in keys:
+                    add(
+                        node,
+                        f"unknown condition '{key}'; conditions are {', '.join(keys)}",
+                        f"{node.path}.rows[{i}].when",
+                    )
+        if len(rule.rows) > MAX_CASE_ROWS:
+            add(node, f"a decision table has at most {MAX_CASE_ROWS} rows, this one {len(rule.rows)}")
+            return
+        if not rule.rows or len(keys) > MAX_CASE_CONDITIONS:
+            return
+        reached, unmatched = first_rows(rule)
+        if unmatched is not None:
+            shown = ", ".join(f"{k} = {str(v).lower()}" for k, v in unmatched.items())
+            add(node, f"no row matches {shown}; add a row without 'when' for the rest")
+        for i, row in enumerate(rule.rows):
+            if i not in reached:
+                add(
+                    node,
+                    f"row {i + 1} ({fmt(row.points)} points) is never used: "
+                    "the rows before it match every case it matches",
+                    f"{node.path}.rows[{i}]",
+                    severity="warning",
+                )

@@ -1,0 +1,92 @@
+"""``each``, the capped counter: "每项得1分，最高得5分", "每次得2分，最高得4分"."""
+
+from __future__ import annotations
+
+import collections
+from collections.abc import Iterator
+from decimal import Decimal
+
+from .._text import fmt
+from .._tree import Node
+from ..model import Each
+from ._base import Answers, Evaluate, Kind, Leaf, Num, Report, count, fast, is_deduction, positive, register
+
+
+@register
+class EachKind(Kind):
+    """*per* points for each counted thing (a count or distinct names), capped at *max*."""
+
+    name = "each"
+    model = Each
+
+    def leaves(self, rule: Each, address: str, item: str) -> Iterator[Leaf]:
+        closed = bool(rule.options) and not rule.open
+        yield Leaf(address, "count_or_names", rule, item, rule.text, rule.options, closed)
+
+    def maximum(self, rule: Each) -> Decimal | None:
+        if rule.max is not None:
+            return rule.max
+        if rule.options and not rule.open:
+            return rule.per * len(rule.options)
+        return None
+
+    def compile(self, rule: Each, address: str, penalty: bool) -> Evaluate:
+        per, need = fast(rule.per), rule.at_least or 0
+        top = self.maximum(rule)
+        cap = None if top is None else fast(top)
+
+        def each(a: Answers) -> Num:
+            n = count(a.get(address))
+            if n < need or n == 0:
+                return 0
+            got = per * n
+            return cap if cap is not None and got > cap else got
+
+        return each
+
+    def reason(self, rule: Each, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:
+        value = answers.get(address)
+        if value is None:
+            return "未填写，0分"
+        n = count(value)
+        noun = rule.unit or "项"
+        names = f"（{'、'.join(value)}）" if isinstance(value, list) and value else ""
+        cap = self.maximum(rule)
+        tail = f"（最高{fmt(cap)}分）" if cap is not None else ""
+        if rule.at_least and n < rule.at_least:
+            return f"{n}{noun}{names}，不足{rule.at_least}{noun}，0分"
+        if cap is not None and rule.per * n > cap:
+            return f"{n}{noun}{names} × {fmt(rule.per)}分 = {fmt(rule.per * n)}分，按最高{fmt(cap)}分计"
+        return f"{n}{noun}{names} × {fmt(rule.per)}分 = {fmt(points)}分{tail}"
+
+    def check(self, node: Node, rule: Each, add: Report) -> None:
+        positive(node, add, "at_least", rule.at_least)
+        positive(node, add, "per", rule.per)
+        positive(node, add, "max", rule.max)
+        closed = bool(rule.options) and not rule.open
+        twice = [o for o, n in collections.Counter(rule.options).items() if n > 1]
+        if twice:
+            add(node, f"option '{twice[0]}' is listed twice")
+        if rule.at_least is not None and closed and rule.at_least > len(rule.options):
+            add(
+                node,
+                f"at_least {rule.at_least} cannot be reached: the standard lists {len(rule.options)} options",
+            )
+        if rule.max is not None and closed and rule.per * len(rule.options) < rule.max:
+            add(
+                node,
+                f"cap {fmt(rule.max)} cannot be reached: {len(rule.options)} options × {fmt(rule.per)}"
+                f" = {fmt(rule.per * len(rule.options))}",
+                expected=f"≤ {fmt(rule.per * len(rule.options))}",
+                actual=fmt(rule.max),
+            )
+        if rule.open and not rule.options:
+            add(node, "open = true needs options to extend")
+        if self.maximum(rule) is None and not is_deduction(node):
+            add(node, "a counter that awards points needs a cap (max) or a closed list of options")
+
+    def hint(self, leaf: Leaf, deduction: bool) -> str:
+        if not leaf.options:
+            return "填写数量（整数）"
+        more = "" if leaf.closed else "（也可填写其他名称）"
+        return f"填写数量（整数）或所列名称，可选：{'、'.join(leaf.options)}{more}"

@@ -1,0 +1,89 @@
+"""The yes/no kinds: ``flag`` ("…，得2分", or a count reaching a threshold) and ``check`` (控制项)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from .._text import fmt
+from .._tree import Node
+from ..model import Check, Flag
+from ._base import Answers, Evaluate, Kind, Leaf, Num, Report, fast, positive, register
+
+
+@register
+class FlagKind(Kind):
+    """ "…，得2分": *points* when met, or (with ``at_least``) when a count reaches it."""
+
+    name = "flag"
+    model = Flag
+    points_declare_max = False
+
+    def leaves(self, rule: Flag, address: str, item: str) -> Iterator[Leaf]:
+        yield Leaf(address, "count" if rule.at_least else "bool", rule, item, rule.text)
+
+    def maximum(self, rule: Flag) -> Decimal:
+        return rule.points
+
+    def compile(self, rule: Flag, address: str, penalty: bool) -> Evaluate:
+        points = fast(rule.points)
+        if rule.at_least:
+            need = rule.at_least
+            if penalty:
+                # "少于三处扣5分": deduct when a count is given and falls short of the threshold.
+                return lambda a: points if (n := a.get(address)) is not None and n < need else 0
+            return lambda a: points if (a.get(address) or 0) >= need else 0
+        return lambda a: points if a.get(address) is True else 0
+
+    def reason(self, rule: Flag, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:
+        value = answers.get(address)
+        if rule.at_least and penalty:
+            if value is None:
+                return "未填写，不扣分"
+            return f"{value}处（少于{rule.at_least}处扣分），扣{fmt(points)}分"
+        if rule.at_least:
+            n = value or 0
+            mark = "得" if points else "不足，"
+            return f"{n}次（不少于{rule.at_least}次）{mark}{fmt(points)}分"
+        if value is None:
+            return "未填写，0分"
+        return f"符合，得{fmt(points)}分" if value else "不符合，0分"
+
+    def check(self, node: Node, rule: Flag, add: Report) -> None:
+        positive(node, add, "at_least", rule.at_least)
+
+    def hint(self, leaf: Leaf, deduction: bool) -> str:
+        if leaf.shape == "bool":
+            return "填写 true 或 false"
+        need = getattr(leaf.rule, "at_least", None)
+        return f"填写数量（整数），{'少于' if deduction else '达到'}{need}时{'扣分' if deduction else '得分'}"
+
+    def plain_flags(self, rule: Flag, address: str) -> list[tuple[str, Num]] | None:
+        return None if rule.at_least else [(address, fast(rule.points))]
+
+
+@register
+class CheckKind(Kind):
+    """A pass/fail item worth no points (控制项, prerequisite); always a gate."""
+
+    name = "check"
+    model = Check
+
+    def leaves(self, rule: Check, address: str, item: str) -> Iterator[Leaf]:
+        yield Leaf(address, "bool", rule, item, rule.text)
+
+    def maximum(self, rule: Check) -> Decimal:
+        return Decimal(0)
+
+    def compile(self, rule: Check, address: str, penalty: bool) -> Evaluate:
+        return lambda a: 0
+
+    def reason(self, rule: Check, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:
+        value = answers.get(address)
+        if value is None:
+            return "未填写（必须满足）"
+        return "符合" if value else "不符合（必须满足）"
+
+    def check(self, node: Node, rule: Check, add: Report) -> None:
+        if node.kind == "rule":
+            add(node, "a check is an item of its own, not a part of one")

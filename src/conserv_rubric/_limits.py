@@ -1,0 +1,35 @@
+"""Input limits: how large, deep, long or precise anything read may be (docs/errors.md lists them)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Final
+
+from ._text import describe
+
+#: How problems with the document's top-level table are located.
+TOP: Final = "top level"
+#: Numbers from this size on, or with more decimal places, are refused (points, counts, answers).
+MAX_DIGITS: Final = 12
+MAX_NUMBER: Final = 10**MAX_DIGITS
+MAX_DECIMALS: Final = 10
+#: Larger rubric and sheet files are refused before parsing (a real standard is a few dozen kilobytes).
+MAX_FILE_BYTES: Final = 4 * 1024 * 1024
+#: Deeper nesting of tables and arrays is refused.
+MAX_DEPTH: Final = 32
+#: Documents with more tables (units, projects, items, parts …) are refused.
+MAX_TABLES: Final = 10_000
+#: Longer `extends` chains are refused.
+MAX_EXTENDS: Final = 16
+#: More entries in one answer list are refused.
+MAX_LIST: Final = 1000
+
+
+def out_of_range(value: Decimal) -> str | None:
+    """Why *value* is no number a standard uses (infinite, huge or over-precise), or None."""
+    if not value.is_finite():
+        return f"expected a finite number, got {describe(value)}"
+    # adjusted() is the exponent of the leading digit; it never overflows, unlike abs().
+    if value.adjusted() >= MAX_DIGITS or value.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]  # finite: an int exponent
+        return f"expected a number below {MAX_NUMBER:,} with at most {MAX_DECIMALS} decimal places"
+    return None

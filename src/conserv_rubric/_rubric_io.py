@@ -1,0 +1,139 @@
+"""Rubric files in and out: read, structure and validate; write canonical TOML through tomli-w."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+import tomli_w
+
+from ._convert import structure
+from ._extends import resolve_extends
+from ._parse import decode, parse_toml, read_bytes
+from ._tree import NESTED_KEYS
+from ._validate import errors, validate
+from .errors import Problem, RubricError
+from .model import Rubric
+
+
+def _load_doc(text: str, file: str | None, base_dir: Path) -> dict[str, Any]:
+    doc = parse_toml(text, file)
+    seen = (Path(file).resolve(),) if file is not None else ()
+    return resolve_extends(doc, file, base_dir, seen)
+
+
+def _to_rubric(doc: dict[str, Any], file: str | None) -> Rubric:
+    try:
+        rubric: Rubric = structure(doc, Rubric)
+    except RubricError as exc:
+        raise RubricError(p.with_file(file) for p in exc.problems) from None
+    problems = errors(validate(rubric))
+    if problems:
+        raise RubricError(p.with_file(file) for p in problems)
+    return rubric
+
+
+def read_rubric(path: str | Path) -> tuple[Rubric, list[Problem]]:
+    """Read and structure the rubric at *path*, returning it with its validation problems.
+
+    Unlike `load_rubric`, an invalid rubric is returned (so that its totals tree can be shown);
+    only an unreadable or malformed file raises `RubricError`.
+    """
+    file = str(path)
+    doc = _load_doc(decode(read_bytes(path), file), file, Path(path).resolve().parent)
+    try:
+        rubric: Rubric = structure(doc, Rubric)
+    except RubricError as exc:
+        raise RubricError(p.with_file(file) for p in exc.problems) from None
+    return rubric, [p.with_file(file) for p in validate(rubric)]
+
+
+def load_rubric(path: str | Path) -> Rubric:
+    """Read, structure and validate the rubric file at *path*.
+
+    Args:
+        path: a TOML rubric; an ``extends`` inside it is resolved relative to its folder.
+
+    Returns:
+        The validated rubric, with any base rubric merged in.
+
+    Raises:
+        RubricError: the file cannot be read, is not UTF-8 TOML, does not match the format, or
+            fails validation; every error found is listed, each with its location. Warnings do
+            not raise: `validate` lists them.
+    """
+    rubric, problems = read_rubric(path)
+    if errors(problems):
+        raise RubricError(errors(problems))
+    return rubric
+
+
+def loads_rubric(text: str, *, base_dir: str | Path = ".") -> Rubric:
+    """Structure and validate a rubric from TOML *text*.
+
+    Args:
+        text: the TOML document.
+        base_dir: where a relative ``extends`` path is looked up.
+
+    Raises:
+        RubricError: as `load_rubric`.
+    """
+    doc = _load_doc(text, None, Path(base_dir))
+    return _to_rubric(doc, None)
+
+
+def flatten_doc(path: str | Path) -> dict[str, Any]:
+    """The plain rubric document of the file at *path*, with its ``extends`` merged in."""
+    rubric = load_rubric(path)
+    return unstructure(rubric)
+
+
+_FIRST: Final = ("kind", "id", "name", "title", "text", "points", "min", "total", "bonus")
+_LAST: Final = ("note", "levels", "units", "projects", "items", *NESTED_KEYS, "conditions", "rows")
+
+
+def _order(name: str) -> tuple[int, int]:
+    if name in _FIRST:
+        return (0, _FIRST.index(name))
+    if name in _LAST:
+        return (2, _LAST.index(name))
+    return (1, 0)
+
+
+def _plain(value: object) -> Any:
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return int(value)
+        return value.normalize()
+    if attrs.has(type(value)):
+        return unstructure(value)
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    return value
+
+
+def unstructure(obj: Any) -> dict[str, Any]:
+    """A plain TOML-ready dict of an attrs model object, defaults left out, keys in order."""
+    fields = sorted(attrs.fields(type(obj)), key=lambda f: _order(f.name))
+    out: dict[str, Any] = {}
+    for f in fields:
+        value = getattr(obj, f.name)
+        default = f.default
+        if isinstance(default, attrs.Factory):  # type: ignore[arg-type]  # attrs.Factory is a class at run time
+            default = default.factory()
+        if f.name != "kind" and default is not attrs.NOTHING and value == default:
+            continue
+        out[f.name] = _plain(value)
+    return out
+
+
+def dumps_rubric(rubric: Rubric) -> str:
+    """The canonical TOML text of *rubric*: stable key order, defaults left out.
+
+    ``loads_rubric(dumps_rubric(r)) == r`` for every valid rubric *r*.
+    """
+    return tomli_w.dumps(unstructure(rubric))
