@@ -201,3 +201,36 @@ def test_python_dash_m_runs_the_same_command() -> None:
     )
     assert done.returncode == 0
     assert "总分 100 = 9 + 27 + 25 + 22 + 17 ✓" in done.stdout
+
+
+SHADOWED_ROW = """\
+title = "t"
+total = 5
+[[units]]
+title = "u"
+[[units.items]]
+kind = "cases"
+conditions = [{ text = "x" }]
+rows = [{ points = 1 }, { when = { a = true }, points = 5 }]
+"""
+
+
+def test_check_prints_warnings_and_strict_fails_on_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "shadowed.toml"
+    path.write_text(SHADOWED_ROW, encoding="utf-8")
+    warning = (
+        f"{path}: item 1.1 in unit 1 u (units[0].items[0].rows[1]): warning: row 2 (5 points) is never "
+        "used: the rows before it match every case it matches"
+    )
+    code, out, err = run(capsys, "check", path)
+    assert (code, err) == (0, "")
+    assert f"警告（1）：\n{warning}\n" in out
+    assert out.endswith("⚠ 1 个警告（check --strict 时视为不通过）\n")
+    assert run(capsys, "check", "--strict", path)[0] == 1
+    code, out, _ = run(capsys, "check", "--format", "json", path)
+    data = json.loads(out)
+    assert (code, data["valid"], data["problems"]) == (0, True, [])
+    assert [w["path"] for w in data["warnings"]] == ["units[0].items[0].rows[1]"]
+    assert run(capsys, "check", "--strict", DISTRICT)[0] == 0

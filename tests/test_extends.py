@@ -218,3 +218,26 @@ def test_patch_keys_need_extends() -> None:
     with pytest.raises(RubricError) as excinfo:
         loads_rubric('title = "T"\ntotal = 1\nremove = ["1.1"]\n')
     assert str(excinfo.value) == "remove: 'remove' needs 'extends'"
+
+
+@pytest.mark.parametrize(
+    ("unit", "path", "got"),
+    [
+        ({"title": "v", "projects": 1}, "units[1].projects", "a number (1)"),
+        ({"title": "v", "projects": [1]}, "units[1].projects[0]", "a number (1)"),
+        ({"title": "v", "items": "x"}, "units[1].items", 'a string ("x")'),
+    ],
+    ids=["projects = 1", "a number among the projects", "items a string"],
+)
+def test_a_misshapen_unit_added_by_a_patch_is_located(
+    tmp_path: Path, unit: dict[str, object], path: str, got: str
+) -> None:
+    # The raw walker once forgot `projects = 1` and the merge crashed (exit 3).
+    base = {"title": "base", "total": 2, "units": [{"title": "u", "items": [{"kind": "flag", "points": 2}]}]}
+    (tmp_path / "base.toml").write_text(tomli_w.dumps(base), encoding="utf-8")
+    child = tmp_path / "child.toml"
+    child.write_text(tomli_w.dumps({"extends": "base.toml", "units": [unit]}), encoding="utf-8")
+    with pytest.raises(RubricError) as excinfo:
+        load_rubric(child)
+    want = "an array" if path.endswith(("projects", "items")) else "a table"
+    assert str(excinfo.value) == f"{child}: {path}: expected {want}, got {got}"

@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conserv_rubric import Rubric, ScoreCard, load_rubric, load_sheet, score, validate
+from conserv_rubric._reference import rule_max
 from conserv_rubric._tree import children
 from conserv_rubric.model import (
     Aggregate,
@@ -32,7 +33,6 @@ from conserv_rubric.model import (
     Rule,
     Unit,
 )
-from conserv_rubric._reference import rule_max
 from conserv_rubric.strategies import rubrics, sheets
 from conserv_rubric.testing import (
     PROPERTIES,
@@ -436,7 +436,8 @@ STRUCTURE = [
     ),
     pytest.param(
         _one(Linear(start=D(0), step=D(1), per=D("0.85"), max=D("2.55"), digits=1)),
-        "1.1: max 2.55 has more decimals than digits = 1: an award is rounded to 1 decimals and never reaches it",
+        "1.1: max 2.55 has more decimals than digits = 1: "
+        "an award is rounded to 1 decimals and never reaches it",
         id="linear cap below its rounding",
     ),
     pytest.param(

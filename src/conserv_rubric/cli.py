@@ -43,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("check", help="validate a rubric and print its totals tree")
     p.add_argument("rubric", type=Path)
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
 
     p = sub.add_parser("score", help="score sheets and explain every point")
     p.add_argument("rubric", type=Path)
@@ -99,7 +100,8 @@ def _cards(rubric_path: Path, sheet_paths: Sequence[Path]) -> list[ScoreCard]:
 def _check(args: argparse.Namespace) -> int:
     rubric, problems = read_rubric(args.rubric)
     _out(render_check(rubric, problems, args.format, file=str(args.rubric)))
-    return FAILED if problems else OK
+    failing = problems if args.strict else [p for p in problems if p.severity == "error"]
+    return FAILED if failing else OK
 
 
 def _score(args: argparse.Namespace) -> int:

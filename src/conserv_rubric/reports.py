@@ -68,7 +68,9 @@ def _total_line(rubric: Rubric, units: list[tuple[str, Unit]], *, bonus: bool) -
     return summed, computed
 
 
-def _check_dict(rubric: Rubric, problems: Sequence[Problem], file: str | None) -> dict[str, Any]:
+def _check_dict(rubric: Rubric, found: Sequence[Problem], file: str | None) -> dict[str, Any]:
+    problems = [p for p in found if p.severity == "error"]
+    warnings = [p for p in found if p.severity == "warning"]
     flagged = {p.address for p in problems if p.address is not None}
     units: list[dict[str, Any]] = []
     unit_nodes: list[tuple[str, Unit]] = []
@@ -89,7 +91,7 @@ def _check_dict(rubric: Rubric, problems: Sequence[Problem], file: str | None) -
             (units[-1]["projects"][-1] if node.project is not None else units[-1])["items"].append(item)
     out: dict[str, Any] = {
         "rubric": rubric.title,
-        "file": file if file is not None else next((p.file for p in problems if p.file), None),
+        "file": file if file is not None else next((p.file for p in found if p.file), None),
         "valid": not problems,
     }
     for key, declared, bonus in (("total", rubric.total, False), ("bonus", rubric.bonus, True)):
@@ -104,10 +106,9 @@ def _check_dict(rubric: Rubric, problems: Sequence[Problem], file: str | None) -
         {"name": lv.name, "min": lv.min, "unit_min": dict(lv.unit_min), "unit_share": lv.unit_share}
         for lv in rubric.levels
     ]
-    out["problems"] = [
-        {k: getattr(p, k) for k in ("message", "path", "address", "line", "column", "expected", "actual")}
-        for p in problems
-    ]
+    keys = ("message", "path", "address", "line", "column", "expected", "actual")
+    out["problems"] = [{k: getattr(p, k) for k in keys} for p in problems]
+    out["warnings"] = [{k: getattr(p, k) for k in keys} for p in warnings]
     return out
 
 
@@ -128,14 +129,16 @@ def render_check(
         problems: what validation found.
         format: ``"text"``, or ``"json"`` for a dict with the keys rubric, file, valid, total
             (and bonus) {declared, computed, formula, ok}, units [{address, title, declared,
-            computed, ok, bonus, projects [… items], items [{…, kind}]}], levels and problems
-            [{message, path, address, line, column, expected, actual}].
+            computed, ok, bonus, projects [… items], items [{…, kind}]}], levels, problems
+            (the errors) and warnings, each [{message, path, address, line, column, expected,
+            actual}]. ``valid`` is true when there is no error.
         file: the rubric's file name; by default the file the problems name.
 
     Returns:
         The report, ending in a newline.
     """
     data = _check_dict(rubric, problems, file)
+    data_warnings = [p for p in problems if p.severity == "warning"]
     if format == "json":
         return dumps_json(data) + "\n"
     rows = [["评价单元 / 项目 / 条目", "分值", "计算", ""]]
@@ -163,6 +166,10 @@ def render_check(
             if lv.unit_share is not None:
                 extra.append(f"各单元 ≥ 满分的{fmt(lv.unit_share * 100)}%")
             lines.append(f"  {lv.name} ≥ {fmt(lv.min)}分" + (f"（{'，'.join(extra)}）" if extra else ""))
+    problems = [p for p in problems if p.severity == "error"]
+    warnings = [str(p) for p in data_warnings]
+    if warnings:
+        lines.extend(["", f"警告（{len(warnings)}）：", *warnings])
     if problems:
         lines.extend(["", f"问题（{len(problems)}）："])
         lines.extend(str(p) for p in problems)
@@ -174,6 +181,8 @@ def render_check(
         lines.extend(
             ["", f"✓ 有效：{n['unit']} 个评价单元，{n['project']} 个评价项目，{n['item']} 个条目，分值相符"]
         )
+        if warnings:
+            lines.append(f"⚠ {len(warnings)} 个警告（check --strict 时视为不通过）")
     return "\n".join(lines) + "\n"
 
 
