@@ -19,6 +19,7 @@ from cattrs.gen import make_dict_structure_fn
 
 from ._model import RULE_KINDS, Rubric, Rule
 from ._paths import NESTED_KEYS, join, letter, number
+from ._shipped import base_rubric
 from .errors import Problem, RubricError
 
 #: How problems with the document's top-level table are located.
@@ -482,7 +483,8 @@ def resolve_extends(
         )
     if "\x00" in target:
         raise RubricError([Problem(file=file, path="extends", message="the path holds a NUL character")])
-    base_path = (base_dir / target).resolve()
+    # A bare word (no folder, no .toml) beside no file of that name is a shipped rubric's name.
+    base_path = base_rubric(target, base_dir, file).resolve()
     chain = (*seen, base_path)
     if base_path in seen or len(chain) > MAX_EXTENDS:
         names = " → ".join(str(p.name) for p in chain)
