@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conserv_rubric import RubricError, cli, dumps_rubric, load_rubric, loads_rubric
+from conserv_rubric import RubricError, _shipped, cli, dumps_rubric, load_rubric, loads_rubric
 from conserv_rubric._shipped import folder, index, is_name, names, path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,6 +82,16 @@ def test_unknown_name_with_nothing_near_lists_every_name() -> None:
     assert str(excinfo.value) == f"no shipped rubric is named 'zzz' (the shipped rubrics are {every})"
 
 
+def test_unknown_name_where_nothing_is_shipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    def nothing(kind: str = "rubrics", package: Path | None = None) -> dict[str, Path]:
+        return {}
+
+    monkeypatch.setattr(_shipped, "index", nothing)
+    with pytest.raises(RubricError) as excinfo:
+        path("district")
+    assert str(excinfo.value) == "no shipped rubric is named 'district' (this installation ships no rubrics)"
+
+
 def test_plans_are_found_like_rubrics() -> None:
     assert (ROOT / "plans").is_dir()
     assert names("plans") == sorted(f.stem for f in (ROOT / "plans").glob("*.toml"))
@@ -133,10 +143,13 @@ def test_a_checkout_reads_the_folder_beside_src(tmp_path: Path) -> None:
 
 
 def test_no_folder_ships_nothing(tmp_path: Path) -> None:
-    """A package outside src/ without _data (a bare copy of the sources) ships nothing."""
-    _tree(tmp_path, ["lib/conserv_rubric/__init__.py", "lib/rubrics/b.toml"])
+    """A package outside src/ without _data (a bare copy of the sources) ships nothing; nor a src/
+    layout without the folder."""
+    _tree(tmp_path, ["lib/conserv_rubric/__init__.py", "lib/rubrics/b.toml", "src/conserv_rubric/x.py"])
     assert folder("rubrics", tmp_path / "lib" / "conserv_rubric") is None
     assert index("rubrics", tmp_path / "lib" / "conserv_rubric") == {}
+    # a src/ layout without the folder
+    assert folder("plans", tmp_path / "src" / "conserv_rubric") is None
 
 
 def test_a_name_found_twice_keeps_the_shallower_file(tmp_path: Path) -> None:

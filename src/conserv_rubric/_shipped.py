@@ -61,7 +61,6 @@ def names(kind: Kind = "rubrics") -> list[str]:
 def _unknown(name: str, kind: Kind) -> str:
     """What to say about *name*, which names no shipped rubric: the nearest names, or all of them."""
     known = names(kind)
-    what = kind[:-1]
     close = difflib.get_close_matches(name, known, n=SUGGESTIONS, cutoff=0.6)
     if close:
         quoted = [f"'{c}'" for c in close]
@@ -69,7 +68,7 @@ def _unknown(name: str, kind: Kind) -> str:
         return f"(did you mean {options}?)"
     if known:
         return f"(the shipped {kind} are {', '.join(known)})"
-    return f"(this installation ships no {what})"
+    return f"(this installation ships no {kind})"
 
 
 def path(name: str, kind: Kind = "rubrics") -> Path:
