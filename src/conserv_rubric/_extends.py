@@ -15,6 +15,7 @@ from typing import Any, Final
 from ._limits import MAX_EXTENDS
 from ._parse import decode, parse_toml
 from ._rawtree import find, pin_ids, unpin_ids
+from ._shipped import base_rubric
 from ._text import describe
 from ._tree import number
 from .errors import Problem, RubricError
@@ -38,7 +39,8 @@ def resolve_extends(
         )
     if "\x00" in target:
         raise RubricError([Problem(file=file, path="extends", message="the path holds a NUL character")])
-    base_path = (base_dir / target).resolve()
+    # A bare word (no folder, no .toml) beside no file of that name is a shipped rubric's name.
+    base_path = base_rubric(target, base_dir, file).resolve()
     chain = (*seen, base_path)
     if base_path in seen or len(chain) > MAX_EXTENDS:
         names = " → ".join(str(p.name) for p in chain)

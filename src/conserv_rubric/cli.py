@@ -15,10 +15,12 @@ from typing import Final
 
 import tomli_w
 
+from ._catalogue import render_catalogue
 from ._parse import parse_toml
 from ._rubric_io import dumps_rubric, load_rubric, read_rubric, unstructure
 from ._score import ScoreCard, score
 from ._sheet import Sheet, load_sheet, load_sheets
+from ._shipped import rubric_argument
 from .diffs import diff
 from .errors import RubricError
 from .gaps import gap
@@ -31,6 +33,9 @@ INPUT_ERROR: Final = 2
 INTERNAL_ERROR: Final = 3
 
 
+_RUBRIC: Final = "a rubric file, or a shipped rubric's name (see: conserv-rubric rubrics)"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conserv-rubric",
@@ -41,35 +46,38 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("check", help="validate a rubric and print its totals tree")
-    p.add_argument("rubric", type=Path)
+    p.add_argument("rubric", help=_RUBRIC)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
 
     p = sub.add_parser("score", help="score sheets and explain every point")
-    p.add_argument("rubric", type=Path)
+    p.add_argument("rubric", help=_RUBRIC)
     p.add_argument("sheets", type=Path, nargs="+", metavar="SHEET")
     p.add_argument("--format", choices=("text", "markdown", "json", "csv"), default="text")
 
     p = sub.add_parser("gap", help="list the points still open and what reaches the next level")
-    p.add_argument("rubric", type=Path)
+    p.add_argument("rubric", help=_RUBRIC)
     p.add_argument("sheet", type=Path)
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
 
     p = sub.add_parser("template", help="print a blank answer sheet for a rubric")
-    p.add_argument("rubric", type=Path)
+    p.add_argument("rubric", help=_RUBRIC)
 
     p = sub.add_parser("diff", help="compare a self-assessed and a verified sheet")
-    p.add_argument("rubric", type=Path)
+    p.add_argument("rubric", help=_RUBRIC)
     p.add_argument("self_sheet", type=Path, metavar="SELF")
     p.add_argument("verified", type=Path, metavar="VERIFIED")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
 
     p = sub.add_parser("fmt", help="print a rubric in canonical form (comments are not kept)")
-    p.add_argument("rubric", type=Path)
+    p.add_argument("rubric", help=_RUBRIC)
     group = p.add_mutually_exclusive_group()
     group.add_argument("--check", action="store_true", help="exit 1 if the file is not canonical")
     group.add_argument("--write", action="store_true", help="rewrite the file in place")
     p.add_argument("--flatten", action="store_true", help="merge the rubric it extends into it")
+
+    p = sub.add_parser("rubrics", help="list the shipped rubrics, usable by name")
+    p.add_argument("--format", choices=("text", "json"), default="text")
     return parser
 
 
@@ -95,6 +103,11 @@ def _cards(rubric_path: Path, sheet_paths: Sequence[Path]) -> list[ScoreCard]:
     if errors:
         raise RubricError(p for e in errors for p in e.problems)
     return cards
+
+
+def _rubrics(args: argparse.Namespace) -> int:
+    _out(render_catalogue(args.format))
+    return OK
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -158,6 +171,7 @@ _COMMANDS: Final = {
     "template": _template,
     "diff": _diff,
     "fmt": _fmt,
+    "rubrics": _rubrics,
 }
 
 
@@ -165,6 +179,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``) and return the exit code."""
     args = _parser().parse_args(argv)
     try:
+        if "rubric" in args:
+            args.rubric = rubric_argument(args.rubric, rewrite=getattr(args, "write", False))
         return _COMMANDS[args.command](args)
     except RubricError as exc:
         sys.stderr.write(f"{exc}\n")
