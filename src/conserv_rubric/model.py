@@ -37,7 +37,9 @@ __all__ = [
     "Unit",
 ]
 
+#: How an item gates the levels: a 必须完成项, a 否决性指标, or a zero for the whole evaluation.
 GateKind: TypeAlias = Literal["required", "veto", "zero"]
+#: What a not-applicable item counts for: left out of the maximum, full points, or rescaled units.
 NaPolicy: TypeAlias = Literal["exclude", "full", "rescale"]
 
 
@@ -188,8 +190,10 @@ class Cases(_RuleBase):
     points: Decimal | None = None
 
 
+#: Any rule; which class a TOML table becomes is chosen by its ``kind``.
 Rule: TypeAlias = Flag | Check | Each | Parts | Best | Bands | Linear | Judged | Deduct | Cases
 
+#: The class of each ``kind`` a rule table may name.
 RULE_KINDS: Final[dict[str, type[Rule]]] = {
     "flag": Flag,
     "check": Check,
