@@ -1,0 +1,123 @@
+"""Inputs of the error catalogue that cannot be committed as files, and calls of the Python API.
+
+A case's ``make = "make_…"`` names a function here that writes its inputs into the current
+folder (an empty one) before the case runs; ``run = ["python", "call_…"]`` names one that makes
+the call whose error the case records. docs/gen_errors.py shows each function's body on the
+page, so keep them short and plain.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import conserv_rubric as cr
+
+# --- inputs ------------------------------------------------------------------------------------
+
+
+def make_folder() -> None:
+    """A folder where a file is expected."""
+    Path("rubric.toml").mkdir()
+
+
+def make_file_too_large() -> None:
+    """One byte over the 4 MiB limit."""
+    Path("rubric.toml").write_bytes(b"#" * (4 * 1024 * 1024 + 1))
+
+
+def make_fifo_too_large() -> None:
+    """A FIFO (a named pipe), written by another thread while the library reads it."""
+    fifo = Path("rubric.toml").resolve()
+    os.mkfifo(fifo)
+    threading.Thread(target=fill, args=(fifo, 4 * 1024 * 1024 + 1), daemon=True).start()
+
+
+def fill(fifo: Path, size: int) -> None:
+    """Write *size* bytes into *fifo*; stop quietly if the reader closes it first."""
+    with contextlib.suppress(BrokenPipeError), fifo.open("wb") as pipe:
+        pipe.write(b"#" * size)
+
+
+def make_nested_too_deeply() -> None:
+    """Nesting that exhausts tomllib's recursion."""
+    Path("rubric.toml").write_text("basis = " + "[" * 2000 + "]" * 2000 + "\n")
+
+
+def make_too_many_tables() -> None:
+    """10 001 tables beside the top level."""
+    Path("rubric.toml").write_text("".join(f"[t{i}]\n" for i in range(10_001)))
+
+
+def make_huge_integer() -> None:
+    """An integer of 5000 digits."""
+    Path("rubric.toml").write_text('title = "t"\ntotal = ' + "1" * 5000 + "\n")
+
+
+def make_huge_json_integer() -> None:
+    """The same in a JSON sheet."""
+    Path("sheet.json").write_text('{"sheet": {"agency": "a"}, "answers": {"1.1": ' + "1" * 5000 + "}}\n")
+
+
+def make_json_nested_too_deeply() -> None:
+    """Nesting that exhausts json's recursion."""
+    Path("sheet.json").write_text('{"answers": ' + "[" * 5000 + "]" * 5000 + "}\n")
+
+
+def make_long_extends_chain() -> None:
+    """c0.toml extends c1.toml, which extends c2.toml … up to c17.toml, a valid rubric."""
+    for i in range(17):
+        Path(f"c{i}.toml").write_text(f'extends = "c{i + 1}.toml"\n')
+    rubric = 'title = "t"\ntotal = 1\n[[units]]\ntitle = "u"\n[[units.items]]\nkind = "flag"\npoints = 1\n'
+    Path("c17.toml").write_text(rubric)
+
+
+def make_too_many_names() -> None:
+    """An answer that lists 1001 names."""
+    names = ", ".join(f'"n{i}"' for i in range(1001))
+    Path("sheet.toml").write_text(f'[sheet]\nagency = "a"\n[answers]\n"1.1" = [{names}]\n')
+
+
+def make_long_csv_cell() -> None:
+    """A quote that is never closed, so that the rest of the file is one cell."""
+    rows = "".join(f"a{i},true\n" for i in range(20_000))
+    Path("sheet.csv").write_text('agency,1.1\nb,"true\n' + rows)
+
+
+def make_long_decision_table() -> None:
+    """A decision table of 257 rows."""
+    rows = ", ".join(["{ when = { x = true }, points = 1 }"] * 257)
+    Path("rubric.toml").write_text(
+        'title = "t"\ntotal = 1\n[[units]]\ntitle = "u"\n[[units.items]]\nkind = "cases"\n'
+        f'conditions = [{{ id = "x" }}]\nrows = [{rows}]\n'
+    )
+
+
+# --- calls -------------------------------------------------------------------------------------
+
+
+def call_loads_rubric() -> None:
+    """A rubric given as text."""
+    cr.loads_rubric(Path("rubric.toml").read_text(encoding="utf-8"))
+
+
+def call_score_with_int_address() -> None:
+    """Answers keyed by a number."""
+    answers: dict[Any, bool] = {1: True}
+    cr.score(cr.load_rubric("rubric.toml"), answers)
+
+
+def call_diff_of_two_rubrics() -> None:
+    """Two cards of different rubrics compared."""
+    card = cr.score(cr.load_rubric("rubric.toml"), {})
+    other = cr.score(cr.load_rubric("other.toml"), {})
+    cr.diff(card, other)
+
+
+def call_csv_of_two_rubrics() -> None:
+    """Two cards of different rubrics in one CSV table."""
+    cards = [cr.score(cr.load_rubric(name), {}) for name in ("rubric.toml", "other.toml")]
+    cr.render_cards(cards, "csv")
