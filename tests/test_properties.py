@@ -437,7 +437,7 @@ STRUCTURE = [
     pytest.param(
         _one(Linear(start=D(0), step=D(1), per=D("0.85"), max=D("2.55"), digits=1)),
         "1.1: max 2.55 has more decimals than digits = 1: "
-        "an award is rounded to 1 decimals and never reaches it",
+        "an award at the cap is not rounded to 1 decimal places",
         id="linear cap below its rounding",
     ),
     pytest.param(

@@ -238,7 +238,7 @@ class LinearKind(Kind):
             add(
                 node,
                 f"max {fmt(rule.max)} has more decimals than digits = {rule.digits}: "
-                f"an award is rounded to {rule.digits} decimals and never reaches it",
+                f"an award at the cap is not rounded to {rule.digits} decimal places",
                 severity="warning",
             )
 

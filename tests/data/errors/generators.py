@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import conserv_rubric as cr
+from conserv_rubric.diffs import diff
+from conserv_rubric.reports import render_cards
 
 # --- inputs ------------------------------------------------------------------------------------
 
@@ -114,10 +116,10 @@ def call_diff_of_two_rubrics() -> None:
     """Two cards of different rubrics compared."""
     card = cr.score(cr.load_rubric("rubric.toml"), {})
     other = cr.score(cr.load_rubric("other.toml"), {})
-    cr.diff(card, other)
+    diff(card, other)
 
 
 def call_csv_of_two_rubrics() -> None:
     """Two cards of different rubrics in one CSV table."""
     cards = [cr.score(cr.load_rubric(name), {}) for name in ("rubric.toml", "other.toml")]
-    cr.render_cards(cards, "csv")
+    render_cards(cards, "csv")
