@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import json
+import re
 import tomllib
 from decimal import Decimal
 from fractions import Fraction
@@ -1152,3 +1153,56 @@ def test_docstring_examples_run(module: ModuleType) -> None:
     result = doctest.testmod(module)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+# --- the documentation's worked example ------------------------------------------------------
+
+
+def blocks(page: str, lang: str) -> list[str]:
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    return re.findall(rf"^```{lang}\n(.*?)^```$", text, re.S | re.M)
+
+
+@pytest.mark.parametrize("page", ["energy.md", "energy.en.md"])
+def test_the_docs_worked_example_is_the_tested_one(page: str, tmp_path: Path) -> None:
+    (sheet,) = [b for b in blocks(page, "toml") if "[energy]" in b]
+    assert sheet == EXAMPLE
+    path = tmp_path / "sheet.toml"
+    path.write_text(sheet, encoding="utf-8")
+    (data,) = load_energy(path)
+    shown = render_energy(indicators(data, load_coefficients()))
+    assert shown in blocks(page, "text")
+    shown = render_energy(indicators(data, load_coefficients("gbt2589-2020-dengjia")))
+    assert shown in blocks(page, "text")
+
+
+def catalogue_messages() -> list[str]:
+    """The messages docs/energy.md lists under 常见错误, produced afresh."""
+    wrong_year, bad_unit, misspelt, too_much = energy(), energy(), energy(), energy()
+    wrong_year["year"] = 2022
+    bad_unit["use"]["natural_gas"] = {"kwh": 6000}
+    misspelt["use"]["natrual_gas"] = misspelt["use"].pop("natural_gas")
+    too_much["vehicles"] = {"gasoline": {"litres": 6000}}
+    sections = [
+        wrong_year,
+        example_without("area"),
+        bad_unit,
+        misspelt,
+        too_much,
+        example_without("vehicles"),
+    ]
+    return [sheet_error(section) for section in sections]
+
+
+@pytest.mark.parametrize("page", ["energy.md", "energy.en.md"])
+def test_the_docs_error_catalogue_is_what_the_library_says(page: str) -> None:
+    (catalogue,) = [b for b in blocks(page, "text") if b.startswith(f"{FILE}: ")]
+    assert catalogue.splitlines() == catalogue_messages()
+
+
+@pytest.mark.parametrize("page", ["energy.md", "energy.en.md"])
+def test_the_docs_local_table_loads(page: str, tmp_path: Path) -> None:
+    (table,) = [b for b in blocks(page, "toml") if b.startswith('name = "xx-2023"')]
+    path = tmp_path / "xx-2023.toml"
+    path.write_text(table, encoding="utf-8")
+    assert load_coefficients(path).factors["electricity"].value == Decimal("0.3")
