@@ -965,6 +965,64 @@ def test_a_bad_local_table_lists_every_problem(tmp_path: Path) -> None:
     )
 
 
+def test_a_local_table_of_the_wrong_shapes(tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        """\
+titel = "x"
+title = 7
+version = true
+basis = "当量值"
+confidence = "M"
+source = ""
+base = "gbt2589"
+densities = 3
+
+[factors.electricity]
+unit = "kwh"
+factor = "0.1229"
+confidence = "M"
+source = "x"
+sorce = "x"
+
+[factors.heat]
+unit = "mj"
+factor = 1e20
+confidence = "M"
+source = "x"
+
+[factors.coal]
+unit = "kg"
+confidence = "M"
+source = "x"
+
+[factors]
+coke = 0.9714
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(RubricError) as exc:
+        load_coefficients(path)
+    assert str(exc.value) == "\n".join(
+        f"{path}: {m}"
+        for m in (
+            "titel: unknown key 'titel' (did you mean 'title'?)",
+            "name: missing; expected a string",
+            "title: expected a non-empty string, got a number (7)",
+            'version: expected a version such as "1", got a boolean (true)',
+            'source: expected a non-empty string, got a string ("")',
+            "base: unknown table 'gbt2589'; expected a shipped table: "
+            "gbt2589-2020-dangliang, gbt2589-2020-dengjia",
+            "factors.electricity.sorce: unknown key 'sorce' (did you mean 'source'?)",
+            'factors.electricity.factor: expected a number more than 0, got a string ("0.1229")',
+            "factors.heat.factor: expected a number below 1,000,000,000,000 with at most 10 decimal places",
+            "factors.coal.factor: missing; expected a number more than 0",
+            "factors.coke: expected a table, got a number (0.9714)",
+            "densities: expected a table, got a number (3)",
+        )
+    )
+
+
 def test_a_missing_table_file() -> None:
     with pytest.raises(RubricError) as exc:
         load_coefficients("no/such.toml")

@@ -159,9 +159,9 @@ def _load(source: str | Path, *, shipped_base: bool) -> Coefficients:
     if base_name is not None:
         if not shipped_base or base_name not in shipped_coefficients():
             names = shipped_coefficients()
+            hint = suggest(base_name, names)
             checker.problem(
-                "base",
-                f"expected the name of a shipped table{suggest(base_name, names)}: {', '.join(names)}",
+                "base", f"unknown table '{base_name}'{hint}; expected a shipped table: {', '.join(names)}"
             )
         else:
             base = _load(base_name, shipped_base=False)
