@@ -1,8 +1,9 @@
 """The ``conserv-rubric`` command line.
 
 Exit codes: 0 ok; 1 the rubric is invalid, an agency did not reach the level, the sheets
-differ, or ``fmt --check`` would change the file; 2 usage or input error (unreadable file,
-malformed rubric or sheet); 3 an internal error (a bug: please report it).
+differ, an energy target was not met, or ``fmt --check`` would change the file; 2 usage or
+input error (unreadable file, malformed rubric or sheet); 3 an internal error (a bug: please
+report it).
 """
 
 from __future__ import annotations
@@ -68,6 +69,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("self_sheet", type=Path, metavar="SELF")
     p.add_argument("verified", type=Path, metavar="VERIFIED")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+
+    p = sub.add_parser("energy", help="compute a sheet's energy indicators and show their derivation")
+    p.add_argument("sheet", type=Path)
+    p.add_argument("--coefficients", metavar="NAME|FILE", help="coefficient table (default: 当量值)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = sub.add_parser("fmt", help="print a rubric in canonical form (comments are not kept)")
     p.add_argument("rubric", help=_RUBRIC)
@@ -142,6 +148,16 @@ def _diff(args: argparse.Namespace) -> int:
     return FAILED if result.items else OK
 
 
+def _energy(args: argparse.Namespace) -> int:
+    from . import energy  # only this command needs it
+
+    table = energy.load_coefficients(args.coefficients)
+    results = [energy.indicators(data, table) for data in energy.load_energy(args.sheet)]
+    _out(energy.render_energy(results[0] if len(results) == 1 else results, args.format))
+    met = all(j.met for r in results for j in energy.judgements(r).values())
+    return OK if met else FAILED
+
+
 def _fmt(args: argparse.Namespace) -> int:
     path: Path = args.rubric
     rubric = load_rubric(path)
@@ -170,6 +186,7 @@ _COMMANDS: Final = {
     "gap": _gap,
     "template": _template,
     "diff": _diff,
+    "energy": _energy,
     "fmt": _fmt,
     "rubrics": _rubrics,
 }

@@ -1,0 +1,53 @@
+"""The energy indicators as text for a person or JSON for a program."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from ._energy_compute import Indicators
+from ._energy_judge import judgements
+
+
+def _doc(result: Indicators) -> dict[str, Any]:
+    doc = result.to_dict()
+    doc["judgements"] = {name: j.to_dict() for name, j in judgements(result).items()}
+    return doc
+
+
+def _text(result: Indicators) -> str:
+    lines = result.lines()
+    judged = judgements(result)
+    if judged:
+        lines.append("目标：")
+        lines.extend(f"  {j.reason}" for j in judged.values())
+    lines.append("（指标四舍五入保留两位小数，与目标比较用精确值。）")
+    return "\n".join(lines) + "\n"
+
+
+def render_energy(
+    result: Indicators | Sequence[Indicators],
+    format: Literal["text", "json"] = "text",  # noqa: A002 - the word users know
+) -> str:
+    """Render *result*: its whole derivation, and each indicator that has a target, judged.
+
+    Args:
+        result: computed indicators (`indicators`), or several (one per CSV row).
+        format: ``text`` (Chinese lines; several results apart by a blank line) or ``json``
+            (``Indicators.to_dict()`` with ``judgements`` by indicator; an array for several).
+
+    Returns:
+        The text, ending with a newline.
+
+    Raises:
+        ValueError: *format* is neither ``text`` nor ``json``.
+    """
+    if format not in ("text", "json"):
+        raise ValueError(f"unknown format {format!r}; expected 'text' or 'json'")
+    several = not isinstance(result, Indicators)
+    results = list(result) if not isinstance(result, Indicators) else [result]
+    if format == "json":
+        docs = [_doc(r) for r in results]
+        return json.dumps(docs if several else docs[0], ensure_ascii=False, indent=2) + "\n"
+    return "\n".join(_text(r) for r in results)
