@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any, Final
 
 from ._energy_model import CARRIERS, Coefficients, Density, Factor
-from ._toml import decode, describe, out_of_range, parse_toml, suggest
+from ._limits import out_of_range
+from ._parse import decode, parse_toml
+from ._text import describe, suggest
 from .errors import Problem, RubricError
 
 #: The table used when none is chosen: 说明五 converts at 当量值.

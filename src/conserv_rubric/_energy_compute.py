@@ -21,7 +21,7 @@ from ._energy_model import (
     EnergyData,
     Quantity,
 )
-from ._rules import fmt
+from ._text import fmt
 from .errors import Problem, SheetError
 
 #: Figures are shown rounded half up to this many decimal places; comparisons use the exact figure.

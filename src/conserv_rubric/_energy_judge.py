@@ -12,8 +12,7 @@ import attrs
 
 from ._energy_compute import EXACT, SHOWN_PLACES, Indicators, round_half_up
 from ._energy_model import BANDS, INDICATORS, TIERS, Target
-from ._rules import fmt
-from ._toml import suggest
+from ._text import fmt, suggest
 from .errors import Problem, RubricError, SheetError
 
 

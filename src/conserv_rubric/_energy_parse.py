@@ -27,7 +27,9 @@ from ._energy_model import (
     Target,
     units_of,
 )
-from ._toml import check_depth, decode, describe, out_of_range, parse_toml, suggest
+from ._limits import out_of_range
+from ._parse import check_depth, decode, parse_toml
+from ._text import describe, suggest
 from .errors import Problem, RubricError, SheetError
 
 _KEYS: Final = (

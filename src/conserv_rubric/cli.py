@@ -149,7 +149,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _energy(args: argparse.Namespace) -> int:
-    from . import energy  # only this command needs it
+    from . import energy  # noqa: PLC0415 - kept off start-up: only this command needs it
 
     table = energy.load_coefficients(args.coefficients)
     results = [energy.indicators(data, table) for data in energy.load_energy(args.sheet)]
