@@ -24,6 +24,7 @@ MODULES: Final = (
     "conserv_rubric.diffs",
     "conserv_rubric.reports",
     "conserv_rubric.templates",
+    "conserv_rubric.energy",
     "conserv_rubric.strategies",
     "conserv_rubric.testing",
 )
