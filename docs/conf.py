@@ -45,6 +45,9 @@ autodoc_typehints = "signature"
 # and with the package imported as ``cr``. ``toml_blocks(page)`` returns the ```toml blocks
 # of a page in order, so that a page's examples score exactly the TOML it shows;
 # ``sheet_from(text)`` reads an ``[answers]`` block as a sheet of an example agency.
+# Only ``{doctest}`` blocks run here; the ``>>>`` examples in docstrings are run by the test
+# suite in their own module's namespace.
+doctest_test_doctest_blocks = ""
 doctest_global_setup = f"""
 import os
 import re
