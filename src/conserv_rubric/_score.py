@@ -27,6 +27,7 @@ from ._rules import (
     reachable,
 )
 from ._sheet import Sheet, SheetInfo, check_answers
+from ._stages import stage_problem
 from ._validate import group_max, unit_weight
 from .errors import Problem, SheetError
 
@@ -562,6 +563,9 @@ def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
             raise SheetError(problems)
         return c.score(answers, None)
     answers, problems = check_answers(c.leaves, c.item_addresses, sheet)
+    wrong_stage = stage_problem(rubric, sheet.info.stage, sheet.file, sheet.row)
+    if wrong_stage is not None:
+        problems.insert(0, wrong_stage)
     named = sheet.info.rubric
     if named is not None and named != rubric.title:
         problems.append(

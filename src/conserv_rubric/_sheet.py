@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import json
 import re
@@ -18,21 +19,28 @@ from ._toml import check_depth, decode, describe, out_of_range, parse_toml, stru
 from .errors import Problem, RubricError, SheetError
 
 #: CSV columns that describe the sheet rather than answer a leaf.
-META_COLUMNS: Final = ("agency", "year", "stage", "assessor")
+META_COLUMNS: Final = ("agency", "code", "year", "stage", "assessor", "date")
 #: More entries in one answer list are refused.
 MAX_LIST: Final = 1000
 
 
 @attrs.frozen(kw_only=True)
 class SheetInfo:
-    """The ``[sheet]`` table: who is assessed, when, and by whom."""
+    """The ``[sheet]`` table: who is assessed, when, and by whom.
+
+    Attributes:
+        code: the agency's code (统一社会信用代码 or the roster's own), if given.
+        stage: one of the rubric's stages (``Rubric.stages``); `score` checks it.
+        date: the day the sheet was signed off (a TOML date, or ``YYYY-MM-DD`` text).
+    """
 
     agency: str
+    code: str | None = None
     year: int | None = None
-    stage: Literal["self", "verified"] = "self"
+    stage: str = "self"
     assessor: str | None = None
     rubric: str | None = None
-    date: str | None = None
+    date: datetime.date | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -62,8 +70,25 @@ class Sheet:
 
     @property
     def stage(self) -> str:
-        """``"self"`` or ``"verified"``."""
+        """The stage, such as ``"self"`` or ``"verified"``."""
         return self.info.stage
+
+
+_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _date(value: object) -> tuple[datetime.date | None, str | None]:
+    """A sheet's date from a TOML date or ISO text (JSON and CSV have no date type), or why not."""
+    if isinstance(value, datetime.datetime):
+        return None, f"expected a date such as 2024-10-28, got a date and time ({value.isoformat()})"
+    if isinstance(value, datetime.date):
+        return value, None
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            return datetime.date.fromisoformat(value.strip()), None
+        except ValueError:
+            return None, f'"{value.strip()}" is not a calendar date'
+    return None, f"expected a date such as 2024-10-28, got {describe(value)}"
 
 
 def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -> Sheet:
@@ -87,10 +112,20 @@ def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -
             )
         )
     else:
+        # cattrs has no hook for dates: the date is read here, the rest structured as usual.
+        rest = dict(raw_info) if isinstance(raw_info, dict) else raw_info
+        dated = isinstance(rest, dict) and "date" in rest
+        raw_date = rest.pop("date") if dated else None
         try:
-            info = structure(raw_info, SheetInfo, f"{where}sheet")
+            info = structure(rest, SheetInfo, f"{where}sheet")
         except RubricError as exc:
             problems.extend(p.with_file(file) for p in exc.problems)
+        if dated:
+            day, error = _date(raw_date)
+            if error is not None:
+                problems.append(Problem(file=file, path=f"{where}sheet.date", message=error))
+            elif info is not None:
+                info = attrs.evolve(info, date=day)
     tables: dict[str, dict[str, Any]] = {}
     for name in ("answers", "evidence", "notes"):
         value = doc.get(name, {})
