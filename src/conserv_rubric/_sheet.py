@@ -14,6 +14,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from ._fields import read_date
 from ._rules import Leaf, fmt
 from ._toml import check_depth, decode, describe, out_of_range, parse_toml, structure, suggest
 from .errors import Problem, RubricError, SheetError
@@ -74,23 +75,6 @@ class Sheet:
         return self.info.stage
 
 
-_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-def _date(value: object) -> tuple[datetime.date | None, str | None]:
-    """A sheet's date from a TOML date or ISO text (JSON and CSV have no date type), or why not."""
-    if isinstance(value, datetime.datetime):
-        return None, f"expected a date such as 2024-10-28, got a date and time ({value.isoformat()})"
-    if isinstance(value, datetime.date):
-        return value, None
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
-        try:
-            return datetime.date.fromisoformat(value.strip()), None
-        except ValueError:
-            return None, f'"{value.strip()}" is not a calendar date'
-    return None, f"expected a date such as 2024-10-28, got {describe(value)}"
-
-
 def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -> Sheet:
     problems: list[Problem] = []
     known = {"sheet", "answers", "evidence", "notes"}
@@ -121,7 +105,7 @@ def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -
         except RubricError as exc:
             problems.extend(p.with_file(file) for p in exc.problems)
         if dated:
-            day, error = _date(raw_date)
+            day, error = read_date(raw_date)
             if error is not None:
                 problems.append(Problem(file=file, path=f"{where}sheet.date", message=error))
             elif info is not None:

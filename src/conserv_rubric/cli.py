@@ -1,8 +1,9 @@
 """The ``conserv-rubric`` command line.
 
 Exit codes: 0 ok; 1 the rubric is invalid, an agency did not reach the level, the sheets
-differ, or ``fmt --check`` would change the file; 2 usage or input error (unreadable file,
-malformed rubric or sheet); 3 an internal error (a bug: please report it).
+differ, ``fmt --check`` would change the file, or (``rollup``) a goal of the plan is not met;
+2 usage or input error (unreadable file, malformed rubric or sheet; for ``rollup``, any sheet
+that failed or matched no roster row); 3 an internal error (a bug: please report it).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import tomli_w
 from ._diff import diff, render_diff
 from ._gap import gap, render_gap
 from ._report import render_cards, render_check
+from ._rollup_cli import add_parser as add_rollup_parser
+from ._rollup_cli import run as rollup_command
 from ._score import ScoreCard, score
 from ._sheet import Sheet, load_sheet, load_sheets
 from ._template import template
@@ -34,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conserv-rubric",
         description="Validate evaluation-standard rubrics and score agencies against them.",
-        epilog="Exit codes: 0 ok; 1 invalid rubric / level not reached / sheets differ; "
+        epilog="Exit codes: 0 ok; 1 invalid rubric / level not reached / sheets differ / goal not met; "
         "2 usage or input error; 3 internal error.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -68,6 +71,8 @@ def _parser() -> argparse.ArgumentParser:
     group.add_argument("--check", action="store_true", help="exit 1 if the file is not canonical")
     group.add_argument("--write", action="store_true", help="rewrite the file in place")
     p.add_argument("--flatten", action="store_true", help="merge the rubric it extends into it")
+
+    add_rollup_parser(sub)
     return parser
 
 
@@ -155,6 +160,7 @@ _COMMANDS: Final = {
     "template": _template,
     "diff": _diff,
     "fmt": _fmt,
+    "rollup": rollup_command,
 }
 
 
