@@ -7,6 +7,7 @@ import datetime
 import io
 from collections.abc import Sequence
 from decimal import Decimal, localcontext
+from pathlib import Path
 from typing import Final, Literal
 
 from ._provenance import rubric_hash
@@ -133,14 +134,17 @@ def _groups(r: Rollup, doc: _Doc) -> None:
 
 def _agencies(r: Rollup, doc: _Doc) -> None:
     doc.section("各单位得分（按名录顺序，以最后阶段计）")
-    rows = [["序号", "单位", "阶段", "总分", "认定", "文件"]]
+    rows = [["序号", "单位", "上级单位", "阶段", "总分", "认定", "文件"]]
     for n, a in enumerate(r.agencies, 1):
-        name = a.agency if a.counted else f"{a.agency}（二级单位，随{a.parent}）"
+        stage = "随上级单位" if a.stage is None and not a.counted else _stage(a.stage)
         total = "—" if a.total is None else fmt(a.total)
         level = "" if a.total is None else a.level or "未达到"
-        where = "" if a.file is None else a.file if a.line is None else f"{a.file}:{a.line}"
-        rows.append([str(n), name, _stage(a.stage), total, level, where])
-    doc.table(rows, frozenset({0, 3}))
+        if not a.counted and a.total is not None:
+            level += "（不单独计数）"
+        # The folder is the one given on the command line; the file's name says which sheet it is.
+        where = "" if a.file is None else _where(Path(a.file).name, a.line)
+        rows.append([str(n), a.agency, a.parent or "", stage, total, level, where])
+    doc.table(rows, frozenset({0, 4}))
 
 
 def _averages(r: Rollup, doc: _Doc) -> None:
