@@ -294,7 +294,7 @@ def test_a_stage_the_rubric_does_not_declare_is_refused_when_scored(district: Ru
     with pytest.raises(SheetError) as excinfo:
         score(district, sheet)
     assert str(excinfo.value) == (
-        f"{path}: sheet.stage: expected one of \"self\", \"verified\", "
+        f'{path}: sheet.stage: expected one of "self", "verified", '
         """got a string ("selff") (did you mean 'self'?)"""
     )
 

@@ -1,6 +1,7 @@
 """Write the example district's year: a roster of 60 agencies and their sheets for rubrics/district.toml.
 
-Run from anywhere: ``python examples/district-year/make_example.py``. The output is deterministic
+Run from anywhere: ``python examples/district-year/make_example.py [OUT]`` (default: beside this
+script). The output is deterministic
 (each agency's answers come from a random generator seeded with its roster number) and is
 committed; tests/test_rollup_example.py checks it against the figures in docs/district-year.md.
 
@@ -16,6 +17,7 @@ import csv
 import datetime
 import random
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -221,16 +223,17 @@ def _write_csv(path: Path, docs: list[dict[str, Any]]) -> None:
             writer.writerow(cells)
 
 
-def main() -> None:
+def main(out: Path = HERE) -> None:
+    """Write roster.csv and sheets/ into *out* (by default, beside this script)."""
     rubric = load_rubric(RUBRIC)
     leaves = _leaves(rubric)
-    sheets = HERE / "sheets"
+    sheets = out / "sheets"
     if sheets.exists():
         shutil.rmtree(sheets)
     (sheets / "自评").mkdir(parents=True)
 
-    with (HERE / "roster.csv").open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\n")
+    with (out / "roster.csv").open("w", encoding="utf-8", newline="") as roster:
+        writer = csv.writer(roster, lineterminator="\n")
         writer.writerow(["agency", "parent", "type", "code"])
         for n, (name, kind, *_) in enumerate(AGENCIES, 1):
             writer.writerow([name, "", kind, _code(n)])
@@ -298,4 +301,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)

@@ -39,6 +39,11 @@ def percent(share: Decimal | None) -> str:
         return f"{(share * 100).quantize(Decimal('0.01'))}%"
 
 
+def _mean(value: Decimal | None) -> str:
+    # Averages keep their two places (13.70, 9.00) so that a column of them lines up.
+    return "—" if value is None else str(value)
+
+
 def _stage(stage: str | None) -> str:
     return "未申报" if stage is None else STAGES.get(stage, stage)
 
@@ -141,8 +146,7 @@ def _agencies(r: Rollup, doc: _Doc) -> None:
         level = "" if a.total is None else a.level or "未达到"
         if not a.counted and a.total is not None:
             level += "（不单独计数）"
-        # The folder is the one given on the command line; the file's name says which sheet it is.
-        where = "" if a.file is None else _where(Path(a.file).name, a.line)
+        where = "" if a.file is None else _where(_name(a.file), a.line)
         rows.append([str(n), a.agency, a.parent or "", stage, total, level, where])
     doc.table(rows, frozenset({0, 4}))
 
@@ -153,14 +157,14 @@ def _averages(r: Rollup, doc: _Doc) -> None:
         return
     doc.section(f"评价单元平均分（{n}家）")
     rows = [["序号", "评价单元", "平均分/分值", "未得满分"]]
-    rows.extend([u.address, u.title, f"{fmt(u.average or 0)}/{fmt(u.max)}", f"{u.missed}家"] for u in r.units)
+    rows.extend([u.address, u.title, f"{_mean(u.average)}/{fmt(u.max)}", f"{u.missed}家"] for u in r.units)
     doc.table(rows, frozenset({2, 3}))
     missed = sorted((i for i in r.items if i.missed), key=lambda i: -i.missed)[:MOST_MISSED]
     if missed:
         doc.section(f"失分最多的条目（前{len(missed)}项）")
         rows = [["序号", "内容", "平均分/分值", "未得满分"]]
         rows.extend(
-            [i.address, clip(i.title, TEXT_WIDTH), f"{fmt(i.average or 0)}/{fmt(i.max)}", f"{i.missed}家"]
+            [i.address, clip(i.title, TEXT_WIDTH), f"{_mean(i.average)}/{fmt(i.max)}", f"{i.missed}家"]
             for i in missed
         )
         doc.table(rows, frozenset({2, 3}))
@@ -219,6 +223,11 @@ def _signed(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"+{fmt(value)}" if value > 0 else fmt(value)
+
+
+def _name(file: str | None) -> str | None:
+    # Tables show the file's name; the folder is the one given on the command line.
+    return None if file is None else Path(file).name
 
 
 def _where(file: str | None, line: int | None) -> str:

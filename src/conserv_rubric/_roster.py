@@ -120,7 +120,8 @@ def _check(entries: list[RosterEntry], file: str | None, problems: list[Problem]
 
 
 def _from_csv(text: str, file: str | None, problems: list[Problem]) -> list[RosterEntry]:
-    reader = csv.reader(io.StringIO(text))
+    # strict: an unclosed quote is an error, not a cell that runs to the end of the file.
+    reader = csv.reader(io.StringIO(text), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
