@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from conserv_rubric import cli, load_rubric
-from conserv_rubric.rollup import Rollup, rollup
+from conserv_rubric.rollup import Rollup, compare, rollup, rubric_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "district-year"
@@ -94,6 +94,35 @@ def test_the_docs_state_the_same_figures() -> None:
     assert "还差 4 家" not in zh
 
 
+def test_the_what_if_at_85_points_moves_exactly_the_agencies_from_80_to_84(year: Rollup) -> None:
+    other = load_rubric(EXAMPLE / "district-what-if.toml")
+    assert rubric_hash(other) != rubric_hash(year.rubric)
+    assert year.plan is not None
+    result = compare(
+        year, rollup(other, [EXAMPLE / "sheets"], plan=year.plan.for_rubric(other), roster=year.roster)
+    )
+    # By hand from the table in make_example.py: the agencies whose latest total is 80 to 84.
+    assert [(c.agency, c.base_total) for c in result.changes] == [
+        ("XX区委组织部", Decimal(82)),
+        ("XX区委政法委员会", Decimal(81)),
+        ("XX区人大常委会办公室", Decimal(84)),
+        ("XX区人民法院", Decimal(80)),
+        ("XX区人民检察院", Decimal(83)),
+        ("XX区工业和信息化局", Decimal(81)),
+        ("XX区司法局", Decimal(82)),
+        ("XX区人力资源和社会保障局", Decimal(84)),
+        ("XX区住房和城乡建设局", Decimal(81)),
+        ("XX区商务局", Decimal(83)),
+        ("XX区文化和旅游局", Decimal(80)),
+        ("XX区卫生健康局", Decimal(80)),
+        ("XX区审计局", Decimal(81)),
+        ("XX区总工会", Decimal(84)),
+        ("XX区妇女联合会", Decimal(80)),
+    ]
+    assert all(c.items == () and c.base_total == c.other_total for c in result.changes)
+    assert result.other.summary.reached == 26 - 15
+
+
 def test_the_command_exits_2_for_the_broken_sheet(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["rollup", DISTRICT, EXAMPLE / "sheets", "--plan", PLAN, "--roster", EXAMPLE / "roster.csv"]
     code = cli.main([str(a) for a in args])
@@ -120,8 +149,8 @@ def test_the_committed_example_is_what_the_script_writes(tmp_path: Path) -> None
     written = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
     committed = sorted(
         p.relative_to(EXAMPLE)
-        for p in EXAMPLE.rglob("*")
-        if p.is_file() and p.name != "make_example.py" and "__pycache__" not in p.parts
+        for p in [EXAMPLE / "roster.csv", *(EXAMPLE / "sheets").rglob("*")]
+        if p.is_file()
     )
     assert written == committed
     assert len(written) > 40

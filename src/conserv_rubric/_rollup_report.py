@@ -195,7 +195,14 @@ def _lists(r: Rollup, doc: _Doc) -> None:
         doc.section(f"逾期报送（{len(r.late)}份，仍计入）")
         rows = [["单位", "阶段", "日期", "截止日期", "逾期", "文件"]]
         rows.extend(
-            [x.agency, _stage(x.stage), day(x.date), day(x.deadline), f"{x.days}天", x.file or ""]
+            [
+                x.agency,
+                _stage(x.stage),
+                day(x.date),
+                day(x.deadline),
+                f"{x.days}天",
+                _where(_name(x.file), x.line),
+            ]
             for x in r.late
         )
         doc.table(rows, frozenset({4}))
