@@ -89,6 +89,12 @@ def test_a_minimal_plan_takes_the_defaults() -> None:
             id="share too precise",
         ),
         pytest.param(
+            "[[goals]]\nby = 2024-12-31\nshare = 1e30\n",
+            "p.toml:8: goals[0].share: expected a number below 1,000,000,000,000 "
+            "with at most 10 decimal places",
+            id="share absurd",
+        ),
+        pytest.param(
             '[[goals]]\nby = 2024-12-31\nshare = "25%"\n',
             'p.toml:8: goals[0].share: expected a share such as 0.25, got a string ("25%")',
             id="share as text",
@@ -154,6 +160,11 @@ def test_bad_plans(extra: str, message: str) -> None:
             "p.toml: year: expected a year such as 2024, got 24\n"
             "p.toml: rubric: missing required key 'level'",
             id="short year, no level",
+        ),
+        pytest.param(
+            'title = "方案"\nyear = "2024"\n[rubric]\ntitle = "标准"\nlevel = "节约型机关"\n',
+            'p.toml: year: expected a whole number, got a string ("2024")',
+            id="year as text",
         ),
         pytest.param(
             'title = "方案"\nyear = 2024\nrubric = "district"\n',

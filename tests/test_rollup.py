@@ -772,6 +772,22 @@ def test_the_what_if_names_the_items_that_moved_an_agency(
     ]
 
 
+def test_compare_with_a_rubric_rolls_up_the_counting_sheets_again(district: Rubric, tmp_path: Path) -> None:
+    stricter = loads_rubric(ONE_POINT_UP)
+    write_sheet(tmp_path / "s" / "a.toml", "XX区财政局", EDGE)
+    write_sheet(tmp_path / "s" / "b.toml", "XX区财政局", FULL, stage="verified", date="2024-11-05")
+    write_sheet(tmp_path / "s" / "c.toml", "XX区审计局", EDGE)
+    write_sheet(tmp_path / "s" / "d.toml", "XX区统计局", LOW)
+    # No roster: the rows are the agencies that sent sheets; 财政局's verified 100 counts under both.
+    base = rollup(district, [tmp_path / "s"])
+    result = compare(base, stricter)
+    assert [(c.agency, c.stage, c.base_total, c.other_level) for c in result.changes] == [
+        ("XX区审计局", "self", Decimal(80), None)
+    ]
+    assert [a.agency for a in result.other.agencies] == ["XX区财政局", "XX区审计局", "XX区统计局"]
+    assert (result.other.summary.reached, result.other.errors) == (1, ())
+
+
 def test_compare_refuses_roll_ups_of_other_rows(district: Rubric, tmp_path: Path, roster: Path) -> None:
     write_sheet(tmp_path / "a.toml", "XX区财政局", FULL)
     with pytest.raises(RubricError) as excinfo:

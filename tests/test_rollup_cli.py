@@ -261,3 +261,35 @@ def test_help_lists_rollup(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "SHEET_OR_FOLDER" in out
     assert "--compare OTHER_RUBRIC" in out
+
+
+def test_compare_with_the_province_style_variant_names_removed_items(
+    capsys: pytest.CaptureFixture[str], district: dict[str, Path]
+) -> None:
+    # YY区's variant removes 3.1.3 (1 point) and lets 2.2.2 count six rules instead of five. 审计局's
+    # answers (80 here) meet 3.1.3 and name five rules: 80 − 1 = 79 there, below the level. 财政局
+    # (100 − 1 = 99 there) and 统计局 (78 − 1 = 77 there) keep their levels.
+    variant = ROOT / "rubrics" / "variants" / "yy-district.toml"
+    code, out, _ = run(capsys, *_base(district), "--compare", variant, "--format", "json")
+    doc = json.loads(out)
+    changes = doc["compare"]["changes"]
+    assert [
+        (c["agency"], c["base_total"], c["other_total"], c["base_level"], c["other_level"]) for c in changes
+    ] == [("XX区审计局", 80, 79, "节约型机关", None)]
+    assert {
+        "address": "3.1.3",
+        "text": "充分利用自然采光，得1分。",
+        "from_points": 1,
+        "to_points": None,
+        "difference": None,
+    } in changes[0]["items"]
+    assert doc["compare"]["other"]["provenance"]["rubric"] == "YY区节约型机关评价标准"
+    assert code == 1
+
+
+def test_compare_with_the_same_rubric_moves_no_one(
+    capsys: pytest.CaptureFixture[str], district: dict[str, Path]
+) -> None:
+    code, out, _ = run(capsys, *_base(district), "--compare", DISTRICT)
+    assert code == 1
+    assert out.rstrip().endswith("两个版本下各单位认定结果相同")

@@ -56,10 +56,7 @@ def run(args: argparse.Namespace) -> int:
     result = rollup(rubric, args.sheets, plan=args.plan, roster=args.roster, year=args.year)
     comparison: Comparison | None = None
     if args.compare is not None:
-        other_rubric = load_rubric(args.compare)
-        plan = result.plan.for_rubric(other_rubric) if result.plan is not None else None
-        other = rollup(other_rubric, args.sheets, plan=plan, roster=result.roster, year=result.year)
-        comparison = compare(result, other)
+        comparison = compare(result, load_rubric(args.compare))
     text = render_rollup(result, args.format, comparison)
     if args.output is not None:
         # CSV meant for Excel/WPS on Chinese Windows needs the BOM to be read as UTF-8.

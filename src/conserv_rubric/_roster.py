@@ -11,9 +11,8 @@ import csv
 import io
 import os
 import unicodedata
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 import attrs
 
@@ -247,8 +246,3 @@ def load_roster(path: str | os.PathLike[str]) -> Roster:
         ) from None
     text = decode(data, file)
     return loads_roster(text, format="csv" if Path(path).suffix.lower() == ".csv" else "toml", file=file)
-
-
-def roster_doc(roster: Roster) -> list[Mapping[str, Any]]:
-    """The roster's rows as plain dicts (agency, parent, type, code)."""
-    return [{k: getattr(a, k) for k in COLUMNS} for a in roster.agencies]

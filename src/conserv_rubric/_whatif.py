@@ -2,7 +2,9 @@
 
 Comparing last year's edition with this year's, or the province's standard with the district's,
 is on purpose (DESIGN §14), so the two roll-ups may name different rubric hashes; what they must
-share is the rows: the same roster and sheets.
+share is the rows: the same roster and sheets. Rolled up under another edition, each agency's
+counting sheet drops the answers at addresses that edition lacks (an item it removed), so they
+show as items present in one edition only, rather than failing the sheet.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ from typing import Any
 
 import attrs
 
+from ._model import Rubric
 from ._provenance import provenance
-from ._rollup import SCHEMA_VERSION, ItemChange, Rollup, Summary
-from ._score import ScoreCard
+from ._rollup import SCHEMA_VERSION, ItemChange, Rollup, Summary, rollup
+from ._roster import Roster, RosterEntry
+from ._score import ScoreCard, compiled
+from ._sheet import Sheet
 from .errors import Problem, RubricError
 
 
@@ -101,22 +106,47 @@ def _items(base: ScoreCard, other: ScoreCard) -> tuple[ItemChange, ...]:
     return tuple(out)
 
 
-def compare(base: Rollup, other: Rollup) -> Comparison:
+def for_edition(sheet: Sheet, rubric: Rubric) -> Sheet:
+    """*sheet* for another edition: answers, evidence and notes at addresses *rubric* lacks left out."""
+    c = compiled(rubric)
+    known = c.item_addresses | set(c.leaves)
+    return attrs.evolve(
+        sheet,
+        # The sheet names the edition it was filled in for; the what-if scores it under another on purpose.
+        info=attrs.evolve(sheet.info, rubric=None),
+        answers={a: v for a, v in sheet.answers.items() if a in c.leaves},
+        evidence={a: v for a, v in sheet.evidence.items() if a in known},
+        notes={a: v for a, v in sheet.notes.items() if a in known},
+    )
+
+
+def compare(base: Rollup, other: Rollup | Rubric) -> Comparison:
     """The agencies whose level changes between two roll-ups of the same sheets, and why.
 
     Args:
         base: the roll-up under one rubric.
-        other: the roll-up of the same roster and sheets under another (another edition, or
-            the province's standard against the district's).
+        other: the roll-up of the same roster and sheets under another rubric (another edition,
+            or the province's standard against the district's); or that rubric itself, under
+            which *base*'s counting sheets are rolled up with *base*'s plan, roster and year
+            (answers, evidence and notes at addresses the other rubric lacks are left out, and
+            the items they belong to show as present in one edition only).
 
     Returns:
         The comparison: per agency whose level differs, both totals, both levels and the items
         scored differently.
 
     Raises:
-        RubricError: the two roll-ups have different rows (another roster or other sheets).
+        RubricError: the two roll-ups have different rows (another roster or other sheets), or
+            the plan cannot count the other rubric (it lacks the plan's level or a stage).
     """
-    if [(a.agency, a.code) for a in base.agencies] != [(a.agency, a.code) for a in other.agencies]:
+    if isinstance(other, Rubric):
+        cards = [a.card for a in base.agencies if a.card is not None]
+        sheets = [for_edition(c.sheet, other) for c in cards if c.sheet is not None]
+        plan = base.plan.for_rubric(other) if base.plan is not None else None
+        # Without a roster, base's rows (one per agency by name) stand in for it, so the rows agree.
+        roster = base.roster or Roster(agencies=tuple(RosterEntry(agency=a.agency) for a in base.agencies))
+        other = rollup(other, sheets, plan=plan, roster=roster, year=base.year)
+    if [a.agency for a in base.agencies] != [a.agency for a in other.agencies]:
         message = (
             "the two roll-ups count different agencies; roll up the same roster and sheets under both rubrics"
         )
