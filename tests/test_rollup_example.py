@@ -95,7 +95,7 @@ def test_the_docs_state_the_same_figures() -> None:
 
 
 def test_the_what_if_at_85_points_moves_exactly_the_agencies_from_80_to_84(year: Rollup) -> None:
-    other = load_rubric(EXAMPLE / "district-what-if.toml")
+    other = load_rubric(ROOT / "rubrics" / "variants" / "district-85.toml")
     assert rubric_hash(other) != rubric_hash(year.rubric)
     assert year.plan is not None
     result = compare(
