@@ -95,6 +95,11 @@ def test_names_are_matched_after_nfkc_and_trimming() -> None:
             id="duplicate code",
         ),
         pytest.param(
+            "agency,code\nXX区财政局,ＸＱ019\nXX区审计局,XQ019\n",
+            'r.csv:3: code "XQ019" is on the roster twice: line 2 ("XX区财政局") and line 3 ("XX区审计局")',
+            id="duplicate code in full-width letters",
+        ),
+        pytest.param(
             "agency,parent\nXX区财政局,\nXX区政府采购中心,XX区财政厅\n",
             "r.csv:3: parent \"XX区财政厅\" is not on the roster (did you mean 'XX区财政局'?)",
             id="parent not on the roster",

@@ -378,6 +378,7 @@ def _located(sheet: Sheet) -> str:
 
 
 def _error(p: Problem) -> InputError:
+    # Problems in workbooks will carry the cell (自评打分表!F14); the others have none.
     message = f"{p.path}: {p.message}" if p.path else p.message
     return InputError(p.file, p.line, p.column, getattr(p, "cell", None), message)
 
@@ -409,7 +410,6 @@ class _Matcher:
                 return k, ""
             given = f'the roster gives "{self.names[k]}" the code "{row_code}"'
             return None, f'code "{code}" is not on the roster; {given}'
-
         hint = suggest(name, self.names)
         if code is not None:
             return None, f'neither code "{code}" nor agency "{sheet.info.agency}" is on the roster{hint}'

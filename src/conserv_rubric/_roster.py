@@ -94,7 +94,7 @@ def _check(entries: list[RosterEntry], file: str | None, problems: list[Problem]
         if first is not entry:
             fail(entry, f'agency "{entry.agency}" is on the roster twice: {first.where} and {entry.where}')
         if entry.code is not None:
-            same = by_code.setdefault(entry.code, entry)
+            same = by_code.setdefault(normalise(entry.code), entry)
             if same is not entry:
                 fail(
                     entry,
