@@ -269,12 +269,6 @@ def test_toml_syntax_error_gives_line_and_column(tmp_path: Path) -> None:
             id="missing agency",
         ),
         pytest.param(
-            '[sheet]\nagency = "XX区发展和改革局"\nstage = "selff"\n',
-            'sheet.stage: expected one of "self", "verified", '
-            """got a string ("selff") (did you mean 'self'?)""",
-            id="stage typo",
-        ),
-        pytest.param(
             '[sheet]\nagency = "XX区发展和改革局"\n\n[answer]\n"2.1.1" = true\n',
             "answer: unknown table 'answer' (did you mean 'answers'?)",
             id="unknown table",
@@ -291,6 +285,18 @@ def test_malformed_sheets(tmp_path: Path, text: str, message: str) -> None:
     with pytest.raises(SheetError) as excinfo:
         load_sheet(path)
     assert str(excinfo.value) == f"{path}: {message}"
+
+
+def test_a_stage_the_rubric_does_not_declare_is_refused_when_scored(district: Rubric, tmp_path: Path) -> None:
+    # The rubric declares the stages (Rubric.stages), so the loader cannot check them alone.
+    path = _write(tmp_path, '[sheet]\nagency = "XX区发展和改革局"\nstage = "selff"\n')
+    sheet = load_sheet(path)
+    with pytest.raises(SheetError) as excinfo:
+        score(district, sheet)
+    assert str(excinfo.value) == (
+        f'{path}: sheet.stage: expected one of "self", "verified", '
+        """got a string ("selff") (did you mean 'self'?)"""
+    )
 
 
 def test_a_sheet_that_is_not_utf8(tmp_path: Path) -> None:

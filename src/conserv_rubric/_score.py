@@ -13,6 +13,7 @@ from ._answers import check_answers
 from ._compiled import Compiled, GateKind, Outcome, compiled
 from ._kinds import Answers, Num, explain, reachable
 from ._sheet import Sheet, SheetInfo
+from ._stages import stage_problem
 from ._text import GATE_WORDS, fmt
 from .errors import Problem, SheetError
 from .model import Rubric
@@ -250,6 +251,9 @@ def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
             raise SheetError(problems)
         return ScoreCard(c, answers, None, c.evaluate(answers))
     answers, problems = check_answers(c.leaves, c.item_addresses, sheet)
+    wrong_stage = stage_problem(rubric, sheet.info.stage, sheet.file, sheet.row)
+    if wrong_stage is not None:
+        problems.insert(0, wrong_stage)
     named = sheet.info.rubric
     if named is not None and named != rubric.title:
         problems.append(

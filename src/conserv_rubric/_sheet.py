@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import re
 from collections.abc import Mapping
@@ -13,24 +14,32 @@ from typing import Any, Final, Literal
 import attrs
 
 from ._convert import structure
+from ._fields import read_date
 from ._parse import decode, parse_json, parse_toml, read_bytes
 from ._text import describe, suggest
 from .errors import Problem, RubricError, SheetError
 
 #: CSV columns that describe the sheet rather than answer a leaf.
-META_COLUMNS: Final = ("agency", "year", "stage", "assessor")
+META_COLUMNS: Final = ("agency", "code", "year", "stage", "assessor", "date")
 
 
 @attrs.frozen(kw_only=True)
 class SheetInfo:
-    """The ``[sheet]`` table: who is assessed, when, and by whom."""
+    """The ``[sheet]`` table: who is assessed, when, and by whom.
+
+    Attributes:
+        code: the agency's code (统一社会信用代码 or the roster's own), if given.
+        stage: one of the rubric's stages (``Rubric.stages``); `score` checks it.
+        date: the day the sheet was signed off (a TOML date, or ``YYYY-MM-DD`` text).
+    """
 
     agency: str
+    code: str | None = None
     year: int | None = None
-    stage: Literal["self", "verified"] = "self"
+    stage: str = "self"
     assessor: str | None = None
     rubric: str | None = None
-    date: str | None = None
+    date: datetime.date | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -60,7 +69,7 @@ class Sheet:
 
     @property
     def stage(self) -> str:
-        """``"self"`` or ``"verified"``."""
+        """The stage, such as ``"self"`` or ``"verified"``."""
         return self.info.stage
 
 
@@ -85,10 +94,20 @@ def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -
             )
         )
     else:
+        # cattrs has no hook for dates: the date is read here, the rest structured as usual.
+        rest = dict(raw_info) if isinstance(raw_info, dict) else raw_info
+        dated = isinstance(rest, dict) and "date" in rest
+        raw_date = rest.pop("date") if dated else None
         try:
-            info = structure(raw_info, SheetInfo, f"{where}sheet")
+            info = structure(rest, SheetInfo, f"{where}sheet")
         except RubricError as exc:
             problems.extend(p.with_file(file) for p in exc.problems)
+        if dated:
+            day, error = read_date(raw_date)
+            if error is not None:
+                problems.append(Problem(file=file, path=f"{where}sheet.date", message=error))
+            elif info is not None:
+                info = attrs.evolve(info, date=day)
     tables: dict[str, dict[str, Any]] = {}
     for name in ("answers", "evidence", "notes"):
         value = doc.get(name, {})

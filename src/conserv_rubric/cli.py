@@ -1,9 +1,10 @@
 """The ``conserv-rubric`` command line.
 
 Exit codes: 0 ok; 1 the rubric is invalid, an agency did not reach the level, the sheets
-differ, an energy target was not met, or ``fmt --check`` would change the file; 2 usage or
-input error (unreadable file, malformed rubric or sheet); 3 an internal error (a bug: please
-report it).
+differ, an energy target was not met, ``fmt --check`` would change the file, or (``rollup``)
+a goal of the plan is not met; 2 usage or input error (unreadable file, malformed rubric or
+sheet; for ``rollup``, any sheet that failed or matched no roster row); 3 an internal error (a
+bug: please report it).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import tomli_w
 
 from ._catalogue import render_catalogue
 from ._parse import parse_toml
+from ._rollup_cli import add_parser as add_rollup_parser
+from ._rollup_cli import run as rollup_command
 from ._rubric_io import dumps_rubric, load_rubric, read_rubric, unstructure
 from ._score import ScoreCard, score
 from ._sheet import Sheet, load_sheet, load_sheets
@@ -41,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="conserv-rubric",
         description="Validate evaluation-standard rubrics and score agencies against them.",
-        epilog="Exit codes: 0 ok; 1 invalid rubric / level not reached / sheets differ; "
+        epilog="Exit codes: 0 ok; 1 invalid rubric / level not reached / sheets differ / goal not met; "
         "2 usage or input error; 3 internal error.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -84,6 +87,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rubrics", help="list the shipped rubrics, usable by name")
     p.add_argument("--format", choices=("text", "json"), default="text")
+
+    add_rollup_parser(sub)
     return parser
 
 
@@ -189,6 +194,7 @@ _COMMANDS: Final = {
     "energy": _energy,
     "fmt": _fmt,
     "rubrics": _rubrics,
+    "rollup": rollup_command,
 }
 
 

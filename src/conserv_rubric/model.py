@@ -269,4 +269,6 @@ class Rubric:
     digits: int | None = None
     aggregate: Aggregate | None = None
     levels: tuple[Level, ...] = ()
+    #: The assessment stages in order (自评, 核查 …); every stage after the first is a verifier's.
+    stages: tuple[str, ...] = ("self", "verified")
     units: tuple[Unit, ...]

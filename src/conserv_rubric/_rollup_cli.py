@@ -1,0 +1,79 @@
+"""``conserv-rubric rollup``: the district's year against its plan.
+
+Exit codes: 2 an input failed (a sheet that does not load or fit the rubric, another year, two
+sheets of one agency at one stage, a sheet that matches no roster row), else 1 a goal of the
+plan is not met, else 0. The plan's goals are checked whatever the date, since the seed's are
+all due 2024年底 and a roll-up before then answers "are we there yet?".
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from ._rollup import Rollup, rollup
+from ._rollup_report import error_line, render_rollup
+from ._rubric_io import load_rubric
+from ._shipped import rubric_argument
+from ._whatif import Comparison, compare
+from .errors import Problem, RubricError
+
+OK = 0
+GOAL_NOT_MET = 1
+INPUT_FAILED = 2
+
+
+def add_parser(sub: Any) -> None:
+    """Add the ``rollup`` command to the subcommands *sub* of the main parser."""
+    p = sub.add_parser(
+        "rollup",
+        help="count a district's agencies against its plan's goals",
+        description="Roll up sheets (files or folders) against a roster and plan. Exit codes: "
+        "0 every goal met; 1 a goal not met; 2 an input failed or a sheet matched no roster row.",
+    )
+    p.add_argument("rubric", help="a rubric file, or a shipped rubric's name (see: conserv-rubric rubrics)")
+    p.add_argument("sheets", type=Path, nargs="+", metavar="SHEET_OR_FOLDER")
+    p.add_argument("--plan", type=Path, help="the 创建行动方案 (plans/*.toml)")
+    p.add_argument("--roster", type=Path, help="the 名录 (CSV or TOML)")
+    p.add_argument("--year", type=int, help="the year counted (default: the plan's)")
+    p.add_argument(
+        "--compare", metavar="OTHER_RUBRIC", help="what-if under another edition (a file or a shipped name)"
+    )
+    p.add_argument("--format", choices=("text", "markdown", "json", "csv"), default="text")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE")
+
+
+def _report_failures(r: Rollup, tag: str = "") -> None:
+    for e in r.errors:
+        sys.stderr.write(tag + error_line(e.file, e.line, e.column, e.cell, e.message) + "\n")
+    for u in r.unmatched:
+        where = u.file if u.line is None else f"{u.file}:{u.line}"
+        sys.stderr.write(f"{tag}{where}: not counted: {u.reason}\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``rollup`` with parsed *args*; return the exit code."""
+    rubric = load_rubric(args.rubric)
+    result = rollup(rubric, args.sheets, plan=args.plan, roster=args.roster, year=args.year)
+    comparison: Comparison | None = None
+    if args.compare is not None:
+        comparison = compare(result, load_rubric(rubric_argument(args.compare)))
+    text = render_rollup(result, args.format, comparison)
+    if args.output is not None:
+        # CSV meant for Excel/WPS on Chinese Windows needs the BOM to be read as UTF-8.
+        encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
+        try:
+            args.output.write_text(text, encoding=encoding)
+        except OSError as exc:
+            message = f"cannot write file: {exc.strerror or exc}"
+            raise RubricError([Problem(file=str(args.output), message=message)]) from None
+    else:
+        sys.stdout.write(text)
+    _report_failures(result)
+    if comparison is not None:
+        _report_failures(comparison.other, f"{args.compare}: ")
+    if result.failed or (comparison is not None and comparison.other.failed):
+        return INPUT_FAILED
+    return GOAL_NOT_MET if any(not g.met for g in result.summary.goals) else OK
