@@ -7,9 +7,11 @@ integers and wrong encodings, either returns a result or raises `RubricError` (a
 sheets) whose every problem has a message and, when it came from a file, the file and a key path
 or line. The command line exits 0, 1 or 2 and never prints a traceback.
 
-The fuzz tests together run at least `MIN_EXAMPLES` examples (`test_enough_examples_ran`, the
-last test, counts the examples actually executed). Their `settings` are explicit, so a profile
-that lowers ``max_examples`` for the rest of the suite does not lower them. Numbers with very
+Each fuzz test (marked ``fuzz``) has a budget of examples scaled from the hypothesis profile
+(see ``conftest.py``): under the ``fuzz`` profile they run the numbers written here, over 10,000
+examples between them from a random seed; under the default profile, used locally and in CI, a
+tenth of each, derandomized, so a red run reproduces exactly. `test_enough_examples_ran`, the last
+test, counts the examples actually executed against the profile's `MIN_EXAMPLES`. Numbers with very
 large exponents (``1e999999999``) and inputs that are slow by construction are run in a child
 process with a CPU-time limit (`test_adversarial_inputs_finish`) so that a hang fails a test
 instead of stalling the suite.
@@ -35,6 +37,7 @@ from typing import Any, Final, TypeVar
 
 import pytest
 import tomli_w
+from budgets import DEFAULT_EXAMPLES, FUZZ_EXAMPLES, scaled
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -58,6 +61,7 @@ from conserv_rubric.cli import main
 from conserv_rubric.strategies import answers, rubrics
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., None])
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 SHIPPED_RUBRICS: Final = sorted((ROOT / "rubrics").glob("*.toml"))
@@ -65,19 +69,27 @@ VARIANT: Final = ROOT / "rubrics" / "variants" / "yy-district.toml"
 #: examples/NAME/*.toml are sheets for rubrics/NAME.toml.
 SHIPPED_SHEETS: Final = sorted((ROOT / "examples").glob("*/*.toml"))
 
-#: The fuzz tests together must execute at least this many examples.
-MIN_EXAMPLES: Final = 10_000
+
+def _under_profile(examples: int) -> int:
+    """*examples*, a budget under the ``fuzz`` profile, scaled to the active profile."""
+    return scaled(examples * DEFAULT_EXAMPLES / FUZZ_EXAMPLES)
+
+
+#: The fuzz tests together must execute at least this many examples: 10,000 under the ``fuzz``
+#: profile, 1,000 under the default one.
+MIN_EXAMPLES: Final = _under_profile(10_000)
 #: Examples executed, by test.
 EXECUTED: Final[Counter[str]] = Counter()
 #: The fuzz tests and their max_examples (their sum is the planned total).
 BUDGET: Final[dict[str, int]] = {}
 
 
-def _fuzz(name: str, examples: int) -> settings:
-    """Explicit settings for one fuzz test, recorded in `BUDGET`."""
-    BUDGET[name] = examples
-    return settings(
-        max_examples=examples,
+def _fuzz(name: str, examples: int) -> Callable[[F], F]:
+    """Mark one fuzz test ``fuzz`` and give it *examples* (its budget under the ``fuzz`` profile)
+    scaled to the active profile, recorded in `BUDGET`."""
+    BUDGET[name] = _under_profile(examples)
+    given_settings = settings(
+        max_examples=BUDGET[name],
         deadline=None,
         suppress_health_check=[
             HealthCheck.too_slow,
@@ -86,6 +98,12 @@ def _fuzz(name: str, examples: int) -> settings:
             HealthCheck.filter_too_much,
         ],
     )
+
+    def decorate(test: F) -> F:
+        marked: F = pytest.mark.fuzz(given_settings(test))
+        return marked
+
+    return decorate
 
 
 def _ran(name: str) -> None:
@@ -1307,6 +1325,7 @@ def test_adversarial_inputs_finish(tmp_path: Path) -> None:
 # --- the count -----------------------------------------------------------------------------
 
 
+@pytest.mark.fuzz
 def test_enough_examples_ran(request: pytest.FixtureRequest) -> None:
     """The fuzz tests above executed at least MIN_EXAMPLES examples between them.
 

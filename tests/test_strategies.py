@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 import tomli_w
+from budgets import scaled
 from hypothesis import Phase, find, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
@@ -323,7 +324,7 @@ max = 5
 
 @pytest.mark.parametrize("label", MISTAKES)
 def test_every_mistake_is_made_and_refused(label: str) -> None:
-    @settings(max_examples=10)
+    @settings(max_examples=scaled(5))
     @given(invalid_sheets(ALL_SHAPES, labels=[label]))
     def run(case: tuple[Sheet, Mistake]) -> None:
         sheet, mistake = case
