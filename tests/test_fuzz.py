@@ -1210,6 +1210,10 @@ def test_crash_found_by_fuzzing(name: str, tmp_path: Path) -> None:
 
 _UNIT: Final = 'title = "t"\ntotal = 1\n[[units]]\ntitle = "u"\n'
 _ITEM: Final = "item 1.1 in unit 1 u (units[0].items[0])"
+_RATIO: Final = (
+    _UNIT + '[[units.items]]\nkind = "bands"\ninput = "ratio"\n'
+    "bands = [{ lt = 1, points = 0 }, { ge = 1, points = 1 }]\n"
+)
 
 #: Inputs that the fuzz and property tests reached with the larger random budgets they had before
 #: the profiles, and that the default profile's smaller, fixed sample does not: name → (files as
@@ -1337,12 +1341,12 @@ REACHED: Final[dict[str, tuple[dict[str, str], list[str]]]] = {
         ["sheet.toml: sheet.rubric: the sheet is for 'other', not for 't'"],
     ),
     "ratio answer with a stray key": (
-        {
-            "rubric.toml": _UNIT + '[[units.items]]\nkind = "bands"\ninput = "ratio"\n'
-            "bands = [{ lt = 1, points = 0 }, { ge = 1, points = 1 }]\n",
-            "sheet.toml": _answer("1.1", "{ value = 1, ref = 2, unit = 3 }"),
-        },
+        {"rubric.toml": _RATIO, "sheet.toml": _answer("1.1", "{ value = 1, ref = 2, unit = 3 }")},
         ["sheet.toml: answers.\"1.1\": unknown key 'unit' in the answer; expected value and ref"],
+    ),
+    "ratio answer that is not a number": (
+        {"rubric.toml": _RATIO, "sheet.toml": _answer("1.1", '{ value = "x", ref = 2 }')},
+        ['sheet.toml: answers."1.1": expected { value = number, ref = number }'],
     ),
     "full marks without levels": ({"rubric.toml": _ONE, "sheet.toml": _answer("1.1", "true")}, []),
 }
