@@ -7,9 +7,11 @@ integers and wrong encodings, either returns a result or raises `RubricError` (a
 sheets) whose every problem has a message and, when it came from a file, the file and a key path
 or line. The command line exits 0, 1 or 2 and never prints a traceback.
 
-The fuzz tests together run at least `MIN_EXAMPLES` examples (`test_enough_examples_ran`, the
-last test, counts the examples actually executed). Their `settings` are explicit, so a profile
-that lowers ``max_examples`` for the rest of the suite does not lower them. Numbers with very
+Each fuzz test (marked ``fuzz``) has a budget of examples scaled from the hypothesis profile
+(see ``conftest.py``): under the ``fuzz`` profile they run the numbers written here, over 10,000
+examples between them from a random seed; under the default profile, used locally and in CI, a
+tenth of each, derandomized, so a red run reproduces exactly. `test_enough_examples_ran`, the last
+test, counts the examples actually executed against the profile's `MIN_EXAMPLES`. Numbers with very
 large exponents (``1e999999999``) and inputs that are slow by construction are run in a child
 process with a CPU-time limit (`test_adversarial_inputs_finish`) so that a hang fails a test
 instead of stalling the suite.
@@ -35,7 +37,8 @@ from typing import Any, Final, TypeVar
 
 import pytest
 import tomli_w
-from hypothesis import HealthCheck, given, settings
+from budgets import DEFAULT_EXAMPLES, FUZZ_EXAMPLES, scaled
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conserv_rubric import (
@@ -57,6 +60,7 @@ from conserv_rubric.cli import main
 from conserv_rubric.strategies import answers, rubrics
 
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., None])
 
 ROOT: Final = Path(__file__).resolve().parent.parent
 SHIPPED_RUBRICS: Final = sorted((ROOT / "rubrics").glob("*.toml"))
@@ -64,19 +68,27 @@ VARIANT: Final = ROOT / "rubrics" / "variants" / "yy-district.toml"
 #: examples/NAME/*.toml are sheets for rubrics/NAME.toml.
 SHIPPED_SHEETS: Final = sorted((ROOT / "examples").glob("*/*.toml"))
 
-#: The fuzz tests together must execute at least this many examples.
-MIN_EXAMPLES: Final = 10_000
+
+def _under_profile(examples: int) -> int:
+    """*examples*, a budget under the ``fuzz`` profile, scaled to the active profile."""
+    return scaled(examples * DEFAULT_EXAMPLES / FUZZ_EXAMPLES)
+
+
+#: The fuzz tests together must execute at least this many examples: 10,000 under the ``fuzz``
+#: profile, 1,000 under the default one.
+MIN_EXAMPLES: Final = _under_profile(10_000)
 #: Examples executed, by test.
 EXECUTED: Final[Counter[str]] = Counter()
 #: The fuzz tests and their max_examples (their sum is the planned total).
 BUDGET: Final[dict[str, int]] = {}
 
 
-def _fuzz(name: str, examples: int) -> settings:
-    """Explicit settings for one fuzz test, recorded in `BUDGET`."""
-    BUDGET[name] = examples
-    return settings(
-        max_examples=examples,
+def _fuzz(name: str, examples: int) -> Callable[[F], F]:
+    """Mark one fuzz test ``fuzz`` and give it *examples* (its budget under the ``fuzz`` profile)
+    scaled to the active profile, recorded in `BUDGET`."""
+    BUDGET[name] = _under_profile(examples)
+    given_settings = settings(
+        max_examples=BUDGET[name],
         deadline=None,
         suppress_health_check=[
             HealthCheck.too_slow,
@@ -85,6 +97,12 @@ def _fuzz(name: str, examples: int) -> settings:
             HealthCheck.filter_too_much,
         ],
     )
+
+    def decorate(test: F) -> F:
+        marked: F = pytest.mark.fuzz(given_settings(test))
+        return marked
+
+    return decorate
 
 
 def _ran(name: str) -> None:
@@ -961,6 +979,9 @@ def test_encodings(workdir: Path, source: Path, encoding: str, mutations: list[M
 
 
 @_fuzz("test_huge", 12)
+# A file one byte over the limit, and one at it, whatever the budget: a small one may draw neither.
+@example(size=MAX_FILE_BYTES + 1, filler="comment", suffix=".toml")
+@example(size=MAX_FILE_BYTES, filler="string", suffix=".json")
 @given(
     st.sampled_from((MAX_FILE_BYTES - 64, MAX_FILE_BYTES, MAX_FILE_BYTES + 1, 2 * MAX_FILE_BYTES)),
     st.sampled_from(("comment", "string", "sheet")),
@@ -1146,26 +1167,196 @@ CRASHES: Final[dict[str, dict[str, str]]] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(CRASHES))
-def test_crash_found_by_fuzzing(name: str, tmp_path: Path) -> None:
-    """Each of `CRASHES` is read (or refused), scored and run through the commands."""
-    files = {tmp_path / n: text for n, text in CRASHES[name].items()}
-    for path, text in files.items():
+def _exercise(files: Mapping[str, str], folder: Path) -> list[str]:
+    """Write *files* (name → text) into *folder*, read (or refuse) them, score the sheet against the
+    rubric and run every command on them; return the problems raised, as printed, with the file
+    names relative to *folder*."""
+    paths = {folder / n: text for n, text in files.items()}
+    for path, text in paths.items():
         path.write_text(text, encoding="utf-8")
-    rubric_path = tmp_path / "rubric.toml"
-    sheet_path = next((p for p in files if p.stem == "sheet"), None)
-    rubric = _attempt(lambda: load_rubric(rubric_path), rubric_path) if rubric_path in files else None
+    rubric_path = folder / "rubric.toml"
+    sheet_path = next((p for p in paths if p.stem == "sheet"), None)
+    errors: list[RubricError] = []
+
+    def attempt(call: Callable[[], T], file: Path | None = None, *, sheet: bool = False) -> T | None:
+        try:
+            return call()
+        except RubricError as exc:
+            _check_error(exc, file, sheet=sheet)
+            errors.append(exc)
+            return None
+
+    rubric = attempt(lambda: load_rubric(rubric_path), rubric_path) if rubric_path in paths else None
     if sheet_path is not None:
-        sheets = _attempt(lambda: load_sheets(sheet_path), sheet_path, sheet=True)
-        for sheet in sheets or []:
+        for sheet in attempt(lambda: load_sheets(sheet_path), sheet_path, sheet=True) or []:
             if rubric is not None:
+                attempt(lambda: score(rubric, sheet))  # noqa: B023 - called at once
                 _use_card(rubric, sheet)
-    if rubric_path in files:
+    if rubric_path in paths:
         for command in ("check", "template", "fmt"):
             _check_cli([command, str(rubric_path)], [rubric_path])
         if sheet_path is not None:
             for command in ("score", "gap"):
                 _check_cli([command, str(rubric_path), str(sheet_path)], [rubric_path, sheet_path])
+    return [str(p).replace(f"{folder}/", "") for e in errors for p in e.problems]
+
+
+@pytest.mark.parametrize("name", sorted(CRASHES))
+def test_crash_found_by_fuzzing(name: str, tmp_path: Path) -> None:
+    """Each of `CRASHES` is read (or refused), scored and run through the commands."""
+    _exercise(CRASHES[name], tmp_path)
+
+
+_UNIT: Final = 'title = "t"\ntotal = 1\n[[units]]\ntitle = "u"\n'
+_ITEM: Final = "item 1.1 in unit 1 u (units[0].items[0])"
+_RATIO: Final = (
+    _UNIT + '[[units.items]]\nkind = "bands"\ninput = "ratio"\n'
+    "bands = [{ lt = 1, points = 0 }, { ge = 1, points = 1 }]\n"
+)
+
+#: Inputs that the fuzz and property tests reached with the larger random budgets they had before
+#: the profiles, and that the default profile's smaller, fixed sample does not: name → (files as
+#: in `CRASHES`, the problems they raise as printed). Pinned here, every run reads, scores and
+#: runs the commands on them (`test_input_the_fuzzing_reached`), so no run leaves a branch of the
+#: loaders or the validator that the fuzzing used to reach.
+REACHED: Final[dict[str, tuple[dict[str, str], list[str]]]] = {
+    "null in a JSON sheet": (
+        {"sheet.json": '{"sheet": {"agency": null}}'},
+        ["sheet.json: sheet.agency: expected a string, got null"],
+    ),
+    "NaN total": (
+        {"rubric.toml": _ONE.replace("total = 1", "total = nan")},
+        ["rubric.toml: total: expected a finite number, got nan"],
+    ),
+    "bonus that is not a boolean": (
+        {"rubric.toml": _ONE + "bonus = 1\n"},
+        ["rubric.toml: units[0].items[0].bonus: expected true or false, got a number (1)"],
+    ),
+    "range that is not a pair": (
+        {"rubric.toml": _UNIT + '[[units.items]]\nkind = "judged"\nrange = 1\n'},
+        ["rubric.toml: units[0].items[0].range: expected an array of 2 numbers, got a number (1)"],
+    ),
+    "weight that is not a number": (
+        {"rubric.toml": _ONE + '[aggregate]\nweights = { "a.b" = "x" }\n'},
+        ['rubric.toml: aggregate.weights."a.b": expected a number, got a string ("x")'],
+    ),
+    "aggregate that is not a table": (
+        {"rubric.toml": "aggregate = 1\n" + _ONE},
+        ["rubric.toml: aggregate: expected a table, got a number (1)"],
+    ),
+    "item that is not a table": (
+        {"rubric.toml": _UNIT + "items = [1]\n"},
+        ["rubric.toml: units[0].items[0]: expected a table (a rule with a kind), got a number (1)"],
+    ),
+    "extends that is not a path": (
+        {"rubric.toml": "extends = 1\n"},
+        ["rubric.toml: extends: expected a path, got a number (1)"],
+    ),
+    "override that is not an array": (
+        {"base.toml": _ONE, "rubric.toml": 'extends = "base.toml"\noverride = 1\n'},
+        ["rubric.toml: override: expected an array, got a number (1)"],
+    ),
+    "remove under a missing parent": (
+        {"base.toml": _ONE, "rubric.toml": 'extends = "base.toml"\nremove = ["9.1"]\n'},
+        ["rubric.toml: remove[0]: no unit, project or item at address '9.1'"],
+    ),
+    "answers that are not a table": (
+        {"sheet.toml": 'answers = 1\n[sheet]\nagency = "a"\n'},
+        ["sheet.toml: answers: expected a table, got a number (1)"],
+    ),
+    "evidence that is not a list": (
+        {"sheet.toml": '[sheet]\nagency = "a"\n[evidence]\n"1.1" = 1\n'},
+        ['sheet.toml: evidence."1.1": expected a list of document names, got a number (1)'],
+    ),
+    "a note that is not text": (
+        {"sheet.toml": '[sheet]\nagency = "a"\n[notes]\n"1.1" = 1\n'},
+        ['sheet.toml: notes."1.1": expected a string, got a number (1)'],
+    ),
+    "CSV column twice": (
+        {"rubric.toml": _ONE, "sheet.csv": "agency,agency\na,b\n"},
+        ["sheet.csv:1: column 'agency' appears twice"],
+    ),
+    "unit id with a dot": (
+        {"rubric.toml": _ONE.replace('title = "u"', 'title = "u"\nid = "a.b"')},
+        ["rubric.toml: unit a.b u (units[0]): id must be letters, digits, '-' or '_' (no dots), got 'a.b'"],
+    ),
+    "item id with a dot": (
+        {"rubric.toml": _ONE + 'id = "a.b"\n'},
+        [
+            "rubric.toml: item 1.a.b in unit 1 u (units[0].items[0]): "
+            "id must be letters, digits, '-' or '_' (no dots), got 'a.b'"
+        ],
+    ),
+    "bonus without a bonus unit": (
+        {"rubric.toml": "bonus = 5\n" + _ONE},
+        ["rubric.toml: bonus: bonus is declared but no unit has bonus = true"],
+    ),
+    "unit share over 1": (
+        {"rubric.toml": _ONE + '[[levels]]\nname = "A"\nmin = 1\nunit_share = 2\n'},
+        ["rubric.toml: levels[0].unit_share: unit_share must be more than 0 and at most 1, got 2"],
+    ),
+    "project cap that cannot be reached": (
+        {
+            "rubric.toml": _UNIT + '[[units.projects]]\ntitle = "p"\nmax = 5\n'
+            '[[units.projects.items]]\nkind = "flag"\npoints = 1\n'
+        },
+        [
+            "rubric.toml: project 1.1 p in unit 1 u (units[0].projects[0]): "
+            "cap 5 cannot be reached: its items add up to 1"
+        ],
+    ),
+    "unit of 0 points": (
+        {"rubric.toml": _ONE.replace('title = "u"', 'title = "u"\npoints = 0')},
+        [
+            "rubric.toml: unit 1 u (units[0]): points must be more than 0, got 0",
+            "rubric.toml: total: declares 1 points, its units add up to 0",
+        ],
+    ),
+    "linear without a cap": (
+        {"rubric.toml": _UNIT + '[[units.items]]\nkind = "linear"\nstart = 0\nstep = 1\nper = 1\n'},
+        [f"rubric.toml: {_ITEM}: a linear rule that awards points needs a cap (max)"],
+    ),
+    "judged range upside down": (
+        {"rubric.toml": _UNIT + '[[units.items]]\nkind = "judged"\nrange = [5, 1]\n'},
+        [f"rubric.toml: {_ITEM}: range must be [low, high] with 0 ≤ low ≤ high and high > 0, got [5, 1]"],
+    ),
+    "deduct with no deductions": (
+        {"rubric.toml": _UNIT + '[[units.items]]\nkind = "deduct"\npoints = 1\ndeductions = []\n'},
+        [f"rubric.toml: {_ITEM}: deductions is empty"],
+    ),
+    "cases row on an unknown condition": (
+        {
+            "rubric.toml": _UNIT + '[[units.items]]\nkind = "cases"\n[[units.items.conditions]]\nid = "a"\n'
+            "[[units.items.rows]]\npoints = 1\nwhen = { b = true }\n"
+        },
+        [
+            "rubric.toml: item 1.1 in unit 1 u (units[0].items[0].rows[0].when): "
+            "unknown condition 'b'; conditions are a",
+            f"rubric.toml: {_ITEM}: no row matches a = true; add a row without 'when' for the rest",
+        ],
+    ),
+    "sheet for another rubric": (
+        {"rubric.toml": _ONE, "sheet.toml": '[sheet]\nagency = "a"\nrubric = "other"\n'},
+        ["sheet.toml: sheet.rubric: the sheet is for 'other', not for 't'"],
+    ),
+    "ratio answer with a stray key": (
+        {"rubric.toml": _RATIO, "sheet.toml": _answer("1.1", "{ value = 1, ref = 2, unit = 3 }")},
+        ["sheet.toml: answers.\"1.1\": unknown key 'unit' in the answer; expected value and ref"],
+    ),
+    "ratio answer that is not a number": (
+        {"rubric.toml": _RATIO, "sheet.toml": _answer("1.1", '{ value = "x", ref = 2 }')},
+        ['sheet.toml: answers."1.1": expected { value = number, ref = number }'],
+    ),
+    "full marks without levels": ({"rubric.toml": _ONE, "sheet.toml": _answer("1.1", "true")}, []),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REACHED))
+def test_input_the_fuzzing_reached(name: str, tmp_path: Path) -> None:
+    """Each of `REACHED` is read (or refused) with exactly its problems, scored and run through
+    the commands."""
+    files, problems = REACHED[name]
+    assert _exercise(files, tmp_path) == problems
 
 
 @pytest.mark.parametrize("path", ["a\x00b.toml", "a\x00b.csv"])
@@ -1307,6 +1498,7 @@ def test_adversarial_inputs_finish(tmp_path: Path) -> None:
 # --- the count -----------------------------------------------------------------------------
 
 
+@pytest.mark.fuzz
 def test_enough_examples_ran(request: pytest.FixtureRequest) -> None:
     """The fuzz tests above executed at least MIN_EXAMPLES examples between them.
 

@@ -11,6 +11,7 @@ from typing import Any, Final
 
 import attrs
 import pytest
+from budgets import scaled
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -63,7 +64,7 @@ def test_shipped_rubric_has_every_property(path: Path) -> None:
             check_rubric(path)
         assert excinfo.value.property == "valid"
         pytest.skip(f"invalid by design (see its header): {str(excinfo.value).splitlines()[1].strip()}")
-    report = check_rubric(path, max_examples=40)
+    report = check_rubric(path, max_examples=scaled(20))
     assert report.properties == PROPERTIES
     assert report.examples >= 1
     assert report.leaves >= 1
@@ -277,11 +278,12 @@ steps = "exact"
 def test_check_rubric_runs_every_property_on_all_kinds(tmp_path: Path) -> None:
     path = tmp_path / "all.toml"
     path.write_text(ALL_KINDS, encoding="utf-8")
-    report = check_rubric(path, max_examples=60)
+    examples = scaled(30)
+    report = check_rubric(path, max_examples=examples)
     assert report == CheckReport(
         title="every kind", leaves=19, examples=report.examples, properties=PROPERTIES
     )
-    assert report.examples >= 60
+    assert report.examples >= examples
 
 
 def test_check_rubric_takes_hypothesis_settings(tmp_path: Path) -> None:
@@ -577,7 +579,7 @@ def test_scoring_properties_hold(data: st.DataObject) -> None:
     ids="+".join,
 )
 def test_monotone_and_capped_by_kind(kinds: tuple[str, ...]) -> None:
-    @settings(max_examples=40)
+    @settings(max_examples=scaled(20))
     @given(st.data())
     def run(data: st.DataObject) -> None:
         rubric = data.draw(rubrics(kinds=kinds), label="rubric")

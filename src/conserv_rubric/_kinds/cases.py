@@ -46,9 +46,11 @@ def first_rows(rule: Cases) -> tuple[set[int], dict[str, bool] | None]:
     for case in rule.rows:
         mask = want = 0
         for key, value in case.when.items():
-            if key in bit:
-                mask |= bit[key]
-                want |= bit[key] if value else 0
+            if key not in bit:  # an unknown condition is never true or false: the row never matches
+                mask, want = 0, 1
+                break
+            mask |= bit[key]
+            want |= bit[key] if value else 0
         masks.append((mask, want))
     reached: set[int] = set()
     unmatched: dict[str, bool] | None = None
