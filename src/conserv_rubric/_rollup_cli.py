@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._rollup import Rollup, rollup
+from ._rollup import rollup
+from ._rollup_model import Rollup
 from ._rollup_report import error_line, render_rollup
 from ._rubric_io import load_rubric
 from ._shipped import rubric_argument

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Final, Literal
 
 from ._provenance import rubric_hash
-from ._rollup import CONTEXT, Rollup
+from ._rollup_model import CONTEXT, Rollup
 from ._text import clip, dumps_json, fmt, grid, markdown_table
 from ._whatif import Comparison
 from .reports import STAGES

@@ -16,7 +16,8 @@ import attrs
 
 from ._compiled import compiled
 from ._provenance import provenance
-from ._rollup import SCHEMA_VERSION, ItemChange, Rollup, Summary, rollup
+from ._rollup import rollup
+from ._rollup_model import SCHEMA_VERSION, ItemChange, Rollup, Summary
 from ._roster import Roster, RosterEntry
 from ._score import ScoreCard
 from ._sheet import Sheet

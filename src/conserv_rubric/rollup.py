@@ -18,7 +18,8 @@ from __future__ import annotations
 from ._inputs import Skipped
 from ._plan import Goal, Milestone, Plan, PlanRubric, Secondary, load_plan, loads_plan
 from ._provenance import HASH_VERSION, rubric_hash
-from ._rollup import (
+from ._rollup import rollup
+from ._rollup_model import (
     SCHEMA_VERSION,
     AgencyResult,
     Average,
@@ -33,7 +34,6 @@ from ._rollup import (
     StageDifference,
     Summary,
     Unmatched,
-    rollup,
 )
 from ._rollup_report import render_rollup
 from ._roster import Roster, RosterEntry, load_roster, loads_roster, normalise
