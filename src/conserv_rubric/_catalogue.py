@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from ._rubric_io import read_rubric
 from ._shipped import index
-from ._text import dumps_json, fmt, grid
+from ._text import check_format, dumps_json, fmt, grid
 
 
 def catalogue() -> list[dict[str, Any]]:
@@ -42,7 +42,11 @@ def render_catalogue(format: Literal["text", "json"]) -> str:  # noqa: A002 - th
 
     Returns:
         The listing, ending in a newline.
+
+    Raises:
+        RubricError: *format* is unknown.
     """
+    check_format(format, ("text", "json"))
     entries = catalogue()
     if format == "json":
         return dumps_json(entries) + "\n"
