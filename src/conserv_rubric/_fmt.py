@@ -5,16 +5,18 @@ that extends another, of the document as it stands; with ``--flatten``, of the m
 Comments are then put back:
 
 - The *header*, the comment lines above the first key or table (a ``#:schema …`` line among
-  them), is written first, then one blank line. It is kept always, without tomlkit and with
-  ``--flatten`` too. Blank lines between its comments are kept.
+  them) up to the last blank line between them, is written first, then one blank line. It is
+  kept always, without tomlkit and with ``--flatten`` too. Blank lines inside it are kept;
+  comments after its last blank line belong to the first key.
 - Every other comment is kept with tomlkit (the ``fmt`` extra). A comment on a line of its
   own goes on a line of its own directly above the key, table header or array element that
   followed it in the file, indented like it (blank lines are tomli-w's, not the file's); one
   with nothing after it inside an array goes above the closing ``]``; one with nothing after
   it at all goes at the end. A comment at the end of a line stays at the end of that key's,
-  header's or element's line (the last line of a value written over several). A comment
-  whose key the canonical form leaves out (a default) moves to the next key that is kept. A
-  comment that would go above the first line joins the header.
+  header's or element's line (the last line of a value written over several; after an array's
+  opening bracket, the line that opens it). A comment whose key the canonical form leaves out
+  (a default) moves to the next key that is kept.
+  Comments that go above the first line follow the header; with no header, they become it.
 
 So removing the comments from the output leaves exactly the canonical TOML, and formatting
 the output again gives it back unchanged: ``fmt --check`` passes right after ``fmt --write``.
@@ -121,8 +123,8 @@ def _string_end(text: str, start: int) -> int:
 
 
 def _header(text: str) -> tuple[list[str], int]:
-    """The header's lines (blank lines between its comments kept) and its last line number (0
-    when there is none)."""
+    """The header's lines (blank lines inside it kept) and the number of its last line (0 when
+    there is none)."""
     lines = text.split("\n")
     first = next(
         (k for k, line in enumerate(lines) if line.strip() and not line.lstrip().startswith("#")), len(lines)
@@ -130,11 +132,19 @@ def _header(text: str) -> tuple[list[str], int]:
     marked = [k for k in range(first) if lines[k].strip()]
     if not marked:
         return [], 0
+    blanks = [k for k in range(marked[0], first) if not lines[k].strip()]
+    if blanks and blanks[-1] < marked[-1]:  # the comments after the last blank line are the first key's
+        marked = [k for k in marked if k < blanks[-1]]
     return [line.strip() for line in lines[marked[0] : marked[-1] + 1]], marked[-1] + 1
 
 
-def _with_header(header: list[str], body: str) -> str:
-    return "\n".join(header) + "\n\n" + body if header else body
+def _with_header(header: list[str], top: list[str], body: str) -> str:
+    """*body* below *header* and a blank line, with *top* (the comments above its first line)
+    just above it; with no header, *top* is the header."""
+    if not header:
+        header, top = top, []
+    head = "".join(line + "\n" for line in [*header, "", *top]) if header else ""
+    return head + body
 
 
 # --- where each key, header and element is in tomli-w's output -----------------------------
@@ -215,7 +225,7 @@ def _layout(doc: Mapping[str, Any]) -> _Layout | None:
 
 @attrs.frozen
 class _Event:
-    kind: Literal["comment", "at", "close"]
+    kind: Literal["comment", "at", "open", "close"]
     key: Key = ()
     text: str | None = None  # the comment, or the comment at the end of the key's line
 
@@ -254,17 +264,21 @@ def _array_events(array: Array, key: Key) -> Iterator[_Event]:
     from tomlkit.items import Array, Null  # noqa: PLC0415 - the optional extra
 
     index = 0
+    opening = True  # still on the line of the opening bracket
     # tomlkit keeps an array's comments beside its values only in its item groups.
     for group in getattr(array, "_value", ()):
         value, comment = getattr(group, "value", None), getattr(group, "comment", None)
         text = _text(comment.trivia.comment) if comment is not None else None
+        opening = opening and "\n" not in str(getattr(getattr(group, "indent", None), "s", ""))
         if value is not None and not isinstance(value, Null):
             yield _Event("at", (*key, index), text)
             if isinstance(value, Array):
                 yield from _array_events(value, (*key, index))
             index += 1
+            opening = False
         elif text is not None:
-            yield _Event("comment", text=text)
+            yield _Event("open" if opening else "comment", key, text)
+            opening = False
     yield _Event("close", key)
 
 
@@ -295,6 +309,11 @@ def _keep_comments(
                 header -= 1
             elif event.text is not None:
                 pending.append(event.text)
+        elif event.kind == "open":  # at the end of the line that opens an array
+            if event.key in layout.starts and layout.starts[event.key] not in after:
+                after[layout.starts[event.key]] = event.text or ""
+            else:
+                pending.append(event.text or "")
         elif event.kind == "close":
             if event.key in layout.closes:
                 closing[layout.closes[event.key]].extend(pending)
@@ -375,12 +394,12 @@ def format_file(path: Path, *, mode: Mode, flatten: bool = False) -> Formatted:
     header, header_end = _header(source)
     found = comments(source)
     in_header = sum(1 for c in found if c.line <= header_end)
-    text = _with_header(header, body)
+    text = _with_header(header, [], body)
     if len(found) > in_header:
         kept = None if plain is None else _keep_comments(source, body, plain, in_header)
         if kept is not None:
             top, placed = kept
-            text = _with_header(header + top, placed)
+            text = _with_header(header, top, placed)
         lost = _lost(source, text)
         if lost:
             first = lost[0]
