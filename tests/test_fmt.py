@@ -180,7 +180,7 @@ def test_without_tomlkit_printing_says_what_it_leaves_out(capsys: pytest.Capture
     code, out, err = run(capsys, "fmt", DISTRICT)
     assert code == 0
     assert err == (
-        f"{DISTRICT}:20: warning: this comment and 70 more is not kept in the output: tomlkit is not "
+        f"{DISTRICT}:20: warning: this comment and 70 more are not kept in the output: tomlkit is not "
         f"installed; {INSTALL}\n"
     )
     header = DISTRICT.read_text(encoding="utf-8").split("\n\n")[0]
@@ -208,7 +208,7 @@ def test_flatten_keeps_the_header_and_refuses_to_drop_the_rest(
     assert code == 0
     assert out.startswith("# YY区节约型机关评价标准: a variant of the XX区 standard")
     assert err == (
-        f"{VARIANT}:12: warning: this comment and 2 more is not kept in the output: a flattened rubric "
+        f"{VARIANT}:12: warning: this comment and 2 more are not kept in the output: a flattened rubric "
         "has no place for the comments of the file it was made from\n"
     )
     folder = tmp_path / "variants"

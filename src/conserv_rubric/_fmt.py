@@ -412,7 +412,8 @@ def format_file(path: Path, *, mode: Mode, flatten: bool = False) -> Formatted:
             if mode != "print":
                 message = f"cannot keep this comment{_more(lost)} in canonical form: {why}"
                 raise RubricError([Problem(file=file, line=first.line, message=message)])
-            message = f"this comment{_more(lost)} is not kept in the output: {why}"
+            verb = "are" if len(lost) > 1 else "is"
+            message = f"this comment{_more(lost)} {verb} not kept in the output: {why}"
             note = Problem(file=file, line=first.line, message=message, severity="warning")
             return Formatted(text, False, (str(note),))
     canonical = text == source
