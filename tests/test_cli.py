@@ -141,9 +141,20 @@ def test_gap_lists_the_fewest_items(capsys: pytest.CaptureFixture[str]) -> None:
     assert "3.2.2" in out
 
 
-def test_diff_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run(capsys, "diff", DISTRICT, PASS, PASS)[0] == 0
-    code, out, _ = run(capsys, "diff", DISTRICT, PASS, FAIL)
+def _verified(tmp_path: Path, sheet: Path, agency: str = "XX区发展和改革局") -> Path:
+    """*sheet* as the verifier's sheet of *agency*."""
+    text = sheet.read_text(encoding="utf-8")
+    head, _, answers = text.partition("[answers]")
+    lines = [line for line in head.splitlines() if not line.startswith(("agency", "stage"))]
+    path = tmp_path / f"verified-{sheet.name}"
+    lines.insert(lines.index("[sheet]") + 1, f'agency = "{agency}"\nstage = "verified"')
+    path.write_text("\n".join(lines) + "\n[answers]" + answers, encoding="utf-8")
+    return path
+
+
+def test_diff_exit_codes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert run(capsys, "diff", DISTRICT, PASS, _verified(tmp_path, PASS))[0] == 0
+    code, out, _ = run(capsys, "diff", DISTRICT, PASS, _verified(tmp_path, FAIL))
     assert code == 1
     assert "2.2.2" in out
 

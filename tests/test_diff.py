@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
+import attrs
 import pytest
 
 from conserv_rubric import RubricError, ScoreCard, load_rubric, load_sheet, loads_rubric, loads_sheet, score
@@ -135,7 +137,7 @@ def test_identical_cards_have_no_differences() -> None:
 
 
 def test_a_raised_score_shows_a_plus_sign() -> None:
-    d = diff(*_cards(VERIFIED.replace('"verified"', '"self"'), SELF))
+    d = diff(*_cards(VERIFIED.replace('"verified"', '"self"'), SELF.replace('"self"', '"verified"')))
     assert [(i.address, i.difference) for i in d.items] == [("1.2", Decimal(1)), ("1.3", Decimal(1))]
     assert "相差 +2 分" in render_diff(d, "text")
 
@@ -200,10 +202,91 @@ def test_district_examples() -> None:
     # pass.toml (92) against at-80.toml (80): nine items differ; 1.1.1 is the only one raised (6 → 9).
     rubric = load_rubric(ROOT / "rubrics" / "district.toml")
     examples = ROOT / "examples" / "district"
-    d = diff(
-        score(rubric, load_sheet(examples / "pass.toml")), score(rubric, load_sheet(examples / "at-80.toml"))
-    )
+    # at-80.toml as the verifier's sheet of the agency of pass.toml.
+    mine = load_sheet(examples / "pass.toml")
+    theirs = load_sheet(examples / "at-80.toml")
+    theirs = attrs.evolve(theirs, info=attrs.evolve(theirs.info, agency=mine.agency, stage="verified"))
+    d = diff(score(rubric, mine), score(rubric, theirs))
     assert (d.self_total, d.verified_total, d.difference) == (Decimal(92), Decimal(80), Decimal(-12))
     assert sum((i.difference for i in d.items), Decimal(0)) == -12
     assert [i.address for i in d.items if i.difference > 0] == ["1.1.1"]
     assert len(d.items) == 9
+
+
+def _sheet(text: str, file: str, **info: Any) -> ScoreCard:
+    sheet = loads_sheet(text, file=file)
+    return score(loads_rubric(RUBRIC), attrs.evolve(sheet, info=attrs.evolve(sheet.info, **info)))
+
+
+def test_the_agency_is_matched_after_nfkc_and_trimming() -> None:
+    mine = _sheet(SELF, "self.toml", agency=" ＸＸ区财政局 ")
+    theirs = _sheet(VERIFIED, "verified.toml", agency="XX区财政局")
+    assert diff(mine, theirs).agency == " ＸＸ区财政局 "
+
+
+@pytest.mark.parametrize(
+    ("mine", "theirs", "expected"),
+    [
+        (
+            {"agency": "甲局"},
+            {"agency": "乙局"},
+            "verified.toml: sheet.agency: the agency is '乙局', the first sheet's (self.toml) is '甲局'; "
+            "diff compares two stages of one agency",
+        ),
+        (
+            {"year": 2024},
+            {"year": 2023},
+            "verified.toml: sheet.year: the year is 2023, the first sheet's (self.toml) is 2024; "
+            "diff compares two stages of one year",
+        ),
+        (
+            {"year": 2024},
+            {},
+            "verified.toml: sheet.year: the year is not given, the first sheet's (self.toml) is 2024; "
+            "diff compares two stages of one year",
+        ),
+        (
+            {},
+            {"stage": "self"},
+            "verified.toml: sheet.stage: both sheets are at stage 'self' (the first: self.toml); "
+            "diff takes an earlier stage, then a later one: 'self', then 'verified'",
+        ),
+        (
+            {"stage": "verified"},
+            {},
+            "verified.toml: sheet.stage: both sheets are at stage 'verified' (the first: self.toml); "
+            "diff takes an earlier stage, then a later one: 'self', then 'verified'",
+        ),
+        (
+            {"stage": "verified"},
+            {"stage": "self"},
+            "self.toml: sheet.stage: stage 'verified' comes after the second sheet's 'self' "
+            "(verified.toml); give the 'self' sheet first",
+        ),
+    ],
+)
+def test_a_pair_that_is_not_two_stages_of_one_assessment_is_refused(
+    mine: dict[str, Any], theirs: dict[str, Any], expected: str
+) -> None:
+    with pytest.raises(RubricError) as exc:
+        diff(_sheet(SELF, "self.toml", **mine), _sheet(VERIFIED, "verified.toml", **theirs))
+    assert str(exc.value) == expected
+
+
+def test_every_mismatch_is_listed_at_once() -> None:
+    with pytest.raises(RubricError) as exc:
+        diff(
+            _sheet(SELF, "self.toml", stage="verified", year=2024),
+            _sheet(VERIFIED, "verified.toml", agency="乙局", stage="self"),
+        )
+    assert [p.path for p in exc.value.problems] == ["sheet.agency", "sheet.year", "sheet.stage"]
+
+
+def test_an_edition_with_the_same_items_but_other_points_is_another_rubric() -> None:
+    other = loads_rubric(RUBRIC.replace("per = 0.5\nmax = 2", "per = 1\nmax = 2"))
+    with pytest.raises(RubricError) as exc:
+        diff(score(loads_rubric(RUBRIC), loads_sheet(SELF)), score(other, loads_sheet(VERIFIED)))
+    assert (
+        str(exc.value)
+        == "the two score cards were scored against different rubrics; compare cards of one rubric"
+    )

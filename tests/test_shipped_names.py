@@ -183,7 +183,7 @@ def test_score_by_name(capsys: pytest.CaptureFixture[str], elsewhere: Path) -> N
     [
         ("gap", "{r}", str(PASS)),
         ("template", "{r}"),
-        ("diff", "{r}", str(PASS), str(PASS)),
+        ("diff", "{r}", str(PASS), str(ROOT / "docs" / "examples" / "district-verified.toml")),
         ("fmt", "{r}"),
         ("fmt", "--check", "{r}"),
     ],

@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from ._rubric_io import read_rubric
 from ._shipped import index
-from ._text import dumps_json, fmt, grid
+from ._text import check_format, dumps_json, fmt, grid, visible
 
 
 def catalogue() -> list[dict[str, Any]]:
@@ -42,7 +42,11 @@ def render_catalogue(format: Literal["text", "json"]) -> str:  # noqa: A002 - th
 
     Returns:
         The listing, ending in a newline.
+
+    Raises:
+        RubricError: *format* is unknown.
     """
+    check_format(format, ("text", "json"))
     entries = catalogue()
     if format == "json":
         return dumps_json(entries) + "\n"
@@ -51,7 +55,7 @@ def render_catalogue(format: Literal["text", "json"]) -> str:  # noqa: A002 - th
         total = fmt(e["total"]) + ("" if e["bonus"] is None else f" + {fmt(e['bonus'])}")
         state = "✓" if e["valid"] else f"✗{e['problems']}"
         levels = "，".join(f"{lv['name']} ≥ {fmt(lv['min'])}" for lv in e["levels"]) or "—"
-        rows.append([e["name"], e["title"], total, state, levels])
+        rows.append([visible(e["name"]), visible(e["title"]), total, state, visible(levels)])
     lines = grid(rows, right=frozenset({2}))
     if not all(e["valid"] for e in entries):
         # A few standards are shipped as published although their own numbers do not add up.

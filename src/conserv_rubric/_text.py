@@ -11,11 +11,96 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from decimal import Decimal
 from typing import Final
 
+from .errors import Problem, RubricError
+
 CLOSING: Final = frozenset("，。、；：！？）》」』”’")
+
+#: Characters a report never writes raw: the C0 and C1 controls and DEL (an ESC sequence clears a
+#: terminal, a newline forges a line), the line and paragraph separators, and the bidirectional
+#: controls that make text display in another order than it reads (U+061C, U+200E/F,
+#: U+202A–U+202E, U+2066–U+2069).
+_HIDDEN: Final = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+#: What `_HIDDEN` holds beyond the C0 controls, which json escapes itself.
+_HIDDEN_IN_JSON: Final = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+_SHORT: Final = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ch in _SHORT:
+        return _SHORT[ch]
+    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
+
+
+def visible(text: str) -> str:
+    r"""*text* with every control character shown as an escape: ``\x1b``, ``\n``, ``\u202e``.
+
+    What a report shows of a sheet or rubric can then neither move the cursor, clear the
+    terminal, start a new line of its own, nor reorder the text around it.
+    """
+    return _HIDDEN.sub(_escape, text)
+
+
+#: A CSV cell starting with one of these runs as a formula in Excel, WPS or LibreOffice
+#: (OWASP, "CSV Injection").
+_FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER: Final = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?")
+
+
+def csv_cell(text: str) -> str:
+    """*text* safe as a CSV cell: control characters escaped, a formula turned into text.
+
+    A cell that would start a formula (``=``, ``+``, ``-``, ``@``, even after spaces) is
+    prefixed with ``'``, which spreadsheets read as "this is text" (OWASP's advice); a plain
+    number such as ``-1.5`` is left a number.
+    """
+    if _PLAIN_NUMBER.fullmatch(text):
+        return text
+    if text.lstrip(" ").startswith(_FORMULA_START):
+        text = "'" + text
+    return visible(text)
+
+
+_MARKDOWN_SPECIAL: Final = re.compile(r"[\\`*_{}\[\]<>&|~#!$]")
+_ENTITIES: Final = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+
+
+def markdown(text: str) -> str:
+    """*text* as literal Markdown inline text: nothing in it becomes markup, a link or HTML.
+
+    Control characters are escaped as in `visible`; ``<``, ``>`` and ``&`` become HTML
+    entities (so no tag such as ``<script>`` and no ``<javascript:…>`` autolink survives), and
+    the other characters Markdown gives a meaning (``\\ ` * _ { } [ ] | ~ # ! $``) are
+    backslash-escaped, so ``[x](javascript:…)`` is no link.
+    """
+
+    def escape(match: re.Match[str]) -> str:
+        ch = match.group()
+        return _ENTITIES.get(ch, "\\" + ch)
+
+    return _MARKDOWN_SPECIAL.sub(escape, visible(text))
+
+
+class Markup(str):
+    """Markdown written by a report itself (``**总分**``): `markdown_table` leaves it as it is."""
+
+    __slots__ = ()
+
+
+def check_format(format: str, allowed: Collection[str]) -> None:  # noqa: A002 - the CLI's word
+    """Refuse a *format* that is not one of *allowed*, rather than fall back to another.
+
+    Raises:
+        RubricError: *format* is unknown; the message lists the formats there are.
+    """
+    if format not in allowed:
+        choices = ", ".join(f"'{f}'" for f in allowed)
+        message = f"unknown format {visible(repr(format))}; expected one of {choices}"
+        raise RubricError([Problem(message=message)])
 
 
 def fmt(value: Decimal | int) -> str:
@@ -83,10 +168,14 @@ def grid(rows: Sequence[Sequence[str]], right: frozenset[int] = frozenset()) -> 
 
 
 def markdown_table(rows: Sequence[Sequence[str]], right: frozenset[int] = frozenset()) -> list[str]:
-    """Rows as a Markdown table; the first row is the header."""
+    """Rows as a Markdown table; the first row is the header.
+
+    Every cell is escaped with `markdown` (``|`` too, so no cell splits the row) unless it is
+    `Markup`.
+    """
 
     def cell(text: str) -> str:
-        return " ".join(text.replace("|", "\\|").split())
+        return text if isinstance(text, Markup) else " ".join(markdown(text).split())
 
     head, *body = rows
     rule = ["---:" if i in right else "---" for i in range(len(head))]
@@ -94,7 +183,10 @@ def markdown_table(rows: Sequence[Sequence[str]], right: frozenset[int] = frozen
 
 
 def dumps_json(obj: object) -> str:
-    """*obj* as indented JSON, with every `Decimal` written as an exact JSON number."""
+    """*obj* as indented JSON, with every `Decimal` written as an exact JSON number.
+
+    No control character is written raw: each is a ``\\uXXXX`` escape inside its string.
+    """
     nonce = os.urandom(16).hex()
     numbers: list[str] = []
 
@@ -109,6 +201,11 @@ def dumps_json(obj: object) -> str:
         return value
 
     text = json.dumps(convert(obj), ensure_ascii=False, indent=2)
+    # json escapes the C0 controls inside strings itself (the newlines left are the layout's);
+    # the rest of what `visible` escapes (DEL, the C1 controls such as U+009B, which some
+    # terminals read as ESC [, bidirectional controls) can only occur inside strings, and is
+    # written as \uXXXX there too, which leaves the JSON's meaning unchanged.
+    text = _HIDDEN_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     # The random nonce cannot occur in a user's string, so only placeholders are replaced.
     return re.sub(f'"{nonce}:([0-9]+)"', lambda m: numbers[int(m.group(1))], text)
 

@@ -4,27 +4,34 @@ Exit codes: 0 ok; 1 the rubric is invalid, an agency did not reach the level, th
 differ, an energy target was not met, ``fmt --check`` would change the file, or (``rollup``)
 a goal of the plan is not met; 2 usage or input error (unreadable file, malformed rubric or
 sheet; for ``rollup``, any sheet that failed or matched no roster row); 3 an internal error (a
-bug: please report it).
+bug: please report it). With several inputs, 2 wins over 1 wins over 0.
+
+Whatever the inputs hold, nothing the program writes carries a raw control character (see
+`visible`), and no character the output's encoding lacks stops it: such a character is
+written as a ``\\uXXXX`` escape (``backslashreplace``), in the encoding the terminal or
+``PYTHONIOENCODING`` chose.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Final
+from typing import Final, NoReturn
 
-import tomli_w
-
+from ._batch import iter_sheets
 from ._catalogue import render_catalogue
-from ._parse import parse_toml
+from ._fmt import Mode, format_file
 from ._rollup_cli import add_parser as add_rollup_parser
 from ._rollup_cli import run as rollup_command
-from ._rubric_io import dumps_rubric, load_rubric, read_rubric, unstructure
+from ._rubric_io import load_rubric, read_rubric
 from ._score import ScoreCard, score
-from ._sheet import Sheet, load_sheet, load_sheets
+from ._sheet import load_sheet
 from ._shipped import rubric_argument
+from ._text import visible
 from .diffs import diff
 from .errors import RubricError
 from .gaps import gap
@@ -40,8 +47,16 @@ INTERNAL_ERROR: Final = 3
 _RUBRIC: Final = "a rubric file, or a shipped rubric's name (see: conserv-rubric rubrics)"
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the offending argument shown as `visible` text in a usage error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(INPUT_ERROR, f"{self.prog}: error: {visible(message)}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="conserv-rubric",
         description="Validate evaluation-standard rubrics and score agencies against them.",
         epilog="Exit codes: 0 ok; 1 invalid rubric / level not reached / sheets differ / goal not met; "
@@ -78,7 +93,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--coefficients", metavar="NAME|FILE", help="coefficient table (default: 当量值)")
     p.add_argument("--format", choices=("text", "json"), default="text")
 
-    p = sub.add_parser("fmt", help="print a rubric in canonical form (comments are not kept)")
+    p = sub.add_parser("fmt", help="print a rubric in canonical form, keeping its comments")
     p.add_argument("rubric", help=_RUBRIC)
     group = p.add_mutually_exclusive_group()
     group.add_argument("--check", action="store_true", help="exit 1 if the file is not canonical")
@@ -96,24 +111,26 @@ def _out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _cards(rubric_path: Path, sheet_paths: Sequence[Path]) -> list[ScoreCard]:
+def _err(error: RubricError) -> None:
+    """Every problem of *error* on standard error, one per line, control characters shown."""
+    sys.stderr.write("".join(visible(str(p)) + "\n" for p in error.problems) or visible(str(error)) + "\n")
+
+
+def _batch(rubric_path: Path, sheet_paths: Sequence[Path]) -> list[ScoreCard | RubricError]:
+    """A card for every sheet that scores, an error for every file, row or sheet that does not,
+    in input order."""
     rubric = load_rubric(rubric_path)
-    sheets: list[Sheet] = []
-    errors: list[RubricError] = []
+    results: list[ScoreCard | RubricError] = []
     for path in sheet_paths:
-        try:
-            sheets.extend(load_sheets(path))
-        except RubricError as exc:
-            errors.append(exc)
-    cards = []
-    for sheet in sheets:
-        try:
-            cards.append(score(rubric, sheet))
-        except RubricError as exc:
-            errors.append(exc)
-    if errors:
-        raise RubricError(p for e in errors for p in e.problems)
-    return cards
+        for sheet in iter_sheets(path):
+            if isinstance(sheet, RubricError):
+                results.append(sheet)
+                continue
+            try:
+                results.append(score(rubric, sheet))
+            except RubricError as exc:
+                results.append(exc)
+    return results
 
 
 def _rubrics(args: argparse.Namespace) -> int:
@@ -129,8 +146,15 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    cards = _cards(args.rubric, args.sheets)
-    _out(render_cards(cards, args.format))
+    results = _batch(args.rubric, args.sheets)
+    errors = [r for r in results if isinstance(r, RubricError)]
+    cards = [r for r in results if isinstance(r, ScoreCard)]
+    for error in errors:
+        _err(error)
+    if cards or args.format in ("json", "csv"):
+        _out(render_cards(results, args.format))
+    if errors:
+        return INPUT_ERROR
     return OK if all(c.passed for c in cards) else FAILED
 
 
@@ -165,23 +189,16 @@ def _energy(args: argparse.Namespace) -> int:
 
 def _fmt(args: argparse.Namespace) -> int:
     path: Path = args.rubric
-    rubric = load_rubric(path)
-    original = path.read_text(encoding="utf-8-sig")
-    if args.flatten:
-        text = dumps_rubric(rubric)
-    else:
-        doc = parse_toml(original, str(path))
-        # A rubric that extends another is kept as a patch: only its layout is normalised.
-        text = tomli_w.dumps(doc) if "extends" in doc else tomli_w.dumps(unstructure(rubric))
-    if args.check:
-        if text != original:
-            sys.stderr.write(f"{path}: not in canonical form (conserv-rubric fmt --write {path})\n")
-            return FAILED
-        return OK
-    if args.write:
-        path.write_text(text, encoding="utf-8")
-        return OK
-    sys.stdout.write(text)
+    mode: Mode = "check" if args.check else "write" if args.write else "print"
+    result = format_file(path, mode=mode, flatten=args.flatten)
+    for note in result.notes:
+        sys.stderr.write(visible(note) + "\n")
+    if mode == "check" and not result.canonical:
+        name = visible(str(path))
+        sys.stderr.write(f"{name}: not in canonical form (conserv-rubric fmt --write {name})\n")
+        return FAILED
+    if mode == "print":
+        sys.stdout.write(result.text)
     return OK
 
 
@@ -198,21 +215,44 @@ _COMMANDS: Final = {
 }
 
 
+@contextlib.contextmanager
+def _never_unencodable() -> Iterator[None]:
+    """Standard output and error write a character their encoding lacks as an escape.
+
+    A GBK stdout (Chinese Windows, output redirected) cannot encode ✓ or −; rather than stop
+    there, or guess at another encoding than the one the terminal or ``PYTHONIOENCODING``
+    asked for, such a character is written as ``\\u2713``.
+    """
+    changed = []
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+            changed.append(stream)
+    try:
+        yield
+    finally:
+        for stream in changed:
+            with contextlib.suppress(ValueError):  # closed meanwhile
+                stream.reconfigure(errors="strict")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``) and return the exit code."""
-    args = _parser().parse_args(argv)
-    try:
-        if "rubric" in args:
-            args.rubric = rubric_argument(args.rubric, rewrite=getattr(args, "write", False))
-        return _COMMANDS[args.command](args)
-    except RubricError as exc:
-        sys.stderr.write(f"{exc}\n")
-        return INPUT_ERROR
-    except BrokenPipeError:
-        return OK
-    except Exception as exc:  # noqa: BLE001 - the command line never shows a traceback
-        sys.stderr.write(f"conserv-rubric: internal error: {type(exc).__name__}: {exc}; please report it\n")
-        return INTERNAL_ERROR
+    with _never_unencodable():
+        args = _parser().parse_args(argv)
+        try:
+            if "rubric" in args:
+                args.rubric = rubric_argument(args.rubric, rewrite=getattr(args, "write", False))
+            return _COMMANDS[args.command](args)
+        except RubricError as exc:
+            _err(exc)
+            return INPUT_ERROR
+        except BrokenPipeError:
+            return OK
+        except Exception as exc:  # noqa: BLE001 - the command line never shows a traceback
+            message = visible(f"{type(exc).__name__}: {exc}")
+            sys.stderr.write(f"conserv-rubric: internal error: {message}; please report it\n")
+            return INTERNAL_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

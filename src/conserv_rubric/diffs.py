@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import unicodedata
 from decimal import Decimal
 
 import attrs
 
 from ._score import ScoreCard
+from ._sheet import Sheet
 from .errors import Problem, RubricError
 
 __all__ = ["ItemDiff", "SheetDiff", "diff"]
@@ -50,8 +52,65 @@ class SheetDiff:
     items: tuple[ItemDiff, ...]
 
 
+def _agency(name: str) -> str:
+    """An agency's name as two sheets of it are matched (DESIGN §9): NFKC, trimmed."""
+    return unicodedata.normalize("NFKC", name).strip()
+
+
+def _where(sheet: Sheet) -> str:
+    if sheet.file is None:
+        return "not from a file"
+    return f"{sheet.file}:{sheet.row}" if sheet.row is not None else sheet.file
+
+
+def _mismatches(mine: Sheet, theirs: Sheet, order: tuple[str, ...]) -> list[Problem]:
+    """What makes two sheets no pair of stages of one agency's assessment, each problem
+    located in the second sheet (a stage order in the first, which is out of place)."""
+    problems = []
+    first = _where(mine)
+    if _agency(mine.info.agency) != _agency(theirs.info.agency):
+        message = (
+            f"the agency is '{theirs.info.agency}', the first sheet's ({first}) is '{mine.info.agency}'; "
+            "diff compares two stages of one agency"
+        )
+        problems.append(Problem(path="sheet.agency", message=message, file=theirs.file, line=theirs.row))
+    if mine.info.year != theirs.info.year:
+        years = ["not given" if y is None else str(y) for y in (theirs.info.year, mine.info.year)]
+        message = (
+            f"the year is {years[0]}, the first sheet's ({first}) is {years[1]}; "
+            "diff compares two stages of one year"
+        )
+        problems.append(Problem(path="sheet.year", message=message, file=theirs.file, line=theirs.row))
+    stages = [s for s in (mine.info.stage, theirs.info.stage) if s not in order]
+    if stages:
+        known = ", ".join(repr(s) for s in order)
+        message = f"stage '{stages[0]}' is none of {known}; diff cannot tell which sheet is the later"
+        problems.append(Problem(path="sheet.stage", message=message, file=theirs.file, line=theirs.row))
+        return problems
+    earlier, later = order.index(mine.info.stage), order.index(theirs.info.stage)
+    if earlier == later:
+        message = (
+            f"both sheets are at stage '{theirs.info.stage}' (the first: {first}); diff takes an "
+            f"earlier stage, then a later one: {', then '.join(repr(s) for s in order)}"
+        )
+        problems.append(Problem(path="sheet.stage", message=message, file=theirs.file, line=theirs.row))
+    elif earlier > later:
+        message = (
+            f"stage '{mine.info.stage}' comes after the second sheet's '{theirs.info.stage}' "
+            f"({_where(theirs)}); give the '{theirs.info.stage}' sheet first"
+        )
+        problems.append(Problem(file=mine.file, line=mine.row, path="sheet.stage", message=message))
+    return problems
+
+
 def diff(self_card: ScoreCard, verified_card: ScoreCard) -> SheetDiff:
     """Compare a self-assessed card with the verified card of the same agency and rubric.
+
+    The two cards must be of one agency (names compared after NFKC normalisation and
+    trimming), one year and one rubric, and their stages in the order the rubric declares (by
+    default self, then verified). A
+    card scored from bare answers, without a `Sheet`, has no agency, year or stage to compare
+    and is not checked for them.
 
     Args:
         self_card: the agency's own scoring (自评).
@@ -61,12 +120,19 @@ def diff(self_card: ScoreCard, verified_card: ScoreCard) -> SheetDiff:
         The items whose points differ, with both reasons, and both totals and levels.
 
     Raises:
-        RubricError: the cards were scored against rubrics with different items.
+        RubricError: the cards were scored against different rubrics, or their sheets are of
+            different agencies or years, or their stages are not in order; every such problem
+            is listed.
     """
     mine, theirs = self_card.items, verified_card.items
-    if list(mine) != list(theirs) or self_card.rubric.title != verified_card.rubric.title:
+    same = self_card.rubric is verified_card.rubric or self_card.rubric == verified_card.rubric
+    if not same:
         message = "the two score cards were scored against different rubrics; compare cards of one rubric"
         raise RubricError([Problem(message=message)])
+    if self_card.sheet is not None and verified_card.sheet is not None:
+        problems = _mismatches(self_card.sheet, verified_card.sheet, self_card.rubric.stages)
+        if problems:
+            raise RubricError(problems)
     items = tuple(
         ItemDiff(a, r.text, r.max, r.points, v.points, v.points - r.points, r.reason, v.reason)
         for a, r in mine.items()

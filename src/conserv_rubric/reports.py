@@ -4,13 +4,19 @@ as text, Markdown, JSON or CSV.
 Text output aligns Chinese text by display width (wide and full-width characters take two
 columns). JSON output writes every `Decimal` as an exact JSON number (``2.5``, never ``2.5000001``
 or ``"2.5"``).
+
+Every report is safe to show whatever the rubric and the sheets hold: text and Markdown show
+control characters as escapes (``\\x1b``, ``\\n``), so no ESC sequence reaches a terminal and
+no newline starts a line of its own; Markdown escapes its own special characters and HTML (no
+``<script>``, no ``javascript:`` link); a CSV text cell that a spreadsheet would run as a
+formula starts with ``'``; JSON escapes every control character.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, Final, Literal
 
@@ -18,7 +24,20 @@ import attrs
 
 from ._kinds import ZERO, maximum
 from ._score import ScoreCard
-from ._text import GATE_NAMES, clip, dumps_json, fmt, grid, markdown_table, show
+from ._text import (
+    GATE_NAMES,
+    Markup,
+    check_format,
+    clip,
+    csv_cell,
+    dumps_json,
+    fmt,
+    grid,
+    markdown,
+    markdown_table,
+    show,
+    visible,
+)
 from ._totals import group_max, transform, unit_weight
 from ._tree import walk
 from .diffs import SheetDiff
@@ -26,7 +45,7 @@ from .errors import Problem, RubricError
 from .gaps import Gap
 from .model import Project, Rubric, Unit
 
-__all__ = ["level_line", "render_cards", "render_check", "render_diff", "render_gap"]
+__all__ = ["error_entry", "level_line", "render_cards", "render_check", "render_diff", "render_gap"]
 
 #: Display width of an item's text in the totals tree (about 24 Chinese characters).
 TITLE_WIDTH: Final = 48
@@ -136,7 +155,11 @@ def render_check(
 
     Returns:
         The report, ending in a newline.
+
+    Raises:
+        RubricError: *format* is unknown.
     """
+    check_format(format, ("text", "json"))
     data = _check_dict(rubric, problems, file)
     data_warnings = [p for p in problems if p.severity == "warning"]
     if format == "json":
@@ -144,13 +167,16 @@ def render_check(
     rows = [["评价单元 / 项目 / 条目", "分值", "计算", ""]]
     for unit in data["units"]:
         tag = "（加分）" if unit["bonus"] else ""
-        rows.append(_tree_row(unit, f"{unit['address']} {unit['title']}{tag}"))
+        rows.append(_tree_row(unit, f"{unit['address']} {visible(unit['title'])}{tag}"))
         for project in unit["projects"]:
-            rows.append(_tree_row(project, f"  {project['address']} {project['title']}"))
+            rows.append(_tree_row(project, f"  {project['address']} {visible(project['title'])}"))
             rows.extend(
-                _tree_row(i, f"    {i['address']} {clip(i['title'], TITLE_WIDTH)}") for i in project["items"]
+                _tree_row(i, f"    {i['address']} {clip(visible(i['title']), TITLE_WIDTH)}")
+                for i in project["items"]
             )
-        rows.extend(_tree_row(i, f"  {i['address']} {clip(i['title'], TITLE_WIDTH)}") for i in unit["items"])
+        rows.extend(
+            _tree_row(i, f"  {i['address']} {clip(visible(i['title']), TITLE_WIDTH)}") for i in unit["items"]
+        )
     lines = [rubric.title, "", *grid(rows, right=frozenset({1, 2})), ""]
     for key, label in (("total", "总分"), ("bonus", "附加分")):
         if key in data:
@@ -165,7 +191,9 @@ def render_check(
             extra = [f"单元{a} ≥ {fmt(m)}分" for a, m in lv.unit_min.items()]
             if lv.unit_share is not None:
                 extra.append(f"各单元 ≥ 满分的{fmt(lv.unit_share * 100)}%")
-            lines.append(f"  {lv.name} ≥ {fmt(lv.min)}分" + (f"（{'，'.join(extra)}）" if extra else ""))
+            lines.append(
+                f"  {visible(lv.name)} ≥ {fmt(lv.min)}分" + (f"（{'，'.join(extra)}）" if extra else "")
+            )
     problems = [p for p in problems if p.severity == "error"]
     warnings = [str(p) for p in data_warnings]
     if warnings:
@@ -183,7 +211,13 @@ def render_check(
         )
         if warnings:
             lines.append(f"⚠ {len(warnings)} 个警告（check --strict 时视为不通过）")
-    return "\n".join(lines) + "\n"
+    return _join(lines)
+
+
+def _join(lines: Sequence[str]) -> str:
+    """The lines of a text or Markdown report as one text; a control character that some field
+    still held is escaped here, so that none reaches the reader."""
+    return "".join(visible(line) + "\n" for line in lines)
 
 
 def _tree_row(node: dict[str, Any], label: str) -> list[str]:
@@ -194,7 +228,10 @@ def _tree_row(node: dict[str, Any], label: str) -> list[str]:
 
 
 def level_line(card: ScoreCard) -> str:
-    """What *card* reached, in the standard's words: 达到“…”, or 未达到 … and why."""
+    """What *card* reached, in the standard's words: 达到“…”, or 未达到 … and why.
+
+    The level's name is as the rubric writes it, unescaped: a report escapes the whole line.
+    """
     rubric = card.rubric
     if card.level is not None:
         reached = next(lv for lv in rubric.levels if lv.name == card.level)
@@ -209,20 +246,21 @@ def level_line(card: ScoreCard) -> str:
     return f"未达到“{lowest.name}”（{fmt(lowest.min)}分），还差{fmt(lowest.min - card.total)}分"
 
 
-def _heading(card: ScoreCard) -> str:
+def _heading(card: ScoreCard, esc: Callable[[str], str]) -> str:
     info = card.sheet.info if card.sheet is not None else None
     if info is None:
         return ""
-    parts = [f"单位：{info.agency or '—'}"]
+    parts = [f"单位：{esc(info.agency) or '—'}"]
     if info.year is not None:
         parts.append(f"年度：{info.year}")
-    parts.append(f"阶段：{STAGES.get(info.stage, info.stage)}")
+    parts.append(f"阶段：{esc(STAGES.get(info.stage, info.stage))}")
     if info.assessor:
-        parts.append(f"评估人：{info.assessor}")
+        parts.append(f"评估人：{esc(info.assessor)}")
     return "　".join(parts)
 
 
 def _rows(card: ScoreCard) -> list[list[str]]:
+    """The table of *card*, its cells as the rubric and sheet write them (escaped by the caller)."""
     units = {u.address: u for u in card.units}
     projects = {p.address: p for p in card.projects}
     rows = [["序号", "评价单元", "评价项目", "得分/分值", "说明"]]
@@ -243,28 +281,36 @@ def _rows(card: ScoreCard) -> list[list[str]]:
     return rows
 
 
-def _lists(card: ScoreCard) -> list[tuple[str, list[str]]]:
-    out = [("认定", [level_line(card)])]
+def _lists(card: ScoreCard, esc: Callable[[str], str]) -> list[tuple[str, list[str]]]:
+    out = [("认定", [esc(level_line(card))])]
     if card.failed_gates:
-        out.append(("未通过的门槛项", [f"{g.address}：{g.reason}" for g in card.failed_gates]))
+        out.append(("未通过的门槛项", [esc(f"{g.address}：{g.reason}") for g in card.failed_gates]))
     if card.unanswered:
-        out.append(("未填写（按0分计）", ["、".join(card.unanswered)]))
+        out.append(("未填写（按0分计）", [esc("、".join(card.unanswered))]))
     if card.without_evidence:
-        out.append(("得分但缺少佐证材料", ["、".join(card.without_evidence)]))
+        out.append(("得分但缺少佐证材料", [esc("、".join(card.without_evidence))]))
     return out
 
 
-def _card(card: ScoreCard, md: bool) -> str:
+def _table(rows: list[list[str]], right: frozenset[int], md: bool) -> list[str]:
+    """*rows* as a Markdown table (which escapes its cells) or aligned text of visible cells."""
+    if md:
+        return markdown_table(rows, right)
+    return grid([[visible(cell) for cell in row] for row in rows], right)
+
+
+def _card(card: ScoreCard, md: bool) -> list[str]:
+    esc = markdown if md else visible
     rows = _rows(card)
     if md:
-        rows[-1] = ["", "**总分**", "", f"**{rows[-1][3]}**", ""]
-    table = (markdown_table if md else grid)(rows, frozenset({3}))
-    heading = _heading(card)
-    lines = [f"## {card.rubric.title}" if md else card.rubric.title]
+        rows[-1] = ["", Markup("**总分**"), "", Markup(f"**{rows[-1][3]}**"), ""]
+    table = _table(rows, frozenset({3}), md)
+    heading = _heading(card, esc)
+    lines = [f"## {esc(card.rubric.title)}" if md else esc(card.rubric.title)]
     if heading:
         lines += ["", heading] if md else [heading]
     lines += ["", *table, ""]
-    for name, entries in _lists(card):
+    for name, entries in _lists(card, esc):
         label = f"**{name}**" if md else name
         if len(entries) == 1:
             lines.append(f"{label}：{entries[0]}")
@@ -273,14 +319,17 @@ def _card(card: ScoreCard, md: bool) -> str:
             lines.extend(f"{'-' if md else ' '} {e}" for e in entries)
         if md:
             lines.append("")
-    return "\n".join(lines).rstrip("\n") + "\n"
+    while lines and not lines[-1]:
+        lines.pop()
+    return lines
 
 
 def _csv(cards: Sequence[ScoreCard]) -> str:
     units = [(u.address, u.title) for u in cards[0].units] if cards else []
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*META, *(f"{a} {t}" for a, t in units), "total", "max", "level", "passed"])
+    header = [*META, *(f"{a} {t}" for a, t in units), "total", "max", "level", "passed"]
+    writer.writerow([csv_cell(cell) for cell in header])
     for card in cards:
         if [(u.address, u.title) for u in card.units] != units:
             message = "cards scored against different rubrics cannot share one CSV table"
@@ -290,14 +339,31 @@ def _csv(cards: Sequence[ScoreCard]) -> str:
         if info is not None:
             meta = [info.agency, "" if info.year is None else str(info.year), info.stage, info.assessor or ""]
         points = [fmt(u.points) for u in card.units]
-        writer.writerow(
-            [*meta, *points, fmt(card.total), fmt(card.max), card.level or "", str(card.passed).lower()]
-        )
+        row = [*meta, *points, fmt(card.total), fmt(card.max), card.level or "", str(card.passed).lower()]
+        writer.writerow([csv_cell(cell) for cell in row])
     return buffer.getvalue()
 
 
+def error_entry(error: RubricError) -> dict[str, Any]:
+    """The JSON entry of an input that could not be scored: ``{"file": …, "error": {…}}``.
+
+    ``error`` holds ``message`` (every problem, one per line, as the command line prints them)
+    and ``problems``, each with ``message``, ``file``, ``path``, ``address``, ``line``,
+    ``column``, ``expected`` and ``actual`` (null where unknown).
+
+    Args:
+        error: what reading or scoring the input raised.
+
+    Returns:
+        A JSON-ready dict; ``file`` is the file of the first problem.
+    """
+    keys = ("message", "file", "path", "address", "line", "column", "expected", "actual")
+    problems = [{k: getattr(p, k) for k in keys} for p in error.problems]
+    return {"file": error.file, "error": {"message": str(error), "problems": problems}}
+
+
 def render_cards(
-    cards: Sequence[ScoreCard],
+    cards: Sequence[ScoreCard | RubricError],
     format: Literal["text", "markdown", "json", "csv"],  # noqa: A002 - the CLI's word
 ) -> str:
     """Score cards as the standard's own table, as JSON, or as one CSV row per card.
@@ -306,46 +372,59 @@ def render_cards(
     unit subtotals and the total, then the level reached, failed gates, unanswered leaves and
     items that earned points without evidence (佐证材料).
 
+    A batch may hold the errors of inputs that could not be scored, in input order beside the
+    cards: JSON lists each as its `error_entry`; text, Markdown and CSV show only the cards (the
+    command line reports the errors on standard error).
+
     Args:
-        cards: the cards, all scored against one rubric.
-        format: ``"text"``, ``"markdown"``, ``"json"`` (one card: `ScoreCard.to_dict`; several: a
-            list of them; points as exact numbers) or ``"csv"`` (agency, year, stage, assessor,
-            one column per unit, total, max, level, passed).
+        cards: the cards, all scored against one rubric, and the errors of a batch.
+        format: ``"text"``, ``"markdown"``, ``"json"`` (one entry: `ScoreCard.to_dict` or the
+            `error_entry`; several: a list of them in order; points as exact numbers) or
+            ``"csv"`` (agency, year, stage, assessor, one column per unit, total, max, level,
+            passed).
 
     Returns:
-        The report, ending in a newline.
+        The report, ending in a newline; without a card, text and Markdown are empty and CSV
+        is its header row.
 
     Raises:
-        RubricError: ``"csv"`` of cards scored against different rubrics.
+        RubricError: *format* is unknown, or ``"csv"`` of cards scored against different rubrics.
     """
+    check_format(format, ("text", "markdown", "json", "csv"))
     if format == "json":
-        data = cards[0].to_dict() if len(cards) == 1 else [c.to_dict() for c in cards]
-        return dumps_json(data) + "\n"
+        entries = [c.to_dict() if isinstance(c, ScoreCard) else error_entry(c) for c in cards]
+        return dumps_json(entries[0] if len(entries) == 1 else entries) + "\n"
+    scored = [c for c in cards if isinstance(c, ScoreCard)]
     if format == "csv":
-        return _csv(cards)
-    return "\n".join(_card(c, format == "markdown") for c in cards) or "\n"
+        return _csv(scored)
+    lines: list[str] = []
+    for card in scored:
+        lines.extend(["", *_card(card, format == "markdown")] if lines else _card(card, format == "markdown"))
+    return _join(lines)
 
 
 # --- gap: what is still open ------------------------------------------------------------
 
 
-def _headline(g: Gap) -> list[str]:
+def _headline(g: Gap, esc: Callable[[str], str]) -> list[str]:
     t = g.target
     if t is None:
-        return [f"已达到最高等级“{g.level}”" if g.level is not None else "本标准未设认定等级"]
+        return [f"已达到最高等级“{esc(g.level)}”" if g.level is not None else "本标准未设认定等级"]
     lines = [
-        f"评价单元 {u.address} {u.title}：现{fmt(u.points)}分，需 ≥ {fmt(u.need)}分" for u in t.shortfalls
+        f"评价单元 {u.address} {esc(u.title)}：现{fmt(u.points)}分，需 ≥ {fmt(u.need)}分"
+        for u in t.shortfalls
     ]
+    name = esc(t.name)
     if not t.reachable:
         return [
-            f"即使所有未得分项都得满分，最多得{fmt(t.best)}分，仍达不到“{t.name}”（{fmt(t.min)}分）",
+            f"即使所有未得分项都得满分，最多得{fmt(t.best)}分，仍达不到“{name}”（{fmt(t.min)}分）",
             *lines,
         ]
     ask = f"最少完成以下 {len(t.plan)} 项："
     if t.missing:
-        return [f"距“{t.name}”（{fmt(t.min)}分）还差 {fmt(t.missing)} 分；{ask}", *lines]
+        return [f"距“{name}”（{fmt(t.min)}分）还差 {fmt(t.missing)} 分；{ask}", *lines]
     why = "有门槛项未通过" if g.failed_gates else "有评价单元得分不足"
-    return [f"总分已够“{t.name}”（{fmt(t.min)}分），但{why}；{ask}", *lines]
+    return [f"总分已够“{name}”（{fmt(t.min)}分），但{why}；{ask}", *lines]
 
 
 def _plan_rows(g: Gap) -> list[list[str]]:
@@ -359,7 +438,7 @@ def _plan_rows(g: Gap) -> list[list[str]]:
                 f"{fmt(s.points)}/{fmt(s.max)}",
                 f"+{fmt(s.adds)}",
                 fmt(s.total),
-                clip(note + s.text, GAP_TEXT_WIDTH),
+                clip(visible(note + s.text), GAP_TEXT_WIDTH),
             ]
         )
     return rows
@@ -368,9 +447,14 @@ def _plan_rows(g: Gap) -> list[list[str]]:
 def _open_rows(g: Gap) -> list[list[str]]:
     rows = [["序号", "得分/分值", "可增加", "内容"]]
     for u in g.units:
-        rows.append([u.address, f"{fmt(u.points)}/{fmt(u.max)}", f"+{fmt(u.adds)}", u.title])
+        rows.append([u.address, f"{fmt(u.points)}/{fmt(u.max)}", f"+{fmt(u.adds)}", visible(u.title)])
         rows.extend(
-            [i.address, f"{fmt(i.points)}/{fmt(i.max)}", f"+{fmt(i.adds)}", clip(i.text, GAP_TEXT_WIDTH)]
+            [
+                i.address,
+                f"{fmt(i.points)}/{fmt(i.max)}",
+                f"+{fmt(i.adds)}",
+                clip(visible(i.text), GAP_TEXT_WIDTH),
+            ]
             for i in u.items
         )
     return rows
@@ -385,28 +469,32 @@ def render_gap(g: Gap, format: Literal["text", "markdown", "json"]) -> str:  # n
 
     Returns:
         The report, ending in a newline.
+
+    Raises:
+        RubricError: *format* is unknown.
     """
+    check_format(format, ("text", "markdown", "json"))
     if format == "json":
         return dumps_json(attrs.asdict(g)) + "\n"
     md = format == "markdown"
-    title = f"{g.rubric} — {g.agency}" if g.agency else g.rubric
+    esc = markdown if md else visible
+    title = esc(f"{g.rubric} — {g.agency}" if g.agency else g.rubric)
     standing = f"当前得分 {fmt(g.total)} 分（满分 {fmt(g.max)} 分），" + (
-        f"已达到“{g.level}”" if g.level is not None else "未获认定"
+        f"已达到“{esc(g.level)}”" if g.level is not None else "未获认定"
     )
     lines = [f"## {title} 差距分析" if md else f"{title} 差距分析", "", standing, ""]
-    lines.extend(_headline(g))
-    table = markdown_table if md else grid
+    lines.extend(_headline(g, esc))
     if g.target is not None and g.target.plan:
-        lines.extend(["", *table(_plan_rows(g), frozenset({2, 3, 4}))])
+        lines.extend(["", *_table(_plan_rows(g), frozenset({2, 3, 4}), md)])
     if g.failed_gates:
         lines.extend(["", "未通过的门槛项："])
-        lines.extend(f"{'- ' if md else '  '}{x.address}：{x.reason}" for x in g.failed_gates)
+        lines.extend(f"{'- ' if md else '  '}{x.address}：{esc(x.reason)}" for x in g.failed_gates)
     if g.units:
         lines.extend(["", f"未得满分的条目（全部得满分可增加 {fmt(g.adds)} 分）：", ""])
-        lines.extend(table(_open_rows(g), frozenset({1, 2})))
+        lines.extend(_table(_open_rows(g), frozenset({1, 2}), md))
     else:
         lines.extend(["", "所有适用条目均已得满分"])
-    return "\n".join(lines) + "\n"
+    return _join(lines)
 
 
 # --- diff: self against verified -------------------------------------------------------
@@ -417,8 +505,8 @@ def signed(value: Decimal) -> str:
     return f"+{fmt(value)}" if value > 0 else fmt(value)
 
 
-def _standing(total: Decimal, level: str | None) -> str:
-    return f"{fmt(total)}分（{level if level is not None else '未获认定'}）"
+def _standing(total: Decimal, level: str | None, esc: Callable[[str], str]) -> str:
+    return f"{fmt(total)}分（{esc(level) if level is not None else '未获认定'}）"
 
 
 def render_diff(d: SheetDiff, format: Literal["text", "markdown", "json"]) -> str:  # noqa: A002 - the CLI's word
@@ -430,23 +518,29 @@ def render_diff(d: SheetDiff, format: Literal["text", "markdown", "json"]) -> st
 
     Returns:
         The report, ending in a newline.
+
+    Raises:
+        RubricError: *format* is unknown.
     """
+    check_format(format, ("text", "markdown", "json"))
     if format == "json":
         return dumps_json(attrs.asdict(d)) + "\n"
     md = format == "markdown"
-    title = f"{d.rubric} — {d.agency}" if d.agency else d.rubric
+    esc = markdown if md else visible
+    title = esc(f"{d.rubric} — {d.agency}" if d.agency else d.rubric)
     heading = f"{title} 自评与核定对比"
     lines = [f"## {heading}" if md else heading, ""]
-    mine, theirs = _standing(d.self_total, d.self_level), _standing(d.verified_total, d.verified_level)
+    mine = _standing(d.self_total, d.self_level, esc)
+    theirs = _standing(d.verified_total, d.verified_level, esc)
     lines.append(f"自评 {mine}，核定 {theirs}，相差 {signed(d.difference)} 分")
     if not d.items:
         lines.extend(["", "自评与核定各条目得分一致"])
-        return "\n".join(lines) + "\n"
+        return _join(lines)
     rows = [["序号", "内容", "分值", "自评", "核定", "差值", "说明"]]
     rows.extend(
         [
             i.address,
-            clip(i.text, DIFF_TEXT_WIDTH),
+            clip(visible(i.text), DIFF_TEXT_WIDTH),
             fmt(i.max),
             fmt(i.self_points),
             fmt(i.verified_points),
@@ -455,7 +549,5 @@ def render_diff(d: SheetDiff, format: Literal["text", "markdown", "json"]) -> st
         ]
         for i in d.items
     )
-    right = frozenset({2, 3, 4, 5})
-    table = markdown_table(rows, right) if md else grid(rows, right)
-    lines.extend(["", *table, "", f"共 {len(d.items)} 项得分不同"])
-    return "\n".join(lines) + "\n"
+    lines.extend(["", *_table(rows, frozenset({2, 3, 4, 5}), md), "", f"共 {len(d.items)} 项得分不同"])
+    return _join(lines)

@@ -1,4 +1,8 @@
-"""A blank answer sheet (自评打分表) for a rubric, with every item's text as comments."""
+"""A blank answer sheet (自评打分表) for a rubric, with every item's text as comments.
+
+A TOML comment may hold no control character, and the sheet must load: every text written into
+a comment shows its control characters as escapes (``\\x1b``, ``\\n``), as the reports do.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ import tomli_w
 from ._answers import check_answer
 from ._compiled import compiled
 from ._kinds import ZERO, Leaf, compile_rule, kind_of, maximum
-from ._text import GATE_NAMES, fmt, show, wrap
+from ._text import GATE_NAMES, fmt, show, visible, wrap
 from ._totals import group_max
 from ._tree import Node, walk
 from .model import Check, Project, Rubric, Unit
@@ -44,8 +48,8 @@ def _toml(value: object) -> str:
 
 
 def _comment(text: str, lead: str = "") -> list[str]:
-    lines = wrap(lead + text, COMMENT_WIDTH)
-    return [f"# {line}" for line in lines] or [f"# {lead}".rstrip()]
+    lines = wrap(visible(lead + text), COMMENT_WIDTH)
+    return [f"# {line}" for line in lines] or [visible(f"# {lead}").rstrip()]
 
 
 def _points(points: Decimal | None) -> str:
@@ -136,7 +140,7 @@ def template(rubric: Rubric, *, year: int | None = None) -> str:
         if unit_address != unit_seen:
             tag = "，附加评价单元" if unit.bonus else ""
             points = unit.points if unit.points is not None else group_max(unit)
-            body += ["", f"# ═══ {unit_address} {unit.title}（{show(points)}分{tag}）"]
+            body += ["", visible(f"# ═══ {unit_address} {unit.title}（{show(points)}分{tag}）")]
             unit_seen, project_seen = unit_address, None
         if item.project is not None:
             project_address = item.address.rsplit(".", 1)[0]
@@ -144,7 +148,7 @@ def template(rubric: Rubric, *, year: int | None = None) -> str:
             if project_address != project_seen:
                 points = project.points if project.points is not None else group_max(project)
                 gap = [] if body[-1].startswith("# ═══") else [""]
-                body += [*gap, f"# ─── {project_address} {project.title}" + _points(points)]
+                body += [*gap, visible(f"# ─── {project_address} {project.title}" + _points(points))]
                 project_seen = project_address
         if leaf.item != item_seen:
             body += ["", *_comment(_item_title(item), f"{leaf.item} ")]
@@ -174,5 +178,10 @@ def template(rubric: Rubric, *, year: int | None = None) -> str:
         "[answers]",
     ]
     first = c.items[0].address if c.items else "1.1.1"
-    tail = ["", "[evidence]", "# 佐证材料：条目或答案地址 = [文件名, …]，例如：", f'# "{first}" = ["《……》"]']
+    tail = [
+        "",
+        "[evidence]",
+        "# 佐证材料：条目或答案地址 = [文件名, …]，例如：",
+        visible(f'# "{first}" = ["《……》"]'),
+    ]
     return "\n".join([*out, "", *info, *body, *tail]) + "\n"

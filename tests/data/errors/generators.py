@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import threading
 from pathlib import Path
 from typing import Any
 
 import conserv_rubric as cr
+from conserv_rubric._fmt import format_file
 from conserv_rubric.diffs import diff
 from conserv_rubric.reports import render_cards
 
@@ -98,6 +100,11 @@ def make_long_decision_table() -> None:
     )
 
 
+def make_symlinked_rubric() -> None:
+    """A link to the rubric beside it."""
+    Path("link.toml").symlink_to("rubric.toml")
+
+
 # --- calls -------------------------------------------------------------------------------------
 
 
@@ -123,3 +130,22 @@ def call_csv_of_two_rubrics() -> None:
     """Two cards of different rubrics in one CSV table."""
     cards = [cr.score(cr.load_rubric(name), {}) for name in ("rubric.toml", "other.toml")]
     render_cards(cards, "csv")
+
+
+def call_fmt_without_tomlkit() -> None:
+    """fmt --write where tomlkit is not installed."""
+    saved = sys.modules.get("tomlkit")
+    sys.modules["tomlkit"] = None  # type: ignore[assignment]  # as if it were not installed
+    try:
+        format_file(Path("rubric.toml"), mode="write")
+    finally:
+        if saved is None:
+            del sys.modules["tomlkit"]
+        else:
+            sys.modules["tomlkit"] = saved
+
+
+def call_render_pdf() -> None:
+    """A report in a format there is none of."""
+    card = cr.score(cr.load_rubric("rubric.toml"), {})
+    render_cards([card], "pdf")  # type: ignore[arg-type]  # an unknown format on purpose
