@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import attrs
 
+from ._exact import exactly
 from ._score import ScoreCard
 from .errors import Problem, RubricError
 
@@ -50,6 +51,7 @@ class SheetDiff:
     items: tuple[ItemDiff, ...]
 
 
+@exactly
 def diff(self_card: ScoreCard, verified_card: ScoreCard) -> SheetDiff:
     """Compare a self-assessed card with the verified card of the same agency and rubric.
 

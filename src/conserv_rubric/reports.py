@@ -16,6 +16,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from ._exact import exactly
 from ._kinds import ZERO, maximum
 from ._score import ScoreCard
 from ._text import GATE_NAMES, clip, dumps_json, fmt, grid, markdown_table, show
@@ -112,6 +113,7 @@ def _check_dict(rubric: Rubric, found: Sequence[Problem], file: str | None) -> d
     return out
 
 
+@exactly
 def render_check(
     rubric: Rubric,
     problems: Sequence[Problem],
@@ -247,8 +249,12 @@ def _lists(card: ScoreCard) -> list[tuple[str, list[str]]]:
     out = [("认定", [level_line(card)])]
     if card.failed_gates:
         out.append(("未通过的门槛项", [f"{g.address}：{g.reason}" for g in card.failed_gates]))
-    if card.unanswered:
-        out.append(("未填写（按0分计）", ["、".join(card.unanswered)]))
+    none = set(card.none_found)
+    zero = [a for a in card.unanswered if a not in none]
+    if zero:
+        out.append(("未填写（按0分计）", ["、".join(zero)]))
+    if none:
+        out.append(("未填写（按无扣分计）", ["、".join(card.none_found)]))
     if card.without_evidence:
         out.append(("得分但缺少佐证材料", ["、".join(card.without_evidence)]))
     return out
@@ -296,6 +302,7 @@ def _csv(cards: Sequence[ScoreCard]) -> str:
     return buffer.getvalue()
 
 
+@exactly
 def render_cards(
     cards: Sequence[ScoreCard],
     format: Literal["text", "markdown", "json", "csv"],  # noqa: A002 - the CLI's word
@@ -376,6 +383,7 @@ def _open_rows(g: Gap) -> list[list[str]]:
     return rows
 
 
+@exactly
 def render_gap(g: Gap, format: Literal["text", "markdown", "json"]) -> str:  # noqa: A002 - the CLI's word
     """A gap analysis as text, Markdown or JSON (`attrs.asdict` of *g*, points as exact numbers).
 
@@ -421,6 +429,7 @@ def _standing(total: Decimal, level: str | None) -> str:
     return f"{fmt(total)}分（{level if level is not None else '未获认定'}）"
 
 
+@exactly
 def render_diff(d: SheetDiff, format: Literal["text", "markdown", "json"]) -> str:  # noqa: A002 - the CLI's word
     """A comparison as text, Markdown or JSON (`attrs.asdict` of *d*, points as exact numbers).
 
