@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 
 from conserv_rubric import loads_rubric, loads_sheet, score
+from conserv_rubric._compiled import compiled
 from conserv_rubric.reports import render_cards
 from conserv_rubric.templates import template
 
@@ -266,3 +267,18 @@ def test_the_template_leaves_a_figure_of_a_deduction_blank_and_says_why() -> Non
         '"1.1.b" = false\n'
     ) in text
     assert score(loads_rubric(LEAKAGE), loads_sheet(text)).total == 0
+
+
+def test_a_ratio_without_its_reference_is_not_compared() -> None:
+    # A sheet cannot give a ratio band a value without its reference (the answer check refuses
+    # it); the band scores such an answer, from any other caller, as a figure left out.
+    award = loads_rubric(_item(AWARDS[4][1], "7"))
+    deduction = loads_rubric(
+        _deduct(
+            '{ kind = "bands", input = "ratio", bands = [{ le = 1, points = 0 }, { gt = 1, points = 3 }] }'
+        )
+    )
+    half = {"value": Decimal("0.5")}
+    assert compiled(award).evaluate({"1.1": half}).total == 0
+    assert compiled(deduction).evaluate({"1.1.a": half}).total == 0
+    assert compiled(deduction).evaluate({"1.1.a": {**half, "ref": Decimal(1)}}).total == 8
