@@ -22,7 +22,8 @@ score card (`check_scoring`):
   `Decimal`, with a reason;
 - ``bounds``: 0 ≤ every item, project and unit ≤ its reachable maximum; total ≤ the reachable total;
 - ``subtotals``: items add up to projects, projects to units, units to the total, honouring caps,
-  rescaling, weights and the aggregate formula;
+  rescaling (a unit of which nothing applies drops out), weights and the aggregate formula, and
+  every ``applicable_max`` is what the applicable items give;
 - ``gates`` and ``level``: the gates that fail are exactly those whose item falls short, and the
   level is the highest one whose thresholds are met, none if a gate failed;
 - ``unanswered``: the card lists exactly the leaves left unanswered;
