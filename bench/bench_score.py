@@ -3,7 +3,7 @@
 Run: ``python bench/bench_score.py [N]`` (default 10,000 sheets). Prints sheets per second for
 
 - a plain hand-written Python function that computes the district totals directly,
-- ``Compiled.score`` on answers already checked (the engine's hot path, every award explainable),
+- ``Compiled.evaluate`` on answers already checked (the engine's hot path, every award explainable),
 - ``conserv_rubric.score`` on a `Sheet`, which also checks every answer against the rubric,
 
 and the ratios to the hand-written function, all measured in the same run. It also times loading
@@ -141,14 +141,14 @@ def main() -> None:
     dicts = random_sheets(n)
     sheets = [cr.Sheet(info=cr.SheetInfo(agency=f"单位{i}"), answers=a) for i, a in enumerate(dicts)]
     for d in dicts:  # the engine and the hand-written function agree on every sheet
-        card = c.score(d, None)
+        outcome = c.evaluate(d)
         total, units, passed = by_hand(d)
-        assert card.total == total, d
-        assert card.passed == passed, d
-        assert [u.points for u in card.units] == list(units.values()), d
+        assert outcome.total == total, d
+        assert (outcome.level is not None) == passed, d
+        assert outcome.unit_pts == list(units.values()), d
 
     hand = rate(by_hand, dicts)
-    hot = rate(lambda d: c.score(d, None), dicts)
+    hot = rate(c.evaluate, dicts)
     full = rate(lambda s: cr.score(rubric, s), sheets)
     deps_ms = import_ms("import attrs, cattrs, tomli_w, tomllib")
     ours_ms = import_ms("import conserv_rubric.cli")

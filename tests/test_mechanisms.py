@@ -450,7 +450,7 @@ def test_m11_exclusive_tiers(a: bool, b: bool, expected: Decimal, why: str) -> N
         ({"1.1.a": False, "1.1.b": True}, Decimal("20"), "a否，b是：第2行，20分"),
         ({"1.1.a": True, "1.1.b": False}, Decimal("10"), "a是，b否：第3行，10分"),
         ({"1.1.a": False, "1.1.b": False}, Decimal("0"), "a否，b否：第4行，0分"),
-        ({}, Decimal("0"), "a否，b否：第4行，0分"),
+        ({}, Decimal("0"), "a未填写，b未填写：无法确定所在行，0分"),
     ],
 )
 def test_m12_decision_table_first_matching_row(answers: Answers, expected: Decimal, why: str) -> None:
@@ -529,8 +529,14 @@ def test_m14_reasons(answer: str, why: str) -> None:
 @pytest.mark.parametrize(
     ("name", "answers", "item", "expected", "why"),
     [
-        ("shenzhen-lvse-jiguan-kaoping", {}, "1.1", Decimal("3"), "3分 = 3分"),
-        ("shenzhen-lvse-jiguan-kaoping", {"1.1.a": True}, "1.1", Decimal("2"), "3分 − 1分（a） = 2分"),
+        ("shenzhen-lvse-jiguan-kaoping", {}, "1.1", Decimal("3"), "3分 = 3分；a、b、c 未填写，按无扣分计"),
+        (
+            "shenzhen-lvse-jiguan-kaoping",
+            {"1.1.a": True},
+            "1.1",
+            Decimal("2"),
+            "3分 − 1分（a） = 2分；b、c 未填写，按无扣分计",
+        ),
         (
             "shenzhen-lvse-jiguan-kaoping",
             {"1.1.a": True, "1.1.b": False, "1.1.c": True},
@@ -545,8 +551,20 @@ def test_m14_reasons(answer: str, why: str) -> None:
             Decimal("0"),
             "3分 − 1分（a） − 1分（b） − 1分（c） = 0分",
         ),
-        ("shenzhen-lvse-jiguan-kaoping", {"1.2.a": True}, "1.2", Decimal("1"), "3分 − 2分（a） = 1分"),
-        ("data/yichun-laji-fenlei-kaoping", {"1.1.1.b": True}, "1.1.1", Decimal("1"), "2分 − 1分（b） = 1分"),
+        (
+            "shenzhen-lvse-jiguan-kaoping",
+            {"1.2.a": True},
+            "1.2",
+            Decimal("1"),
+            "3分 − 2分（a） = 1分；b 未填写，按无扣分计",
+        ),
+        (
+            "data/yichun-laji-fenlei-kaoping",
+            {"1.1.1.b": True},
+            "1.1.1",
+            Decimal("1"),
+            "2分 − 1分（b） = 1分；a 未填写，按无扣分计",
+        ),
     ],
 )
 def test_m15_fixed_deductions(name: str, answers: Answers, item: str, expected: Decimal, why: str) -> None:
@@ -576,7 +594,7 @@ def test_m15_fixed_deductions(name: str, answers: Answers, item: str, expected: 
             {"3.1.b": ["玻璃", "金属"]},
             "3.1",
             Decimal("11"),
-            "15分 − 4分（b） = 11分",
+            "15分 − 4分（b） = 11分；a 未填写，按无扣分计",
         ),
         ("shenzhen-lvse-jiguan-kaoping", {"1.8.a": 2}, "1.8", Decimal("2"), "4分 − 2分（a） = 2分"),
         ("data/yichun-laji-fenlei-kaoping", {"1.2.2.a": 4}, "1.2.2", Decimal("4"), "4分 = 4分"),
@@ -636,9 +654,13 @@ def test_m17_metric_deviation_deductions(address: str, answer: str, expected: De
 @pytest.mark.parametrize(
     ("answers", "item", "why"),
     [
-        ({"1.1.a": True}, "1.1", "5分 − 5分（a） = 0分"),
-        ({"1.1.b": True, "1.1.c": True}, "1.1", "5分 − 3分（b） − 2分（c） = 0分"),
-        ({"1.1.a": True, "1.1.b": True}, "1.1", "5分 − 5分（a） − 3分（b） = 0分（扣完为止）"),
+        ({"1.1.a": True}, "1.1", "5分 − 5分（a） = 0分；b、c 未填写，按无扣分计"),
+        ({"1.1.b": True, "1.1.c": True}, "1.1", "5分 − 3分（b） − 2分（c） = 0分；a 未填写，按无扣分计"),
+        (
+            {"1.1.a": True, "1.1.b": True},
+            "1.1",
+            "5分 − 5分（a） − 3分（b） = 0分（扣完为止）；c 未填写，按无扣分计",
+        ),
         (
             {"1.1.a": True, "1.1.b": True, "1.1.c": True},
             "1.1",
@@ -647,7 +669,7 @@ def test_m17_metric_deviation_deductions(address: str, answer: str, expected: De
         (
             {"1.2.b": 5, "1.2.c": True, "1.2.d": 3},
             "1.2",
-            "10分 − 5分（b） − 3分（c） − 3分（d） = 0分（扣完为止）",
+            "10分 − 5分（b） − 3分（c） − 3分（d） = 0分（扣完为止）；a 未填写，按无扣分计",
         ),
     ],
 )
@@ -811,8 +833,20 @@ def test_m22_not_applicable_policies(
         ("gonggong-jigou-laji-fenlei", {"1.9": 0}, "1.9", Decimal("0"), "0次（不少于1次）不足，0分"),
         ("gonggong-jigou-laji-fenlei", {"1.9": 1}, "1.9", Decimal("5"), "1次（不少于1次）得5分"),
         ("gonggong-jigou-laji-fenlei", {"1.9": 3}, "1.9", Decimal("5"), "3次（不少于1次）得5分"),
-        ("shenzhen-laji-fenlei-lvse-danwei", {"2.1.b": 2}, "2.1", Decimal("5"), "10分 − 5分（b） = 5分"),
-        ("shenzhen-laji-fenlei-lvse-danwei", {"2.1.b": 3}, "2.1", Decimal("10"), "10分 = 10分"),
+        (
+            "shenzhen-laji-fenlei-lvse-danwei",
+            {"2.1.b": 2},
+            "2.1",
+            Decimal("5"),
+            "10分 − 5分（b） = 5分；a 未填写，按无扣分计",
+        ),
+        (
+            "shenzhen-laji-fenlei-lvse-danwei",
+            {"2.1.b": 3},
+            "2.1",
+            Decimal("10"),
+            "10分 = 10分；a 未填写，按无扣分计",
+        ),
         (
             "shenzhen-laji-fenlei-lvse-danwei",
             {"2.1.a": True, "2.1.b": 0},

@@ -386,8 +386,9 @@ def test_check_rubric_reports_one_shrunk_failure(tmp_path: Path, monkeypatch: py
     with pytest.raises(PropertyFailure) as excinfo:
         check_rubric(path, settings=settings(max_examples=20, database=None))
     assert excinfo.value.property == "subtotals"
-    # shrunk to the empty sheet: the deduct item keeps its 5 points
-    assert str(excinfo.value) == "property 'subtotals' failed: total is 6, its units give 5\n  answers: {}"
+    # shrunk to the empty sheet: the deduct item scores 0, since its measured (linear) and
+    # at_least deductions are unanswered and so cannot be computed
+    assert str(excinfo.value) == "property 'subtotals' failed: total is 1, its units give 0\n  answers: {}"
 
 
 def test_a_property_failure_survives_pickling() -> None:

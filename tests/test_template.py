@@ -191,7 +191,7 @@ assessor = ""        # 填表人
 # 填写 true 或 false
 "1.2.1.a" = false
 # · 1.2.1.b 少于三处扣2分（扣分项，最多扣2分）
-# 填写数量（整数），少于3时扣分；未填写则不扣分，填写时删去下一行行首的 #
+# 填写数量（整数），少于3时扣分；未填写则无法计算扣分，本项0分，填写时删去下一行行首的 #
 # "1.2.1.b" = 0
 # · 1.2.1.c 每发现一处扣1分（扣分项）
 # 填写数量（整数）
@@ -281,18 +281,21 @@ def test_year_defaults_to_this_year() -> None:
 @pytest.mark.parametrize(
     ("edits", "total"),
     [
-        ({}, 5),
-        ({'"1.1.1" = []': '"1.1.1" = ["节能", "节水"]'}, 7),
-        ({'"1.1.2.a" = false': '"1.1.2.a" = true', '"1.1.2.b" = 0': '"1.1.2.b" = 4'}, 8),
-        ({'"1.1.2.a" = false': '"1.1.2.a" = true', '"1.1.2.zero" = false': '"1.1.2.zero" = true'}, 5),
+        ({}, 0),
+        ({'"1.1.1" = []': '"1.1.1" = ["节能", "节水"]'}, 2),
+        ({'"1.1.2.a" = false': '"1.1.2.a" = true', '"1.1.2.b" = 0': '"1.1.2.b" = 4'}, 3),
+        ({'"1.1.2.a" = false': '"1.1.2.a" = true', '"1.1.2.zero" = false': '"1.1.2.zero" = true'}, 0),
         ({'# "1.2.1.b" = 0': '"1.2.1.b" = 1', '"1.2.1.c" = 0': '"1.2.1.c" = 1'}, 2),
-        ({'# "2.1" = { value = 0, ref = 1 }': '"2.1" = { value = 8, ref = 10 }'}, 9),
-        ({'"2.2" = 0': '"2.2" = 5', '"2.3" = 0': '"2.3" = 20.5'}, 11),
-        ({'"2.4.a" = false': '"2.4.a" = true', '"2.4.b" = false': '"2.4.b" = true'}, 9),
+        ({'# "1.2.1.b" = 0': '"1.2.1.b" = 3'}, 5),
+        ({'# "2.1" = { value = 0, ref = 1 }': '"2.1" = { value = 8, ref = 10 }'}, 4),
+        ({'"2.2" = 0': '"2.2" = 5', '"2.3" = 0': '"2.3" = 20.5'}, 6),
+        ({'"2.4.a" = false': '"2.4.a" = true', '"2.4.b" = false': '"2.4.b" = true'}, 4),
     ],
 )
 def test_filled_in_template_scores_without_other_edits(edits: dict[str, str], total: int) -> None:
-    # Empty: only the deduction item scores, 5. 1.1.1: 2 names × 1 = 2. 1.1.2: 1 + 2 (4 ≥ 4).
+    # Empty: nothing scores. The deduction item 1.2.1 needs its count 1.2.1.b to tell whether it
+    # falls short of 3, so until that line is filled in it scores 0; with 3 it keeps its 5.
+    # 1.1.1: 2 names × 1 = 2. 1.1.2: 1 + 2 (4 ≥ 4).
     # zero_if zeroes 1.1.2. 1.2.1: 5 − 2 (1 < 3) − 1 = 2, and nothing else. 2.1: 8/10 ≤ 0.9 → 4.
     # 2.2: 5% → 2; 2.3: 20.5% → 2 + 2 whole steps × 1 = 4. 2.4: both conditions → 4.
     rubric = loads_rubric(RUBRIC)

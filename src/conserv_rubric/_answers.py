@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ._exact import multiple_of
 from ._kinds import Leaf
 from ._limits import MAX_LIST, out_of_range
 from ._sheet import Cell, Sheet
@@ -86,7 +87,7 @@ def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noq
         assert leaf.high is not None
         if number != 0 and not leaf.low <= number <= leaf.high:
             return None, f"expected 0 or a number from {fmt(leaf.low)} to {fmt(leaf.high)}, got {fmt(number)}"
-        if leaf.step is not None and number % leaf.step != 0:
+        if leaf.step is not None and not multiple_of(number, leaf.step):
             return None, f"expected a multiple of {fmt(leaf.step)}, got {fmt(number)}"
     return number, None
 

@@ -10,17 +10,33 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from typing import Final, Literal
 
 import attrs
 
-from ._kinds import ZERO, Answers, Evaluate, Leaf, Num, compile_rule, leaves, maximum, plain_flags
+from ._exact import exact, exactly, round_half_up
+from ._kinds import (
+    ZERO,
+    Answers,
+    Evaluate,
+    Leaf,
+    Num,
+    compile_rule,
+    fast,
+    integral,
+    leaves,
+    maximum,
+    plain_flags,
+)
 from ._totals import Aggregator, group_max
 from ._tree import walk
 from .model import Check, Level, Project, Rubric, Rule, Unit
 
 GateKind = Literal["required", "veto", "zero", "nonzero"]
+#: How many sets of not-applicable items a compiled rubric remembers the maxima of.
+MAX_CACHED: Final = 1024
 
 
 @attrs.frozen
@@ -44,9 +60,30 @@ class Gate:
     label: str
 
 
+@attrs.frozen
+class Applicable:
+    """What the items, projects, units and the rubric can score on one sheet, given the items
+    it declares not applicable: the maxima that reflect the rubric's ``na`` policy.
+
+    Attributes:
+        items, projects, units: each one's applicable maximum, in rubric order.
+        total: the applicable maximum of the total (base units only, like `ScoreCard.max`).
+        dropped_projects, dropped_units: the projects and units none of whose points apply;
+            they are not evaluated (no ★ gate, no ``unit_min`` or ``unit_share``).
+    """
+
+    items: tuple[Decimal, ...]
+    projects: tuple[Decimal, ...]
+    units: tuple[Decimal, ...]
+    total: Decimal
+    dropped_projects: frozenset[int]
+    dropped_units: frozenset[int]
+
+
 class Compiled:
     """A rubric prepared for scoring: its leaves, items and groups, each evaluated by a closure."""
 
+    @exactly
     def __init__(self, rubric: Rubric) -> None:
         # A weak reference: the cache of compiled rubrics must not keep rubrics alive.
         self._rubric = weakref.ref(rubric)
@@ -90,7 +127,7 @@ class Compiled:
                     self.gates.append(Gate(gate, node.address, index, need, f"条目 {node.address}"))
         self.item_addresses = frozenset(i.address for i in self.items)
         self.fns = [i.evaluate for i in self.items]
-        self.item_max = [i.max for i in self.items]
+        self.item_max: list[Num] = [fast(i.max) for i in self.items]
         self.na_items = [(k, i.na) for k, i in enumerate(self.items) if i.na is not None]
         self.checks = {
             g.index: self.items[g.index].address
@@ -119,13 +156,33 @@ class Compiled:
                 self.unit_parts.append(([], (own[0], own[-1] + 1) if own else (0, 0)))
         self.project_max = [group_max(p) or ZERO for _, p, _ in self.project_nodes]
         self.unit_max = [group_max(u) or ZERO for _, u in self.unit_nodes]
-        self.aggregator = Aggregator(rubric, [a for a, _ in self.unit_nodes])
         self.bonus_units = [u.bonus for _, u in self.unit_nodes]
+        self.aggregator = Aggregator(rubric, [a for a, _ in self.unit_nodes], self.unit_max, self.bonus_units)
         self.levels = sorted(rubric.levels, key=lambda lv: lv.min, reverse=True)
         self.unit_index = {a: k for k, (a, _) in enumerate(self.unit_nodes)}
-        self.quantum = Decimal(1).scaleb(-(rubric.digits or 0))
+        # What each level asks of each unit, worked out once so that a verdict only compares.
+        self.unit_mins = [
+            [(self.unit_index[a], need) for a, need in lv.unit_min.items()] for lv in self.levels
+        ]
+        self.share_needs = [
+            None if lv.unit_share is None else [lv.unit_share * m for m in self.unit_max]
+            for lv in self.levels
+        ]
         self._plan()
         self._fast_plan()
+        # A rubric of whole points scored from yes/no answers and counts only adds ints: it is
+        # scored without entering a decimal context. Anything else runs in the library's own.
+        self.integral = (
+            not self.na_items
+            and self.aggregator.plain
+            and all(integral(i.rule) for i in self.items)
+            and all(cap is None or isinstance(cap, int) for _, _, cap in self.project_plan)
+            and all(cap is None or isinstance(cap, int) for _, _, cap in self.unit_plan)
+        )
+        self._applicable_cache: dict[frozenset[int], Applicable] = {
+            frozenset(): self._applicable(frozenset())
+        }
+        self.level_needs = [self._needs(k, None) for k in range(len(self.levels))]
 
     @property
     def rubric(self) -> Rubric:
@@ -138,11 +195,11 @@ class Compiled:
     def _plan(self) -> None:
         """Precompute the shape of the sum: slices, caps and whether anything is weighted."""
         self.project_plan = [
-            (start, end, p.max)
+            (start, end, None if p.max is None else fast(p.max))
             for (start, end), (_, p, _) in zip(self.project_slices, self.project_nodes, strict=True)
         ]
         self.unit_plan = [
-            (tuple(projects), span, unit.max)
+            (tuple(projects), span, None if unit.max is None else fast(unit.max))
             for (projects, span), (_, unit) in zip(self.unit_parts, self.unit_nodes, strict=True)
         ]
 
@@ -168,6 +225,7 @@ class Compiled:
             (projects, None if span is None else group(*span), cap) for projects, span, cap in self.unit_plan
         ]
 
+    @exactly
     def totals(
         self, pts: Sequence[Num], excluded: set[int] | frozenset[int] = frozenset()
     ) -> tuple[list[Decimal], list[Decimal], Decimal]:
@@ -180,10 +238,8 @@ class Compiled:
         project_pts, unit_pts, total = self._sums(pts, excluded)
         return [Decimal(p) for p in project_pts], [Decimal(u) for u in unit_pts], total
 
-    def _sums(
-        self, pts: Sequence[Num], excluded: set[int] | frozenset[int]
-    ) -> tuple[list[Num], list[Num], Decimal]:
-        # The hot path: whole points stay ints (see _rules.fast) until the total.
+    def _groups(self, pts: Sequence[Num]) -> tuple[list[Num], list[Num]]:
+        # The hot path: whole points stay ints (see _kinds.fast) until the total.
         project_pts: list[Num] = []
         for start, end, cap in self.project_plan:
             s = sum(pts[start:end])
@@ -192,18 +248,77 @@ class Compiled:
         for projects, span, cap in self.unit_plan:
             s = sum([project_pts[p] for p in projects]) if span is None else sum(pts[span[0] : span[1]])
             unit_pts.append(cap if cap is not None and s > cap else s)
+        return project_pts, unit_pts
+
+    def _sums(
+        self, pts: Sequence[Num], excluded: set[int] | frozenset[int]
+    ) -> tuple[list[Num], list[Num], Decimal]:
+        project_pts, unit_pts = self._groups(pts)
         if excluded and self.rubric.na == "rescale":
-            self._rescale(unit_pts, excluded)
+            dropped = self._rescale(unit_pts, excluded)
+            return project_pts, unit_pts, self.aggregator.total(unit_pts, dropped)
         return project_pts, unit_pts, self.aggregator.total(unit_pts)
 
-    def _rescale(self, unit_pts: list[Num], excluded: set[int] | frozenset[int]) -> None:
-        # GB/T 50378-2014 style: a unit's score is scaled to its maximum over the maximum of the
-        # items that applied (caps included), so not-applicable items neither help nor hurt.
-        applicable = [0 if k in excluded else m for k, m in enumerate(self.item_max)]
-        _, unit_top, _ = self._sums(applicable, frozenset())
+    def _rescale(self, unit_pts: list[Num], excluded: set[int] | frozenset[int]) -> frozenset[int]:
+        """Scale each unit to its maximum over the maximum of the items that applied (GB/T
+        50378-2014's Qi = actual × 100 / applicable maximum, caps included), rounded half up
+        once to the rubric's digits; return the base units of which nothing applied, which drop
+        out of the total (`Aggregator`)."""
+        unit_top = self._groups([0 if k in excluded else m for k, m in enumerate(self.item_max)])[1]
+        places = self.rubric.digits or 0
+        dropped = set()
         for u, top in enumerate(self.unit_max):
-            if unit_top[u] and unit_top[u] < top:
-                unit_pts[u] = (unit_pts[u] * top / unit_top[u]).quantize(self.quantum, ROUND_HALF_UP)
+            if not unit_top[u]:
+                if top and not self.bonus_units[u]:
+                    dropped.add(u)
+            elif unit_top[u] < top:
+                unit_pts[u] = round_half_up(
+                    Fraction(unit_pts[u]) * Fraction(top) / Fraction(unit_top[u]), places
+                )
+        return frozenset(dropped)
+
+    def _applicable(self, excluded: frozenset[int]) -> Applicable:
+        na = self.rubric.na
+        items = [m if k not in excluded or na == "full" else 0 for k, m in enumerate(self.item_max)]
+        project_top, unit_top = self._groups(items)
+        dropped_projects = frozenset(
+            p
+            for p, (top, full) in enumerate(zip(project_top, self.project_max, strict=True))
+            if full and not top
+        )
+        dropped_units = frozenset(
+            u for u, (top, full) in enumerate(zip(unit_top, self.unit_max, strict=True)) if full and not top
+        )
+        if na == "rescale":
+            # Rescaled units are worth their full points whenever anything in them applies.
+            unit_top = [0 if u in dropped_units else m for u, m in enumerate(self.unit_max)]
+        base = [0 if bonus else m for m, bonus in zip(unit_top, self.bonus_units, strict=True)]
+        base_dropped = frozenset(u for u in dropped_units if not self.bonus_units[u])
+        if not excluded:
+            total = self.rubric.total
+        elif na == "rescale":
+            total = self.aggregator.total(base, base_dropped)
+        else:
+            total = self.aggregator.total(base)
+        return Applicable(
+            tuple(Decimal(m) for m in items),
+            tuple(Decimal(m) for m in project_top),
+            tuple(Decimal(m) for m in unit_top),
+            total,
+            dropped_projects,
+            dropped_units,
+        )
+
+    def applicable(self, excluded: frozenset[int] | set[int]) -> Applicable:
+        """The applicable maxima for a sheet whose items *excluded* do not apply."""
+        key = frozenset(excluded)
+        found = self._applicable_cache.get(key)
+        if found is None:
+            if len(self._applicable_cache) >= MAX_CACHED:
+                self._applicable_cache = {frozenset(): self._applicable_cache[frozenset()]}
+            with exact():
+                found = self._applicable_cache[key] = self._applicable(key)
+        return found
 
     def item_points(self, answers: Answers) -> tuple[list[Num], set[int]]:
         """Every item's points, and the items answered as not applicable."""
@@ -232,6 +347,12 @@ class Compiled:
 
     def evaluate(self, answers: Answers) -> Outcome:
         """Score validated *answers* (the hot path)."""
+        if self.integral:
+            return self._evaluate(answers)
+        with exact():
+            return self._evaluate(answers)
+
+    def _evaluate(self, answers: Answers) -> Outcome:
         pts: list[Num] | None = None
         excluded: set[int] = set()
         if self.fast:
@@ -239,10 +360,12 @@ class Compiled:
         else:
             pts, excluded = self.item_points(answers)
             project_pts, unit_pts, total = self._sums(pts, excluded)
+        dropped = self.applicable(excluded).dropped_projects if excluded else frozenset()
         failed: list[Gate] = []
         for gate in self.gates:
             if gate.kind == "nonzero":
-                if project_pts[gate.index] <= 0:
+                # A ★ project none of whose points apply is not evaluated, so it cannot fail.
+                if project_pts[gate.index] <= 0 and gate.index not in dropped:
                     failed.append(gate)
             elif gate.index in excluded:
                 continue
@@ -253,36 +376,54 @@ class Compiled:
                 failed.append(gate)
         if any(g.kind == "zero" for g in failed):
             total = ZERO
-        level = None if failed else self.level_for(total, unit_pts)
+        level = None if failed else self.level_for(total, unit_pts, excluded)
         return Outcome(pts, project_pts, unit_pts, total, level, tuple(failed), frozenset(excluded))
 
-    def level_for(self, total: Decimal, unit_pts: Sequence[Num]) -> str | None:
+    def _needs(self, k: int, app: Applicable | None) -> list[tuple[int, Decimal]]:
+        lv = self.levels[k]
+        dropped = app.dropped_units if app is not None else frozenset()
+        out = [(u, need) for u, need in self.unit_mins[k] if u not in dropped]
+        shares = self.share_needs[k]
+        if shares is not None and app is not None:
+            assert lv.unit_share is not None
+            with exact():
+                shares = [lv.unit_share * m for m in app.units]
+        if shares is not None:
+            out.extend(
+                (u, need) for u, need in enumerate(shares) if not self.bonus_units[u] and u not in dropped
+            )
+        return out
+
+    def _unit_needs(self, k: int, excluded: set[int] | frozenset[int]) -> list[tuple[int, Decimal]]:
+        """What the *k*-th level (highest first) asks of each unit it constrains, as (unit, need).
+
+        A unit none of whose points apply asks nothing; ``unit_share`` is a share of what each
+        unit's applicable items can score."""
+        if not excluded:
+            return self.level_needs[k]
+        return self._needs(k, self.applicable(excluded))
+
+    def level_for(
+        self, total: Decimal, unit_pts: Sequence[Num], excluded: set[int] | frozenset[int] = frozenset()
+    ) -> str | None:
         """The highest level whose thresholds *total* and the unit points meet (gates aside)."""
-        for lv in self.levels:
+        for k, lv in enumerate(self.levels):
             if total < lv.min:
                 continue
-            if any(unit_pts[self.unit_index[a]] < need for a, need in lv.unit_min.items()):
-                continue
-            if lv.unit_share is not None and any(
-                not self.bonus_units[u] and unit_pts[u] < lv.unit_share * self.unit_max[u]
-                for u in range(len(unit_pts))
-            ):
+            if any(unit_pts[u] < need for u, need in self._unit_needs(k, excluded)):
                 continue
             return lv.name
         return None
 
-    def shortfalls(self, level: Level, unit_pts: Sequence[Decimal]) -> dict[int, Decimal]:
+    def shortfalls(
+        self, level: Level, unit_pts: Sequence[Decimal], excluded: set[int] | frozenset[int] = frozenset()
+    ) -> dict[int, Decimal]:
         """The units below what *level* asks (``unit_min``, ``unit_share``), with what it asks."""
         out: dict[int, Decimal] = {}
-        for address, need in level.unit_min.items():
-            u = self.unit_index[address]
+        k = next(i for i, lv in enumerate(self.levels) if lv.name == level.name)
+        for u, need in self._unit_needs(k, excluded):
             if unit_pts[u] < need:
-                out[u] = need
-        if level.unit_share is not None:
-            for u, points in enumerate(unit_pts):
-                need = level.unit_share * self.unit_max[u]
-                if not self.bonus_units[u] and points < need:
-                    out[u] = max(need, out.get(u, ZERO))
+                out[u] = max(need, out.get(u, ZERO))
         return out
 
 

@@ -9,9 +9,11 @@ being repeated on both sides.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Context, Decimal, localcontext
+from fractions import Fraction
 from typing import Any, Final
 
 import attrs
@@ -22,6 +24,7 @@ from ._tree import Node, children, join, letter, walk
 from .model import (
     Bands,
     Best,
+    Cases,
     Check,
     Deduct,
     Each,
@@ -238,6 +241,47 @@ def check_totals(rubric: Rubric, tree: Sequence[Group]) -> None:
         )
 
 
+@attrs.frozen
+class UnitRow:
+    """A unit as the total sees it: its points, declared maximum, applicable maximum (what its
+    applicable items can score), whether it is a bonus unit, and its weight."""
+
+    points: Decimal
+    declared: Decimal
+    applicable: Decimal
+    bonus: bool
+    weight: Decimal
+
+
+def total_of(rubric: Rubric, rows: Sequence[UnitRow]) -> Decimal:
+    """The total from unit scores, read from docs/rules/aggregate.md and docs/rules/na_if.md.
+
+    Under ``na = "rescale"`` a base unit of which nothing applies leaves both the sum and its
+    maximum, and what remains is scaled up to the full maximum; the result is rounded half up
+    to ``digits`` once. An aggregate divisor that does not divide exactly rounds likewise.
+    """
+    agg = rubric.aggregate
+    base_points = sum((Fraction(r.points) * Fraction(r.weight) for r in rows if not r.bonus), Fraction(0))
+    bonus_points = sum((Fraction(r.points) * Fraction(r.weight) for r in rows if r.bonus), Fraction(0))
+    gone = [r for r in rows if not r.bonus and r.applicable == 0 and r.declared > 0]
+    rounded = False
+    if rubric.na == "rescale" and gone:
+        full = sum((Fraction(r.declared) * Fraction(r.weight) for r in rows if not r.bonus), Fraction(0))
+        left = full - sum((Fraction(r.declared) * Fraction(r.weight) for r in gone), Fraction(0))
+        base_points = base_points * full / left if left else Fraction(0)
+        rounded = True
+    total = base_points + bonus_points
+    if agg is not None:
+        total = (Fraction(agg.base) + total) / Fraction(agg.divisor)
+    places = rubric.digits or 0
+    if rounded:
+        return half_up(total, places)
+    exact = WIDE.divide(Decimal(total.numerator), Decimal(total.denominator))
+    if WIDE.multiply(exact, Decimal(total.denominator)) != total.numerator:  # no finite decimal
+        return half_up(total, places)
+    return exact
+
+
 # --- awards, read from the format -------------------------------------------------------
 
 
@@ -256,15 +300,72 @@ def count_of(value: object) -> int:
     return value
 
 
-def award(rule: Rule, address: str, answers: Mapping[str, Any], penalty: bool) -> Decimal:  # noqa: C901 - one branch per kind, on purpose: no registry
-    """What *rule* awards, read from docs/rubric-format.md without the library's compiler."""
+#: Wide enough for any quotient of figures within the input limits to be rounded only once.
+WIDE: Final = Context(prec=200, rounding=ROUND_HALF_UP)
+
+
+def half_up(value: Fraction, places: int) -> Decimal:
+    """*value* rounded half away from zero to *places* decimals, with the decimal module's own
+    rounding (the engine rounds integers of its own). A quotient of small numbers that is no
+    finite decimal lies far from any half, so its 200-digit approximation rounds the same."""
+    wide = WIDE.divide(Decimal(value.numerator), Decimal(value.denominator))
+    return wide.quantize(Decimal(1).scaleb(-places), context=WIDE)
+
+
+def award(rule: Rule, address: str, answers: Mapping[str, Any], penalty: bool) -> Decimal:
+    """What *rule* awards (with *penalty*: deducts), read from docs/rubric-format.md and the
+    table of unanswered leaves in docs/scoring.md, without the library's compiler."""
+    got = deducted(rule, address, answers) if penalty else _award(rule, address, answers)
+    return ZERO if got is None else got
+
+
+def _missing(answers: Mapping[str, Any], address: str) -> bool:
+    return answers.get(address) is None
+
+
+def deducted(rule: Rule, address: str, answers: Mapping[str, Any]) -> Decimal | None:
+    """What *rule* takes away as a deduction, or None when it cannot be known: a figure it is
+    computed from was left unanswered (a measured value, a count to compare with at_least,
+    a condition the row depends on)."""
+    if rule.zero_if is not None and answers.get(f"{address}.zero") is True:
+        return ZERO
+    kids = [(join(address, c.id or letter(i)), c) for i, c in enumerate(children(rule))]
+    if isinstance(rule, Flag) and rule.at_least:
+        # "少于三处扣5分": no count given, no way to tell whether it falls short
+        if _missing(answers, address):
+            return None
+        return rule.points if answers[address] < rule.at_least else ZERO
+    if isinstance(rule, Bands | Linear) and _missing(answers, address):
+        return None
+    if isinstance(rule, Cases):
+        row = table_row(rule, address, answers)
+        if row is None:
+            return None
+        return ZERO if row < 0 else rule.rows[row].points
+    if isinstance(rule, Parts | Best):
+        taken = [deducted(c, a, answers) for a, c in kids]
+        if any(t is None for t in taken):
+            return None
+        known = [t for t in taken if t is not None]
+        if isinstance(rule, Best):
+            return max(known, default=ZERO)
+        summed = sum(known, ZERO)
+        return summed if rule.max is None else min(summed, rule.max)
+    if isinstance(rule, Deduct):
+        taken = [deducted(c, a, answers) for a, c in kids]
+        if any(t is None for t in taken):
+            return None
+        return max(rule.points - sum((t for t in taken if t is not None), ZERO), ZERO)
+    # flag, each, judged: a failing not recorded was not found; bands and linear, answered
+    return _award(rule, address, answers)
+
+
+def _award(rule: Rule, address: str, answers: Mapping[str, Any]) -> Decimal:
     if rule.zero_if is not None and answers.get(f"{address}.zero") is True:
         return ZERO
     value = answers.get(address)
     if isinstance(rule, Flag):
         if rule.at_least:
-            if penalty:  # "少于三处扣5分": a given count short of the threshold deducts
-                return rule.points if value is not None and value < rule.at_least else ZERO
             return rule.points if (value or 0) >= rule.at_least else ZERO
         return rule.points if value is True else ZERO
     if isinstance(rule, Check):
@@ -284,13 +385,15 @@ def award(rule: Rule, address: str, answers: Mapping[str, Any], penalty: bool) -
         return got if cap is None else min(got, cap)
     kids = [(join(address, c.id or letter(i)), c) for i, c in enumerate(children(rule))]
     if isinstance(rule, Parts):
-        summed = sum((award(c, a, answers, penalty) for a, c in kids), ZERO)
+        summed = sum((_award(c, a, answers) for a, c in kids), ZERO)
         return summed if rule.max is None else min(summed, rule.max)
     if isinstance(rule, Best):
-        return max((award(c, a, answers, penalty) for a, c in kids), default=ZERO)
+        return max((_award(c, a, answers) for a, c in kids), default=ZERO)
     if isinstance(rule, Deduct):
-        left = rule.points - sum((award(c, a, answers, True) for a, c in kids), ZERO)
-        return max(left, ZERO)
+        taken = [deducted(c, a, answers) for a, c in kids]
+        if any(t is None for t in taken):
+            return ZERO  # a deduction that cannot be computed: the item earns nothing
+        return max(rule.points - sum((t for t in taken if t is not None), ZERO), ZERO)
     if isinstance(rule, Bands):
         if value is None:
             return ZERO
@@ -308,34 +411,58 @@ def award(rule: Rule, address: str, answers: Mapping[str, Any], penalty: bool) -
             )
         return hits[0].points
     if isinstance(rule, Linear):
-        if value is None:
-            return ZERO
-        x = number_of(value)
-        distance = x - rule.start if rule.direction == "up" else rule.start - x
-        if distance < 0:
-            return ZERO
-        raw = distance / rule.step
-        steps = {
-            "whole": raw.to_integral_value(ROUND_FLOOR),
-            "started": raw.to_integral_value(ROUND_CEILING),
-            "exact": raw,
-        }[rule.steps]
-        got = rule.base + rule.per * steps
-        if rule.max is not None:
-            got = min(got, rule.max)
-        if rule.digits is not None:
-            got = got.quantize(Decimal(1).scaleb(-rule.digits), ROUND_HALF_UP)
-        return got
+        return ZERO if value is None else linear_points(rule, number_of(value))
     if isinstance(rule, Judged):
         return ZERO if value is None else number_of(value)
-    truth = {
-        c.id or letter(i): answers.get(join(address, c.id or letter(i))) is True
-        for i, c in enumerate(rule.conditions)
+    row = table_row(rule, address, answers)
+    return ZERO if row is None or row < 0 else rule.rows[row].points
+
+
+def linear_points(rule: Linear, x: Decimal) -> Decimal:
+    """A `Linear` award from docs/rules/linear.md, in exact fractions, rounded once."""
+    over = Fraction(x) - Fraction(rule.start)
+    if rule.direction == "down":
+        over = -over
+    if over < 0:
+        return ZERO
+    steps = over / Fraction(rule.step)
+    if rule.steps == "whole":
+        steps = Fraction(steps.numerator // steps.denominator)
+    elif rule.steps == "started":
+        steps = Fraction(-(-steps.numerator // steps.denominator))
+    got = Fraction(rule.base) + Fraction(rule.per) * steps
+    if rule.digits is not None:
+        points = half_up(got, rule.digits)
+    else:
+        points = WIDE.divide(Decimal(got.numerator), Decimal(got.denominator))  # finite: validated
+    return points if rule.max is None else min(points, rule.max)
+
+
+def table_row(rule: Cases, address: str, answers: Mapping[str, Any]) -> int | None:
+    """The row a decision table gives: its index, -1 when no row matches, None when the row
+    depends on a condition left unanswered. Small tables are read by trying every way the
+    unanswered conditions could be answered: the row is known when all of them agree."""
+    keys = [c.id or letter(i) for i, c in enumerate(rule.conditions)]
+    given = {k: answers.get(join(address, k)) for k in keys}
+    open_keys = [k for k in keys if given[k] is None]
+
+    def first(truth: Mapping[str, object]) -> int:
+        return next(
+            (i for i, row in enumerate(rule.rows) if all(truth.get(k) is v for k, v in row.when.items())),
+            -1,
+        )
+
+    if len(open_keys) > 8:  # too many ways: the first row not ruled out must name none of them
+        for i, row in enumerate(rule.rows):
+            if any(given.get(k) is not None and given.get(k) is not v for k, v in row.when.items()):
+                continue
+            return None if any(given.get(k) is None for k in row.when) else i
+        return -1
+    rows = {
+        first({**given, **dict(zip(open_keys, combo, strict=True))})
+        for combo in itertools.product((True, False), repeat=len(open_keys))
     }
-    for row in rule.rows:
-        if all(truth.get(k) == v for k, v in row.when.items()):
-            return row.points
-    return ZERO
+    return rows.pop() if len(rows) == 1 else None
 
 
 def in_band(band: Any, x: Decimal, ref: Decimal) -> bool:
@@ -364,11 +491,12 @@ def judged_values(leaf: Leaf) -> list[Decimal]:
     assert leaf.low is not None
     assert leaf.high is not None
     low, high, step = leaf.low, leaf.high, leaf.step
-    if step is not None:
-        first = (low / step).to_integral_value(ROUND_CEILING)
-        last = (high / step).to_integral_value(ROUND_FLOOR)
-        ks = range(int(first), int(last) + 1)
-        values = [step * k for k in (*ks[:20], *ks[-20:])]  # both ends of a long range
-    else:
-        values = [low + (high - low) * k / 8 for k in range(9)]
-    return sorted({ZERO, *values})
+    with localcontext(WIDE):
+        if step is not None:
+            first = (low / step).to_integral_value(ROUND_CEILING)
+            last = (high / step).to_integral_value(ROUND_FLOOR)
+            ks = range(int(first), int(last) + 1)
+            values = [step * k for k in (*ks[:20], *ks[-20:])]  # both ends of a long range
+        else:
+            values = [low + (high - low) * k / 8 for k in range(9)]
+        return sorted({ZERO, *values})

@@ -10,7 +10,8 @@ from typing import Any
 import attrs
 
 from ._answers import check_answers
-from ._compiled import Compiled, GateKind, Outcome, compiled
+from ._compiled import Applicable, Compiled, GateKind, Outcome, compiled
+from ._exact import exactly
 from ._kinds import Answers, Num, explain, reachable
 from ._sheet import Sheet, SheetInfo
 from ._stages import stage_problem
@@ -30,12 +31,20 @@ class GateResult:
 
 @attrs.frozen
 class ItemResult:
-    """One item's award, its maximum and the reason, in the standard's words."""
+    """One item's award, its maximum and the reason, in the standard's words.
+
+    Attributes:
+        max: the item's maximum, whether it applies or not.
+        applicable_max: what it can score on this sheet: its maximum, or 0 when it does not
+            apply (under ``na = "exclude"`` or ``"rescale"``).
+        unanswered: its leaves without an answer.
+    """
 
     address: str
     text: str
     points: Decimal
     max: Decimal
+    applicable_max: Decimal
     reason: str
     unit: str
     project: str | None
@@ -46,12 +55,20 @@ class ItemResult:
 
 @attrs.frozen
 class GroupResult:
-    """A unit's or project's points and maximum."""
+    """A unit's or project's points and maximum.
+
+    Attributes:
+        max: its declared (or computed) maximum.
+        applicable_max: what it can score on this sheet given the items that do not apply:
+            the sum of its applicable items (capped) under ``na = "exclude"``; under
+            ``"rescale"`` a unit's full maximum while anything in it applies, else 0.
+    """
 
     address: str
     title: str
     points: Decimal
     max: Decimal
+    applicable_max: Decimal
 
 
 class ScoreCard:
@@ -61,6 +78,7 @@ class ScoreCard:
     Attributes:
         total: the total score (after any aggregate formula).
         max: the most the rubric allows in its base units (the declared total).
+        applicable_max: the most this sheet could score there, given what does not apply.
         level: the highest level reached, or None.
         passed: True when a level is reached (for a rubric without levels: no gate failed).
         failed_gates: the gates that failed.
@@ -104,6 +122,18 @@ class ScoreCard:
         """The declared total of the rubric's base units."""
         return self._c.rubric.total
 
+    @functools.cached_property
+    def _applicable(self) -> Applicable:
+        return self._c.applicable(self.excluded)
+
+    @property
+    def applicable_max(self) -> Decimal:
+        """The most this sheet could score in the base units, given the items it declares not
+        applicable: `max` unless ``na = "exclude"`` leaves items out (``"rescale"`` and
+        ``"full"`` keep the declared total; a rubric of which nothing applies can score only
+        its aggregate base)."""
+        return self._applicable.total
+
     @property
     def passed(self) -> bool:
         """Whether the agency reached a level (or, without levels, failed no gate)."""
@@ -112,6 +142,7 @@ class ScoreCard:
         return not self.failed_gates_raw
 
     @functools.cached_property
+    @exactly
     def _pts(self) -> list[Num]:
         return self._given_pts if self._given_pts is not None else self._c.item_points(self.answers)[0]
 
@@ -132,6 +163,7 @@ class ScoreCard:
         return tuple(out)
 
     @functools.cached_property
+    @exactly
     def items(self) -> dict[str, ItemResult]:
         """Every item's result by address, in rubric order."""
         c = self._c
@@ -158,6 +190,7 @@ class ScoreCard:
                 item.rule.text,
                 points,
                 item.max,
+                self._applicable.items[k],
                 reason,
                 unit,
                 project,
@@ -171,24 +204,38 @@ class ScoreCard:
     def units(self) -> tuple[GroupResult, ...]:
         """Every unit's points and maximum."""
         return tuple(
-            GroupResult(a, u.title, Decimal(p), m)
-            for (a, u), p, m in zip(self._c.unit_nodes, self._unit_pts, self._c.unit_max, strict=True)
+            GroupResult(a, u.title, Decimal(p), m, top)
+            for (a, u), p, m, top in zip(
+                self._c.unit_nodes, self._unit_pts, self._c.unit_max, self._applicable.units, strict=True
+            )
         )
 
     @functools.cached_property
     def projects(self) -> tuple[GroupResult, ...]:
         """Every project's points and maximum."""
         return tuple(
-            GroupResult(a, p.title, Decimal(pts), m)
-            for (a, p, _), pts, m in zip(
-                self._c.project_nodes, self._project_pts, self._c.project_max, strict=True
+            GroupResult(a, p.title, Decimal(pts), m, top)
+            for (a, p, _), pts, m, top in zip(
+                self._c.project_nodes,
+                self._project_pts,
+                self._c.project_max,
+                self._applicable.projects,
+                strict=True,
             )
         )
 
     @functools.cached_property
     def unanswered(self) -> tuple[str, ...]:
-        """The leaves no answer was given for (each scored 0)."""
+        """The leaves of applicable items no answer was given for (docs/scoring.md says what
+        each means: most score 0; an unanswered deficiency takes nothing away)."""
         return tuple(a for r in self.items.values() if r.applicable for a in r.unanswered)
+
+    @functools.cached_property
+    def none_found(self) -> tuple[str, ...]:
+        """The unanswered leaves that are deficiencies of a ``deduct`` item (a flag, a count, a
+        judged amount), read as none found: they take no points away."""
+        leaves = self._c.leaves
+        return tuple(a for a in self.unanswered if leaves[a].blank == "none")
 
     @functools.cached_property
     def without_evidence(self) -> tuple[str, ...]:
@@ -206,6 +253,7 @@ class ScoreCard:
             "assessor": info.assessor if info else None,
             "total": self.total,
             "max": self.max,
+            "applicable_max": self.applicable_max,
             "level": self.level,
             "passed": self.passed,
             "failed_gates": [attrs.asdict(g) for g in self.failed_gates],
@@ -216,6 +264,7 @@ class ScoreCard:
                 for r in self.items.values()
             ],
             "unanswered": list(self.unanswered),
+            "none_found": list(self.none_found),
             "without_evidence": list(self.without_evidence),
         }
 

@@ -111,7 +111,8 @@ def fmt(value: Decimal | int) -> str:
         return str(value)
     if value == value.to_integral_value():
         return str(int(value))
-    return format(value.normalize(), "f")
+    # Formatting without a precision is exact whatever the caller's decimal context is.
+    return format(value, "f").rstrip("0")
 
 
 def width(text: str) -> int:

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from fractions import Fraction
 
+from ._exact import exactly, scales_finitely, settle
 from ._kinds import ZERO, Num, maximum
+from ._limits import MAX_DECIMALS
 from .model import Project, Rubric, Rule, Unit
 
 
+@exactly
 def sum_or_none(values: Iterable[Decimal | None]) -> Decimal | None:
     """The sum of *values*, or None if any is None (unbounded)."""
     total = ZERO
@@ -32,6 +36,7 @@ def declared_or_max(rule: Rule) -> Decimal | None:
     return declared if declared is not None else maximum(rule)
 
 
+@exactly
 def group_max(node: Unit | Project) -> Decimal | None:
     """The computed maximum of a unit or project from its children's declared points."""
     if isinstance(node, Unit) and node.projects:
@@ -56,33 +61,110 @@ def unit_weight(rubric: Rubric, address: str) -> Decimal:
     return rubric.aggregate.weights.get(address, Decimal(1))
 
 
-def transform(rubric: Rubric, weighted_sum: Decimal, *, with_base: bool = True) -> Decimal:
-    """Apply the rubric's aggregate (base and divisor) to a weighted sum of unit scores."""
+def divides_exactly(divisor: Decimal) -> bool:
+    """Whether dividing any finite decimal by *divisor* (> 0) gives a finite decimal: 10 or 0.5
+    do, 3 does not (its quotients are then rounded to the rubric's ``digits``)."""
+    return scales_finitely(1 / Fraction(divisor))
+
+
+def quotient(rubric: Rubric, numerator: Decimal) -> Decimal:
+    """*numerator* over the rubric's aggregate divisor: exact, or rounded half up once to the
+    rubric's ``digits`` when the divisor does not divide exactly (the validator asks for them)."""
+    agg = rubric.aggregate
+    if agg is None:
+        return numerator
+    exact = Fraction(numerator) / Fraction(agg.divisor)
+    if divides_exactly(agg.divisor):
+        return settle(exact, None)
+    # Without digits the rubric is refused; `check` still shows its totals, to MAX_DECIMALS places.
+    return settle(exact, rubric.digits if rubric.digits is not None else MAX_DECIMALS)
+
+
+@exactly
+def transform(rubric: Rubric, weighted_sum: Decimal, *, with_base: bool = True) -> Decimal | None:
+    """Apply the rubric's aggregate (base and divisor) to a weighted sum of unit scores; None
+    when the divisor is not more than 0 (the validator reports it)."""
     agg = rubric.aggregate
     if agg is None:
         return weighted_sum
-    return ((agg.base if with_base else ZERO) + weighted_sum) / agg.divisor
+    if agg.divisor <= 0:
+        return None
+    return quotient(rubric, (agg.base if with_base else ZERO) + weighted_sum)
 
 
 class Aggregator:
     """The total from unit scores, with the rubric's weights, base and divisor (the one formula).
 
+    With ``na = "rescale"``, a base unit none of whose points apply drops out: the units that do
+    apply are scaled so that their weighted maximum is the rubric's, and the total is rounded half
+    up once to the rubric's ``digits`` (docs/rules/na_if.md).
+
     Attributes:
         plain: whether the total is a plain sum (no weight other than 1, no divisor).
     """
 
-    __slots__ = ("base", "divisor", "plain", "weights")
+    __slots__ = (
+        "base",
+        "bonus",
+        "digits",
+        "divisor",
+        "exact_divisor",
+        "maxima",
+        "plain",
+        "rubric",
+        "weights",
+    )
 
-    def __init__(self, rubric: Rubric, unit_addresses: Sequence[str]) -> None:
+    def __init__(
+        self,
+        rubric: Rubric,
+        unit_addresses: Sequence[str],
+        unit_maxima: Sequence[Decimal],
+        bonus: Sequence[bool],
+    ) -> None:
         agg = rubric.aggregate
+        self.rubric = rubric
         self.weights = [unit_weight(rubric, a) for a in unit_addresses]
+        self.maxima = list(unit_maxima)
+        self.bonus = list(bonus)
         self.base = agg.base if agg else ZERO
         self.divisor = agg.divisor if agg else None
+        self.digits = rubric.digits
+        self.exact_divisor = self.divisor is None or divides_exactly(self.divisor)
         self.plain = self.divisor is None and all(w == 1 for w in self.weights)
 
-    def total(self, unit_pts: Sequence[Num]) -> Decimal:
-        """The total of the unit scores *unit_pts* (in unit order)."""
+    def total(self, unit_pts: Sequence[Num], dropped: frozenset[int] = frozenset()) -> Decimal:
+        """The total of the unit scores *unit_pts* (in unit order), in the library's context.
+
+        Args:
+            unit_pts: every unit's points.
+            dropped: the base units none of whose points apply, under ``na = "rescale"``.
+        """
+        if dropped:
+            return self._rescaled(unit_pts, dropped)
         if self.plain:
             return Decimal(sum(unit_pts))
         weighted = sum([p * w for p, w in zip(unit_pts, self.weights, strict=True)], ZERO)
-        return weighted if self.divisor is None else (self.base + weighted) / self.divisor
+        if self.divisor is None:
+            return weighted
+        if self.exact_divisor:
+            return (self.base + weighted) / self.divisor  # a finite decimal: EXACT proves it
+        return quotient(self.rubric, self.base + weighted)
+
+    def _rescaled(self, unit_pts: Sequence[Num], dropped: frozenset[int]) -> Decimal:
+        got = full = kept = extra = Fraction(0)
+        for u, (points, weight, top, bonus) in enumerate(
+            zip(unit_pts, self.weights, self.maxima, self.bonus, strict=True)
+        ):
+            if bonus:
+                extra += Fraction(points) * Fraction(weight)
+                continue
+            full += Fraction(top) * Fraction(weight)
+            if u not in dropped:
+                kept += Fraction(top) * Fraction(weight)
+                got += Fraction(points) * Fraction(weight)
+        scaled = got * full / kept if kept else Fraction(0)
+        total = Fraction(self.base) + scaled + extra
+        if self.divisor is not None:
+            total /= Fraction(self.divisor)
+        return settle(total, self.digits if self.digits is not None else 0)

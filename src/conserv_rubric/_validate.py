@@ -16,9 +16,10 @@ from typing import Final
 
 import attrs
 
+from ._exact import exactly
 from ._kinds import ZERO, Severity, kind_of, leaves, maximum, positive, reachable
 from ._text import fmt
-from ._totals import group_max, sum_or_none, transform, unit_value, unit_weight
+from ._totals import divides_exactly, group_max, sum_or_none, transform, unit_value, unit_weight
 from ._tree import Node, walk
 from .errors import Problem
 from .model import Check, Parts, Project, Rubric, Rule, Unit
@@ -192,8 +193,11 @@ def _units_total(ctx: _Context, *, bonus: bool) -> Decimal | None:
         if u.bonus == bonus
     ]
     total = sum_or_none(values)
-    if total is None or (rubric.aggregate is not None and rubric.aggregate.divisor <= 0):
-        return None
+    agg = rubric.aggregate
+    if total is None or (
+        agg is not None and (agg.divisor <= 0 or (rubric.digits is None and not divides_exactly(agg.divisor)))
+    ):
+        return None  # the aggregate's own check says what is wrong
     return transform(rubric, total, with_base=not bonus)
 
 
@@ -296,6 +300,13 @@ def _aggregate(ctx: _Context) -> None:
         return
     if agg.divisor <= 0:
         add(None, "divisor must be more than 0", "aggregate.divisor")
+    elif ctx.rubric.digits is None and not divides_exactly(agg.divisor):
+        add(
+            None,
+            f"dividing by {fmt(agg.divisor)} can give a total that no decimal writes exactly; "
+            "declare digits, the decimal places the total is rounded to",
+            "aggregate.divisor",
+        )
     units = {n.address for n in ctx.units}
     for address, weight in agg.weights.items():
         if address not in units:
@@ -317,6 +328,7 @@ CHECKS: Final[tuple[Callable[[_Context], None], ...]] = (
 )
 
 
+@exactly
 def validate(rubric: Rubric) -> list[Problem]:
     """Check *rubric* and return every problem found, errors and warnings.
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import attrs
 
+from ._exact import exactly
 from ._score import ScoreCard
 from ._sheet import Sheet
 from .errors import Problem, RubricError
@@ -103,6 +104,7 @@ def _mismatches(mine: Sheet, theirs: Sheet, order: tuple[str, ...]) -> list[Prob
     return problems
 
 
+@exactly
 def diff(self_card: ScoreCard, verified_card: ScoreCard) -> SheetDiff:
     """Compare a self-assessed card with the verified card of the same agency and rubric.
 

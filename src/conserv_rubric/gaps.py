@@ -7,6 +7,7 @@ from decimal import Decimal
 import attrs
 
 from ._compiled import Compiled, GateKind, compiled
+from ._exact import exactly
 from ._kinds import ZERO
 from ._score import GateResult, ScoreCard
 
@@ -113,6 +114,7 @@ class Gap:
     target: Target | None
 
 
+@exactly
 def gap(card: ScoreCard) -> Gap:
     """The points *card* still leaves open and the fewest items that reach the next level.
 
@@ -245,13 +247,13 @@ def _target(
     _, best_units, best = c.totals(_raised_all(pts, {k: results[k].max for k in open_k}), excluded)
     shortfalls = tuple(
         Shortfall(card.units[u].address, card.units[u].title, card.units[u].points, need)
-        for u, need in sorted(c.shortfalls(level, [u.points for u in card.units]).items())
+        for u, need in sorted(c.shortfalls(level, [u.points for u in card.units], excluded).items())
     )
-    reachable = best >= level.min and not c.shortfalls(level, best_units)
+    reachable = best >= level.min and not c.shortfalls(level, best_units, excluded)
     if reachable:
         while True:
             _, unit_pts, now = c.totals(pts, excluded)
-            short = c.shortfalls(level, unit_pts)
+            short = c.shortfalls(level, unit_pts, excluded)
             if now >= level.min and not short:
                 break
             rest = [k for k in open_k if k not in chosen]

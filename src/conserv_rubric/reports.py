@@ -22,6 +22,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from ._exact import exactly
 from ._kinds import ZERO, maximum
 from ._score import ScoreCard
 from ._text import (
@@ -131,6 +132,7 @@ def _check_dict(rubric: Rubric, found: Sequence[Problem], file: str | None) -> d
     return out
 
 
+@exactly
 def render_check(
     rubric: Rubric,
     problems: Sequence[Problem],
@@ -285,8 +287,12 @@ def _lists(card: ScoreCard, esc: Callable[[str], str]) -> list[tuple[str, list[s
     out = [("认定", [esc(level_line(card))])]
     if card.failed_gates:
         out.append(("未通过的门槛项", [esc(f"{g.address}：{g.reason}") for g in card.failed_gates]))
-    if card.unanswered:
-        out.append(("未填写（按0分计）", [esc("、".join(card.unanswered))]))
+    none = set(card.none_found)
+    zero = [a for a in card.unanswered if a not in none]
+    if zero:
+        out.append(("未填写（按0分计）", [esc("、".join(zero))]))
+    if none:
+        out.append(("未填写（按无扣分计）", [esc("、".join(card.none_found))]))
     if card.without_evidence:
         out.append(("得分但缺少佐证材料", [esc("、".join(card.without_evidence))]))
     return out
@@ -362,6 +368,7 @@ def error_entry(error: RubricError) -> dict[str, Any]:
     return {"file": error.file, "error": {"message": str(error), "problems": problems}}
 
 
+@exactly
 def render_cards(
     cards: Sequence[ScoreCard | RubricError],
     format: Literal["text", "markdown", "json", "csv"],  # noqa: A002 - the CLI's word
@@ -460,6 +467,7 @@ def _open_rows(g: Gap) -> list[list[str]]:
     return rows
 
 
+@exactly
 def render_gap(g: Gap, format: Literal["text", "markdown", "json"]) -> str:  # noqa: A002 - the CLI's word
     """A gap analysis as text, Markdown or JSON (`attrs.asdict` of *g*, points as exact numbers).
 
@@ -509,6 +517,7 @@ def _standing(total: Decimal, level: str | None, esc: Callable[[str], str]) -> s
     return f"{fmt(total)}分（{esc(level) if level is not None else '未获认定'}）"
 
 
+@exactly
 def render_diff(d: SheetDiff, format: Literal["text", "markdown", "json"]) -> str:  # noqa: A002 - the CLI's word
     """A comparison as text, Markdown or JSON (`attrs.asdict` of *d*, points as exact numbers).
 

@@ -14,6 +14,7 @@ import tomli_w
 
 from ._answers import check_answer
 from ._compiled import compiled
+from ._exact import exactly
 from ._kinds import ZERO, Leaf, compile_rule, kind_of, maximum
 from ._text import GATE_NAMES, fmt, show, visible, wrap
 from ._totals import group_max
@@ -32,6 +33,14 @@ NEUTRAL: Final[dict[str, object]] = {
     "number": Decimal(0),
     "ratio": {"value": Decimal(0), "ref": Decimal(1)},
     "judged": Decimal(0),
+}
+
+
+#: What the template says an unanswered leaf counts for (the table in docs/scoring.md).
+UNSET: Final[dict[str, str]] = {
+    "zero": "未填写按0分计",
+    "none": "未填写则不扣分",
+    "void": "未填写则无法计算扣分，本项0分",
 }
 
 
@@ -97,6 +106,8 @@ def _answer(leaf: Leaf, deduction: bool) -> tuple[str, bool]:
         raw = []
     value, error = check_answer(leaf, raw)
     assert error is None, error
+    if leaf.blank == "void":  # a figure a deduction needs: no answer scores as its absence does
+        return _toml(raw), False
     if leaf.rule is None:
         return _toml(raw), True
     # An unanswered leaf awards nothing; where the neutral answer would award (a band holding 0,
@@ -105,6 +116,7 @@ def _answer(leaf: Leaf, deduction: bool) -> tuple[str, bool]:
     return _toml(raw), award({leaf.address: value}) == ZERO
 
 
+@exactly
 def template(rubric: Rubric, *, year: int | None = None) -> str:
     """A blank TOML answer sheet for *rubric*: every leaf address with the item's text.
 
@@ -162,7 +174,7 @@ def template(rubric: Rubric, *, year: int | None = None) -> str:
         if active:
             body += [*_comment(_hint(leaf, deduction)), line]
         else:
-            unset = "未填写则不扣分" if deduction else "未填写按0分计"
+            unset = UNSET[leaf.blank]
             body += [*_comment(f"{_hint(leaf, deduction)}；{unset}，填写时删去下一行行首的 #"), f"# {line}"]
             commented = True
     if commented:

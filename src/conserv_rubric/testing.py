@@ -22,7 +22,8 @@ score card (`check_scoring`):
   `Decimal`, with a reason;
 - ``bounds``: 0 ≤ every item, project and unit ≤ its reachable maximum; total ≤ the reachable total;
 - ``subtotals``: items add up to projects, projects to units, units to the total, honouring caps,
-  rescaling, weights and the aggregate formula;
+  rescaling (a unit of which nothing applies drops out), weights and the aggregate formula, and
+  every ``applicable_max`` is what the applicable items give;
 - ``gates`` and ``level``: the gates that fail are exactly those whose item falls short, and the
   level is the highest one whose thresholds are met, none if a gate failed;
 - ``unanswered``: the card lists exactly the leaves left unanswered;
@@ -40,7 +41,8 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from os import PathLike
 from pathlib import Path
 from typing import Any, Final
@@ -63,15 +65,18 @@ from ._reference import (
     ZERO,
     Group,
     PropertyFailure,
+    UnitRow,
     all_items,
     award,
     check_totals,
     count_of,
     groups,
+    half_up,
     item_nodes,
     judged_values,
     number_of,
     show,
+    total_of,
 )
 from ._rubric_io import dumps_rubric, loads_rubric, read_rubric
 from ._score import ScoreCard, reachable_total, score
@@ -234,6 +239,8 @@ class _CardChecker:
             a for a, rule in all_items(self.tree) if rule.na_if is not None and answers.get(f"{a}.na") is True
         }
         self.item_points: dict[str, Decimal] = {}
+        self.unit_applicable: dict[str, Decimal] = {}
+        self.project_applicable: dict[str, Decimal] = {}
 
     def fail(self, prop: str, detail: str, address: str | None = None) -> PropertyFailure:
         return PropertyFailure(prop, detail, address=address, answers=self.answers)
@@ -275,7 +282,7 @@ class _CardChecker:
                 if cap is None
                 else min(rule.per * n, cap)
             )
-            got = compile_rule(rule, node.address, penalty=node.penalty)(self.card.answers)
+            got = compile_rule(rule, node.address, penalty=node.penalty)(self.card.answers) or ZERO
             if got != expected:
                 raise self.fail(
                     "capped-counter",
@@ -289,7 +296,7 @@ class _CardChecker:
         projects = {g.address: g for g in card.projects}
         units = {g.address: g for g in card.units}
         weights = self.rubric.aggregate.weights if self.rubric.aggregate else {}
-        weighted = ZERO
+        rows: list[UnitRow] = []
         for unit in self.tree:
             if unit.projects:
                 parts = [self._project(p, projects) for p in unit.projects]
@@ -304,9 +311,11 @@ class _CardChecker:
             declared = group_max(unit.node) or ZERO
             rescale = self.rubric.na == "rescale" and applicable != declared and applicable > 0
             if rescale:
-                quantum = Decimal(1).scaleb(-(self.rubric.digits or 0))
-                summed = (summed * declared / applicable).quantize(quantum, ROUND_HALF_UP)
-                reach = (reach * declared / applicable).quantize(quantum, ROUND_HALF_UP)
+                places = self.rubric.digits or 0
+                summed = half_up(Fraction(summed) * Fraction(declared) / Fraction(applicable), places)
+                reach = half_up(Fraction(reach) * Fraction(declared) / Fraction(applicable), places)
+            if self.rubric.na == "rescale" and applicable > 0:
+                applicable = declared  # a rescaled unit is worth its full points
             got = units[unit.address].points
             if got != summed:
                 how = f" (rescaled by {fmt(declared)}/{fmt(applicable)})" if rescale else ""
@@ -317,15 +326,28 @@ class _CardChecker:
                 raise self.fail(
                     "bounds", f"unit scores {fmt(got)}, above the {fmt(reach)} it can reach", unit.address
                 )
-            weighted += got * weights.get(unit.address, Decimal(1))
-        agg = self.rubric.aggregate
-        total = weighted if agg is None else (agg.base + weighted) / agg.divisor
+            if units[unit.address].applicable_max != applicable:
+                raise self.fail(
+                    "subtotals",
+                    f"unit can score {fmt(units[unit.address].applicable_max)} on this sheet, "
+                    f"its applicable items {fmt(applicable)}",
+                    unit.address,
+                )
+            bonus = bool(unit.node.bonus)  # type: ignore[union-attr]  # a unit
+            rows.append(UnitRow(got, declared, applicable, bonus, weights.get(unit.address, Decimal(1))))
+            self.unit_applicable[unit.address] = applicable
+        total = total_of(self.rubric, rows)
         if any(g.kind == "zero" for g in card.failed_gates):
             total = ZERO
         if not all(isinstance(g.points, Decimal) for g in (*card.units, *card.projects)):
             raise self.fail("subtotals", "a unit's or project's points are not a Decimal")
         if not isinstance(card.total, Decimal) or card.total != total:
             raise self.fail("subtotals", f"total is {fmt(card.total)}, its units give {fmt(total)}")
+        top = total_of(self.rubric, [attrs.evolve(r, points=ZERO if r.bonus else r.applicable) for r in rows])
+        if self.na and card.applicable_max != top:
+            raise self.fail(
+                "subtotals", f"applicable_max is {fmt(card.applicable_max)}, its units give {fmt(top)}"
+            )
         if not self.na and card.total > reachable_total(self.rubric):
             raise self.fail("bounds", f"total {fmt(card.total)} is above the reachable total")
 
@@ -336,8 +358,17 @@ class _CardChecker:
             ZERO,
         )
         applicable = sum(
-            (_declared(r) for a, r in items if not (a in self.na and self.rubric.na == "rescale")), ZERO
+            (_declared(r) for a, r in items if not (a in self.na and self.rubric.na != "full")), ZERO
         )
+        for a, r in items:
+            expected = ZERO if a in self.na and self.rubric.na != "full" else maximum(r) or ZERO
+            if self.card.items[a].applicable_max != expected:
+                raise self.fail(
+                    "subtotals",
+                    f"item can score {fmt(self.card.items[a].applicable_max)} on this sheet, expected "
+                    f"{fmt(expected)}",
+                    a,
+                )
         return summed, reach, applicable
 
     def _project(self, group: Group, results: Mapping[str, Any]) -> tuple[Decimal, Decimal, Decimal]:
@@ -354,6 +385,14 @@ class _CardChecker:
             raise self.fail(
                 "bounds", f"project scores {fmt(got)}, above the {fmt(reach)} it can reach", group.address
             )
+        if results[group.address].applicable_max != applicable:
+            raise self.fail(
+                "subtotals",
+                f"project can score {fmt(results[group.address].applicable_max)} on this sheet, "
+                f"its applicable items {fmt(applicable)}",
+                group.address,
+            )
+        self.project_applicable[group.address] = applicable
         return got, reach, applicable
 
     def unanswered(self) -> None:
@@ -393,7 +432,9 @@ class _CardChecker:
                     expected.add((kind, address))
         for group in card.projects:
             node = next(p.node for u in self.tree for p in u.projects if p.address == group.address)
-            if node.nonzero and group.points <= 0:  # type: ignore[union-attr]  # a project
+            # a ★ project none of whose points apply is not evaluated
+            dropped = self.project_applicable[group.address] == 0 and group.max > 0
+            if node.nonzero and group.points <= 0 and not dropped:  # type: ignore[union-attr]  # a project
                 expected.add(("nonzero", group.address))
         failed = {(g.kind, g.address) for g in card.failed_gates}
         if failed != expected:
@@ -406,13 +447,17 @@ class _CardChecker:
         if not failed:
             units = {g.address: g for g in card.units}
             bonus = {u.address for u in self.tree if u.node.bonus}  # type: ignore[union-attr]  # units
+            # a unit none of whose points apply is held to nothing; a share is of what applies
+            left = {a for a, top in self.unit_applicable.items() if top == 0 and units[a].max > 0}
             for lv in sorted(self.rubric.levels, key=lambda lv: lv.min):
                 if card.total < lv.min:
                     continue
-                if any(units[a].points < need for a, need in lv.unit_min.items()):
+                if any(units[a].points < need for a, need in lv.unit_min.items() if a not in left):
                     continue
                 if lv.unit_share is not None and any(
-                    g.points < lv.unit_share * g.max for g in card.units if g.address not in bonus
+                    g.points < lv.unit_share * self.unit_applicable[g.address]
+                    for g in card.units
+                    if g.address not in bonus and g.address not in left
                 ):
                     continue
                 level = lv.name

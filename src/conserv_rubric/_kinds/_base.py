@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
-from typing import Any, ClassVar, Final, Literal, Protocol, TypeAlias
+from typing import Any, ClassVar, Final, Literal, Protocol, TypeAlias, overload
 
 import attrs
 
+from .._exact import exactly
 from .._text import fmt
 from .._tree import Node, child_addresses
 from ..model import Rule
@@ -22,8 +23,15 @@ ZERO: Final = Decimal(0)
 Answers: TypeAlias = Mapping[str, Any]
 Num: TypeAlias = Decimal | int
 Evaluate: TypeAlias = Callable[[Answers], Num]
+#: A deduction's scorer: the points it takes away, or None when a figure it needs is unanswered
+#: (the item it belongs to then scores 0: docs/scoring.md, "Unanswered leaves").
+Deduction: TypeAlias = Callable[[Answers], Num | None]
 Shape: TypeAlias = Literal["bool", "count", "count_or_names", "number", "ratio", "judged"]
 Severity: TypeAlias = Literal["error", "warning"]
+#: What an unanswered leaf means (the table in docs/scoring.md): it scores 0 (``zero``); it is a
+#: deficiency not found, so nothing is deducted (``none``); or it is a figure a deduction needs,
+#: so the deduction cannot be computed and the whole item scores 0 (``void``).
+Blank: TypeAlias = Literal["zero", "none", "void"]
 
 
 @attrs.frozen
@@ -40,6 +48,7 @@ class Leaf:
     low: Decimal | None = None
     high: Decimal | None = None
     step: Decimal | None = None
+    blank: Blank = "zero"
 
 
 class Report(Protocol):
@@ -87,10 +96,11 @@ class Kind:
     #: Whether a ``points`` key declares the kind's maximum (a flag's and a deduct's *are* it).
     points_declare_max: ClassVar[bool] = True
 
-    def leaves(self, rule: Any, address: str, item: str) -> Iterator[Leaf]:
-        """The answerable addresses of *rule* itself (its zero and N/A clauses aside)."""
+    def leaves(self, rule: Any, address: str, item: str, penalty: bool) -> Iterator[Leaf]:
+        """The answerable addresses of *rule* itself (its zero and N/A clauses aside); *penalty*:
+        the rule is (inside) a deduction, which changes what a blank answer means."""
         for addr, child in child_addresses(rule, address):
-            yield from leaves(child, addr, item)
+            yield from leaves(child, addr, item, penalty=penalty)
 
     def maximum(self, rule: Any) -> Decimal | None:
         """The most *rule* can award without over-achievement bonuses; None if unbounded."""
@@ -100,12 +110,23 @@ class Kind:
         """The most *rule* can award, over-achievement bonuses included."""
         return self.maximum(rule)
 
-    def compile(self, rule: Any, address: str, penalty: bool) -> Evaluate:
-        """A function from validated answers to the points *rule* awards (or deducts)."""
+    def compile(self, rule: Any, address: str) -> Evaluate:
+        """A function from validated answers to the points *rule* awards."""
         raise NotImplementedError
 
-    def reason(self, rule: Any, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:
-        """Why *rule* awarded *points*, in the standard's words."""
+    def deduction(self, rule: Any, address: str) -> Deduction:
+        """A function from validated answers to the points *rule* deducts as a deduction, or
+        None when a figure it needs is unanswered. By default the award read as a deduction:
+        an unanswered flag, count or judged amount deducts nothing."""
+        return self.compile(rule, address)
+
+    def integral(self, rule: Any) -> bool:
+        """Whether the compiled scorer only adds and compares whole numbers (ints), so that
+        scoring needs no decimal context at all (the hot path of a rubric of whole points)."""
+        return False
+
+    def reason(self, rule: Any, address: str, answers: Answers, points: Decimal) -> str:
+        """Why *rule*, an item or a part of one (never a deduction), awarded *points*."""
         raise NotImplementedError
 
     def check(self, node: Node, rule: Any, add: Report) -> None:
@@ -134,51 +155,75 @@ def kind_of(rule: Rule) -> Kind:
     return REGISTRY[type(rule)]
 
 
-def leaves(rule: Rule, address: str, item: str) -> Iterator[Leaf]:
-    """Every answerable address inside *rule* (at *address*, part of item *item*)."""
+def leaves(rule: Rule, address: str, item: str, *, penalty: bool = False) -> Iterator[Leaf]:
+    """Every answerable address inside *rule* (at *address*, part of item *item*).
+
+    Args:
+        rule: the rule.
+        address: its address.
+        item: the address of the item it belongs to.
+        penalty: the rule is (inside) a deduction of a ``deduct``; each leaf's `Leaf.blank`
+            says what leaving it unanswered means there.
+    """
     if rule.zero_if is not None:
         yield Leaf(f"{address}.zero", "bool", None, item, rule.zero_if)
     if rule.na_if is not None:
         yield Leaf(f"{address}.na", "bool", None, item, rule.na_if)
-    yield from kind_of(rule).leaves(rule, address, item)
+    yield from kind_of(rule).leaves(rule, address, item, penalty)
 
 
+@exactly
 def maximum(rule: Rule) -> Decimal | None:
     """The most *rule* can award without over-achievement bonuses; None if unbounded."""
     return kind_of(rule).maximum(rule)
 
 
+@exactly
 def reachable(rule: Rule) -> Decimal | None:
     """The most *rule* can award, over-achievement bonuses included."""
     return kind_of(rule).reachable(rule)
 
 
-def compile_rule(rule: Rule, address: str, *, penalty: bool = False) -> Evaluate:
+def integral(rule: Rule) -> bool:
+    """Whether *rule*'s compiled scorer needs no decimal context (only whole numbers)."""
+    return kind_of(rule).integral(rule)
+
+
+@overload
+def compile_rule(rule: Rule, address: str, *, penalty: Literal[False] = False) -> Evaluate: ...
+@overload
+def compile_rule(rule: Rule, address: str, *, penalty: bool) -> Deduction: ...
+def compile_rule(rule: Rule, address: str, *, penalty: bool = False) -> Evaluate | Deduction:
     """A function from answers to the points *rule* awards (zero and N/A leaves included).
+
+    The scorers do Decimal arithmetic in the caller's context: call them inside
+    `conserv_rubric._exact.exact` unless `integral` says they need none.
 
     Args:
         rule: the rule.
         address: its address.
-        penalty: the rule is a deduction of a `Deduct` (or nested in one); a `Flag` with
-            ``at_least`` then deducts when the count falls short instead of awarding when met.
+        penalty: the rule is a deduction of a `Deduct` (or nested in one): the function then
+            gives the points deducted, or None when a figure the deduction needs is unanswered.
     """
-    inner = kind_of(rule).compile(rule, address, penalty)
+    kind = kind_of(rule)
+    inner = kind.deduction(rule, address) if penalty else kind.compile(rule, address)
     if rule.zero_if is None:
         return inner
     zero_at = f"{address}.zero"
 
-    def zeroed(answers: Answers) -> Num:
+    def zeroed(answers: Answers) -> Num | None:
         return 0 if answers.get(zero_at) is True else inner(answers)
 
     return zeroed
 
 
-def explain(rule: Rule, address: str, answers: Answers, *, penalty: bool = False) -> tuple[Decimal, str]:
-    """The points *rule* awards (or, with *penalty*, deducts) and why, in the standard's words."""
-    points = Decimal(compile_rule(rule, address, penalty=penalty)(answers))
+@exactly
+def explain(rule: Rule, address: str, answers: Answers) -> tuple[Decimal, str]:
+    """The points *rule* (an item, or a part of one) awards and why, in the standard's words."""
+    points = Decimal(compile_rule(rule, address)(answers))
     if rule.zero_if is not None and answers.get(f"{address}.zero") is True:
         return points, f"本项不得分（{rule.zero_if}）"
-    return points, kind_of(rule).reason(rule, address, answers, points, penalty)
+    return points, kind_of(rule).reason(rule, address, answers, points)
 
 
 def plain_flags(rule: Rule, address: str) -> list[tuple[str, Num]] | None:
@@ -190,6 +235,15 @@ def plain_flags(rule: Rule, address: str) -> list[tuple[str, Num]] | None:
     if rule.zero_if is not None or rule.na_if is not None or rule.gate is not None or rule.bonus:
         return None
     return kind_of(rule).plain_flags(rule, address)
+
+
+def answered(rule: Rule, address: str, answers: Answers) -> bool:
+    """Whether any leaf of *rule* (its zero and N/A clauses aside) has an answer."""
+    return any(
+        leaf.address in answers
+        for leaf in kind_of(rule).leaves(rule, address, address, False)
+        if not leaf.address.endswith((".zero", ".na"))
+    )
 
 
 def count(value: object) -> int:

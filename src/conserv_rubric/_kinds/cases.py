@@ -10,7 +10,7 @@ from typing import Final
 from .._text import fmt
 from .._tree import Node, join, letter
 from ..model import Cases
-from ._base import ZERO, Answers, Evaluate, Kind, Leaf, Num, Report, register
+from ._base import ZERO, Answers, Blank, Deduction, Evaluate, Kind, Leaf, Num, Report, fast, register
 
 #: Decision tables with more conditions than this are not checked combination by combination.
 MAX_CASE_CONDITIONS: Final = 12
@@ -28,12 +28,28 @@ def condition_addresses(rule: Cases, address: str) -> list[tuple[str, str]]:
 
 
 def case_row(rule: Cases, address: str, answers: Answers) -> int | None:
-    """The index of the first matching row of a decision table."""
-    truth = {key: answers.get(addr) is True for key, addr in condition_addresses(rule, address)}
+    """The index of the row a decision table gives for *answers*, or None when none does.
+
+    A row is skipped when an answered condition contradicts it. The first row not skipped gives
+    the points if every condition it names is answered; if it names an unanswered one, the row
+    depends on what was left out, and no row is chosen (`undecided` tells the two apart).
+    """
+    values = {key: answers.get(addr) for key, addr in condition_addresses(rule, address)}
     for i, row in enumerate(rule.rows):
-        if all(truth.get(k) == v for k, v in row.when.items()):
-            return i
+        if any(values.get(k) is not None and values.get(k) is not v for k, v in row.when.items()):
+            continue
+        return None if any(values.get(k) is None for k in row.when) else i
     return None
+
+
+def undecided(rule: Cases, address: str, answers: Answers) -> list[str]:
+    """The unanswered conditions the first row still possible depends on (empty: decided)."""
+    values = {key: answers.get(addr) for key, addr in condition_addresses(rule, address)}
+    for row in rule.rows:
+        if any(values.get(k) is not None and values.get(k) is not v for k, v in row.when.items()):
+            continue
+        return [k for k in values if k in row.when and values[k] is None]
+    return []
 
 
 def first_rows(rule: Cases) -> tuple[set[int], dict[str, bool] | None]:
@@ -75,29 +91,48 @@ class CasesKind(Kind):
     name = "cases"
     model = Cases
 
-    def leaves(self, rule: Cases, address: str, item: str) -> Iterator[Leaf]:
+    def leaves(self, rule: Cases, address: str, item: str, penalty: bool) -> Iterator[Leaf]:
+        blank: Blank = "void" if penalty else "zero"
         for (_, addr), cond in zip(condition_addresses(rule, address), rule.conditions, strict=True):
-            yield Leaf(addr, "bool", None, item, cond.text)
+            yield Leaf(addr, "bool", None, item, cond.text, blank=blank)
 
     def maximum(self, rule: Cases) -> Decimal:
         return max((r.points for r in rule.rows), default=ZERO)
 
-    def compile(self, rule: Cases, address: str, penalty: bool) -> Evaluate:
+    def integral(self, rule: Cases) -> bool:
+        return all(isinstance(fast(r.points), int) for r in rule.rows)
+
+    def compile(self, rule: Cases, address: str) -> Evaluate:
+        points = [fast(r.points) for r in rule.rows]
+
         def cases(a: Answers) -> Num:
             row = case_row(rule, address, a)
-            return 0 if row is None else rule.rows[row].points
+            return 0 if row is None else points[row]
 
         return cases
 
-    def reason(self, rule: Cases, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:
+    def deduction(self, rule: Cases, address: str) -> Deduction:
+        points = [fast(r.points) for r in rule.rows]
+
+        def cases(a: Answers) -> Num | None:
+            row = case_row(rule, address, a)
+            if row is None:
+                return None if undecided(rule, address, a) else 0
+            return points[row]
+
+        return cases
+
+    def reason(self, rule: Cases, address: str, answers: Answers, points: Decimal) -> str:
         row = case_row(rule, address, answers)
+        shown = {True: "是", False: "否", None: "未填写"}
         truth = "，".join(
-            f"{key}{'是' if answers.get(addr) is True else '否'}"
-            for key, addr in condition_addresses(rule, address)
+            f"{key}{shown[answers.get(addr)]}" for key, addr in condition_addresses(rule, address)
         )
-        if row is None:
-            return f"{truth}：无匹配行，0分"
-        return f"{truth}：第{row + 1}行，{fmt(points)}分"
+        if row is not None:
+            return f"{truth}：第{row + 1}行，{fmt(points)}分"
+        if undecided(rule, address, answers):
+            return f"{truth}：无法确定所在行，0分"
+        return f"{truth}：无匹配行，0分"
 
     def check(self, node: Node, rule: Cases, add: Report) -> None:
         keys = [c.id or letter(i) for i, c in enumerate(rule.conditions)]

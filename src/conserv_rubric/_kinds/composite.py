@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import attrs
@@ -13,13 +14,18 @@ from ..model import Best, Deduct, Parts
 from ._base import (
     ZERO,
     Answers,
+    Deduction,
     Evaluate,
     Kind,
+    Leaf,
     Num,
     Report,
+    answered,
     compile_rule,
     fast,
-    maximum,
+    integral,
+    kind_of,
+    leaves,
     plain_flags,
     positive,
     reachable,
@@ -29,8 +35,11 @@ from ._base import (
 
 def _bound(rule: Parts | Best, *, with_bonus: bool) -> Decimal | None:
     """The sum (parts, capped) or the best (alternatives) of the children's bounds."""
-    bound = reachable if with_bonus else maximum
-    values = [bound(c) for c in children(rule) if with_bonus or not c.bonus]
+    values = [
+        kind_of(c).reachable(c) if with_bonus else kind_of(c).maximum(c)
+        for c in children(rule)
+        if with_bonus or not c.bonus
+    ]
     if isinstance(rule, Best):
         return None if None in values else max((v for v in values if v is not None), default=ZERO)
     total = None if None in values else sum((v for v in values if v is not None), ZERO)
@@ -39,11 +48,15 @@ def _bound(rule: Parts | Best, *, with_bonus: bool) -> Decimal | None:
     return total
 
 
-def _terms(rule: Parts | Deduct, address: str, answers: Answers, penalty: bool) -> list[tuple[str, Num]]:
+def _terms(rule: Parts | Best, address: str, answers: Answers) -> list[tuple[str, Num]]:
     return [
-        (addr.rsplit(".", 1)[-1], compile_rule(child, addr, penalty=penalty)(answers))
+        (addr.rsplit(".", 1)[-1], compile_rule(child, addr)(answers))
         for addr, child in child_addresses(rule, address)
     ]
+
+
+def _deductions(rule: Parts | Best | Deduct, address: str) -> list[Deduction]:
+    return [compile_rule(c, addr, penalty=True) for addr, c in child_addresses(rule, address)]
 
 
 @register
@@ -59,15 +72,34 @@ class PartsKind(Kind):
     def reachable(self, rule: Parts) -> Decimal | None:
         return _bound(rule, with_bonus=True)
 
-    def compile(self, rule: Parts, address: str, penalty: bool) -> Evaluate:
-        fns = [compile_rule(c, addr, penalty=penalty) for addr, c in child_addresses(rule, address)]
+    def integral(self, rule: Parts) -> bool:
+        return all(integral(c) for c in rule.parts) and (rule.max is None or isinstance(fast(rule.max), int))
+
+    def compile(self, rule: Parts, address: str) -> Evaluate:
+        fns = [compile_rule(c, addr) for addr, c in child_addresses(rule, address)]
         limit = None if rule.max is None else fast(rule.max)
         if limit is None:
             return lambda a: sum([f(a) for f in fns])
         return lambda a: min(sum([f(a) for f in fns]), limit)
 
-    def reason(self, rule: Parts, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:
-        terms = _terms(rule, address, answers, penalty)
+    def deduction(self, rule: Parts, address: str) -> Deduction:
+        # Deductions made of parts: their sum, unknown as soon as one of them is.
+        fns = _deductions(rule, address)
+        limit = None if rule.max is None else fast(rule.max)
+
+        def parts(a: Answers) -> Num | None:
+            taken: Num = 0
+            for f in fns:
+                got = f(a)
+                if got is None:
+                    return None
+                taken += got
+            return taken if limit is None or taken < limit else limit
+
+        return parts
+
+    def reason(self, rule: Parts, address: str, answers: Answers, points: Decimal) -> str:
+        terms = _terms(rule, address, answers)
         summed = sum((g for _, g in terms), ZERO)
         text = " + ".join(f"{k} {fmt(g)}分" for k, g in terms) + f" = {fmt(summed)}分"
         if rule.max is not None and summed > rule.max:
@@ -108,12 +140,26 @@ class BestKind(Kind):
     def reachable(self, rule: Best) -> Decimal | None:
         return _bound(rule, with_bonus=True)
 
-    def compile(self, rule: Best, address: str, penalty: bool) -> Evaluate:
-        fns = [compile_rule(c, addr, penalty=penalty) for addr, c in child_addresses(rule, address)]
+    def integral(self, rule: Best) -> bool:
+        return all(integral(c) for c in rule.alternatives)
+
+    def compile(self, rule: Best, address: str) -> Evaluate:
+        # An unanswered alternative scores what its kind gives a blank (0 for a figure it needs),
+        # so a blank never makes one alternative win over an answered one.
+        fns = [compile_rule(c, addr) for addr, c in child_addresses(rule, address)]
         return lambda a: max([f(a) for f in fns])
 
-    def reason(self, rule: Best, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:
-        scored = _terms(rule, address, answers, penalty)  # type: ignore[arg-type]  # alternatives, like parts
+    def deduction(self, rule: Best, address: str) -> Deduction:
+        fns = _deductions(rule, address)
+
+        def best(a: Answers) -> Num | None:
+            got = [f(a) for f in fns]
+            return None if None in got else max(g for g in got if g is not None)
+
+        return best
+
+    def reason(self, rule: Best, address: str, answers: Answers, points: Decimal) -> str:
+        scored = _terms(rule, address, answers)
         best = next(k for k, g in scored if g == points)
         return f"取最高：{best} {fmt(points)}分（" + "，".join(f"{k} {fmt(g)}分" for k, g in scored) + "）"
 
@@ -124,31 +170,69 @@ class BestKind(Kind):
 
 @register
 class DeductKind(Kind):
-    """Start from *points* and take the deductions away, never below 0."""
+    """Start from *points* and take the deductions away, never below 0.
+
+    An unanswered deficiency (a flag, a count, a judged amount) was not found and takes nothing
+    away; an unanswered figure a deduction is computed from (a measured value, a count short of
+    ``at_least``, a decision table's condition) leaves the deduction unknown, and the item then
+    scores 0 rather than its full points.
+    """
 
     name = "deduct"
     model = Deduct
     points_declare_max = False
 
+    def leaves(self, rule: Deduct, address: str, item: str, penalty: bool) -> Iterator[Leaf]:
+        for addr, child in child_addresses(rule, address):
+            yield from leaves(child, addr, item, penalty=True)
+
     def maximum(self, rule: Deduct) -> Decimal:
         return rule.points
 
-    def compile(self, rule: Deduct, address: str, penalty: bool) -> Evaluate:
-        fns = [compile_rule(c, addr, penalty=True) for addr, c in child_addresses(rule, address)]
+    def integral(self, rule: Deduct) -> bool:
+        return isinstance(fast(rule.points), int) and all(integral(c) for c in rule.deductions)
+
+    def _scorer(self, rule: Deduct, address: str, unknown: Num | None) -> Deduction:
+        fns = _deductions(rule, address)
         start = fast(rule.points)
 
-        def deduct(a: Answers) -> Num:
-            left = start - sum([f(a) for f in fns])
+        def deduct(a: Answers) -> Num | None:
+            taken: Num = 0
+            for f in fns:
+                got = f(a)
+                if got is None:
+                    return unknown
+                taken += got
+            left = start - taken
             return left if left > 0 else 0
 
         return deduct
 
-    def reason(self, rule: Deduct, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:
-        terms = _terms(rule, address, answers, True)
-        taken = sum((g for _, g in terms), ZERO)
-        parts = "".join(f" − {fmt(g)}分（{k}）" for k, g in terms if g)
+    def compile(self, rule: Deduct, address: str) -> Evaluate:
+        scored = self._scorer(rule, address, 0)
+        return lambda a: scored(a) or 0
+
+    def deduction(self, rule: Deduct, address: str) -> Deduction:
+        return self._scorer(rule, address, None)
+
+    def reason(self, rule: Deduct, address: str, answers: Answers, points: Decimal) -> str:
+        terms = [
+            (addr.rsplit(".", 1)[-1], compile_rule(c, addr, penalty=True)(answers), c, addr)
+            for addr, c in child_addresses(rule, address)
+        ]
+        unknown = [k for k, g, _, _ in terms if g is None]
+        if unknown:
+            return f"{'、'.join(unknown)} 未填写，无法计算扣分，0分"
+        taken = sum((g for _, g, _, _ in terms if g is not None), ZERO)
+        parts = "".join(f" − {fmt(g)}分（{k}）" for k, g, _, _ in terms if g)
         floor = "（扣完为止）" if rule.points - taken < 0 else ""
-        return f"{fmt(rule.points)}分{parts} = {fmt(points)}分{floor}"
+        blank = [
+            k
+            for k, g, c, addr in terms
+            if not g and not answered(c, addr, answers) and answers.get(f"{addr}.zero") is not True
+        ]
+        none = f"；{'、'.join(blank)} 未填写，按无扣分计" if blank else ""
+        return f"{fmt(rule.points)}分{parts} = {fmt(points)}分{floor}{none}"
 
     def check(self, node: Node, rule: Deduct, add: Report) -> None:
         if not rule.deductions:

@@ -3,13 +3,29 @@
 from __future__ import annotations
 
 import collections
+import math
 from collections.abc import Iterator
 from decimal import Decimal
+from fractions import Fraction
 
+from .._exact import finite
 from .._text import fmt
 from .._tree import Node
 from ..model import Each
-from ._base import Answers, Evaluate, Kind, Leaf, Num, Report, count, fast, is_deduction, positive, register
+from ._base import (
+    Answers,
+    Blank,
+    Evaluate,
+    Kind,
+    Leaf,
+    Num,
+    Report,
+    count,
+    fast,
+    is_deduction,
+    positive,
+    register,
+)
 
 
 @register
@@ -19,9 +35,11 @@ class EachKind(Kind):
     name = "each"
     model = Each
 
-    def leaves(self, rule: Each, address: str, item: str) -> Iterator[Leaf]:
+    def leaves(self, rule: Each, address: str, item: str, penalty: bool) -> Iterator[Leaf]:
         closed = bool(rule.options) and not rule.open
-        yield Leaf(address, "count_or_names", rule, item, rule.text, rule.options, closed)
+        # In a deduction ("每发现一处扣2分") a blank count is a failing not found.
+        blank: Blank = "none" if penalty else "zero"
+        yield Leaf(address, "count_or_names", rule, item, rule.text, rule.options, closed, blank=blank)
 
     def maximum(self, rule: Each) -> Decimal | None:
         if rule.max is not None:
@@ -30,21 +48,28 @@ class EachKind(Kind):
             return rule.per * len(rule.options)
         return None
 
-    def compile(self, rule: Each, address: str, penalty: bool) -> Evaluate:
+    def integral(self, rule: Each) -> bool:
+        top = self.maximum(rule)
+        return isinstance(fast(rule.per), int) and (top is None or isinstance(fast(top), int))
+
+    def compile(self, rule: Each, address: str) -> Evaluate:
         per, need = fast(rule.per), rule.at_least or 0
         top = self.maximum(rule)
-        cap = None if top is None else fast(top)
+        if top is None:
+            return lambda a: 0 if (n := count(a.get(address))) < need else per * n
+        cap = fast(top)
+        # The count from which the cap is reached: a larger count is never multiplied out.
+        full = math.ceil(Fraction(top) / Fraction(rule.per))
 
         def each(a: Answers) -> Num:
             n = count(a.get(address))
             if n < need or n == 0:
                 return 0
-            got = per * n
-            return cap if cap is not None and got > cap else got
+            return cap if n >= full else per * n
 
         return each
 
-    def reason(self, rule: Each, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:
+    def reason(self, rule: Each, address: str, answers: Answers, points: Decimal) -> str:
         value = answers.get(address)
         if value is None:
             return "未填写，0分"
@@ -55,8 +80,10 @@ class EachKind(Kind):
         tail = f"（最高{fmt(cap)}分）" if cap is not None else ""
         if rule.at_least and n < rule.at_least:
             return f"{n}{noun}{names}，不足{rule.at_least}{noun}，0分"
-        if cap is not None and rule.per * n > cap:
-            return f"{n}{noun}{names} × {fmt(rule.per)}分 = {fmt(rule.per * n)}分，按最高{fmt(cap)}分计"
+        product = finite(Fraction(rule.per) * n)
+        assert product is not None  # a finite decimal times a count
+        if cap is not None and product > cap:
+            return f"{n}{noun}{names} × {fmt(rule.per)}分 = {fmt(product)}分，按最高{fmt(cap)}分计"
         return f"{n}{noun}{names} × {fmt(rule.per)}分 = {fmt(points)}分{tail}"
 
     def check(self, node: Node, rule: Each, add: Report) -> None:

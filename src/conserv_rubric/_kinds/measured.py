@@ -5,35 +5,71 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from fractions import Fraction
 
+from .._exact import EXACT, finite, multiple_of, quotient, round_half_up, scales_finitely, settle
 from .._text import fmt
 from .._tree import Node
 from ..model import Band, Bands, Judged, Linear
-from ._base import ZERO, Answers, Evaluate, Kind, Leaf, Num, Report, is_deduction, positive, register
+from ._base import (
+    ZERO,
+    Answers,
+    Blank,
+    Deduction,
+    Evaluate,
+    Kind,
+    Leaf,
+    Num,
+    Report,
+    Shape,
+    fast,
+    is_deduction,
+    positive,
+    register,
+)
 
 # --- bands ---------------------------------------------------------------------------------
 
 
-def _band_match(band: Band, x: Decimal, ref: Decimal) -> bool:
-    if band.gt is not None and not x > band.gt * ref:
+def _band_match(band: Band, x: Decimal, ref: Decimal | None) -> bool:
+    """Whether *x* falls in *band*; with a reference *ref*, the band's edges are multiples of it."""
+    if ref is None:
+        low_gt, low_ge, high_lt, high_le = band.gt, band.ge, band.lt, band.le
+    else:
+        low_gt, low_ge, high_lt, high_le = (
+            None if e is None else e * ref for e in (band.gt, band.ge, band.lt, band.le)
+        )
+    if low_gt is not None and not x > low_gt:
         return False
-    if band.ge is not None and not x >= band.ge * ref:
+    if low_ge is not None and not x >= low_ge:
         return False
-    if band.lt is not None and not x < band.lt * ref:
+    if high_lt is not None and not x < high_lt:
         return False
-    return not (band.le is not None and not x <= band.le * ref)
+    return not (high_le is not None and not x <= high_le)
+
+
+def measured(rule: Bands, value: object) -> tuple[Decimal, Decimal | None] | None:
+    """The figure a validated answer gives and the reference it is compared with (None for a
+    plain number, compared with the edges themselves), or None when there is nothing to compare:
+    the leaf is unanswered, or a ratio answer lacks its reference."""
+    if value is None:
+        return None
+    if isinstance(value, Mapping):
+        x, ref = value.get("value"), value.get("ref")
+        if x is None or ref is None:
+            return None
+        return Decimal(x), Decimal(ref)
+    return Decimal(value), None  # type: ignore[arg-type]  # validated: a number
 
 
 def band_for(rule: Bands, value: object) -> Band | None:
-    """The band a validated answer falls in, or None when unanswered."""
-    if value is None:
+    """The band a validated answer falls in, or None when there is nothing to compare."""
+    found = measured(rule, value)
+    if found is None:
         return None
-    if rule.input == "ratio":
-        x, ref = Decimal(value["value"]), Decimal(value["ref"])  # type: ignore[index]  # validated: a table
-    else:
-        x, ref = Decimal(value), Decimal(1)  # type: ignore[arg-type]  # validated: a number
+    x, ref = found
     for band in rule.bands:
         if _band_match(band, x, ref):
             return band
@@ -81,30 +117,43 @@ class BandsKind(Kind):
     name = "bands"
     model = Bands
 
-    def leaves(self, rule: Bands, address: str, item: str) -> Iterator[Leaf]:
-        yield Leaf(address, "ratio" if rule.input == "ratio" else "number", rule, item, rule.text)
+    def leaves(self, rule: Bands, address: str, item: str, penalty: bool) -> Iterator[Leaf]:
+        shape: Shape = "ratio" if rule.input == "ratio" else "number"
+        yield Leaf(address, shape, rule, item, rule.text, blank="void" if penalty else "zero")
 
     def maximum(self, rule: Bands) -> Decimal:
         return max((b.points for b in rule.bands), default=ZERO)
 
-    def compile(self, rule: Bands, address: str, penalty: bool) -> Evaluate:
-        def bands(a: Answers) -> Num:
-            band = band_for(rule, a.get(address))
-            return 0 if band is None else band.points
+    def integral(self, rule: Bands) -> bool:
+        # A plain number is only compared with the edges; a ratio multiplies them by its reference.
+        return rule.input != "ratio" and all(isinstance(fast(b.points), int) for b in rule.bands)
+
+    def compile(self, rule: Bands, address: str) -> Evaluate:
+        scored = self.deduction(rule, address)
+        return lambda a: scored(a) or 0
+
+    def deduction(self, rule: Bands, address: str) -> Deduction:
+        def bands(a: Answers) -> Num | None:
+            found = measured(rule, a.get(address))
+            if found is None:
+                return None
+            band = next((b for b in rule.bands if _band_match(b, *found)), None)
+            return 0 if band is None else fast(band.points)
 
         return bands
 
-    def reason(self, rule: Bands, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:
-        value = answers.get(address)
-        if value is None:
+    def reason(self, rule: Bands, address: str, answers: Answers, points: Decimal) -> str:
+        found = measured(rule, answers.get(address))
+        if found is None:
             return "未填写，0分"
-        band = band_for(rule, value)
+        x, ref = found
+        band = band_for(rule, answers.get(address))
         unit = rule.unit or ""
-        if rule.input == "ratio":
-            shown = f"{fmt(Decimal(value['value']))}{unit}，参考值{fmt(Decimal(value['ref']))}{unit}"
+        if rule.input == "ratio" and ref is not None:
+            shown = f"{fmt(x)}{unit}，参考值{fmt(ref)}{unit}"
             var = "x/参考值"
         else:
-            shown = f"{fmt(Decimal(value))}{unit}"
+            shown = f"{fmt(x)}{unit}"
             var = "x"
         return f"{shown}：{describe_band(band, var) if band else '不在任何区间'} → {fmt(points)}分"
 
@@ -156,31 +205,55 @@ class BandsKind(Kind):
 # --- linear --------------------------------------------------------------------------------
 
 
-def linear_steps(rule: Linear, x: Decimal) -> Decimal | None:
-    """How many steps *x* is past the threshold (None below it)."""
-    distance = x - rule.start if rule.direction == "up" else rule.start - x
+def linear_distance(rule: Linear, x: Decimal) -> Decimal:
+    """How far *x* is past the threshold, in the rule's direction (negative: short of it)."""
+    return EXACT.subtract(x, rule.start) if rule.direction == "up" else EXACT.subtract(rule.start, x)
+
+
+def linear_steps(rule: Linear, x: Decimal) -> Decimal | Fraction | None:
+    """How many steps *x* is past the threshold, exactly (None below it)."""
+    distance = linear_distance(rule, x)
     if distance < 0:
         return None
-    raw = distance / rule.step
-    if rule.steps == "whole":
-        return raw.to_integral_value(ROUND_FLOOR)
-    if rule.steps == "started":
-        return raw.to_integral_value(ROUND_CEILING)
-    return raw
+    if rule.steps == "exact":
+        return quotient(distance, rule.step)
+    whole, left = EXACT.divmod(distance, rule.step)
+    return EXACT.add(whole, 1) if rule.steps == "started" and left else whole
+
+
+def linear_exact(rule: Linear, x: Decimal) -> Decimal | Fraction | None:
+    """The award of a `Linear` rule for *x* before rounding and the cap (None below the
+    threshold): base + per × steps, computed exactly. For fractional steps the product is
+    formed before the division, so 2.75 × 3 / 1.5 is 5.5, not 1.8333… × 3."""
+    distance = linear_distance(rule, x)
+    if distance < 0:
+        return None
+    if rule.steps == "exact":
+        got = quotient(EXACT.multiply(rule.per, distance), rule.step)
+        return EXACT.add(rule.base, got) if isinstance(got, Decimal) else Fraction(rule.base) + got
+    steps = linear_steps(rule, x)
+    assert isinstance(steps, Decimal)  # whole steps
+    return EXACT.add(rule.base, EXACT.multiply(rule.per, steps))
 
 
 def linear_award(rule: Linear, x: Decimal) -> Decimal:
-    """The award of a `Linear` rule for the number *x*."""
-    steps = linear_steps(rule, x)
-    if steps is None:
+    """The award of a `Linear` rule for the number *x*: computed exactly, then rounded once."""
+    exact = linear_exact(rule, x)
+    if exact is None:
         return ZERO
-    points = rule.base + rule.per * steps
-    if rule.digits is not None:
-        points = points.quantize(Decimal(1).scaleb(-rule.digits), ROUND_HALF_UP)
+    points = settle(exact, rule.digits)
     # The cap comes last, so rounding can never lift an award above it.
     if rule.max is not None and points > rule.max:
         points = rule.max
     return points
+
+
+def _shown(value: Decimal | Fraction, digits: int | None) -> Decimal:
+    """An exact figure as a reason shows it: exact when it is a finite decimal, else rounded."""
+    if isinstance(value, Decimal):
+        return value
+    found = finite(value)
+    return found if found is not None else round_half_up(value, digits or 0)
 
 
 @register
@@ -190,20 +263,27 @@ class LinearKind(Kind):
     name = "linear"
     model = Linear
 
-    def leaves(self, rule: Linear, address: str, item: str) -> Iterator[Leaf]:
-        yield Leaf(address, "number", rule, item, rule.text)
+    def leaves(self, rule: Linear, address: str, item: str, penalty: bool) -> Iterator[Leaf]:
+        yield Leaf(address, "number", rule, item, rule.text, blank="void" if penalty else "zero")
 
     def maximum(self, rule: Linear) -> Decimal | None:
         return rule.max
 
-    def compile(self, rule: Linear, address: str, penalty: bool) -> Evaluate:
+    def compile(self, rule: Linear, address: str) -> Evaluate:
         def linear(a: Answers) -> Num:
             value = a.get(address)
             return 0 if value is None else linear_award(rule, Decimal(value))
 
         return linear
 
-    def reason(self, rule: Linear, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:
+    def deduction(self, rule: Linear, address: str) -> Deduction:
+        def linear(a: Answers) -> Num | None:
+            value = a.get(address)
+            return None if value is None else linear_award(rule, Decimal(value))
+
+        return linear
+
+    def reason(self, rule: Linear, address: str, answers: Answers, points: Decimal) -> str:
         value = answers.get(address)
         if value is None:
             return "未填写，0分"
@@ -214,10 +294,15 @@ class LinearKind(Kind):
             side = "低于" if rule.direction == "up" else "高于"
             return f"{fmt(x)}{unit}，{side}{fmt(rule.start)}{unit}，0分"
         base = f"{fmt(rule.base)}分 + " if rule.base else ""
-        raw = rule.base + rule.per * steps
-        head = f"{fmt(x)}{unit}：{base}{fmt(steps)} × {fmt(rule.per)}分"
+        if isinstance(steps, Decimal):
+            shown = fmt(steps)
+        else:  # a fraction of a step that no decimal writes exactly: show the division
+            shown = f"{fmt(linear_distance(rule, x))}/{fmt(rule.step)}"
+        raw = linear_exact(rule, x)
+        assert raw is not None  # at or past the threshold
+        head = f"{fmt(x)}{unit}：{base}{shown} × {fmt(rule.per)}分"
         if rule.max is not None and raw > rule.max:
-            return f"{head} = {fmt(raw)}分，按最高{fmt(rule.max)}分计"
+            return f"{head} = {fmt(_shown(raw, rule.digits))}分，按最高{fmt(rule.max)}分计"
         most = f"（最高{fmt(rule.max)}分）" if rule.max is not None else ""
         return f"{head} = {fmt(points)}分{most}"
 
@@ -228,12 +313,24 @@ class LinearKind(Kind):
         positive(node, add, "base", rule.base, zero_ok=True)
         if rule.max is None and not is_deduction(node):
             add(node, "a linear rule that awards points needs a cap (max)")
+        if (
+            rule.steps == "exact"
+            and rule.digits is None
+            and rule.step > 0
+            and not scales_finitely(Fraction(rule.per) / Fraction(rule.step))
+        ):
+            add(
+                node,
+                f'steps = "exact" awards {fmt(rule.per)} points per {fmt(rule.step)}, so an award can be '
+                f"a fraction such as {Fraction(rule.per) / Fraction(rule.step)} point that no decimal "
+                "writes exactly; declare digits, the decimal places to round it to",
+            )
         if rule.digits is not None and not 0 <= rule.digits <= 10:
             add(node, f"digits must be between 0 and 10, got {rule.digits}")
         elif (
             rule.digits is not None
             and rule.max is not None
-            and rule.max.quantize(Decimal(1).scaleb(-rule.digits)) != rule.max
+            and (Fraction(rule.max) * 10**rule.digits).denominator != 1
         ):
             add(
                 node,
@@ -257,18 +354,22 @@ class JudgedKind(Kind):
     name = "judged"
     model = Judged
 
-    def leaves(self, rule: Judged, address: str, item: str) -> Iterator[Leaf]:
+    def leaves(self, rule: Judged, address: str, item: str, penalty: bool) -> Iterator[Leaf]:
         low, high = rule.range
-        yield Leaf(address, "judged", rule, item, rule.text, low=low, high=high, step=rule.step)
+        # In a deduction ("酌情扣1~5分") a blank amount is nothing deducted.
+        blank: Blank = "none" if penalty else "zero"
+        yield Leaf(address, "judged", rule, item, rule.text, low=low, high=high, step=rule.step, blank=blank)
 
     def maximum(self, rule: Judged) -> Decimal:
         return rule.range[1]
 
-    def compile(self, rule: Judged, address: str, penalty: bool) -> Evaluate:
+    def compile(self, rule: Judged, address: str) -> Evaluate:
         return lambda a: Decimal(a.get(address) or 0)
 
-    def reason(self, rule: Judged, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:
+    def reason(self, rule: Judged, address: str, answers: Answers, points: Decimal) -> str:
         lo, hi = rule.range
+        if answers.get(address) is None:
+            return "未填写，0分"
         return f"评定{fmt(points)}分（{fmt(lo)}~{fmt(hi)}分）"
 
     def check(self, node: Node, rule: Judged, add: Report) -> None:
@@ -279,7 +380,7 @@ class JudgedKind(Kind):
                 f"range must be [low, high] with 0 ≤ low ≤ high and high > 0, got [{fmt(lo)}, {fmt(hi)}]",
             )
         positive(node, add, "step", rule.step)
-        if rule.step is not None and rule.step > 0 and any(end % rule.step for end in rule.range):
+        if rule.step is not None and rule.step > 0 and not all(multiple_of(e, rule.step) for e in rule.range):
             add(
                 node,
                 f"range [{fmt(lo)}, {fmt(hi)}] has an end that is not a multiple of step {fmt(rule.step)}",

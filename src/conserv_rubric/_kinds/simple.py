@@ -8,7 +8,20 @@ from decimal import Decimal
 from .._text import fmt
 from .._tree import Node
 from ..model import Check, Flag
-from ._base import Answers, Evaluate, Kind, Leaf, Num, Report, fast, positive, register
+from ._base import (
+    Answers,
+    Blank,
+    Deduction,
+    Evaluate,
+    Kind,
+    Leaf,
+    Num,
+    Report,
+    Shape,
+    fast,
+    positive,
+    register,
+)
 
 
 @register
@@ -19,34 +32,45 @@ class FlagKind(Kind):
     model = Flag
     points_declare_max = False
 
-    def leaves(self, rule: Flag, address: str, item: str) -> Iterator[Leaf]:
-        yield Leaf(address, "count" if rule.at_least else "bool", rule, item, rule.text)
+    def leaves(self, rule: Flag, address: str, item: str, penalty: bool) -> Iterator[Leaf]:
+        # In a deduction a blank flag is a failing not found; a blank count short of at_least
+        # ("少于三处扣5分") is a figure the deduction needs.
+        blank: Blank = ("void" if rule.at_least else "none") if penalty else "zero"
+        shape: Shape = "count" if rule.at_least else "bool"
+        yield Leaf(address, shape, rule, item, rule.text, blank=blank)
 
     def maximum(self, rule: Flag) -> Decimal:
         return rule.points
 
-    def compile(self, rule: Flag, address: str, penalty: bool) -> Evaluate:
+    def integral(self, rule: Flag) -> bool:
+        return isinstance(fast(rule.points), int)
+
+    def compile(self, rule: Flag, address: str) -> Evaluate:
         points = fast(rule.points)
         if rule.at_least:
             need = rule.at_least
-            if penalty:
-                # "少于三处扣5分": deduct when a count is given and falls short of the threshold.
-                return lambda a: points if (n := a.get(address)) is not None and n < need else 0
             return lambda a: points if (a.get(address) or 0) >= need else 0
         return lambda a: points if a.get(address) is True else 0
 
-    def reason(self, rule: Flag, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:
+    def deduction(self, rule: Flag, address: str) -> Deduction:
+        if not rule.at_least:
+            return self.compile(rule, address)
+        points, need = fast(rule.points), rule.at_least
+
+        # "少于三处扣5分": deduct when the count falls short; without a count, nothing is known.
+        def short(a: Answers) -> Num | None:
+            n = a.get(address)
+            return None if n is None else points if n < need else 0
+
+        return short
+
+    def reason(self, rule: Flag, address: str, answers: Answers, points: Decimal) -> str:
         value = answers.get(address)
-        if rule.at_least and penalty:
-            if value is None:
-                return "未填写，不扣分"
-            return f"{value}处（少于{rule.at_least}处扣分），扣{fmt(points)}分"
-        if rule.at_least:
-            n = value or 0
-            mark = "得" if points else "不足，"
-            return f"{n}次（不少于{rule.at_least}次）{mark}{fmt(points)}分"
         if value is None:
             return "未填写，0分"
+        if rule.at_least:
+            mark = "得" if points else "不足，"
+            return f"{value}次（不少于{rule.at_least}次）{mark}{fmt(points)}分"
         return f"符合，得{fmt(points)}分" if value else "不符合，0分"
 
     def check(self, node: Node, rule: Flag, add: Report) -> None:
@@ -69,16 +93,19 @@ class CheckKind(Kind):
     name = "check"
     model = Check
 
-    def leaves(self, rule: Check, address: str, item: str) -> Iterator[Leaf]:
+    def leaves(self, rule: Check, address: str, item: str, penalty: bool) -> Iterator[Leaf]:
         yield Leaf(address, "bool", rule, item, rule.text)
 
     def maximum(self, rule: Check) -> Decimal:
         return Decimal(0)
 
-    def compile(self, rule: Check, address: str, penalty: bool) -> Evaluate:
+    def integral(self, rule: Check) -> bool:
+        return True
+
+    def compile(self, rule: Check, address: str) -> Evaluate:
         return lambda a: 0
 
-    def reason(self, rule: Check, address: str, answers: Answers, points: Decimal, penalty: bool) -> str:
+    def reason(self, rule: Check, address: str, answers: Answers, points: Decimal) -> str:
         value = answers.get(address)
         if value is None:
             return "未填写（必须满足）"
