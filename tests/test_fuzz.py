@@ -975,7 +975,7 @@ def test_huge(workdir: Path, size: int, filler: str, suffix: str) -> None:
     data = text.encode()[:size].decode("utf-8", "ignore").encode()
     path = workdir / f"huge{suffix}"
     path.write_bytes(data)
-    loads = [load_sheets] if suffix != ".toml" else [load_rubric, load_sheets]
+    loads: list[Callable[[Path], object]] = [load_sheets] if suffix != ".toml" else [load_rubric, load_sheets]
     for load in loads:
         error = _error_of(lambda: load(path), path, sheet=load is load_sheets)  # noqa: B023 - called at once
         if len(data) > MAX_FILE_BYTES:

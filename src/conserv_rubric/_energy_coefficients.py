@@ -10,7 +10,7 @@ from typing import Any, Final
 
 from ._energy_model import CARRIERS, Coefficients, Density, Factor
 from ._limits import out_of_range
-from ._parse import decode, parse_toml
+from ._parse import decode, parse_toml, read_bytes
 from ._text import describe, suggest
 from .errors import Problem, RubricError
 
@@ -115,12 +115,7 @@ def _read_text(source: str | Path) -> tuple[str, str]:
         entry = _shipped_dir().joinpath(f"{source}.toml")
         return entry.read_text(encoding="utf-8"), f"{source}.toml"
     file = str(source)
-    try:
-        data = Path(source).read_bytes()
-    except (OSError, ValueError) as exc:
-        why = getattr(exc, "strerror", None) or str(exc)
-        raise RubricError([Problem(file=file, message=f"cannot read file: {why}")]) from None
-    return decode(data, file), file
+    return decode(read_bytes(source), file), file
 
 
 def _densities(doc: Mapping[str, Any], checker: _Checker) -> dict[str, Density]:

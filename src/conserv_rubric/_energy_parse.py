@@ -28,7 +28,7 @@ from ._energy_model import (
     units_of,
 )
 from ._limits import out_of_range
-from ._parse import check_depth, decode, parse_toml
+from ._parse import check_depth, decode, parse_toml, read_bytes
 from ._text import describe, suggest
 from .errors import Problem, RubricError, SheetError
 
@@ -555,12 +555,7 @@ def load_energy(path: str | Path) -> list[EnergyData]:
     """
     file = str(path)
     try:
-        raw = Path(path).read_bytes()
-    except (OSError, ValueError) as exc:
-        why = getattr(exc, "strerror", None) or str(exc)
-        raise SheetError([Problem(file=file, message=f"cannot read file: {why}")]) from None
-    try:
-        text = decode(raw, file)
+        text = decode(read_bytes(path), file)
         suffix = Path(path).suffix.lower()
         if suffix == ".csv":
             return _from_csv(text, file)

@@ -23,6 +23,11 @@ MAX_TABLES: Final = 10_000
 MAX_EXTENDS: Final = 16
 #: More entries in one answer list are refused.
 MAX_LIST: Final = 1000
+#: At most this many problems of each severity are kept; the rest are counted ("… and N more").
+MAX_PROBLEMS: Final = 100
+#: Longer messages (and paths, labels, figures) are clipped in the middle, so a 1 MB key or value
+#: quoted in a message cannot make the report itself the attack.
+MAX_MESSAGE: Final = 1000
 
 
 def out_of_range(value: Decimal) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import os
 import re
 import unicodedata
@@ -18,10 +19,23 @@ from typing import Final
 CLOSING: Final = frozenset("，。、；：！？）》」』”’")
 
 
+def _scientific(value: int) -> str:
+    """A huge integer as ``1.000E+5000``, like a Decimal's ``:.3E``, without str() (which refuses
+    more than 4300 digits) or Decimal() (which takes seconds over a million)."""
+    size = abs(value)
+    digits = math.log10(size)  # exact enough: only four digits are shown
+    exponent = math.floor(digits)
+    lead = round(size / 10 ** (exponent - 3) if exponent < 300 else 10 ** (digits - exponent + 3))
+    if lead >= 10_000:  # the logarithm of a power of ten may fall just short of it
+        lead, exponent = round(lead / 10), exponent + 1
+    sign = "-" if value < 0 else ""
+    return f"{sign}{lead // 1000}.{lead % 1000:03d}E+{exponent}"
+
+
 def fmt(value: Decimal | int) -> str:
     """A number as the standard writes it: 2, 2.5, 0.2 (never 2.0 or 2E+1)."""
     if isinstance(value, int):
-        return str(value)
+        return _scientific(value) if value.bit_length() > 100 else str(value)
     if not value.is_finite() or abs(value.adjusted()) > 30:
         return str(value)
     if value == value.to_integral_value():
@@ -128,6 +142,8 @@ def describe(value: object) -> str:
         return str(value).lower().replace("infinity", "inf")
     if isinstance(value, Decimal) and abs(value.adjusted()) > 30:
         return f"a number ({value:.3E})"
+    if isinstance(value, int) and value.bit_length() > 100:
+        return f"a number ({_scientific(value)})"
     if isinstance(value, int | Decimal | float):
         return f"a number ({value})"
     if isinstance(value, str):
