@@ -95,7 +95,8 @@ def _ran(name: str) -> None:
 
 #: Problems about a whole file, which have no key path or line to give.
 WHOLE_FILE: Final = re.compile(
-    r"file is \d+ bytes; the limit is \d+"
+    r"file is (more than )?\d+ bytes; the limit is \d+"
+    r"|… and \d+ more (problems|warnings)"
     r"|cannot read file: .*"
     r"|nested deeper than \d+ tables or arrays"
     r"|invalid TOML: nested too deeply"
