@@ -20,7 +20,7 @@ from cattrs.gen import make_dict_structure_fn
 from ._limits import MAX_PROBLEMS, TOP, out_of_range
 from ._text import describe, suggest
 from ._tree import join
-from .errors import Problem, Problems, RubricError
+from .errors import Problem, RubricError, _Problems
 from .model import RULE_KINDS, Rule
 
 
@@ -43,7 +43,7 @@ class _Nested(Exception):
         self.more = more
 
 
-def _keep(errors: list[tuple[str, BaseException]], more: Problems, segment: str, exc: BaseException) -> None:
+def _keep(errors: list[tuple[str, BaseException]], more: _Problems, segment: str, exc: BaseException) -> None:
     """Keep an element's error while there is room, else only count its problems."""
     if len(errors) < MAX_PROBLEMS:
         errors.append((segment, exc))
@@ -121,7 +121,7 @@ def _register_containers(conv: cattrs.Converter) -> None:
                     raise _Bad(f"expected an array, got {describe(obj)}")
                 out: list[object] = []
                 errors: list[tuple[str, BaseException]] = []
-                more = Problems(cap=0)
+                more = _Problems(cap=0)
                 for i, elem in enumerate(obj):
                     try:
                         out.append(conv.structure(elem, element))
@@ -150,7 +150,7 @@ def _register_containers(conv: cattrs.Converter) -> None:
                 raise _Bad(f"expected a table, got {describe(obj)}")
             out: dict[object, object] = {}
             errors: list[tuple[str, BaseException]] = []
-            more = Problems(cap=0)
+            more = _Problems(cap=0)
             for key, value in obj.items():
                 try:
                     out[key] = conv.structure(value, value_type)
@@ -205,7 +205,7 @@ def _key(key: str) -> str:
 _CONVERTER: Final = _make_converter()
 
 
-def _collect(exc: BaseException, path: str, out: Problems) -> None:
+def _collect(exc: BaseException, path: str, out: _Problems) -> None:
     """Turn cattrs' nested errors into located problems (only counted once *out* is full)."""
     if isinstance(exc, ClassValidationError | IterableValidationError):
         with_notes, without = exc.group_exceptions()
@@ -239,7 +239,7 @@ def _unknown_key(key: str, fields: list[str]) -> str:
     return f"unknown key '{key}'{suggest(key, fields)}"
 
 
-def _add(out: Problems, path: str, message: str | Callable[[], str]) -> None:
+def _add(out: _Problems, path: str, message: str | Callable[[], str]) -> None:
     """Add a problem at *path* to *out*, or only count it when *out* is full."""
     if out.full():
         out.count()
@@ -252,6 +252,6 @@ def structure(data: Mapping[str, Any], cls: type[Any], root: str = "") -> Any:
     try:
         return _CONVERTER.structure(data, cls)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
-        problems = Problems()
+        problems = _Problems()
         _collect(exc, root, problems)
         raise RubricError(problems.list()) from None

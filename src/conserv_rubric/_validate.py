@@ -20,7 +20,7 @@ from ._kinds import ZERO, Severity, kind_of, leaves, maximum, positive, reachabl
 from ._text import fmt
 from ._totals import group_max, sum_or_none, transform, unit_value, unit_weight
 from ._tree import Node, walk
-from .errors import Problem, Problems
+from .errors import Problem, _Problems
 from .model import Check, Parts, Project, Rubric, Rule, Unit
 
 _ID: Final = re.compile(r"[A-Za-z0-9_-]+")
@@ -30,7 +30,7 @@ class Collector:
     """Collects the problems the checks report, in order, up to `MAX_PROBLEMS` of each severity."""
 
     def __init__(self) -> None:
-        self.problems = Problems()
+        self.problems = _Problems()
 
     def __call__(
         self,

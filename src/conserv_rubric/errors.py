@@ -20,7 +20,7 @@ from ._limits import MAX_MESSAGE, MAX_PROBLEMS
 
 __all__ = ["Problem", "RubricError", "SheetError"]
 
-Severity = Literal["error", "warning"]
+_Severity = Literal["error", "warning"]
 #: How much of a clipped text is kept before the ellipsis; the rest of the room is its end.
 _HEAD = MAX_MESSAGE * 4 // 5
 
@@ -63,7 +63,7 @@ class Problem:
     column: int | None = None
     expected: str | None = attrs.field(default=None, converter=_clip_or_none)
     actual: str | None = attrs.field(default=None, converter=_clip_or_none)
-    severity: Severity = "error"
+    severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
         head: list[str] = []
@@ -95,12 +95,12 @@ class _Omitted(Problem):
     count: int
 
 
-def _omitted(count: int, severity: Severity, file: str | None) -> _Omitted:
+def _omitted(count: int, severity: _Severity, file: str | None) -> _Omitted:
     what = "warnings" if severity == "warning" else "problems"
     return _Omitted(message=f"… and {count} more {what}", count=count, severity=severity, file=file)
 
 
-class Problems:
+class _Problems:
     """A list of problems that keeps at most *cap* of each severity and counts the rest.
 
     Problems past the cap are counted, not kept, and code that builds a costly message (a
@@ -112,9 +112,9 @@ class Problems:
     def __init__(self, problems: Iterable[Problem] = (), *, cap: int = MAX_PROBLEMS) -> None:
         self._cap = cap
         self._kept: list[Problem] = []
-        self._count: dict[Severity, int] = {"error": 0, "warning": 0}
-        self._more: dict[Severity, int] = {"error": 0, "warning": 0}
-        self._file: dict[Severity, str | None] = {"error": None, "warning": None}
+        self._count: dict[_Severity, int] = {"error": 0, "warning": 0}
+        self._more: dict[_Severity, int] = {"error": 0, "warning": 0}
+        self._file: dict[_Severity, str | None] = {"error": None, "warning": None}
         self.extend(problems)
 
     def append(self, problem: Problem) -> None:
@@ -133,11 +133,11 @@ class Problems:
         for problem in problems:
             self.append(problem)
 
-    def full(self, severity: Severity = "error") -> bool:
+    def full(self, severity: _Severity = "error") -> bool:
         """Whether a problem of *severity* would only be counted."""
         return self._count[severity] >= self._cap
 
-    def count(self, n: int = 1, severity: Severity = "error", file: str | None = None) -> None:
+    def count(self, n: int = 1, severity: _Severity = "error", file: str | None = None) -> None:
         """Count *n* problems of *severity* that are not kept (in *file*, if known)."""
         self._more[severity] += n
         if file is not None:
@@ -167,7 +167,7 @@ class RubricError(ValueError):
     """
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(Problems(problems).list())
+        self.problems: tuple[Problem, ...] = tuple(_Problems(problems).list())
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @property
