@@ -680,3 +680,19 @@ def test_a_decision_table_costs_rows_times_conditions(monkeypatch: pytest.Monkey
     assert unmatched == {f"c{j}": True for j in range(12)}
     # About 10 lines for each of 256 rows × 12 conditions, and a few hundred for the set-up.
     assert lines < 10 * 256 * 12
+
+
+def test_check_counts_the_problems_a_capped_list_left_out(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """120 empty units: 100 are listed, and the report counts all 120 (it said 101)."""
+    path = tmp_path / "rubric.toml"
+    path.write_text(FLAG + '[[units]]\ntitle = "e"\n' * 120, encoding="utf-8")
+    assert main(["check", str(path)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[lines.index("问题（120）：") + 100 :] == [
+        f"{path}: unit 101 e (units[100]): is empty: a unit needs projects or items",
+        f"{path}: … and 20 more problems",
+        "",
+        "✗ 无效：120 个问题",
+    ]

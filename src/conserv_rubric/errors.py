@@ -100,6 +100,11 @@ def _omitted(count: int, severity: _Severity, file: str | None) -> _Omitted:
     return _Omitted(message=f"… and {count} more {what}", count=count, severity=severity, file=file)
 
 
+def _total(problems: Iterable[Problem]) -> int:
+    """How many problems *problems* stand for, those a capped list only counted included."""
+    return sum(p.count if isinstance(p, _Omitted) else 1 for p in problems)
+
+
 class _Problems:
     """A list of problems that keeps at most *cap* of each severity and counts the rest.
 
