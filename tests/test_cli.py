@@ -180,7 +180,7 @@ def test_fmt_flatten_merges_the_base(capsys: pytest.CaptureFixture[str]) -> None
     variant = ROOT / "rubrics" / "variants" / "yy-district.toml"
     code, out, _ = run(capsys, "fmt", variant, "--flatten")
     assert code == 0
-    assert "extends" not in out
+    assert not [line for line in out.splitlines() if line.startswith("extends")]  # comments may name it
     assert loads_rubric(out) == load_rubric(variant)
 
 

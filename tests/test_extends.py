@@ -123,7 +123,7 @@ def test_bad_addresses_are_located_errors(tmp_path: Path) -> None:
     """An override, a removal and an addition naming addresses the base lacks: every one is listed."""
     path = tmp_path / "bad.toml"
     path.write_text(
-        f'extends = "{DISTRICT.as_posix()}"\n'
+        'extends = "district"\n'
         'remove = ["3.1.9"]\n'
         '[[override]]\nat = "2.9.9"\npoints = 3\n'
         '[[add]]\nto = "3.1.1"\nkind = "flag"\npoints = 1\ntext = "x"\n',
@@ -143,7 +143,7 @@ def test_add_to_a_project(tmp_path: Path) -> None:
     change are declared: 3.1 = 10, unit 3 = 26, total = 101."""
     path = tmp_path / "add.toml"
     path.write_text(
-        f'extends = "{DISTRICT.as_posix()}"\ntotal = 101\n'
+        'extends = "district"\ntotal = 101\n'
         '[[add]]\nto = "3.1"\nkind = "flag"\npoints = 1\ntext = "办公区域人走灯灭，得1分。"\n'
         '[[override]]\nat = "3.1"\npoints = 10\n'
         '[[override]]\nat = "3"\npoints = 26\n',
@@ -168,7 +168,7 @@ def test_add_after_a_removal_takes_a_fresh_address(tmp_path: Path) -> None:
     new item is 3.1.6, not a second 3.1.5."""
     path = tmp_path / "add-after-remove.toml"
     path.write_text(
-        f'extends = "{YY.as_posix()}"\ntotal = 101\n'
+        'extends = "yy-district"\ntotal = 101\n'
         '[[add]]\nto = "3.1"\nkind = "flag"\npoints = 1\ntext = "办公区域人走灯灭，得1分。"\n'
         '[[override]]\nat = "3.1"\npoints = 9\n'
         '[[override]]\nat = "3"\npoints = 25\n',
@@ -184,7 +184,7 @@ def test_changing_kind_replaces_the_rule(tmp_path: Path) -> None:
     would be unknown keys on a flag); an override without kind (yy's 3.1.4) keeps the rest."""
     path = tmp_path / "kind.toml"
     path.write_text(
-        f'extends = "{YY.as_posix()}"\n'
+        'extends = "yy-district"\n'
         '[[override]]\nat = "2.2.2"\nkind = "flag"\npoints = 6\n'
         'text = "制定落实节约能源资源管理制度，得6分。"\n',
         encoding="utf-8",

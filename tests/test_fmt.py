@@ -151,7 +151,7 @@ def test_a_variant_keeps_its_comments_and_its_patch(capsys: pytest.CaptureFixtur
     assert sorted(c.text for c in comments(out)) == sorted(
         c.text for c in comments(VARIANT.read_text("utf-8"))
     )
-    assert 'extends = "../district.toml"' in out
+    assert 'extends = "district"' in out
 
 
 @pytest.fixture
@@ -208,7 +208,7 @@ def test_flatten_keeps_the_header_and_refuses_to_drop_the_rest(
     assert code == 0
     assert out.startswith("# YY区节约型机关评价标准: a variant of the XX区 standard")
     assert err == (
-        f"{VARIANT}:12: warning: this comment and 2 more are not kept in the output: a flattened rubric "
+        f"{VARIANT}:13: warning: this comment and 2 more are not kept in the output: a flattened rubric "
         "has no place for the comments of the file it was made from\n"
     )
     folder = tmp_path / "variants"
@@ -218,7 +218,7 @@ def test_flatten_keeps_the_header_and_refuses_to_drop_the_rest(
     code, _, err = run(capsys, "fmt", variant, "--flatten", "--write")
     assert code == 2
     assert err == (
-        f"{variant}:12: cannot keep this comment and 2 more in canonical form: a flattened rubric has no "
+        f"{variant}:13: cannot keep this comment and 2 more in canonical form: a flattened rubric has no "
         "place for the comments of the file it was made from\n"
     )
     assert variant.read_bytes() == VARIANT.read_bytes()

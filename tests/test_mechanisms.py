@@ -773,7 +773,7 @@ def test_m21_condition_on_a_deduction_is_rejected() -> None:
     the condition on the item only: na_if on the two canteen deductions of 深圳 3.2 (3.2.a, 3.2.b)
     is an error naming each part, rather than an N/A answer that would be silently ignored."""
     text = (
-        'extends = "../../../rubrics/shenzhen-laji-fenlei-lvse-danwei.toml"\n'
+        'extends = "shenzhen-laji-fenlei-lvse-danwei"\n'
         'na = "exclude"\n'
         '[[override]]\nat = "3.2.a"\nna_if = "单位未设食堂"\n'
         '[[override]]\nat = "3.2.b"\nna_if = "单位未设食堂"\n'

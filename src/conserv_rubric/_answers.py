@@ -8,9 +8,9 @@ from typing import Any
 
 from ._exact import multiple_of
 from ._kinds import Leaf
-from ._limits import MAX_LIST, out_of_range
+from ._limits import MAX_LIST, MAX_NUMBER
 from ._sheet import Cell, Sheet
-from ._text import describe, fmt, suggest
+from ._text import describe, fmt, out_of_range, suggest
 from .errors import Problem
 
 
@@ -31,6 +31,9 @@ def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noq
         if isinstance(value, bool):
             return value, None
         return None, f"expected true or false, got {describe(value)}"
+    if shape in ("count", "count_or_names") and isinstance(value, int) and value >= MAX_NUMBER:
+        # Before any message or reason shows it: str() refuses an int of over 4300 digits.
+        return None, f"expected a count below {MAX_NUMBER:,}, got {describe(value)}"
     if shape == "count":
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value, None
@@ -40,7 +43,7 @@ def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noq
     if shape == "count_or_names":
         if isinstance(value, int) and not isinstance(value, bool):
             if value < 0:
-                return None, f"expected a count ≥ 0, got {value}"
+                return None, f"expected a count ≥ 0, got {fmt(value)}"
             if leaf.closed and value > len(leaf.options):
                 return None, f"counts {value}, but the standard lists only {len(leaf.options)} options"
             return value, None
@@ -121,7 +124,7 @@ def check_answers(
             (value.__class__ is bool and leaf.shape == "bool")
             or (
                 value.__class__ is int
-                and value >= 0
+                and 0 <= value < MAX_NUMBER
                 and (leaf.shape == "count" or (leaf.shape == "count_or_names" and not leaf.closed))
             )
         ):

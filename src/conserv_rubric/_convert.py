@@ -17,10 +17,10 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn
 
-from ._limits import TOP, out_of_range
-from ._text import describe, suggest
+from ._limits import MAX_PROBLEMS, TOP
+from ._text import describe, out_of_range, suggest
 from ._tree import join
-from .errors import Problem, RubricError
+from .errors import Problem, RubricError, _Problems
 from .model import RULE_KINDS, Rule
 
 
@@ -34,11 +34,21 @@ class _Bad(Exception):
 
 
 class _Nested(Exception):
-    """Errors of several elements, each under its own path segment."""
+    """Errors of several elements, each under its own path segment; *more* counts the problems
+    of further elements, which are not kept (a hostile array may hold a million bad ones)."""
 
-    def __init__(self, errors: Sequence[tuple[str, BaseException]]) -> None:
+    def __init__(self, errors: Sequence[tuple[str, BaseException]], more: int = 0) -> None:
         super().__init__("nested errors")
         self.errors = errors
+        self.more = more
+
+
+def _keep(errors: list[tuple[str, BaseException]], more: _Problems, segment: str, exc: BaseException) -> None:
+    """Keep an element's error while there is room, else only count its problems."""
+    if len(errors) < MAX_PROBLEMS:
+        errors.append((segment, exc))
+    else:
+        _collect(exc, "", more)
 
 
 def _decimal(obj: object, _: object = None) -> Decimal:
@@ -109,14 +119,16 @@ def _register_containers(conv: cattrs.Converter) -> None:
             def hook(obj: object, _: object) -> object:
                 if not isinstance(obj, list):
                     raise _Bad(f"expected an array, got {describe(obj)}")
-                out, errors = [], []
+                out: list[object] = []
+                errors: list[tuple[str, BaseException]] = []
+                more = _Problems(cap=0)
                 for i, elem in enumerate(obj):
                     try:
                         out.append(conv.structure(elem, element))
                     except Exception as exc:  # noqa: BLE001 - collected and reported with its path
-                        errors.append((f"[{i}]", exc))
+                        _keep(errors, more, f"[{i}]", exc)
                 if errors:
-                    raise _Nested(errors)
+                    raise _Nested(errors, more.total)
                 return tuple(out)
 
             return hook
@@ -136,14 +148,16 @@ def _register_containers(conv: cattrs.Converter) -> None:
         def hook(obj: object, _: object) -> object:
             if not isinstance(obj, dict):
                 raise _Bad(f"expected a table, got {describe(obj)}")
-            out, errors = {}, []
+            out: dict[object, object] = {}
+            errors: list[tuple[str, BaseException]] = []
+            more = _Problems(cap=0)
             for key, value in obj.items():
                 try:
                     out[key] = conv.structure(value, value_type)
                 except Exception as exc:  # noqa: BLE001 - collected and reported with its path
-                    errors.append((f".{_key(key)}", exc))
+                    _keep(errors, more, f".{_key(key)}", exc)
             if errors:
-                raise _Nested(errors)
+                raise _Nested(errors, more.total)
             return out
 
         return hook
@@ -191,8 +205,8 @@ def _key(key: str) -> str:
 _CONVERTER: Final = _make_converter()
 
 
-def _collect(exc: BaseException, path: str, out: list[Problem]) -> None:
-    """Turn cattrs' nested errors into located problems."""
+def _collect(exc: BaseException, path: str, out: _Problems) -> None:
+    """Turn cattrs' nested errors into located problems (only counted once *out* is full)."""
     if isinstance(exc, ClassValidationError | IterableValidationError):
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:
@@ -201,7 +215,7 @@ def _collect(exc: BaseException, path: str, out: list[Problem]) -> None:
                 join(path, segment) if segment is not None else f"{path}[{getattr(note, 'index', '?')}]"
             )
             if isinstance(sub, KeyError) and segment is not None:
-                out.append(Problem(path=path or TOP, message=f"missing required key '{segment}'"))
+                _add(out, path, f"missing required key '{segment}'")
             else:
                 _collect(sub, sub_path, out)
         for other in without:
@@ -209,15 +223,28 @@ def _collect(exc: BaseException, path: str, out: list[Problem]) -> None:
     elif isinstance(exc, ForbiddenExtraKeysError):
         fields = [f.name for f in attrs.fields(exc.cl)]
         for key in sorted(exc.extra_fields):
-            out.append(Problem(path=path or TOP, message=f"unknown key '{key}'{suggest(key, fields)}"))
+            # The suggestion search is the costly part: a counted key does without.
+            _add(out, path, functools.partial(_unknown_key, key, fields))
     elif isinstance(exc, _Nested):
         for suffix, nested in exc.errors:
             _collect(nested, path + suffix, out)
+        out.count(exc.more)
     elif isinstance(exc, _Bad):
-        where = join(path, exc.key) if exc.key else path
-        out.append(Problem(path=where or TOP, message=exc.message))
+        _add(out, join(path, exc.key) if exc.key else path, exc.message)
     else:
-        out.append(Problem(path=path or TOP, message=f"cannot read this value: {exc}"))
+        _add(out, path, f"cannot read this value: {exc}")
+
+
+def _unknown_key(key: str, fields: list[str]) -> str:
+    return f"unknown key '{key}'{suggest(key, fields)}"
+
+
+def _add(out: _Problems, path: str, message: str | Callable[[], str]) -> None:
+    """Add a problem at *path* to *out*, or only count it when *out* is full."""
+    if out.full():
+        out.count()
+    else:
+        out.append(Problem(path=path or TOP, message=message if isinstance(message, str) else message()))
 
 
 def structure(data: Mapping[str, Any], cls: type[Any], root: str = "") -> Any:
@@ -225,6 +252,6 @@ def structure(data: Mapping[str, Any], cls: type[Any], root: str = "") -> Any:
     try:
         return _CONVERTER.structure(data, cls)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
-        problems: list[Problem] = []
+        problems = _Problems()
         _collect(exc, root, problems)
-        raise RubricError(problems) from None
+        raise RubricError(problems.list()) from None

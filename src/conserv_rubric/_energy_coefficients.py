@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any, Final
 
 from ._energy_model import CARRIERS, Coefficients, Density, Factor
-from ._limits import out_of_range
-from ._parse import decode, parse_toml
-from ._text import describe, suggest
+from ._parse import decode, parse_toml, read_bytes
+from ._text import describe, out_of_range, suggest
 from .errors import Problem, RubricError
 
 #: The table used when none is chosen: 说明五 converts at 当量值.
@@ -115,12 +114,7 @@ def _read_text(source: str | Path) -> tuple[str, str]:
         entry = _shipped_dir().joinpath(f"{source}.toml")
         return entry.read_text(encoding="utf-8"), f"{source}.toml"
     file = str(source)
-    try:
-        data = Path(source).read_bytes()
-    except (OSError, ValueError) as exc:
-        why = getattr(exc, "strerror", None) or str(exc)
-        raise RubricError([Problem(file=file, message=f"cannot read file: {why}")]) from None
-    return decode(data, file), file
+    return decode(read_bytes(source), file), file
 
 
 def _densities(doc: Mapping[str, Any], checker: _Checker) -> dict[str, Density]:

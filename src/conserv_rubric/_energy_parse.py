@@ -27,9 +27,8 @@ from ._energy_model import (
     Target,
     units_of,
 )
-from ._limits import out_of_range
-from ._parse import check_depth, decode, parse_toml
-from ._text import describe, suggest
+from ._parse import check_depth, decode, parse_toml, read_bytes
+from ._text import describe, out_of_range, suggest
 from .errors import Problem, RubricError, SheetError
 
 _KEYS: Final = (
@@ -555,12 +554,7 @@ def load_energy(path: str | Path) -> list[EnergyData]:
     """
     file = str(path)
     try:
-        raw = Path(path).read_bytes()
-    except (OSError, ValueError) as exc:
-        why = getattr(exc, "strerror", None) or str(exc)
-        raise SheetError([Problem(file=file, message=f"cannot read file: {why}")]) from None
-    try:
-        text = decode(raw, file)
+        text = decode(read_bytes(path), file)
         suffix = Path(path).suffix.lower()
         if suffix == ".csv":
             return _from_csv(text, file)

@@ -13,8 +13,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
-from ._limits import out_of_range
-from ._text import describe, suggest
+from ._text import describe, out_of_range, suggest
 from .errors import Problem
 
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")

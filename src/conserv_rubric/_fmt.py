@@ -359,7 +359,7 @@ def _more(lost: list[_Comment]) -> str:
     return f" and {len(lost) - 1} more" if len(lost) > 1 else ""
 
 
-def format_file(path: Path, *, mode: Mode, flatten: bool = False) -> Formatted:
+def format_file(path: Path, *, mode: Mode, flatten: bool = False, root: Path | None = None) -> Formatted:
     """Format the rubric at *path*: print (``mode="print"``), check or rewrite it.
 
     Args:
@@ -367,6 +367,7 @@ def format_file(path: Path, *, mode: Mode, flatten: bool = False) -> Formatted:
         mode: ``"print"``: only return the text; ``"check"``: also whether the file is
             canonical; ``"write"``: also replace the file with the text, atomically.
         flatten: merge the rubric it extends into it.
+        root: the folder an ``extends`` may read from (default: the rubric's own folder).
 
     Returns:
         The canonical text, whether the file already is it, and notes for standard error.
@@ -381,7 +382,7 @@ def format_file(path: Path, *, mode: Mode, flatten: bool = False) -> Formatted:
         target = path.resolve()
         message = f"is a symbolic link to {target}; fmt --write does not replace a link: run it on {target}"
         raise RubricError([Problem(file=file, message=message)])
-    rubric = load_rubric(path)
+    rubric = load_rubric(path, root=root)
     source = decode(read_bytes(path), file).replace("\r\n", "\n")
     doc = parse_toml(source, file)
     if flatten:

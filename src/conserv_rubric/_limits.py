@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Final
-
-from ._text import describe
 
 #: How problems with the document's top-level table are located.
 TOP: Final = "top level"
@@ -23,13 +20,8 @@ MAX_TABLES: Final = 10_000
 MAX_EXTENDS: Final = 16
 #: More entries in one answer list are refused.
 MAX_LIST: Final = 1000
-
-
-def out_of_range(value: Decimal) -> str | None:
-    """Why *value* is no number a standard uses (infinite, huge or over-precise), or None."""
-    if not value.is_finite():
-        return f"expected a finite number, got {describe(value)}"
-    # adjusted() is the exponent of the leading digit; it never overflows, unlike abs().
-    if value.adjusted() >= MAX_DIGITS or value.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]  # finite: an int exponent
-        return f"expected a number below {MAX_NUMBER:,} with at most {MAX_DECIMALS} decimal places"
-    return None
+#: At most this many problems of each severity are kept; the rest are counted ("… and N more").
+MAX_PROBLEMS: Final = 100
+#: Longer messages (and paths, labels, figures) are clipped in the middle, so a 1 MB key or value
+#: quoted in a message cannot make the report itself the attack.
+MAX_MESSAGE: Final = 1000

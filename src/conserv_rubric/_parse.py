@@ -7,7 +7,9 @@ syntax error into a problem located by file, line and column.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat
 import tomllib
 from decimal import Decimal
 from pathlib import Path
@@ -42,14 +44,81 @@ def decode(data: bytes, file: str | None) -> str:
         ) from None
 
 
+#: The strings and comments of TOML text, whose dots are text, not key separators.
+_TEXT: Final = re.compile(
+    r'''
+        """(?:[^"\\]|\\.|"(?!""))*(?:"{3,5}|\Z)   # a multi-line basic string, or one never closed
+      | \'\'\'(?:[^']|'(?!''))*(?:'{3,5}|\Z)       # a multi-line literal string
+      | "(?:[^"\\\n]|\\.)*"?                     # a basic string (a quoted key part, too)
+      | '[^'\n]*'?                                # a literal string
+      | \#[^\n]*                                  # a comment
+    ''',
+    re.VERBOSE | re.DOTALL,
+)
+#: A line of TOML, its strings masked, as far as the guard needs it: what may follow a key part.
+_TOKEN: Final = re.compile(r"(?P<open>[\[{])|(?P<close>[\]}])|(?P<sep>[=,])|(?P<run>[^\[\]{}=,]+)")
+
+
+def _masked(text: str) -> list[str]:
+    """The lines of *text* with each string masked as ``""`` (its line breaks kept) and comments dropped."""
+    pieces, end = [], 0
+    for match in _TEXT.finditer(text):
+        found = match.group()
+        pieces.append(text[end : match.start()])
+        pieces.append("" if found.startswith("#") else '""' + "\n" * found.count("\n"))
+        end = match.end()
+    pieces.append(text[end:])
+    return "".join(pieces).split("\n")
+
+
+def _key_dots(line: str, arrays: int) -> int:
+    """The most dots in one key of a masked *line* that starts inside *arrays* open arrays."""
+    nesting = ["["] * arrays  # the open brackets: "[" an array, "{" an inline table, "h" a header
+    key_next, dots, most = not arrays, 0, 0
+    for token in _TOKEN.finditer(line):
+        kind, value = token.lastgroup, token.group()
+        if kind == "run":
+            if key_next:
+                dots += value.count(".")
+                most = max(most, dots)
+        elif kind == "open":
+            # A "[" where a key may start opens a table header (and a second one, "[[", too).
+            header = key_next and value == "[" and (not nesting or nesting[-1] == "h")
+            nesting.append("h" if header else value)
+            key_next, dots = value == "{" or header, 0
+        elif kind == "close":
+            if nesting:
+                nesting.pop()
+            key_next, dots = False, 0
+        else:  # after "=" a value; after "," a key in an inline table, a value in an array
+            key_next, dots = value == "," and bool(nesting) and nesting[-1] == "{", 0
+    return most
+
+
+def _long_dotted_key(text: str) -> int | None:
+    """The line of a key with more than `MAX_DEPTH` dotted parts, or None.
+
+    tomllib takes time quadratic in the parts of one dotted key (``[a.a.a.…]``, ``a.a.… = 1``),
+    so such keys are refused before parsing. Dots in strings and comments (a dot leader typed
+    as "……" in a multi-line text) and in values (``1.5``) are no key's.
+    """
+    # Lines as TOML counts them: a quoted key part may hold U+2028, which splitlines() breaks at.
+    if not any(line.count(".") > MAX_DEPTH for line in text.split("\n")):
+        return None  # the usual case: no line has that many dots at all
+    arrays = 0  # inline tables and headers close on their line; only arrays span lines
+    for row, line in enumerate(_masked(text), 1):
+        if line.count(".") > MAX_DEPTH and _key_dots(line, arrays) > MAX_DEPTH:
+            return row
+        arrays = max(0, arrays + line.count("[") - line.count("]"))
+    return None
+
+
 def parse_toml(text: str, file: str | None) -> dict[str, Any]:
     """Parse TOML with exact decimals, turning syntax errors into located problems."""
-    for row, line in enumerate(text.splitlines(), 1):
-        # tomllib takes quadratic time over very long dotted keys ([a.a.a.…]): refuse them first.
-        head = line if line.lstrip().startswith("[") else line.split("=", 1)[0]
-        if head.count(".") > MAX_DEPTH:
-            message = f"invalid TOML: a key with more than {MAX_DEPTH} dotted parts"
-            raise RubricError([Problem(file=file, line=row, message=message)])
+    row = _long_dotted_key(text)
+    if row is not None:
+        message = f"invalid TOML: a key with more than {MAX_DEPTH} dotted parts"
+        raise RubricError([Problem(file=file, line=row, message=message)])
     try:
         doc = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as exc:
@@ -70,7 +139,7 @@ def parse_toml(text: str, file: str | None) -> dict[str, Any]:
         raise RubricError([Problem(file=file, message="invalid TOML: nested too deeply")]) from None
     except (ValueError, ArithmeticError):
         # tomllib refuses integers of over 4300 digits; Decimal refuses absurd exponents.
-        where = next((i for i, t in enumerate(text.splitlines(), 1) if _HUGE_NUMBER.search(t)), None)
+        where = next((i for i, t in enumerate(text.split("\n"), 1) if _HUGE_NUMBER.search(t)), None)
         raise RubricError(
             [Problem(file=file, line=where, message="invalid TOML: a number is too large")]
         ) from None
@@ -118,14 +187,89 @@ def parse_json(text: str, file: str | None) -> dict[str, Any]:
     return doc
 
 
-def read_bytes(path: str | Path) -> bytes:
-    """The bytes of the file at *path*.
+#: What a file that is not a regular one is, by its `stat` type.
+_NOT_REGULAR: Final = (
+    (stat.S_ISFIFO, "a FIFO (a named pipe)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+#: A FIFO swapped in after the check must not block the open; a terminal must not become ours.
+_OPEN_FLAGS: Final = (
+    os.O_RDONLY
+    | getattr(os, "O_NONBLOCK", 0)
+    | getattr(os, "O_NOCTTY", 0)
+    | getattr(os, "O_CLOEXEC", 0)
+    | getattr(os, "O_BINARY", 0)
+)
+
+
+class Unreadable(Exception):
+    """Why a file cannot be read, in words a message can quote after "cannot read …: "."""
+
+    def __init__(self, reason: str, *, too_large: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.too_large = too_large
+
+
+def _regular(mode: int) -> None:
+    """Refuse anything but a regular file: a FIFO can block for ever, a device never ends."""
+    if stat.S_ISDIR(mode):
+        raise Unreadable("Is a directory")
+    for test, what in _NOT_REGULAR:
+        if test(mode):
+            raise Unreadable(f"it is {what}, not a regular file; save its content to a file first")
+    if not stat.S_ISREG(mode):  # pragma: no cover - every other type is tested above
+        raise Unreadable("not a regular file")
+
+
+def _reason(exc: OSError | ValueError) -> Unreadable:
+    return Unreadable(str(getattr(exc, "strerror", None) or exc))
+
+
+def read_limited(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file at *path*, which must hold at most *limit* bytes.
+
+    The file is checked before it is opened and again once open (a FIFO or a device put in its
+    place meanwhile is refused, and the open never blocks), and at most *limit* + 1 bytes are
+    read, so neither a pipe nor ``/dev/zero`` can make the reading hang or fill the memory.
 
     Raises:
-        RubricError: the file cannot be read (its reason named).
+        Unreadable: the file cannot be read, is no regular file, or is too large.
     """
     try:
-        return Path(path).read_bytes()
+        mode = os.stat(path).st_mode
     except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
-        raise RubricError([Problem(file=str(path), message=f"cannot read file: {reason}")]) from None
+        raise _reason(exc) from None
+    _regular(mode)
+    try:
+        fd = os.open(path, _OPEN_FLAGS)
+    except OSError as exc:
+        raise _reason(exc) from None
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        _regular(info.st_mode)
+        if info.st_size > limit:
+            raise Unreadable(f"file is {info.st_size} bytes; the limit is {limit}", too_large=True)
+        try:
+            data = stream.read(limit + 1)
+        except OSError as exc:
+            raise _reason(exc) from None
+    if len(data) > limit:  # a file that grew while it was read, or one whose size is not known
+        raise Unreadable(f"file is more than {limit} bytes; the limit is {limit}", too_large=True)
+    return data
+
+
+def read_bytes(path: str | Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of the regular file at *path* (see `read_limited`).
+
+    Raises:
+        RubricError: the file cannot be read, is no regular file, or is too large (its reason
+            named).
+    """
+    try:
+        return read_limited(path, limit)
+    except Unreadable as exc:
+        message = exc.reason if exc.too_large else f"cannot read file: {exc.reason}"
+        raise RubricError([Problem(file=str(path), message=message)]) from None

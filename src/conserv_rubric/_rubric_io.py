@@ -10,7 +10,7 @@ import attrs
 import tomli_w
 
 from ._convert import structure
-from ._extends import resolve_extends
+from ._extends import Root, real_path, resolve_extends
 from ._parse import decode, parse_toml, read_bytes
 from ._tree import NESTED_KEYS
 from ._validate import errors, validate
@@ -18,10 +18,20 @@ from .errors import Problem, RubricError
 from .model import Rubric
 
 
-def _load_doc(text: str, file: str | None, base_dir: Path) -> dict[str, Any]:
+def _root(root: str | Path | None, default: Path) -> Root:
+    """The folder ``extends`` may read: *root* if given (it must be a folder), else *default*."""
+    if root is None:
+        return Root(real_path(default))
+    folder = real_path(root)
+    if not folder.is_dir():
+        raise RubricError([Problem(message=f"root '{root}' is not a folder")])
+    return Root(folder, str(root))
+
+
+def _load_doc(text: str, file: str | None, base_dir: Path, root: Root) -> dict[str, Any]:
     doc = parse_toml(text, file)
-    seen = (Path(file).resolve(),) if file is not None else ()
-    return resolve_extends(doc, file, base_dir, seen)
+    seen = (real_path(file),) if file is not None else ()
+    return resolve_extends(doc, file, base_dir, root, seen)
 
 
 def _to_rubric(doc: dict[str, Any], file: str | None) -> Rubric:
@@ -35,14 +45,16 @@ def _to_rubric(doc: dict[str, Any], file: str | None) -> Rubric:
     return rubric
 
 
-def read_rubric(path: str | Path) -> tuple[Rubric, list[Problem]]:
+def read_rubric(path: str | Path, *, root: str | Path | None = None) -> tuple[Rubric, list[Problem]]:
     """Read and structure the rubric at *path*, returning it with its validation problems.
 
     Unlike `load_rubric`, an invalid rubric is returned (so that its totals tree can be shown);
     only an unreadable or malformed file raises `RubricError`.
     """
     file = str(path)
-    doc = _load_doc(decode(read_bytes(path), file), file, Path(path).resolve().parent)
+    text = decode(read_bytes(path), file)
+    folder = real_path(path).parent
+    doc = _load_doc(text, file, folder, _root(root, folder))
     try:
         rubric: Rubric = structure(doc, Rubric)
     except RubricError as exc:
@@ -50,43 +62,49 @@ def read_rubric(path: str | Path) -> tuple[Rubric, list[Problem]]:
     return rubric, [p.with_file(file) for p in validate(rubric)]
 
 
-def load_rubric(path: str | Path) -> Rubric:
+def load_rubric(path: str | Path, *, root: str | Path | None = None) -> Rubric:
     """Read, structure and validate the rubric file at *path*.
 
     Args:
-        path: a TOML rubric; an ``extends`` inside it is resolved relative to its folder.
+        path: a TOML rubric (a regular file); an ``extends`` inside it is resolved relative to
+            its folder.
+        root: the folder that ``extends`` may read, at any depth of the chain (default: the
+            rubric's own folder). A base outside it is refused unread; a shipped rubric named
+            by a bare word is always allowed.
 
     Returns:
         The validated rubric, with any base rubric merged in.
 
     Raises:
         RubricError: the file cannot be read, is not UTF-8 TOML, does not match the format, or
-            fails validation; every error found is listed, each with its location. Warnings do
-            not raise: `validate` lists them.
+            fails validation; an ``extends`` names a file outside *root*; every error found is
+            listed, each with its location. Warnings do not raise: `validate` lists them.
     """
-    rubric, problems = read_rubric(path)
+    rubric, problems = read_rubric(path, root=root)
     if errors(problems):
         raise RubricError(errors(problems))
     return rubric
 
 
-def loads_rubric(text: str, *, base_dir: str | Path = ".") -> Rubric:
+def loads_rubric(text: str, *, base_dir: str | Path = ".", root: str | Path | None = None) -> Rubric:
     """Structure and validate a rubric from TOML *text*.
 
     Args:
         text: the TOML document.
         base_dir: where a relative ``extends`` path is looked up.
+        root: the folder that ``extends`` may read (default: *base_dir*), as in `load_rubric`.
 
     Raises:
         RubricError: as `load_rubric`.
     """
-    doc = _load_doc(text, None, Path(base_dir))
+    folder = Path(base_dir)
+    doc = _load_doc(text, None, folder, _root(root, folder))
     return _to_rubric(doc, None)
 
 
-def flatten_doc(path: str | Path) -> dict[str, Any]:
+def flatten_doc(path: str | Path, *, root: str | Path | None = None) -> dict[str, Any]:
     """The plain rubric document of the file at *path*, with its ``extends`` merged in."""
-    rubric = load_rubric(path)
+    rubric = load_rubric(path, root=root)
     return unstructure(rubric)
 
 

@@ -134,19 +134,28 @@ def rubric_argument(text: str, *, rewrite: bool = False) -> Path:
     return found
 
 
-def base_rubric(target: str, base_dir: Path, file: str | None) -> Path:
+def base_rubric(target: str, base_dir: Path, file: str | None) -> tuple[Path, Path | None]:
     """The file that ``extends = target`` in *file* (whose folder is *base_dir*) means.
 
     A path is taken relative to *base_dir*; a bare word is a file there if one exists, else the
     shipped rubric of that name.
 
+    Returns:
+        The file, and for a shipped rubric the shipped folder (which its own ``extends`` may
+        read), else None.
+
     Raises:
         RubricError: a bare word that names neither, located at *file*'s ``extends``.
     """
-    found = _lookup(target, base_dir)
+    beside = base_dir / target
+    if not is_name(target) or _is_file(beside):
+        return beside, None
+    found = index("rubrics").get(target)
     if found is None:
         message = f"unknown base rubric '{target}': no such file, nor a shipped rubric of that name"
         raise RubricError(
             [Problem(file=file, path="extends", message=f"{message} {_unknown(target, 'rubrics')}")]
         )
-    return found
+    shipped = folder("rubrics")
+    assert shipped is not None  # index() found the rubric in it
+    return found, shipped

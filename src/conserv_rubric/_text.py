@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import os
 import re
 import unicodedata
@@ -15,6 +16,7 @@ from collections.abc import Collection, Iterator, Sequence
 from decimal import Decimal
 from typing import Final
 
+from ._limits import MAX_DECIMALS, MAX_DIGITS, MAX_NUMBER
 from .errors import Problem, RubricError
 
 CLOSING: Final = frozenset("，。、；：！？）》」』”’")
@@ -103,10 +105,23 @@ def check_format(format: str, allowed: Collection[str]) -> None:  # noqa: A002 -
         raise RubricError([Problem(message=message)])
 
 
+def _scientific(value: int) -> str:
+    """A huge integer as ``1.000E+5000``, like a Decimal's ``:.3E``, without str() (which refuses
+    more than 4300 digits) or Decimal() (which takes seconds over a million)."""
+    size = abs(value)
+    digits = math.log10(size)  # exact enough: only four digits are shown
+    exponent = math.floor(digits)
+    lead = round(size / 10 ** (exponent - 3) if exponent < 300 else 10 ** (digits - exponent + 3))
+    if lead >= 10_000:  # the logarithm of a power of ten may fall just short of it
+        lead, exponent = round(lead / 10), exponent + 1
+    sign = "-" if value < 0 else ""
+    return f"{sign}{lead // 1000}.{lead % 1000:03d}E+{exponent}"
+
+
 def fmt(value: Decimal | int) -> str:
     """A number as the standard writes it: 2, 2.5, 0.2 (never 2.0 or 2E+1)."""
     if isinstance(value, int):
-        return str(value)
+        return _scientific(value) if value.bit_length() > 100 else str(value)
     if not value.is_finite() or abs(value.adjusted()) > 30:
         return str(value)
     if value == value.to_integral_value():
@@ -226,6 +241,8 @@ def describe(value: object) -> str:
         return str(value).lower().replace("infinity", "inf")
     if isinstance(value, Decimal) and abs(value.adjusted()) > 30:
         return f"a number ({value:.3E})"
+    if isinstance(value, int) and value.bit_length() > 100:
+        return f"a number ({_scientific(value)})"
     if isinstance(value, int | Decimal | float):
         return f"a number ({value})"
     if isinstance(value, str):
@@ -258,3 +275,13 @@ GATE_WORDS: Final[dict[str, str]] = {
     "zero": "未达到则评价总分为0分",
     "nonzero": "★项目得分不得为0分",
 }
+
+
+def out_of_range(value: Decimal) -> str | None:
+    """Why *value* is no number a standard uses (infinite, huge or over-precise), or None."""
+    if not value.is_finite():
+        return f"expected a finite number, got {describe(value)}"
+    # adjusted() is the exponent of the leading digit; it never overflows, unlike abs().
+    if value.adjusted() >= MAX_DIGITS or value.as_tuple().exponent < -MAX_DECIMALS:  # type: ignore[operator]  # finite: an int exponent
+        return f"expected a number below {MAX_NUMBER:,} with at most {MAX_DECIMALS} decimal places"
+    return None

@@ -21,17 +21,17 @@ from ._kinds import ZERO, Severity, kind_of, leaves, maximum, positive, reachabl
 from ._text import fmt
 from ._totals import divides_exactly, group_max, sum_or_none, transform, unit_value, unit_weight
 from ._tree import Node, walk
-from .errors import Problem
+from .errors import Problem, _Problems
 from .model import Check, Parts, Project, Rubric, Rule, Unit
 
 _ID: Final = re.compile(r"[A-Za-z0-9_-]+")
 
 
 class Collector:
-    """Collects the problems the checks report, in order."""
+    """Collects the problems the checks report, in order, up to `MAX_PROBLEMS` of each severity."""
 
     def __init__(self) -> None:
-        self.problems: list[Problem] = []
+        self.problems = _Problems()
 
     def __call__(
         self,
@@ -44,7 +44,9 @@ class Collector:
         severity: Severity = "error",
     ) -> None:
         """Report a problem with *node* (None: the rubric as a whole, at *path*)."""
-        if node is None:
+        if self.problems.full(severity):
+            self.problems.count(1, severity)
+        elif node is None:
             self.problems.append(
                 Problem(path=path, message=message, expected=expected, actual=actual, severity=severity)
             )
@@ -269,10 +271,13 @@ def _levels(ctx: _Context) -> None:
                 add(None, f"no unit at address '{address}'", f"{path}.unit_min")
                 continue
             cap = group_max(found)
-            if need < 0 or (cap is not None and need > cap):
+            if need < 0:
+                message = f"the minimum of unit {address} must be 0 or more, got {fmt(need)}"
+                add(None, message, f"{path}.unit_min")
+            elif cap is not None and need > cap:
                 add(
                     None,
-                    f"unit {address} can score at most {fmt(cap or ZERO)}, the level asks {fmt(need)}",
+                    f"unit {address} can score at most {fmt(cap)}, the level asks {fmt(need)}",
                     f"{path}.unit_min",
                 )
         if level.unit_share is not None and not ZERO < level.unit_share <= 1:
@@ -342,13 +347,14 @@ def validate(rubric: Rubric) -> list[Problem]:
 
     Returns:
         The problems, empty when the rubric is valid and clean. Each names the node by address
-        and TOML path.
+        and TOML path. At most 100 of each severity are listed; when there are more, the last of
+        that severity says how many (``… and 40 more problems``).
     """
     add = Collector()
     ctx = _Context(rubric, list(walk(rubric)), add)
     for check in CHECKS:
         check(ctx)
-    return add.problems
+    return add.problems.list()
 
 
 def errors(problems: list[Problem]) -> list[Problem]:

@@ -45,6 +45,12 @@ INTERNAL_ERROR: Final = 3
 
 
 _RUBRIC: Final = "a rubric file, or a shipped rubric's name (see: conserv-rubric rubrics)"
+_ROOT: Final = "the folder that extends may read (default: the rubric's own folder)"
+
+
+def _rubric_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("rubric", help=_RUBRIC)
+    p.add_argument("--root", type=Path, metavar="DIR", help=_ROOT)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,25 +71,25 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("check", help="validate a rubric and print its totals tree")
-    p.add_argument("rubric", help=_RUBRIC)
+    _rubric_arguments(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
 
     p = sub.add_parser("score", help="score sheets and explain every point")
-    p.add_argument("rubric", help=_RUBRIC)
+    _rubric_arguments(p)
     p.add_argument("sheets", type=Path, nargs="+", metavar="SHEET")
     p.add_argument("--format", choices=("text", "markdown", "json", "csv"), default="text")
 
     p = sub.add_parser("gap", help="list the points still open and what reaches the next level")
-    p.add_argument("rubric", help=_RUBRIC)
+    _rubric_arguments(p)
     p.add_argument("sheet", type=Path)
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
 
     p = sub.add_parser("template", help="print a blank answer sheet for a rubric")
-    p.add_argument("rubric", help=_RUBRIC)
+    _rubric_arguments(p)
 
     p = sub.add_parser("diff", help="compare a self-assessed and a verified sheet")
-    p.add_argument("rubric", help=_RUBRIC)
+    _rubric_arguments(p)
     p.add_argument("self_sheet", type=Path, metavar="SELF")
     p.add_argument("verified", type=Path, metavar="VERIFIED")
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
@@ -94,7 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     p = sub.add_parser("fmt", help="print a rubric in canonical form, keeping its comments")
-    p.add_argument("rubric", help=_RUBRIC)
+    _rubric_arguments(p)
     group = p.add_mutually_exclusive_group()
     group.add_argument("--check", action="store_true", help="exit 1 if the file is not canonical")
     group.add_argument("--write", action="store_true", help="rewrite the file in place")
@@ -116,10 +122,12 @@ def _err(error: RubricError) -> None:
     sys.stderr.write("".join(visible(str(p)) + "\n" for p in error.problems) or visible(str(error)) + "\n")
 
 
-def _batch(rubric_path: Path, sheet_paths: Sequence[Path]) -> list[ScoreCard | RubricError]:
+def _batch(
+    rubric_path: Path, sheet_paths: Sequence[Path], root: Path | None
+) -> list[ScoreCard | RubricError]:
     """A card for every sheet that scores, an error for every file, row or sheet that does not,
     in input order."""
-    rubric = load_rubric(rubric_path)
+    rubric = load_rubric(rubric_path, root=root)
     results: list[ScoreCard | RubricError] = []
     for path in sheet_paths:
         for sheet in iter_sheets(path):
@@ -139,14 +147,14 @@ def _rubrics(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    rubric, problems = read_rubric(args.rubric)
+    rubric, problems = read_rubric(args.rubric, root=args.root)
     _out(render_check(rubric, problems, args.format, file=str(args.rubric)))
     failing = problems if args.strict else [p for p in problems if p.severity == "error"]
     return FAILED if failing else OK
 
 
 def _score(args: argparse.Namespace) -> int:
-    results = _batch(args.rubric, args.sheets)
+    results = _batch(args.rubric, args.sheets, args.root)
     errors = [r for r in results if isinstance(r, RubricError)]
     cards = [r for r in results if isinstance(r, ScoreCard)]
     for error in errors:
@@ -159,19 +167,19 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _gap(args: argparse.Namespace) -> int:
-    rubric = load_rubric(args.rubric)
+    rubric = load_rubric(args.rubric, root=args.root)
     card = score(rubric, load_sheet(args.sheet))
     _out(render_gap(gap(card), args.format))
     return OK if card.passed else FAILED
 
 
 def _template(args: argparse.Namespace) -> int:
-    _out(template(load_rubric(args.rubric)))
+    _out(template(load_rubric(args.rubric, root=args.root)))
     return OK
 
 
 def _diff(args: argparse.Namespace) -> int:
-    rubric = load_rubric(args.rubric)
+    rubric = load_rubric(args.rubric, root=args.root)
     result = diff(score(rubric, load_sheet(args.self_sheet)), score(rubric, load_sheet(args.verified)))
     _out(render_diff(result, args.format))
     return FAILED if result.items else OK
@@ -190,7 +198,7 @@ def _energy(args: argparse.Namespace) -> int:
 def _fmt(args: argparse.Namespace) -> int:
     path: Path = args.rubric
     mode: Mode = "check" if args.check else "write" if args.write else "print"
-    result = format_file(path, mode=mode, flatten=args.flatten)
+    result = format_file(path, mode=mode, flatten=args.flatten, root=args.root)
     for note in result.notes:
         sys.stderr.write(visible(note) + "\n")
     if mode == "check" and not result.canonical:

@@ -3,6 +3,10 @@
 Every error carries the problems found, each of which names the file, the location (a TOML
 key path such as ``units[1].projects[0].items[2]``, a line and column, or a sheet address) and
 what was expected, so that the file can be fixed from the message alone.
+
+A hostile file cannot make the report itself the attack (DESIGN §4): an error keeps at most
+`MAX_PROBLEMS` problems of each severity and ends with one that counts the rest ("… and 40 more
+problems"), and every text of a problem is clipped to `MAX_MESSAGE` characters.
 """
 
 from __future__ import annotations
@@ -12,7 +16,24 @@ from typing import Literal
 
 import attrs
 
+from ._limits import MAX_MESSAGE, MAX_PROBLEMS
+
 __all__ = ["Problem", "RubricError", "SheetError"]
+
+_Severity = Literal["error", "warning"]
+#: How much of a clipped text is kept before the ellipsis; the rest of the room is its end.
+_HEAD = MAX_MESSAGE * 4 // 5
+
+
+def _clip(text: str) -> str:
+    """*text* cut in the middle to `MAX_MESSAGE` characters: the start and the end say most."""
+    if len(text) <= MAX_MESSAGE:
+        return text
+    return f"{text[:_HEAD]}…{text[len(text) - (MAX_MESSAGE - _HEAD - 1) :]}"
+
+
+def _clip_or_none(text: str | None) -> str | None:
+    return None if text is None else _clip(text)
 
 
 @attrs.frozen(kw_only=True)
@@ -33,15 +54,15 @@ class Problem:
             likely a mistake; ``check --strict`` fails on it).
     """
 
-    message: str
+    message: str = attrs.field(converter=_clip)
     file: str | None = None
-    path: str | None = None
-    address: str | None = None
-    label: str | None = None
+    path: str | None = attrs.field(default=None, converter=_clip_or_none)
+    address: str | None = attrs.field(default=None, converter=_clip_or_none)
+    label: str | None = attrs.field(default=None, converter=_clip_or_none)
     line: int | None = None
     column: int | None = None
-    expected: str | None = None
-    actual: str | None = None
+    expected: str | None = attrs.field(default=None, converter=_clip_or_none)
+    actual: str | None = attrs.field(default=None, converter=_clip_or_none)
     severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
@@ -67,15 +88,91 @@ class Problem:
         return attrs.evolve(self, file=file)
 
 
+@attrs.frozen(kw_only=True)
+class _Omitted(Problem):
+    """The last problem of a capped list: how many more of its severity were found."""
+
+    count: int
+
+
+def _omitted(count: int, severity: _Severity, file: str | None) -> _Omitted:
+    what = "warnings" if severity == "warning" else "problems"
+    return _Omitted(message=f"… and {count} more {what}", count=count, severity=severity, file=file)
+
+
+def _total(problems: Iterable[Problem]) -> int:
+    """How many problems *problems* stand for, those a capped list only counted included."""
+    return sum(p.count if isinstance(p, _Omitted) else 1 for p in problems)
+
+
+class _Problems:
+    """A list of problems that keeps at most *cap* of each severity and counts the rest.
+
+    Problems past the cap are counted, not kept, and code that builds a costly message (a
+    suggestion search) can ask `full` first and only `count` the problem. A capped list added
+    again (a `RubricError`'s problems re-raised with their file) keeps its count, so the total
+    stays right however often problems are passed on.
+    """
+
+    def __init__(self, problems: Iterable[Problem] = (), *, cap: int = MAX_PROBLEMS) -> None:
+        self._cap = cap
+        self._kept: list[Problem] = []
+        self._count: dict[_Severity, int] = {"error": 0, "warning": 0}
+        self._more: dict[_Severity, int] = {"error": 0, "warning": 0}
+        self._file: dict[_Severity, str | None] = {"error": None, "warning": None}
+        self.extend(problems)
+
+    def append(self, problem: Problem) -> None:
+        """Keep *problem*, or count it if its severity has reached the cap."""
+        severity = problem.severity
+        if isinstance(problem, _Omitted):
+            self.count(problem.count, severity, problem.file)
+        elif self._count[severity] < self._cap:
+            self._count[severity] += 1
+            self._kept.append(problem)
+        else:
+            self.count(1, severity, problem.file)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        """`append` each of *problems*."""
+        for problem in problems:
+            self.append(problem)
+
+    def full(self, severity: _Severity = "error") -> bool:
+        """Whether a problem of *severity* would only be counted."""
+        return self._count[severity] >= self._cap
+
+    def count(self, n: int = 1, severity: _Severity = "error", file: str | None = None) -> None:
+        """Count *n* problems of *severity* that are not kept (in *file*, if known)."""
+        self._more[severity] += n
+        if file is not None:
+            self._file[severity] = file
+
+    @property
+    def total(self) -> int:
+        """How many problems were added, kept or counted."""
+        return len(self._kept) + sum(self._more.values())
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def list(self) -> list[Problem]:
+        """The problems kept, in order, then one per severity saying how many more there were."""
+        tail = [_omitted(n, s, self._file[s]) for s, n in self._more.items() if n]
+        return [*self._kept, *tail]
+
+
 class RubricError(ValueError):
     """A rubric (or anything else given to conserv_rubric) is not usable.
 
     Attributes:
-        problems: every problem found, not only the first.
+        problems: every problem found, not only the first, up to `MAX_PROBLEMS` (100) of each
+            severity; when there were more, the last problem says how many (``… and 40 more
+            problems``).
     """
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems: tuple[Problem, ...] = tuple(problems)
+        self.problems: tuple[Problem, ...] = tuple(_Problems(problems).list())
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @property

@@ -42,7 +42,7 @@ from ._text import (
 from ._totals import group_max, transform, unit_weight
 from ._tree import walk
 from .diffs import SheetDiff
-from .errors import Problem, RubricError
+from .errors import Problem, RubricError, _total
 from .gaps import Gap
 from .model import Project, Rubric, Unit
 
@@ -199,11 +199,12 @@ def render_check(
     problems = [p for p in problems if p.severity == "error"]
     warnings = [str(p) for p in data_warnings]
     if warnings:
-        lines.extend(["", f"警告（{len(warnings)}）：", *warnings])
+        lines.extend(["", f"警告（{_total(data_warnings)}）：", *warnings])
     if problems:
-        lines.extend(["", f"问题（{len(problems)}）："])
+        # A capped list ends with "… and N more": count those too.
+        lines.extend(["", f"问题（{_total(problems)}）："])
         lines.extend(str(p) for p in problems)
-        lines.extend(["", f"✗ 无效：{len(problems)} 个问题"])
+        lines.extend(["", f"✗ 无效：{_total(problems)} 个问题"])
     else:
         n = {
             kind: sum(1 for node in walk(rubric) if node.kind == kind) for kind in ("unit", "project", "item")

@@ -52,36 +52,50 @@ def undecided(rule: Cases, address: str, answers: Answers) -> list[str]:
     return []
 
 
+def _true_in(k: int, i: int) -> int:
+    """The combinations, as bits of an int, in which condition *i* of *k* holds.
+
+    Combination n (bit n) is the n-th of itertools.product((True, False), repeat=k): all true
+    first, the last condition changing fastest, so condition i is true where bit k-1-i of n is 0.
+    """
+    run = 1 << (k - 1 - i)  # true for *run* combinations, then false for as many, and so on
+    pattern, width = (1 << run) - 1, 2 * run
+    while width < 1 << k:
+        pattern |= pattern << width
+        width *= 2
+    return pattern
+
+
 def first_rows(rule: Cases) -> tuple[set[int], dict[str, bool] | None]:
     """Which rows some combination of the conditions reaches first, and a combination no row
-    matches (None if every one is matched). Only for tables of at most `MAX_CASE_CONDITIONS`."""
+    matches (None if every one is matched). Only for tables of at most `MAX_CASE_CONDITIONS`.
+
+    All 2^k combinations are handled at once, as the bits of one int: each row takes the
+    combinations it matches out of those still open, so a table costs rows × conditions
+    operations on 2^k-bit ints (4096 bits at most), not rows × 2^k Python steps.
+    """
     keys = [c.id or letter(i) for i, c in enumerate(rule.conditions)]
-    bit = {k: 1 << i for i, k in enumerate(keys)}
-    # Each row as a mask of the conditions it names and the values it wants of them.
-    masks = []
-    for case in rule.rows:
-        mask = want = 0
-        for key, value in case.when.items():
-            if key not in bit:  # an unknown condition is never true or false: the row never matches
-                mask, want = 0, 1
-                break
-            mask |= bit[key]
-            want |= bit[key] if value else 0
-        masks.append((mask, want))
-    reached: set[int] = set()
-    unmatched: dict[str, bool] | None = None
-    # Combinations in itertools.product((True, False), …) order: all true first, the last
-    # condition changing fastest, so the combination reported is the one a reader expects.
     k = len(keys)
-    for n in range(1 << k):
-        combo = sum(1 << i for i in range(k) if not (n >> (k - 1 - i)) & 1)
-        first = next((i for i, (mask, want) in enumerate(masks) if combo & mask == want), None)
-        if first is None:
-            if unmatched is None:
-                unmatched = {k: bool(combo & bit[k]) for k in keys}
-        else:
-            reached.add(first)
-    return reached, unmatched
+    every = (1 << (1 << k)) - 1
+    true_in = {key: _true_in(k, i) for i, key in enumerate(keys)}
+    open_ = every
+    reached: set[int] = set()
+    for i, case in enumerate(rule.rows):
+        matches = every
+        for key, value in case.when.items():
+            if key not in true_in:  # an unknown condition is never true or false: the row never matches
+                matches = 0
+                break
+            matches &= true_in[key] if value else every ^ true_in[key]
+        if matches & open_:
+            reached.add(i)
+            open_ &= ~matches
+        if not open_:
+            break
+    if not open_:
+        return reached, None
+    first = (open_ & -open_).bit_length() - 1  # the first combination in product order
+    return reached, {key: not (first >> (k - 1 - i)) & 1 for i, key in enumerate(keys)}
 
 
 @register

@@ -8,10 +8,8 @@ page, so keep them short and plain.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -33,17 +31,51 @@ def make_file_too_large() -> None:
     Path("rubric.toml").write_bytes(b"#" * (4 * 1024 * 1024 + 1))
 
 
-def make_fifo_too_large() -> None:
-    """A FIFO (a named pipe), written by another thread while the library reads it."""
-    fifo = Path("rubric.toml").resolve()
-    os.mkfifo(fifo)
-    threading.Thread(target=fill, args=(fifo, 4 * 1024 * 1024 + 1), daemon=True).start()
+def make_fifo() -> None:
+    """A FIFO (a named pipe) that nothing writes to: opening it to read would wait for ever."""
+    os.mkfifo("rubric.toml")
 
 
-def fill(fifo: Path, size: int) -> None:
-    """Write *size* bytes into *fifo*; stop quietly if the reader closes it first."""
-    with contextlib.suppress(BrokenPipeError), fifo.open("wb") as pipe:
-        pipe.write(b"#" * size)
+def make_device() -> None:
+    """A rubric that is a symbolic link to /dev/zero, which never ends."""
+    Path("rubric.toml").symlink_to("/dev/zero")
+
+
+def make_fifo_base() -> None:
+    """A rubric whose base is a FIFO."""
+    Path("rubric.toml").write_text('extends = "base.toml"\n')
+    os.mkfifo("base.toml")
+
+
+def make_symlink_outside() -> None:
+    """A base that is a symbolic link in the rubric's folder to a file outside it."""
+    Path("rubric.toml").write_text('extends = "base.toml"\n')
+    Path("base.toml").symlink_to("/etc/passwd")
+
+
+def make_symlink_loop() -> None:
+    """A base that is a symbolic link to itself."""
+    Path("rubric.toml").write_text('extends = "base.toml"\n')
+    Path("base.toml").symlink_to("base.toml")
+
+
+def make_beside_the_folder() -> None:
+    """A rubric in rubrics/ whose base sits beside that folder: allowed only with a wider root."""
+    Path("rubrics").mkdir()
+    Path("rubrics/rubric.toml").write_text('extends = "../base.toml"\n')
+    Path("base.toml").write_text("total = 1\n")
+
+
+def make_many_problems() -> None:
+    """A list of 1000 numbers where strings belong: one problem each."""
+    numbers = ", ".join(str(i) for i in range(1000))
+    Path("rubric.toml").write_text(f'title = "t"\ntotal = 1\nbasis = [{numbers}]\n')
+
+
+def make_long_key() -> None:
+    """An unknown key of 5000 characters in a rubric that is otherwise valid."""
+    rubric = 'title = "t"\ntotal = 1\n[[units]]\ntitle = "u"\n[[units.items]]\nkind = "flag"\npoints = 1\n'
+    Path("rubric.toml").write_text("k" * 5000 + " = 1\n" + rubric)
 
 
 def make_nested_too_deeply() -> None:
@@ -111,6 +143,16 @@ def make_symlinked_rubric() -> None:
 def call_loads_rubric() -> None:
     """A rubric given as text."""
     cr.loads_rubric(Path("rubric.toml").read_text(encoding="utf-8"))
+
+
+def call_score_with_a_huge_count() -> None:
+    """A count of 5001 digits, more than Python turns into text."""
+    cr.score(cr.load_rubric("rubric.toml"), {"1.1": 10**5000})
+
+
+def call_load_rubric_with_root() -> None:
+    """A rubric in rubrics/ that extends a file beside that folder, with the root set there."""
+    cr.load_rubric("rubrics/rubric.toml", root="rubrics")
 
 
 def call_score_with_int_address() -> None:
