@@ -18,6 +18,7 @@ from typing import Final
 import tomli_w
 
 from ._catalogue import render_catalogue
+from ._output import emit, report_columns
 from ._parse import parse_toml
 from ._rollup_cli import add_parser as add_rollup_parser
 from ._rollup_cli import run as rollup_command
@@ -25,9 +26,11 @@ from ._rubric_io import dumps_rubric, load_rubric, read_rubric, unstructure
 from ._score import ScoreCard, score
 from ._sheet import Sheet, load_sheet, load_sheets
 from ._shipped import rubric_argument
+from ._termfit import fitted, fitting
 from .diffs import diff
 from .errors import RubricError
 from .gaps import gap
+from .pages import render_cards_html, render_gap_html
 from .reports import render_cards, render_check, render_diff, render_gap
 from .templates import template
 
@@ -57,12 +60,14 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="score sheets and explain every point")
     p.add_argument("rubric", help=_RUBRIC)
     p.add_argument("sheets", type=Path, nargs="+", metavar="SHEET")
-    p.add_argument("--format", choices=("text", "markdown", "json", "csv"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "json", "csv", "html"), default="text")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE")
 
     p = sub.add_parser("gap", help="list the points still open and what reaches the next level")
     p.add_argument("rubric", help=_RUBRIC)
     p.add_argument("sheet", type=Path)
-    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "json", "html"), default="text")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE")
 
     p = sub.add_parser("template", help="print a blank answer sheet for a rubric")
     p.add_argument("rubric", help=_RUBRIC)
@@ -93,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _out(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.write(fitted(text if text.endswith("\n") else text + "\n"))
 
 
 def _cards(rubric_path: Path, sheet_paths: Sequence[Path]) -> list[ScoreCard]:
@@ -130,14 +135,15 @@ def _check(args: argparse.Namespace) -> int:
 
 def _score(args: argparse.Namespace) -> int:
     cards = _cards(args.rubric, args.sheets)
-    _out(render_cards(cards, args.format))
+    text = render_cards_html(cards) if args.format == "html" else render_cards(cards, args.format)
+    emit(text, args.output, bom=args.format == "csv")
     return OK if all(c.passed for c in cards) else FAILED
 
 
 def _gap(args: argparse.Namespace) -> int:
     rubric = load_rubric(args.rubric)
     card = score(rubric, load_sheet(args.sheet))
-    _out(render_gap(gap(card), args.format))
+    emit(render_gap_html(card) if args.format == "html" else render_gap(gap(card), args.format), args.output)
     return OK if card.passed else FAILED
 
 
@@ -204,7 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if "rubric" in args:
             args.rubric = rubric_argument(args.rubric, rewrite=getattr(args, "write", False))
-        return _COMMANDS[args.command](args)
+        with fitting(report_columns(args)):
+            return _COMMANDS[args.command](args)
     except RubricError as exc:
         sys.stderr.write(f"{exc}\n")
         return INPUT_ERROR

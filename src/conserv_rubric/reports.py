@@ -18,7 +18,8 @@ import attrs
 
 from ._kinds import ZERO, maximum
 from ._score import ScoreCard
-from ._text import GATE_NAMES, clip, dumps_json, fmt, grid, markdown_table, show
+from ._termfit import grid
+from ._text import GATE_NAMES, clip, dumps_json, fmt, markdown_table, show
 from ._totals import group_max, transform, unit_weight
 from ._tree import walk
 from .diffs import SheetDiff
