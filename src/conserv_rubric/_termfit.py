@@ -58,10 +58,12 @@ def fitting(columns: int | None) -> Iterator[None]:
 
 
 def _wrapped(text: str, room: int) -> list[str]:
-    lines = wrap(text, room)
-    # wrap lets closing punctuation overhang its limit by one (wide) character; leave it room.
-    if any(width(line) > room for line in lines):
-        lines = wrap(text, room - 2)
+    # wrap lets closing punctuation overhang its limit by one wide character (up to 2 columns):
+    # wrap narrower until nothing overhangs the room.
+    for limit in (room, room - 1, room - 2):
+        lines = wrap(text, limit)
+        if all(width(line) <= room for line in lines):
+            break
     return lines or [""]
 
 
