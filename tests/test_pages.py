@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from conserv_rubric import cli, load_rubric, load_sheet, loads_rubric, loads_sheet, score
 from conserv_rubric._html_doc import esc
 from conserv_rubric.pages import render_cards_html, render_gap_html, render_rollup_html
-from conserv_rubric.rollup import rollup
+from conserv_rubric.rollup import compare, rollup
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT_FILE = ROOT / "rubrics" / "district.toml"
@@ -250,3 +251,39 @@ def test_cli_an_unwritable_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_
     )
     assert (code, out) == (2, "")
     assert err == f"{target}: cannot write file: No such file or directory\n"
+
+
+def test_the_docs_show_each_page() -> None:
+    text = (ROOT / "docs" / "pages.md").read_text(encoding="utf-8")
+    shots = re.findall(r"!\[[^\]]*\]\((images/[^)]+)\)", text)
+    assert sorted(shots) == ["images/dashboard.png", "images/gap.png", "images/scorecard.png"]
+    script = (ROOT / "docs" / "screenshots.py").read_text(encoding="utf-8")
+    for shot in shots:
+        image = (ROOT / "docs" / shot).read_bytes()
+        assert image.startswith(b"\x89PNG\r\n\x1a\n")
+        assert len(image) < 300_000
+        assert f'"{Path(shot).name}"' in script  # made by docs/screenshots.py
+
+
+def test_the_dashboard_shows_the_what_if() -> None:
+    base = rollup(
+        DISTRICT, [YEAR / "sheets"], plan=ROOT / "plans" / "district.toml", roster=YEAR / "roster.csv"
+    )
+    other = load_rubric(YEAR / "editions" / "district-85.toml")
+    doc = Parsed(render_rollup_html(base, compare(base, other)))
+    rows = [
+        cells for attrs, cells in doc.rows if not attrs and len(cells) == 4 and cells[2].endswith("未达到")
+    ]
+    # docs/district-year.md: the 15 agencies that count with a final total of 80 to 84 lose the level.
+    assert len(rows) == 15
+    assert all(r[1].endswith("分 节约型机关") for r in rows)
+
+
+def test_a_failed_gate_is_shown_first() -> None:
+    rubric = load_rubric(ROOT / "rubrics" / "leed-v41-bdc.toml")
+    card = score(rubric, load_sheet(ROOT / "examples" / "leed-v41-bdc" / "prereq-failed.toml"))
+    for text in (render_cards_html([card]), render_gap_html(card)):
+        doc = Parsed(text)
+        alerts = [a for t, a in doc.elements if t == "div" and a.get("role") == "alert"]
+        assert alerts == [{"class": "alert gates", "role": "alert"}]
+        assert "7.2：条目 7.2 未满足（必须完成项，未完成不予认定）" in text

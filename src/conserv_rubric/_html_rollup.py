@@ -11,7 +11,7 @@ from decimal import ROUND_FLOOR, Decimal, localcontext
 
 from . import __version__
 from ._html_doc import Html, data, el, figure, row, table
-from ._html_svg import Bar, Column, Mark, Segment, bars, histogram, stacked
+from ._html_svg import WIDTH, Bar, Column, Mark, Segment, bars, histogram, stacked
 from ._provenance import rubric_hash
 from ._rollup import CONTEXT, Rollup, _share
 from ._rollup_report import MOST_MISSED, _name, _signed, _stage, _where, day, error_line, percent
@@ -19,7 +19,7 @@ from ._text import clip, fmt
 from ._whatif import Comparison
 
 #: Display columns of an item's text on a chart's label.
-_LABEL: int = 24
+_LABEL: int = 36
 #: The columns into which the distribution of totals is split.
 BINS: int = 10
 
@@ -292,7 +292,12 @@ def _missed(r: Rollup) -> list[Html]:
         for i in missed
     ]
     return [
-        bars(f"失分最多的条目（前{len(missed)}项）：未得满分的单位数", chart),
+        bars(
+            f"失分最多的条目（前{len(missed)}项）：未得满分的单位数",
+            chart,
+            width=WIDTH + 240,
+            label_columns=44,
+        ),
         table(
             ["序号", "内容", "平均分/分值", "未得满分"], rows, numeric=frozenset({2, 3}), class_="most-missed"
         ),

@@ -22,11 +22,14 @@ _TENTH: Final = Decimal("0.1")
 
 #: The drawing's width in user units; it scales to the page's width.
 WIDTH: Final = 640
+#: The width of a bar chart drawn beside its table, whose column is narrower than the page.
+SIDE_WIDTH: Final = 480
 #: Display columns of a bar's label before it is clipped (its title keeps it whole).
-LABEL_COLUMNS: Final = 26
-_LABEL_END: Final = 176
-_BAR_START: Final = 184
-_BAR_END: Final = 560
+LABEL_COLUMNS: Final = 22
+#: User units per display column of a label at the charts' 13-unit font.
+_COLUMN: Final = Decimal("6.5")
+#: Room after the longest bar for its figures (25/27, 12/37家).
+_FIGURES: Final = 64
 _ROW: Final = 28
 
 
@@ -41,13 +44,13 @@ def _scaled(value: Decimal, scale: Decimal, length: int) -> Decimal:
     return Decimal(0) if scale <= 0 else max(Decimal(0), min(value, scale)) / scale * length
 
 
-def _svg(title: str, height: int, parts: Sequence[Html]) -> Html:
+def _svg(title: str, height: int, parts: Sequence[Html], width: int = WIDTH) -> Html:
     return el(
         "svg",
         el("title", title),
         parts,
         xmlns="http://www.w3.org/2000/svg",
-        viewBox=f"0 0 {WIDTH} {height}",
+        viewBox=f"0 0 {width} {height}",
         role="img",
         class_="chart-svg",
     )
@@ -65,15 +68,22 @@ class Bar:
     low: bool = False
 
 
-def bars(title: str, rows: Sequence[Bar]) -> Html:
-    """Horizontal bars, each a track as long as its maximum and a fill as long as its value."""
+def bars(
+    title: str, rows: Sequence[Bar], *, width: int = SIDE_WIDTH, label_columns: int = LABEL_COLUMNS
+) -> Html:
+    """Horizontal bars, each a track as long as its maximum and a fill as long as its value.
+
+    The chart is *width* units wide, with labels clipped to *label_columns* display columns.
+    """
     with localcontext(_CONTEXT):
-        return _bars(title, rows)
+        return _bars(title, rows, width, label_columns)
 
 
-def _bars(title: str, rows: Sequence[Bar]) -> Html:
+def _bars(title: str, rows: Sequence[Bar], width: int, label_columns: int) -> Html:
     scale = max((r.max for r in rows), default=Decimal(0))
-    length = _BAR_END - _BAR_START
+    label_end = int(label_columns * _COLUMN) + 6
+    start = label_end + 8
+    length = width - _FIGURES - start
     parts = []
     for k, r in enumerate(rows):
         y = 6 + k * _ROW
@@ -83,21 +93,14 @@ def _bars(title: str, rows: Sequence[Bar]) -> Html:
             el(
                 "g",
                 el("title", r.tip),
-                el("text", clip(r.label, LABEL_COLUMNS), x=_LABEL_END, y=y + 15, text_anchor="end"),
-                el("rect", class_="track", x=_BAR_START, y=y, width=n(track), height=18),
-                el(
-                    "rect",
-                    class_="fill low" if r.low else "fill",
-                    x=_BAR_START,
-                    y=y,
-                    width=n(fill),
-                    height=18,
-                ),
-                el("text", r.shown, x=n(_BAR_START + track + 6), y=y + 15),
+                el("text", clip(r.label, label_columns), x=label_end, y=y + 15, text_anchor="end"),
+                el("rect", class_="track", x=start, y=y, width=n(track), height=18),
+                el("rect", class_="fill low" if r.low else "fill", x=start, y=y, width=n(fill), height=18),
+                el("text", r.shown, x=n(start + track + 6), y=y + 15),
                 class_="bar",
             )
         )
-    return _svg(title, 12 + len(rows) * _ROW, parts)
+    return _svg(title, 12 + len(rows) * _ROW, parts, width)
 
 
 @attrs.frozen
@@ -173,7 +176,7 @@ def histogram(
 def _histogram(
     title: str, columns: Sequence[Column], ticks: Sequence[str], marker: tuple[Decimal, str] | None
 ) -> Html:
-    left, right, top, bottom = 24, WIDTH - 24, 34, 190
+    left, right, top, bottom = 16, SIDE_WIDTH - 16, 34, 190
     highest = max((c.count for c in columns), default=0)
     step = Decimal(right - left) / max(len(columns), 1)
     parts = [el("line", class_="axis", x1=left, x2=right, y1=bottom, y2=bottom)]
@@ -202,4 +205,4 @@ def _histogram(
                 el("text", marker[1], class_="goal-text", x=n(mx + 4), y=12),
             )
         )
-    return _svg(title, bottom + 24, parts)
+    return _svg(title, bottom + 24, parts, SIDE_WIDTH)
