@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Final
 
 from . import __version__
 from ._html_doc import Html, data, el, figure, row, table
 from ._html_svg import Bar, bars
 from ._provenance import rubric_hash
+from ._rollup_report import day
 from ._score import ItemResult, ScoreCard
 from ._text import GATE_NAMES, fmt
 from .gaps import Gap, gap
 from .reports import STAGES, _headline, level_line
 
-_NUM2: frozenset[int] = frozenset({2, 3})
+#: The numeric columns of a four-column points table.
+_NUM2: Final = frozenset({2, 3})
 
 
 def _heading(card: ScoreCard) -> Html:
@@ -30,7 +33,7 @@ def _heading(card: ScoreCard) -> Html:
     if info.assessor:
         parts.append(el("span", f"评估人：{info.assessor}"))
     if info.date is not None:
-        parts.append(el("span", f"日期：{info.date.year}年{info.date.month}月{info.date.day}日"))
+        parts.append(el("span", f"日期：{day(info.date)}"))
     return el("p", parts, class_="meta")
 
 

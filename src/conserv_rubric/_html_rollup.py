@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_FLOOR, Decimal, localcontext
+from typing import Final
 
 from . import __version__
 from ._html_doc import Html, data, el, figure, row, table
@@ -19,9 +20,9 @@ from ._text import clip, fmt
 from ._whatif import Comparison
 
 #: Display columns of an item's text on a chart's label.
-_LABEL: int = 36
+_LABEL: Final = 36
 #: The columns into which the distribution of totals is split.
-BINS: int = 10
+BINS: Final = 10
 
 
 def _title(r: Rollup) -> str:
