@@ -23,6 +23,7 @@ MODULES: Final = (
     "conserv_rubric.gaps",
     "conserv_rubric.diffs",
     "conserv_rubric.reports",
+    "conserv_rubric.pages",
     "conserv_rubric.templates",
     "conserv_rubric.energy",
     "conserv_rubric.rollup",

@@ -6,7 +6,8 @@ from typing import Any, Literal
 
 from ._rubric_io import read_rubric
 from ._shipped import index
-from ._text import check_format, dumps_json, fmt, grid, visible
+from ._termfit import grid
+from ._text import check_format, dumps_json, fmt, visible
 
 
 def catalogue() -> list[dict[str, Any]]:

@@ -13,13 +13,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ._output import emit
 from ._rollup import rollup
 from ._rollup_model import Rollup
 from ._rollup_report import error_line, render_rollup
 from ._rubric_io import load_rubric
 from ._shipped import rubric_argument
 from ._whatif import Comparison, compare
-from .errors import Problem, RubricError
+from .pages import render_rollup_html
 
 OK = 0
 GOAL_NOT_MET = 1
@@ -42,7 +43,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument(
         "--compare", metavar="OTHER_RUBRIC", help="what-if under another edition (a file or a shipped name)"
     )
-    p.add_argument("--format", choices=("text", "markdown", "json", "csv"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "json", "csv", "html"), default="text")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE")
 
 
@@ -61,17 +62,12 @@ def run(args: argparse.Namespace) -> int:
     comparison: Comparison | None = None
     if args.compare is not None:
         comparison = compare(result, load_rubric(rubric_argument(args.compare)))
-    text = render_rollup(result, args.format, comparison)
-    if args.output is not None:
-        # CSV meant for Excel/WPS on Chinese Windows needs the BOM to be read as UTF-8.
-        encoding = "utf-8-sig" if args.format == "csv" else "utf-8"
-        try:
-            args.output.write_text(text, encoding=encoding)
-        except OSError as exc:
-            message = f"cannot write file: {exc.strerror or exc}"
-            raise RubricError([Problem(file=str(args.output), message=message)]) from None
+    if args.format == "html":
+        text = render_rollup_html(result, comparison)
     else:
-        sys.stdout.write(text)
+        text = render_rollup(result, args.format, comparison)
+    # CSV meant for Excel/WPS on Chinese Windows needs the BOM to be read as UTF-8.
+    emit(text, args.output, bom=args.format == "csv")
     _report_failures(result)
     if comparison is not None:
         _report_failures(comparison.other, f"{args.compare}: ")

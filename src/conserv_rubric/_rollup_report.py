@@ -12,7 +12,8 @@ from typing import Final, Literal
 
 from ._provenance import rubric_hash
 from ._rollup_model import CONTEXT, Rollup
-from ._text import clip, dumps_json, fmt, grid, markdown_table
+from ._termfit import grid
+from ._text import clip, dumps_json, fmt, markdown_table
 from ._whatif import Comparison
 from .reports import STAGES
 

@@ -25,16 +25,19 @@ from typing import Final, NoReturn
 from ._batch import iter_sheets
 from ._catalogue import render_catalogue
 from ._fmt import Mode, format_file
+from ._output import emit, report_columns
 from ._rollup_cli import add_parser as add_rollup_parser
 from ._rollup_cli import run as rollup_command
 from ._rubric_io import load_rubric, read_rubric
 from ._score import ScoreCard, score
 from ._sheet import load_sheet
 from ._shipped import rubric_argument
+from ._termfit import fitted, fitting
 from ._text import visible
 from .diffs import diff
 from .errors import RubricError
 from .gaps import gap
+from .pages import render_cards_html, render_gap_html
 from .reports import render_cards, render_check, render_diff, render_gap
 from .templates import template
 
@@ -78,12 +81,14 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="score sheets and explain every point")
     _rubric_arguments(p)
     p.add_argument("sheets", type=Path, nargs="+", metavar="SHEET")
-    p.add_argument("--format", choices=("text", "markdown", "json", "csv"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "json", "csv", "html"), default="text")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE")
 
     p = sub.add_parser("gap", help="list the points still open and what reaches the next level")
     _rubric_arguments(p)
     p.add_argument("sheet", type=Path)
-    p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "json", "html"), default="text")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE")
 
     p = sub.add_parser("template", help="print a blank answer sheet for a rubric")
     _rubric_arguments(p)
@@ -114,7 +119,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _out(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    sys.stdout.write(fitted(text if text.endswith("\n") else text + "\n"))
 
 
 def _err(error: RubricError) -> None:
@@ -160,7 +165,8 @@ def _score(args: argparse.Namespace) -> int:
     for error in errors:
         _err(error)
     if cards or args.format in ("json", "csv"):
-        _out(render_cards(results, args.format))
+        text = render_cards_html(cards) if args.format == "html" else render_cards(results, args.format)
+        emit(text, args.output, bom=args.format == "csv")
     if errors:
         return INPUT_ERROR
     return OK if all(c.passed for c in cards) else FAILED
@@ -169,7 +175,7 @@ def _score(args: argparse.Namespace) -> int:
 def _gap(args: argparse.Namespace) -> int:
     rubric = load_rubric(args.rubric, root=args.root)
     card = score(rubric, load_sheet(args.sheet))
-    _out(render_gap(gap(card), args.format))
+    emit(render_gap_html(card) if args.format == "html" else render_gap(gap(card), args.format), args.output)
     return OK if card.passed else FAILED
 
 
@@ -251,7 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if "rubric" in args:
                 args.rubric = rubric_argument(args.rubric, rewrite=getattr(args, "write", False))
-            return _COMMANDS[args.command](args)
+            with fitting(report_columns(args)):
+                return _COMMANDS[args.command](args)
         except RubricError as exc:
             _err(exc)
             return INPUT_ERROR

@@ -25,6 +25,7 @@ import attrs
 from ._exact import exactly
 from ._kinds import ZERO, maximum
 from ._score import ScoreCard
+from ._termfit import grid
 from ._text import (
     GATE_NAMES,
     Markup,
@@ -33,7 +34,6 @@ from ._text import (
     csv_cell,
     dumps_json,
     fmt,
-    grid,
     markdown,
     markdown_table,
     show,
