@@ -38,7 +38,7 @@ import attrs
 
 import conserv_rubric as cr
 from bench import district
-from bench.harness import Spread, load_average, machine, run_child
+from bench.harness import Spread, load_average, machine, run_child, table
 from bench.harness import cli as cli_command
 from conserv_rubric.gaps import gap
 
@@ -177,16 +177,6 @@ def _ratios(a: Path_, b: Path_) -> Spread:
     return Spread.of([x / y for x, y in zip(a.times, b.times, strict=True)])
 
 
-def _table(rows: Sequence[Sequence[str]]) -> str:
-    """Rows of cells as aligned text: the first column to the left, the others to the right."""
-    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(max(map(len, rows)))]
-    lines = []
-    for row in rows:
-        cells = [row[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=False))]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
-
-
 def _cells(per: Spread, scale: float, unit: str, ratio: Spread | None) -> list[str]:
     figures = [f"{per.median * scale:.2f}", f"{per.min * scale:.2f}", f"{per.max * scale:.2f}", unit]
     if ratio is None:
@@ -211,7 +201,7 @@ def _report(timed: Sequence[Path_], pairs: Sequence[tuple[Path_, Path_]]) -> Non
         rows.append([ours.label, *_cells(Spread.of(ours.times), 1e3, "ms", _ratios(ours, imports))])
         rows.append([imports.label, *_cells(Spread.of(imports.times), 1e3, "ms", None)])
         notes.append(f'(8) ratio to python -c "{IMPORTS}", not to (1)')
-    print(_table(rows))
+    print(table(rows))
     for note in notes:
         print(note)
     print()
@@ -235,7 +225,7 @@ def _report(timed: Sequence[Path_], pairs: Sequence[tuple[Path_, Path_]]) -> Non
             rows.append([text, f"{ratio:.2f}×", "met" if ratio <= limit else "not met"])
     if rows:
         print("issue #14 targets (median ratios):")
-        print(_table(rows))
+        print(table(rows))
 
 
 def main(argv: Sequence[str] | None = None) -> None:

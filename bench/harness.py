@@ -122,3 +122,13 @@ class Spread:
     def of(cls, values: Sequence[float]) -> Spread:
         """The spread of *values* (at least one)."""
         return cls(statistics.median(values), min(values), max(values))
+
+
+def table(rows: Sequence[Sequence[str]]) -> str:
+    """Rows of cells as aligned text: the first column to the left, the others to the right."""
+    widths = [max(len(row[i]) for row in rows if i < len(row)) for i in range(max(map(len, rows)))]
+    lines = []
+    for row in rows:
+        cells = [row[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=False))]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
