@@ -17,14 +17,17 @@ repository (defaults: 2,000 sheets, 9 rounds; about a minute on 2 cores). The pa
 
 Every round runs every path once, in an order rotated from round to round, so a path is always
 compared with the int function of its own round: a ratio is the median of the per-round ratios.
-One untimed round runs first. Before timing, every sheet's figures are checked to agree on all the
-in-process paths, so that all of them do the same work.
+One untimed round runs first; it also sets how many passes over the sheets a cheap in-process
+path makes in its block, so that every block lasts at least a tenth of a second. Before timing,
+every sheet's figures are checked to agree on all the in-process paths, so that all of them do
+the same work.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import math
 import sys
 import tempfile
 import time
@@ -38,7 +41,7 @@ import attrs
 
 import conserv_rubric as cr
 from bench import district
-from bench.harness import Spread, load_average, machine, run_child, table
+from bench.harness import Child, Spread, load_average, machine, run_child, table
 from bench.harness import cli as cli_command
 from conserv_rubric.gaps import gap
 
@@ -46,27 +49,50 @@ from conserv_rubric.gaps import gap
 CHUNK: Final = 10_000
 ONE_SHEET: Final = district.ROOT / "examples" / "district" / "pass.toml"
 IMPORTS: Final = "import attrs, cattrs, tomllib, tomli_w"
+#: The shortest block of an in-process path, in seconds (see `Path_.repeat`).
+MIN_BLOCK: Final = 0.1
 NAMES: Final = ("int", "decimal", "dict", "sheet", "reasons", "gap", "cli", "startup")
 
 
 @attrs.define
 class Path_:
-    """One way of scoring: a block timed once per round, and what its time is divided by."""
+    """One way of scoring, timed as one block per round: in this process, or a child process.
+
+    Attributes:
+        per: what a block's time is divided by (the sheets it scores, or 1 for a run).
+        body: one pass over the sheets, in this process.
+        child: a child process, timed whole.
+        prepare: untimed work before each block (fresh cards for `gap`).
+        repeat: passes of *body* in a block, set after the warm-up so that a block lasts at least
+            `MIN_BLOCK`: a time slice lost to another process then costs a cheap path no more
+            than it costs a dear one.
+        times: seconds per sheet (or per run), one for each timed round.
+    """
 
     name: str
     label: str
-    run: Callable[[], float]
     per: int
+    body: Callable[[], None] | None = None
+    child: Callable[[], Child] | None = None
     prepare: Callable[[], None] | None = None
+    repeat: int = 1
     times: list[float] = attrs.field(factory=list)
     refused: str | None = None
 
-
-def _timed(fn: Callable[[], object]) -> float:
-    gc.collect()
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
+    def measure(self) -> float:
+        """Time one block: seconds per sheet (or per run)."""
+        if self.prepare is not None:
+            self.prepare()
+        if self.body is not None:
+            gc.collect()
+            start = time.perf_counter()
+            for _ in range(self.repeat):
+                self.body()
+            return (time.perf_counter() - start) / (self.per * self.repeat)
+        assert self.child is not None
+        child = self.child()
+        self.refused = child.refusal()
+        return child.wall / self.per
 
 
 def _figures(card: cr.ScoreCard) -> district.IntResult:
@@ -140,35 +166,22 @@ def _paths(n: int, folder: Path) -> list[Path_]:
             gap(card)
 
     command = [*cli_command(), "score", "district", str(csv_path), "--format", "csv"]
-    cli_path = Path_("cli", f"(7) CLI on a {n:,}-row CSV, per row", lambda: 0.0, n)
-
-    def cli_fn() -> float:
-        child = run_child(command)
-        cli_path.refused = child.refusal()
-        return child.wall
-
-    cli_path.run = cli_fn
-
     return [
-        Path_("int", "(1) hand-written, ints", lambda: _timed(int_fn), n),
-        Path_("decimal", "(2) hand-written, Decimal", lambda: _timed(decimal_fn), n),
-        Path_("dict", "(3) score(), plain dict", lambda: _timed(totals(dicts)), n),
-        Path_("sheet", "(4) score(), loaded Sheet", lambda: _timed(totals(loaded)), n),
-        Path_("reasons", "(5) score() + every reason", lambda: _timed(reasons_fn), n),
-        Path_("gap", "(6) gaps.gap(), per card", lambda: _timed(gap_fn), n, prepare=fresh_cards),
-        cli_path,
+        Path_("int", "(1) hand-written, ints", n, body=int_fn),
+        Path_("decimal", "(2) hand-written, Decimal", n, body=decimal_fn),
+        Path_("dict", "(3) score(), plain dict", n, body=totals(dicts)),
+        Path_("sheet", "(4) score(), loaded Sheet", n, body=totals(loaded)),
+        Path_("reasons", "(5) score() + every reason", n, body=reasons_fn),
+        Path_("gap", "(6) gaps.gap(), per card", n, body=gap_fn, prepare=fresh_cards),
+        Path_("cli", f"(7) CLI on a {n:,}-row CSV, per row", n, child=lambda: run_child(command)),
     ]
 
 
 def _startup() -> tuple[Path_, Path_]:
-    ours = Path_(
-        "startup",
-        "(8) one sheet through the CLI",
-        lambda: run_child([*cli_command(), "score", "district", str(ONE_SHEET)]).wall,
-        1,
-    )
+    one = [*cli_command(), "score", "district", str(ONE_SHEET)]
+    ours = Path_("startup", "(8) one sheet through the CLI", 1, child=lambda: run_child(one))
     base = Path_(
-        "import", "    the imports alone", lambda: run_child([sys.executable, "-c", IMPORTS]).wall, 1
+        "import", "    the imports alone", 1, child=lambda: run_child([sys.executable, "-c", IMPORTS])
     )
     return ours, base
 
@@ -255,11 +268,11 @@ def main(argv: Sequence[str] | None = None) -> None:
         for rnd in range(args.rounds + 1):  # round 0 warms up and is not counted
             shift = rnd % len(blocks)
             for path in blocks[shift:] + blocks[:shift]:
-                if path.prepare is not None:
-                    path.prepare()
-                seconds = path.run()
+                seconds = path.measure()
                 if rnd:
-                    path.times.append(seconds / path.per)
+                    path.times.append(seconds)
+                elif path.body is not None and path.prepare is None:
+                    path.repeat = max(1, math.ceil(MIN_BLOCK / (seconds * path.per)))
     print(
         f"district rubric; {args.sheets:,} generated sheets (seed {district.SEED}); rounds: {args.rounds}. "
         "Time per sheet (start-up: per run), median and min–max over the rounds; "
