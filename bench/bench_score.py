@@ -26,6 +26,7 @@ the same work.
 from __future__ import annotations
 
 import argparse
+import csv
 import gc
 import math
 import sys
@@ -119,9 +120,9 @@ def _load_sheets(dicts: Sequence[district.Answers], folder: Path) -> list[cr.She
         path = folder / f"sheets-{start}.csv"
         chunk = dicts[start : start + CHUNK]
         with path.open("w", encoding="utf-8", newline="") as f:
-            f.write(",".join(district.csv_header()) + "\n")
-            for i, answers in enumerate(chunk, start=start):
-                f.write(",".join(district.csv_cells(i, answers)) + "\n")
+            writer = csv.writer(f, lineterminator="\n")
+            writer.writerow(district.csv_header())
+            writer.writerows(district.csv_cells(i, answers) for i, answers in enumerate(chunk, start=start))
         out.extend(cr.load_sheets(path))
     return out
 
