@@ -1,164 +1,287 @@
-"""Benchmark: score random district sheets and compare with a hand-written function.
+"""Benchmark: every way of scoring district sheets against the hand-written int function, in one run.
 
-Run: ``python bench/bench_score.py [N]`` (default 10,000 sheets). Prints sheets per second for
+Run ``python bench/bench_score.py [--sheets N] [--rounds R] [--only NAME[,NAME...]]`` from the
+repository (defaults: 2,000 sheets, 9 rounds; about a minute on 2 cores). The paths:
 
-- a plain hand-written Python function that computes the district totals directly,
-- ``Compiled.evaluate`` on answers already checked (the engine's hot path, every award explainable),
-- ``conserv_rubric.score`` on a `Sheet`, which also checks every answer against the rubric,
+1. ``int``: `bench.district.score_int`, the five unit subtotals, the total and the verdict in ints
+   (DESIGN §8's yardstick);
+2. ``decimal``: `bench.district.score_decimal`, the same in exact `Decimal`;
+3. ``dict``: `conserv_rubric.score` from a plain dict, with the total, the unit subtotals and the
+   verdict read;
+4. ``sheet``: the same from a `Sheet` loaded from CSV by `conserv_rubric.load_sheets`;
+5. ``reasons``: `score` from a plain dict, then every item's reason read;
+6. ``gap``: `conserv_rubric.gaps.gap` on a fresh card of each sheet (scored untimed);
+7. ``cli``: ``conserv-rubric score district SHEETS.csv --format csv > /dev/null``, timed as a whole;
+8. ``startup``: one sheet (``examples/district/pass.toml``) through the CLI, against
+   ``python -c "import attrs, cattrs, tomllib, tomli_w"``.
 
-and the ratios to the hand-written function, all measured in the same run. It also times loading
-and validating the rubric and the import of the package.
+Every round runs every path once, in an order rotated from round to round, so a path is always
+compared with the int function of its own round: a ratio is the median of the per-round ratios.
+One untimed round runs first; it also sets how many passes over the sheets a cheap in-process
+path makes in its block, so that every block lasts at least a tenth of a second. Before timing,
+every sheet's figures are checked to agree on all the in-process paths, so that all of them do
+the same work.
 """
 
 from __future__ import annotations
 
-import os
-import random
-import subprocess
+import argparse
+import csv
+import gc
+import math
 import sys
+import tempfile
 import time
-from decimal import Decimal
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Final
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import attrs
 
 import conserv_rubric as cr
-from conserv_rubric._compiled import compiled
+from bench import district
+from bench.harness import Child, Spread, load_average, machine, run_child, table
+from bench.harness import cli as cli_command
+from conserv_rubric.gaps import gap
 
-ROOT = Path(__file__).resolve().parent.parent
-RUBRIC = ROOT / "rubrics" / "district.toml"
-
-D = Decimal
-FLAGS = {
-    "1.1.1.a": D(3),
-    "1.1.1.b": D(3),
-    "1.1.1.c": D(3),
-    "2.1.1": D(1),
-    "2.1.2": D(2),
-    "2.1.3": D(1),
-    "2.1.4": D(1),
-    "2.2.1.a": D(2),
-    "2.2.1.b": D(2),
-    "2.2.3": D(3),
-    "2.2.4.a": D(3),
-    "2.2.4.b": D(2),
-    "2.2.5.a": D(2),
-    "2.2.5.b": D(1),
-    "2.2.5.c": D(1),
-    "2.2.5.d": D(1),
-    "3.1.1": D(2),
-    "3.1.2": D(2),
-    "3.1.3": D(1),
-    "3.1.4": D(2),
-    "3.1.5": D(2),
-    "3.2.1": D(3),
-    "3.2.2": D(3),
-    "3.3.1": D(3),
-    "3.3.2": D(3),
-    "3.4.1": D(2),
-    "3.4.2": D(2),
-    "4.1.1": D(2),
-    "4.1.2": D(2),
-    "4.1.3": D(2),
-    "4.1.4": D(2),
-    "4.2.1": D(2),
-    "4.2.2": D(2),
-    "4.2.3": D(2),
-    "4.3.1": D(2),
-    "4.3.2": D(2),
-    "4.3.3": D(2),
-    "4.3.4": D(2),
-    "5.2.1": D(3),
-}
-COUNTERS = {
-    "2.2.2": (D(1), D(5)),
-    "5.1.1": (D(2), D(4)),
-    "5.1.2": (D(1), D(4)),
-    "5.1.3": (D(1), D(2)),
-    "5.2.2": (D(2), D(4)),
-}
-UNIT_OF = {a: a[0] for a in [*FLAGS, *COUNTERS]}
+#: Rows per CSV file when loading `Sheet` objects: the loader refuses files over 4 MiB.
+CHUNK: Final = 10_000
+ONE_SHEET: Final = district.ROOT / "examples" / "district" / "pass.toml"
+IMPORTS: Final = "import attrs, cattrs, tomllib, tomli_w"
+#: The shortest block of an in-process path, in seconds (see `Path_.repeat`).
+MIN_BLOCK: Final = 0.1
+NAMES: Final = ("int", "decimal", "dict", "sheet", "reasons", "gap", "cli", "startup")
 
 
-def by_hand(answers: dict[str, Any]) -> tuple[Decimal, dict[str, Decimal], bool]:
-    """The district totals, written out by hand: unit subtotals, total, pass at 80."""
-    units = {"1": D(0), "2": D(0), "3": D(0), "4": D(0), "5": D(0)}
-    for address, points in FLAGS.items():
-        if answers.get(address) is True:
-            units[address[0]] += points
-    for address, (per, cap) in COUNTERS.items():
-        value = answers.get(address)
-        if value:
-            n = len(value) if isinstance(value, list) else value
-            units[address[0]] += min(per * n, cap)
-    total = sum(units.values(), D(0))
-    return total, units, total >= 80
+@attrs.define
+class Path_:
+    """One way of scoring, timed as one block per round: in this process, or a child process.
 
+    Attributes:
+        per: what a block's time is divided by (the sheets it scores, or 1 for a run).
+        body: one pass over the sheets, in this process.
+        child: a child process, timed whole.
+        prepare: untimed work before each block (fresh cards for `gap`).
+        repeat: passes of *body* in a block, set after the warm-up so that a block lasts at least
+            `MIN_BLOCK`: a time slice lost to another process then costs a cheap path no more
+            than it costs a dear one.
+        times: seconds per sheet (or per run), one for each timed round.
+    """
 
-def random_sheets(n: int, seed: int = 20241101) -> list[dict[str, Any]]:
-    rnd = random.Random(seed)
-    sheets = []
-    for _ in range(n):
-        answers: dict[str, Any] = {a: rnd.random() < 0.8 for a in FLAGS if rnd.random() < 0.95}
-        for address in COUNTERS:
-            answers[address] = rnd.randint(0, 7)
-        sheets.append(answers)
-    return sheets
+    name: str
+    label: str
+    per: int
+    body: Callable[[], None] | None = None
+    child: Callable[[], Child] | None = None
+    prepare: Callable[[], None] | None = None
+    repeat: int = 1
+    times: list[float] = attrs.field(factory=list)
+    refused: str | None = None
 
-
-def rate(fn: Any, items: list[Any]) -> float:
-    best = float("inf")
-    for _ in range(5):
-        start = time.perf_counter()
-        for item in items:
-            fn(item)
-        best = min(best, time.perf_counter() - start)
-    return len(items) / best
-
-
-def import_ms(statement: str) -> float:
-    """Best wall time of a fresh interpreter running *statement*, less an empty one's (bytecode cached)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-
-    def best(code: str) -> float:
-        subprocess.run([sys.executable, "-c", code], env=env, check=True)  # writes the .pyc files
-        times = []
-        for _ in range(5):
+    def measure(self) -> float:
+        """Time one block: seconds per sheet (or per run)."""
+        if self.prepare is not None:
+            self.prepare()
+        if self.body is not None:
+            gc.collect()
             start = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], env=env, check=True)
-            times.append(time.perf_counter() - start)
-        return min(times)
+            for _ in range(self.repeat):
+                self.body()
+            return (time.perf_counter() - start) / (self.per * self.repeat)
+        assert self.child is not None
+        child = self.child()
+        self.refused = child.refusal()
+        return child.wall / self.per
 
-    return (best(statement) - best("pass")) * 1000
+
+def _figures(card: cr.ScoreCard) -> district.IntResult:
+    units = [int(u.points) for u in card.units]
+    return units[0], units[1], units[2], units[3], units[4], int(card.total), card.passed
 
 
-def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
-    start = time.perf_counter()
-    for _ in range(20):
-        rubric = cr.load_rubric(RUBRIC)
-    load_ms = (time.perf_counter() - start) / 20 * 1000
-    c = compiled(rubric)
-    dicts = random_sheets(n)
-    sheets = [cr.Sheet(info=cr.SheetInfo(agency=f"单位{i}"), answers=a) for i, a in enumerate(dicts)]
-    for d in dicts:  # the engine and the hand-written function agree on every sheet
-        outcome = c.evaluate(d)
-        total, units, passed = by_hand(d)
-        assert outcome.total == total, d
-        assert (outcome.level is not None) == passed, d
-        assert outcome.unit_pts == list(units.values()), d
+def _check(rubric: cr.Rubric, dicts: Sequence[district.Answers], loaded: Sequence[cr.Sheet]) -> None:
+    for i, (answers, sheet) in enumerate(zip(dicts, loaded, strict=True)):
+        want = district.score_int(answers)
+        got = {
+            "decimal": tuple(int(x) for x in district.score_decimal(answers)),
+            "score() from a dict": _figures(cr.score(rubric, answers)),
+            "score() from a Sheet": _figures(cr.score(rubric, sheet)),
+        }
+        for what, figures in got.items():
+            if figures != want:
+                sys.exit(f"sheet {i}: {what} gives {figures}, the int function {want}")
 
-    hand = rate(by_hand, dicts)
-    hot = rate(c.evaluate, dicts)
-    full = rate(lambda s: cr.score(rubric, s), sheets)
-    deps_ms = import_ms("import attrs, cattrs, tomli_w, tomllib")
-    ours_ms = import_ms("import conserv_rubric.cli")
-    print(f"machine: {sys.platform}, Python {sys.version.split()[0]}, {n} random district sheets")
-    print(f"load + validate rubrics/district.toml: {load_ms:.2f} ms")
-    print(f"import attrs, cattrs, tomli-w: {deps_ms:.0f} ms; import conserv_rubric.cli: {ours_ms:.0f} ms")
-    print(f"hand-written function      : {hand:12,.0f} sheets/s  {1e6 / hand:6.2f} µs/sheet")
-    for label, speed in (("engine hot path (checked)  ", hot), ("score() incl. answer checks", full)):
-        per = 1e6 / speed
-        print(f"{label}: {speed:12,.0f} sheets/s  {per:6.2f} µs/sheet  ratio {hand / speed:.2f}×")
+
+def _load_sheets(dicts: Sequence[district.Answers], folder: Path) -> list[cr.Sheet]:
+    out: list[cr.Sheet] = []
+    for start in range(0, len(dicts), CHUNK):
+        path = folder / f"sheets-{start}.csv"
+        chunk = dicts[start : start + CHUNK]
+        with path.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.writer(f, lineterminator="\n")
+            writer.writerow(district.csv_header())
+            writer.writerows(district.csv_cells(i, answers) for i, answers in enumerate(chunk, start=start))
+        out.extend(cr.load_sheets(path))
+    return out
+
+
+def _paths(n: int, folder: Path) -> list[Path_]:
+    rubric = cr.load_rubric(district.RUBRIC)
+    dicts = district.sheets(n)
+    loaded = _load_sheets(dicts, folder)
+    _check(rubric, dicts, loaded)
+    csv_path = folder / "district.csv"
+    with csv_path.open("w", encoding="utf-8", newline="") as f:
+        district.write_csv(f, n)
+    score, score_int, score_decimal = cr.score, district.score_int, district.score_decimal
+    cards: list[cr.ScoreCard] = []
+
+    def int_fn() -> None:
+        for a in dicts:
+            score_int(a)
+
+    def decimal_fn() -> None:
+        for a in dicts:
+            score_decimal(a)
+
+    def totals(sheets: Sequence[cr.Sheet] | Sequence[district.Answers]) -> Callable[[], None]:
+        def run() -> None:
+            for s in sheets:
+                card = score(rubric, s)
+                _ = card.total, [u.points for u in card.units], card.passed
+
+        return run
+
+    def reasons_fn() -> None:
+        for a in dicts:
+            for item in score(rubric, a).items.values():
+                _ = item.reason
+
+    def fresh_cards() -> None:
+        cards[:] = [score(rubric, a) for a in dicts]
+
+    def gap_fn() -> None:
+        for card in cards:
+            gap(card)
+
+    command = [*cli_command(), "score", "district", str(csv_path), "--format", "csv"]
+    return [
+        Path_("int", "(1) hand-written, ints", n, body=int_fn),
+        Path_("decimal", "(2) hand-written, Decimal", n, body=decimal_fn),
+        Path_("dict", "(3) score(), plain dict", n, body=totals(dicts)),
+        Path_("sheet", "(4) score(), loaded Sheet", n, body=totals(loaded)),
+        Path_("reasons", "(5) score() + every reason", n, body=reasons_fn),
+        Path_("gap", "(6) gaps.gap(), per card", n, body=gap_fn, prepare=fresh_cards),
+        Path_("cli", f"(7) CLI on a {n:,}-row CSV, per row", n, child=lambda: run_child(command)),
+    ]
+
+
+def _startup() -> tuple[Path_, Path_]:
+    one = [*cli_command(), "score", "district", str(ONE_SHEET)]
+    ours = Path_("startup", "(8) one sheet through the CLI", 1, child=lambda: run_child(one))
+    base = Path_(
+        "import", "    the imports alone", 1, child=lambda: run_child([sys.executable, "-c", IMPORTS])
+    )
+    return ours, base
+
+
+def _ratios(a: Path_, b: Path_) -> Spread:
+    return Spread.of([x / y for x, y in zip(a.times, b.times, strict=True)])
+
+
+def _cells(per: Spread, scale: float, unit: str, ratio: Spread | None) -> list[str]:
+    figures = [f"{per.median * scale:.2f}", f"{per.min * scale:.2f}", f"{per.max * scale:.2f}", unit]
+    if ratio is None:
+        return figures
+    return [*figures, f"{ratio.median:.2f}×", f"{ratio.min:.2f}", f"{ratio.max:.2f}"]
+
+
+def _report(timed: Sequence[Path_], pairs: Sequence[tuple[Path_, Path_]]) -> None:
+    base = timed[0]
+    rows: list[list[str]] = [["path", "median", "min", "max", "", "ratio", "min", "max"]]
+    notes = []
+    for path in timed:
+        if path.refused is not None:
+            rows.append([path.label, "refused", "", "", "", "", "", ""])
+            notes.append(f"{path.label.split()[0]} refused: {path.refused}")
+            continue
+        spread = Spread.of(path.times)
+        rows.append([path.label, *_cells(spread, 1e6, "µs", _ratios(path, base))])
+        if path.name == "cli":
+            notes.append(f"(7) the whole run: median {spread.median * path.per:.2f} s")
+    for ours, imports in pairs:
+        rows.append([ours.label, *_cells(Spread.of(ours.times), 1e3, "ms", _ratios(ours, imports))])
+        rows.append([imports.label, *_cells(Spread.of(imports.times), 1e3, "ms", None)])
+        notes.append(f'(8) ratio to python -c "{IMPORTS}", not to (1)')
+    print(table(rows))
+    for note in notes:
+        print(note)
+    print()
+    by_name = {p.name: p for p in timed}
+    targets: list[tuple[str, str, float, str]] = [
+        ("dict", "int", 1.5, "score() from a dict ≤ 1.5× (1)"),
+        ("sheet", "int", 1.5, "score() from a loaded Sheet ≤ 1.5× (1)"),
+        ("reasons", "int", 6.0, "every item's reason read ≤ 6× (1)"),
+        ("gap", "dict", 5.0, "gap() ≤ 5× score() from a dict (6)/(3)"),
+    ]
+    found = [
+        (by_name[a], by_name[b], limit, text)
+        for a, b, limit, text in targets
+        if a in by_name and b in by_name
+    ]
+    found += [(ours, imports, 1.5, "one sheet through the CLI ≤ 1.5× the imports") for ours, imports in pairs]
+    rows = []
+    for a, b, limit, text in found:
+        if a.refused is None:
+            ratio = _ratios(a, b).median
+            rows.append([text, f"{ratio:.2f}×", "met" if ratio <= limit else "not met"])
+    if rows:
+        print("issue #14 targets (median ratios):")
+        print(table(rows))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the benchmark and print the table."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--sheets", type=int, default=2_000, metavar="N", help="generated sheets (2000)")
+    parser.add_argument("--rounds", type=int, default=9, metavar="R", help="timed rounds (9)")
+    parser.add_argument(
+        "--only",
+        metavar="NAME[,NAME...]",
+        help=f"run only these paths, of {', '.join(NAMES)} (the int function always runs)",
+    )
+    args = parser.parse_args(argv)
+    if args.sheets < 1 or args.rounds < 1:
+        parser.error("--sheets and --rounds must be at least 1")
+    only = set(NAMES) if args.only is None else {name.strip() for name in args.only.split(",")}
+    unknown = sorted(only - set(NAMES))
+    if unknown:
+        parser.error(f"unknown path {unknown[0]!r}; the paths are {', '.join(NAMES)}")
+    only.add("int")
+
+    print(machine())
+    with tempfile.TemporaryDirectory(prefix="bench-score-") as tmp:
+        timed = [p for p in _paths(args.sheets, Path(tmp)) if p.name in only]
+        pairs = [_startup()] if "startup" in only else []
+        blocks: list[Path_] = [*timed, *(p for pair in pairs for p in pair)]
+        for rnd in range(args.rounds + 1):  # round 0 warms up and is not counted
+            shift = rnd % len(blocks)
+            for path in blocks[shift:] + blocks[:shift]:
+                seconds = path.measure()
+                if rnd:
+                    path.times.append(seconds)
+                elif path.body is not None and path.prepare is None:
+                    path.repeat = max(1, math.ceil(MIN_BLOCK / (seconds * path.per)))
+    print(
+        f"district rubric; {args.sheets:,} generated sheets (seed {district.SEED}); rounds: {args.rounds}. "
+        "Time per sheet (start-up: per run), median and min–max over the rounds; "
+        "ratio to (1) in the same round."
+    )
+    print(f"load average after the run: {load_average()}")
+    print()
+    _report(timed, pairs)
 
 
 if __name__ == "__main__":
