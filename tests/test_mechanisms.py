@@ -190,11 +190,11 @@ def test_m03_closed_list_rejects_other_names() -> None:
     ("short", "expected", "why"),
     [
         (0, Decimal("3"), "3分 = 3分"),
-        (1, Decimal("2.8"), "3分 − 0.2分（a） = 2.8分"),
-        (10, Decimal("1"), "3分 − 2分（a） = 1分"),
-        (14, Decimal("0.2"), "3分 − 2.8分（a） = 0.2分"),
-        (15, Decimal("0"), "3分 − 3分（a） = 0分"),
-        (16, Decimal("0"), "3分 − 3.2分（a） = 0分（扣完为止）"),
+        (1, Decimal("2.8"), "3分 − 0.2分 × 1人（a） = 2.8分"),
+        (10, Decimal("1"), "3分 − 0.2分 × 10人（a） = 1分"),
+        (14, Decimal("0.2"), "3分 − 0.2分 × 14人（a） = 0.2分"),
+        (15, Decimal("0"), "3分 − 0.2分 × 15人（a） = 0分"),
+        (16, Decimal("0"), "3分 − 0.2分 × 16人（a） = 0分（扣完为止）"),
     ],
 )
 def test_m04_fractional_deductions(short: int, expected: Decimal, why: str) -> None:
@@ -535,35 +535,35 @@ def test_m14_reasons(answer: str, why: str) -> None:
             {"1.1.a": True},
             "1.1",
             Decimal("2"),
-            "3分 − 1分（a） = 2分；b、c 未填写，按无扣分计",
+            "3分 − 1分（a：无计划扣1分） = 2分；b、c 未填写，按无扣分计",
         ),
         (
             "shenzhen-lvse-jiguan-kaoping",
             {"1.1.a": True, "1.1.b": False, "1.1.c": True},
             "1.1",
             Decimal("1"),
-            "3分 − 1分（a） − 1分（c） = 1分",
+            "3分 − 1分（a：无计划扣1分） − 1分（c：记录不全扣1分） = 1分",
         ),
         (
             "shenzhen-lvse-jiguan-kaoping",
             {"1.1.a": True, "1.1.b": True, "1.1.c": True},
             "1.1",
             Decimal("0"),
-            "3分 − 1分（a） − 1分（b） − 1分（c） = 0分",
+            "3分 − 1分（a：无计划扣1分） − 1分（b：无制度扣1分） − 1分（c：记录不全扣1分） = 0分",
         ),
         (
             "shenzhen-lvse-jiguan-kaoping",
             {"1.2.a": True},
             "1.2",
             Decimal("1"),
-            "3分 − 2分（a） = 1分；b 未填写，按无扣分计",
+            "3分 − 2分（a：机构不健全扣2分） = 1分；b 未填写，按无扣分计",
         ),
         (
             "data/yichun-laji-fenlei-kaoping",
             {"1.1.1.b": True},
             "1.1.1",
             Decimal("1"),
-            "2分 − 1分（b） = 1分；a 未填写，按无扣分计",
+            "2分 − 1分（b：未成立管理机构的，扣1分） = 1分；a 未填写，按无扣分计",
         ),
     ],
 )
@@ -580,27 +580,39 @@ def test_m15_fixed_deductions(name: str, answers: Answers, item: str, expected: 
     ("name", "answers", "item", "expected", "why"),
     [
         ("shenzhen-laji-fenlei-lvse-danwei", {"3.3.a": 0}, "3.3", Decimal("5"), "5分 = 5分"),
-        ("shenzhen-laji-fenlei-lvse-danwei", {"3.3.a": 4}, "3.3", Decimal("1"), "5分 − 4分（a） = 1分"),
-        ("shenzhen-laji-fenlei-lvse-danwei", {"3.3.a": 5}, "3.3", Decimal("0"), "5分 − 5分（a） = 0分"),
+        ("shenzhen-laji-fenlei-lvse-danwei", {"3.3.a": 4}, "3.3", Decimal("1"), "5分 − 1分 × 4处（a） = 1分"),
+        ("shenzhen-laji-fenlei-lvse-danwei", {"3.3.a": 5}, "3.3", Decimal("0"), "5分 − 1分 × 5处（a） = 0分"),
         (
             "shenzhen-laji-fenlei-lvse-danwei",
             {"3.3.a": 6},
             "3.3",
             Decimal("0"),
-            "5分 − 6分（a） = 0分（扣完为止）",
+            "5分 − 1分 × 6处（a） = 0分（扣完为止）",
         ),
         (
             "shenzhen-laji-fenlei-lvse-danwei",
             {"3.1.b": ["玻璃", "金属"]},
             "3.1",
             Decimal("11"),
-            "15分 − 4分（b） = 11分；a 未填写，按无扣分计",
+            "15分 − 2分 × 2类（b：玻璃、金属） = 11分；a 未填写，按无扣分计",
         ),
-        ("shenzhen-lvse-jiguan-kaoping", {"1.8.a": 2}, "1.8", Decimal("2"), "4分 − 2分（a） = 2分"),
+        ("shenzhen-lvse-jiguan-kaoping", {"1.8.a": 2}, "1.8", Decimal("2"), "4分 − 1分 × 2次（a） = 2分"),
         ("data/yichun-laji-fenlei-kaoping", {"1.2.2.a": 4}, "1.2.2", Decimal("4"), "4分 = 4分"),
         ("data/yichun-laji-fenlei-kaoping", {"1.2.2.a": 6}, "1.2.2", Decimal("4"), "4分 = 4分"),
-        ("data/yichun-laji-fenlei-kaoping", {"1.2.2.a": 3}, "1.2.2", Decimal("3"), "4分 − 1分（a） = 3分"),
-        ("data/yichun-laji-fenlei-kaoping", {"1.2.2.a": 0}, "1.2.2", Decimal("0"), "4分 − 4分（a） = 0分"),
+        (
+            "data/yichun-laji-fenlei-kaoping",
+            {"1.2.2.a": 3},
+            "1.2.2",
+            Decimal("3"),
+            "4分 − 1分 × 1（a：3次，目标4次） = 3分",
+        ),
+        (
+            "data/yichun-laji-fenlei-kaoping",
+            {"1.2.2.a": 0},
+            "1.2.2",
+            Decimal("0"),
+            "4分 − 1分 × 4（a：0次，目标4次） = 0分",
+        ),
     ],
 )
 def test_m16_per_occurrence_deductions(
@@ -654,22 +666,29 @@ def test_m17_metric_deviation_deductions(address: str, answer: str, expected: De
 @pytest.mark.parametrize(
     ("answers", "item", "why"),
     [
-        ({"1.1.a": True}, "1.1", "5分 − 5分（a） = 0分；b、c 未填写，按无扣分计"),
-        ({"1.1.b": True, "1.1.c": True}, "1.1", "5分 − 3分（b） − 2分（c） = 0分；a 未填写，按无扣分计"),
+        ({"1.1.a": True}, "1.1", "5分 − 5分（a：无工作方案扣5分） = 0分；b、c 未填写，按无扣分计"),
+        (
+            {"1.1.b": True, "1.1.c": True},
+            "1.1",
+            "5分 − 3分（b：未落实工作经费扣3分） − 2分（c：无专人负责扣2分） = 0分；a 未填写，按无扣分计",
+        ),
         (
             {"1.1.a": True, "1.1.b": True},
             "1.1",
-            "5分 − 5分（a） − 3分（b） = 0分（扣完为止）；c 未填写，按无扣分计",
+            "5分 − 5分（a：无工作方案扣5分） − 3分（b：未落实工作经费扣3分） = 0分（扣完为止）；"
+            "c 未填写，按无扣分计",
         ),
         (
             {"1.1.a": True, "1.1.b": True, "1.1.c": True},
             "1.1",
-            "5分 − 5分（a） − 3分（b） − 2分（c） = 0分（扣完为止）",
+            "5分 − 5分（a：无工作方案扣5分） − 3分（b：未落实工作经费扣3分） − 2分（c：无专人负责扣2分） "
+            "= 0分（扣完为止）",
         ),
         (
             {"1.2.b": 5, "1.2.c": True, "1.2.d": 3},
             "1.2",
-            "10分 − 5分（b） − 3分（c） − 3分（d） = 0分（扣完为止）；a 未填写，按无扣分计",
+            "10分 − 5分（b：台账不完善酌情扣1~5分） − 3分（c：未定期向街道办报送数据扣3分） − 1分 × 3类（d） "
+            "= 0分（扣完为止）；a 未填写，按无扣分计",
         ),
     ],
 )
@@ -722,7 +741,7 @@ def test_m19_out_of_range_is_rejected(address: str, answer: object, message: str
     [
         ({"1.1.2.zero": True, "1.1.2.a": 0}, Decimal("0"), "本项不得分（街道未配备专职人员）"),
         ({"1.1.2.zero": True, "1.1.2.a": 3}, Decimal("0"), "本项不得分（街道未配备专职人员）"),
-        ({"1.1.2.zero": False, "1.1.2.a": 3}, Decimal("2.4"), "3分 − 0.6分（a） = 2.4分"),
+        ({"1.1.2.zero": False, "1.1.2.a": 3}, Decimal("2.4"), "3分 − 0.2分 × 3人（a） = 2.4分"),
         ({"1.1.2.a": 0}, Decimal("3"), "3分 = 3分"),
     ],
 )
@@ -764,27 +783,59 @@ def test_m21_item_applies_only_with_the_attribute() -> None:
         variant('extends = "shenzhen-laji-fenlei-shitang.toml"\nna = "full"'), {**SZL_ANSWERS, "3.2.na": True}
     )
     assert points(card, "3.2") == Decimal("10")
-    assert reason(card, "3.2") == "不适用（单位未设食堂）"
+    # 3.2.a was answered too: the reason says it does not count.
+    assert reason(card, "3.2") == "不适用（单位未设食堂）；所填答案不计"
     assert card.total == Decimal("61")
 
 
-def test_m21_condition_on_a_deduction_is_rejected() -> None:
-    """M21. The 临安 form puts the condition on the deduction ("有食堂单位…扣4分"). The format takes
-    the condition on the item only: na_if on the two canteen deductions of 深圳 3.2 (3.2.a, 3.2.b)
-    is an error naming each part, rather than an N/A answer that would be silently ignored."""
-    text = (
-        'extends = "shenzhen-laji-fenlei-lvse-danwei"\n'
-        'na = "exclude"\n'
-        '[[override]]\nat = "3.2.a"\nna_if = "单位未设食堂"\n'
-        '[[override]]\nat = "3.2.b"\nna_if = "单位未设食堂"\n'
-    )
+CANTEEN_DEDUCTIONS = (
+    'extends = "shenzhen-laji-fenlei-lvse-danwei"\n'
+    '[[override]]\nat = "3.2.a"\nna_if = "单位未设食堂"\n'
+    '[[override]]\nat = "3.2.b"\nna_if = "单位未设食堂"\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected", "why"),
+    [
+        (
+            {"3.2.a": True, "3.2.a.na": True, "3.2.b": True, "3.2.b.na": True},
+            Decimal("10"),
+            "10分 = 10分；a 不适用（单位未设食堂）；b 不适用（单位未设食堂）",
+        ),
+        (
+            {"3.2.a": True, "3.2.a.na": False},
+            Decimal("5"),
+            "10分 − 5分（a：未设置餐厨垃圾收集容器扣5分） = 5分；b 未填写，按无扣分计",
+        ),
+        # Unanswered, the condition holds: the deduction applies as written.
+        (
+            {"3.2.a": True, "3.2.b": True},
+            Decimal("0"),
+            "10分 − 5分（a：未设置餐厨垃圾收集容器扣5分） − 5分（b：未与有资质的收运单位签订合同扣5分） "
+            "= 0分",
+        ),
+    ],
+)
+def test_m21_condition_on_a_deduction(answers: Answers, expected: Decimal, why: str) -> None:
+    """M21. The 临安 form puts the condition on the deduction: "有食堂单位未设置易腐垃圾桶扣4分". A
+    deduction with na_if takes nothing away where it does not apply, and needs no `na` policy
+    (the item's points do not change): 深圳 3.2's canteen deductions read so (3.2.a, 3.2.b
+    answered at 3.2.a.na, 3.2.b.na), without a decision table and its catch-all row."""
+    card = score(variant(CANTEEN_DEDUCTIONS), answers)
+    assert points(card, "3.2") == expected
+    assert reason(card, "3.2") == why
+
+
+def test_m21_condition_on_a_part_is_rejected() -> None:
+    """M21. A condition on a part of a parts item would make that part's points vanish from an
+    item that still declares them: na_if there is an error naming the part."""
+    text = 'extends = "gonggong-jigou-laji-fenlei"\n[[override]]\nat = "1.5.a"\nna_if = "单位无下属单位"\n'
     with pytest.raises(RubricError) as excinfo:
         variant(text)
     assert str(excinfo.value) == (
-        "part 3.2.a in unit 3 设施配置 (units[2].items[1].deductions[0]): "
-        "na_if belongs on an item, not on a part of one\n"
-        "part 3.2.b in unit 3 设施配置 (units[2].items[1].deductions[1]): "
-        "na_if belongs on an item, not on a part of one"
+        "part 1.5.a in unit 1 考评项目（标签缺失） (units[0].items[4].parts[0]): "
+        "na_if belongs on an item or on a deduction of a deduct, not on a part of one"
     )
 
 
@@ -838,7 +889,7 @@ def test_m22_not_applicable_policies(
             {"2.1.b": 2},
             "2.1",
             Decimal("5"),
-            "10分 − 5分（b） = 5分；a 未填写，按无扣分计",
+            "10分 − 5分（b：2，少于3；少于三处扣5分） = 5分；a 未填写，按无扣分计",
         ),
         (
             "shenzhen-laji-fenlei-lvse-danwei",
@@ -852,7 +903,7 @@ def test_m22_not_applicable_policies(
             {"2.1.a": True, "2.1.b": 0},
             "2.1",
             Decimal("0"),
-            "10分 − 10分（a） − 5分（b） = 0分（扣完为止）",
+            "10分 − 10分（a：无宣传资料扣10分） − 5分（b：0，少于3；少于三处扣5分） = 0分（扣完为止）",
         ),
     ],
 )
@@ -951,13 +1002,15 @@ def test_m27_total_exceeds_the_declared_total() -> None:
 
 def test_m28_required_gate_carries_points() -> None:
     """M28. DY 1 强化目标管理 (5分): "【必须完成项】" — a gate that also carries 5 points. Address
-    data/dyrmt-jieyuexing-jiguan 1.1.1. No pass rule was recovered: failing it fails the sheet."""
+    data/dyrmt-jieyuexing-jiguan 1.1.1. No pass rule was recovered, and unit 2 only in part (15 of
+    its published 25), so no sheet passes; the gate still fails where 1.1.1 is not met."""
     of = rubric("data/dyrmt-jieyuexing-jiguan")
     met = score(of, top_answers(of))
     assert points(met, "1.1.1") == Decimal("5")
     assert met.total == Decimal("20")
-    assert met.passed
     assert met.failed_gates == ()
+    assert not met.passed
+    assert met.verdict == "转录不完整，不作认定：单元2录入15分（原标准25分）"
     failed = score(of, {**top_answers(of), "1.1.1": False})
     assert points(failed, "1.1.1") == Decimal("0")
     assert failed.total == Decimal("15")

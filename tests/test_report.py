@@ -244,6 +244,11 @@ def test_gates_and_unanswered_are_listed() -> None:
         "认定：未达到任何等级：门槛项未通过",
         "未通过的门槛项：7.2：条目 7.2 未满足（必须完成项，未完成不予认定）",
         "得分但缺少佐证材料：" + "、".join(card.without_evidence),
+        # the author's notes on items, as the rubric writes them
+        "条目说明：",
+        "  2.1：The recovered table lists ND Location (16) and the seven credits (16) side by side; "
+        "ND Location is an alternative path, so only the better of the two counts.",
+        "  3.3：2 points as in the official scorecard; the third-party table gives 1.",
     ]
 
 
@@ -341,7 +346,13 @@ def test_check_as_json(tmp_path: Path) -> None:
     data = json.loads(render_check(rubric, problems, "json"), parse_float=Decimal)
     assert (data["rubric"], data["file"], data["valid"]) == ("测试标准", str(path), False)
     # the total adds the units' declared points, as validation does
-    assert data["total"] == {"declared": 10, "computed": 10, "formula": "4 + 6", "ok": True}
+    assert data["total"] == {
+        "declared": 10,
+        "computed": 10,
+        "formula": "4 + 6",
+        "ok": True,
+        "published": None,
+    }
     unit = data["units"][1]
     assert (unit["address"], unit["declared"], unit["computed"], unit["ok"]) == ("2", 6, 7, False)
     assert [(i["address"], i["declared"], i["computed"], i["ok"]) for i in unit["items"]] == [
@@ -365,7 +376,8 @@ def test_check_as_json(tmp_path: Path) -> None:
 def test_check_shows_the_aggregate_formula() -> None:
     rubric = load_rubric(ROOT / "rubrics" / "gbt50378-2019-jiafenxiang.toml")
     lines = render_check(rubric, [], "text").splitlines()
-    assert "总分 40 = (400 + 0) / 10 ✓" in lines
+    # the standard's own base (published = 100) beside the 40 transcribed
+    assert "总分 40 = (400 + 0) / 10 ✓（原标准100分）" in lines
     assert "附加分 10 = (100) / 10 ✓" in lines
 
 

@@ -32,7 +32,7 @@ from conserv_rubric import (
     validate,
 )
 from conserv_rubric._tree import children
-from conserv_rubric.model import RULE_KINDS, Bands, Each, Flag, Linear, Parts, Rule
+from conserv_rubric.model import RULE_KINDS, Bands, Each, Flag, Linear, Parts, Rule, Tiers
 from conserv_rubric.strategies import MISTAKES, Mistake, answers, invalid_sheets, rubrics, sheets
 from conserv_rubric.testing import check_structure
 
@@ -86,7 +86,7 @@ def test_size_limits_hold(rubric: Rubric) -> None:
 def test_options_restrict_what_is_generated(rubric: Rubric) -> None:
     rules = list(_rules(rubric))
     assert {rule.kind for rule, top in rules if top} <= {"flag", "bands", "deduct"}
-    assert all(rule.gate is None and not rule.bonus for rule, _ in rules)
+    assert all(rule.gate is None and not rule.bonus and not rule.nonzero for rule, _ in rules)
     assert not rubric.levels
     assert rubric.bonus is None
     assert not any(u.bonus for u in rubric.units)
@@ -144,6 +144,20 @@ FEATURES: dict[str, Callable[[Rubric], bool]] = {
     "explicit ids": lambda r: any(rule.id is not None for rule, _ in _rules(r)),
     "units with items": lambda r: any(u.items for u in r.units),
     "units with projects": lambda r: any(u.projects for u in r.units),
+    "nonzero item": lambda r: any(rule.nonzero for rule, top in _rules(r) if top),
+    "verifier_only": lambda r: any(rule.verifier_only for rule, top in _rules(r) if top),
+    "gate_figure": lambda r: any(rule.gate_figure is not None for rule, _ in _rules(r)),
+    "consequence": lambda r: any(rule.consequence for rule, _ in _rules(r)),
+    "project consequence": lambda r: any(p.consequence for u in r.units for p in u.projects),
+    "zero_at": lambda r: any(isinstance(rule, Each) and rule.zero_at for rule, _ in _rules(r)),
+    "na_if on a deduction": lambda r: any(rule.na_if for rule, top in _rules(r) if not top),
+    "answer range": lambda r: any(isinstance(rule, Bands | Linear) and rule.range for rule, _ in _rules(r)),
+    "ranged tier": lambda r: any(
+        isinstance(rule, Tiers) and any(t.range for t in rule.tiers) for rule, _ in _rules(r)
+    ),
+    "published unit": lambda r: any(u.published is not None for u in r.units),
+    "published project": lambda r: any(p.published is not None for u in r.units for p in u.projects),
+    "published total": lambda r: r.published is not None,
 }
 
 
@@ -371,6 +385,8 @@ def _json_value(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int | Decimal):
         return _plain_number(value)
+    if isinstance(value, str):  # a tier's name
+        return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
         return "[" + ", ".join(json.dumps(v, ensure_ascii=False) for v in value) + "]"
     assert isinstance(value, dict)
@@ -382,9 +398,13 @@ def _csv_cell(value: object) -> str:
         return "true" if value else "false"
     if isinstance(value, int | Decimal):
         return _plain_number(value)
+    if isinstance(value, str):  # a tier's name
+        return value
     if isinstance(value, list):
         return ";".join(value)
     assert isinstance(value, dict)
+    if "tier" in value:  # a ranged tier and its points, as a cell writes them
+        return f"{value['tier']} {_plain_number(value['points'])}"
     return f"{_plain_number(value['value'])}/{_plain_number(value['ref'])}"
 
 

@@ -140,7 +140,7 @@ def test_an_answered_figure_deducts_per_step() -> None:
     card = score(loads_rubric(LEAKAGE), {"1.1.a": Decimal("7.5")})
     # 7.5 − 5 = 2.5 → 2 whole steps × 1 = 2; 1.1.b unanswered: no 台账 failing was found.
     assert card.items["1.1"].points == 6
-    assert card.items["1.1"].reason == "8分 − 2分（a） = 6分；b 未填写，按无扣分计"
+    assert card.items["1.1"].reason == "8分 − 1分 × 2（a：7.5%，限值5%） = 6分；b 未填写，按无扣分计"
     assert card.none_found == ("1.1.b",)
 
 
@@ -156,7 +156,7 @@ def test_an_unanswered_deficiency_was_not_found(deduction: str) -> None:
     rubric = loads_rubric(_deduct(deduction, '{ kind = "flag", points = 1, text = "未报送扣1分" }'))
     card = score(rubric, {"1.1.b": True})
     assert card.items["1.1"].points == 7
-    assert card.items["1.1"].reason == "8分 − 1分（b） = 7分；a 未填写，按无扣分计"
+    assert card.items["1.1"].reason == "8分 − 1分（b：未报送扣1分） = 7分；a 未填写，按无扣分计"
     assert card.unanswered == ("1.1.a",)
     assert card.none_found == ("1.1.a",)
 
@@ -203,7 +203,7 @@ def test_a_deduction_made_of_parts_needs_its_figures() -> None:
     assert score(rubric, {"1.1.a.a": True}).items["1.1"].reason == "a 未填写，无法计算扣分，0分"
     card = score(rubric, {"1.1.a.a": True, "1.1.a.b": 2})
     assert card.items["1.1"].points == 5
-    assert card.items["1.1"].reason == "8分 − 3分（a） = 5分"
+    assert card.items["1.1"].reason == "8分 − 3分（a：台账；a 1分 + b 2分） = 5分"
 
 
 # --- composites that hold a deduction ---------------------------------------------------------

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Final
 
 from ._exact import multiple_of
 from ._kinds import Leaf
@@ -12,6 +13,7 @@ from ._limits import MAX_LIST, MAX_NUMBER
 from ._sheet import Cell, Sheet
 from ._text import describe, fmt, out_of_range, suggest
 from .errors import Problem
+from .model import Tiers
 
 
 def _number(value: object) -> Decimal | None:
@@ -24,9 +26,61 @@ def _number(value: object) -> Decimal | None:
     return d if d.is_finite() else None
 
 
+_TIER_POINTS: Final = re.compile(r"(.+?)\s+([+-]?[0-9]{1,18}(?:\.[0-9]{1,18})?)")
+
+
+def _tier(leaf: Leaf, value: object) -> tuple[object, str | None]:
+    """A ``tiers`` answer: a tier's name, with its points for a ranged tier ("基本符合 2", or
+    ``{ tier = "基本符合", points = 2 }``), normalised to ``{"tier": name, "points": n}``."""
+    rule = leaf.rule
+    assert isinstance(rule, Tiers)
+    tiers = {t.name: t for t in rule.tiers}
+    names = "、".join(tiers)
+    points: Decimal | None = None
+    if isinstance(value, str):
+        text = value.strip()
+        split = _TIER_POINTS.fullmatch(text)
+        if text not in tiers and split is not None and split.group(1) in tiers:
+            text, points = split.group(1), Decimal(split.group(2))
+        if text not in tiers:
+            return None, f"'{text}' is not one of the tiers{suggest(text, list(tiers))}: {names}"
+        name = text
+    elif isinstance(value, dict):
+        extra = sorted(set(value) - {"tier", "points"})
+        if extra:
+            return None, f"unknown key '{extra[0]}' in the answer; expected tier and points"
+        name = value.get("tier")  # type: ignore[assignment]  # checked below
+        if not isinstance(name, str) or name not in tiers:
+            return None, f"expected tier = one of {names}, got {describe(name)}"
+        if "points" in value:
+            points = _number(value["points"])
+            if points is None or out_of_range(points):
+                return None, f"expected points = a number, got {describe(value['points'])}"
+    else:
+        return None, f"expected the name of a tier ({names}), got {describe(value)}"
+    tier = tiers[name]
+    if tier.range is None:
+        if points is not None and points != tier.points:
+            return None, f"tier '{name}' is worth {fmt(tier.points or 0)} points; leave its points out"
+        return {"tier": name, "points": tier.points}, None
+    lo, hi = tier.range
+    if points is None:
+        return None, (
+            f"tier '{name}' takes points from {fmt(lo)} to {fmt(hi)}: write \"{name} {fmt(hi)}\" "
+            f'or {{ tier = "{name}", points = {fmt(hi)} }}'
+        )
+    if not lo <= points <= hi:
+        return None, f"tier '{name}' takes points from {fmt(lo)} to {fmt(hi)}, got {fmt(points)}"
+    if tier.step is not None and not multiple_of(points, tier.step):
+        return None, f"tier '{name}' takes multiples of {fmt(tier.step)}, got {fmt(points)}"
+    return {"tier": name, "points": points}, None
+
+
 def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noqa: C901 - one branch per shape
     """The normalised answer for *leaf*, or an error message."""
     shape = leaf.shape
+    if shape == "tier":
+        return _tier(leaf, value)
     if shape == "bool":
         if isinstance(value, bool):
             return value, None
@@ -92,6 +146,9 @@ def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noq
             return None, f"expected 0 or a number from {fmt(leaf.low)} to {fmt(leaf.high)}, got {fmt(number)}"
         if leaf.step is not None and not multiple_of(number, leaf.step):
             return None, f"expected a multiple of {fmt(leaf.step)}, got {fmt(number)}"
+    elif leaf.low is not None and leaf.high is not None and not leaf.low <= number <= leaf.high:
+        # A rule's declared range ("range = [0, 100]" for a rate): a figure outside it is refused.
+        return None, f"expected a number from {fmt(leaf.low)} to {fmt(leaf.high)}, got {fmt(number)}"
     return number, None
 
 

@@ -9,7 +9,7 @@ answers the questions other modules ask of a rubric's structure — `level_for`,
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Final, Literal
@@ -26,13 +26,15 @@ from ._kinds import (
     compile_rule,
     fast,
     integral,
+    kind_of,
     leaves,
     maximum,
     plain_flags,
 )
+from ._text import fmt
 from ._totals import Aggregator, group_max
 from ._tree import walk
-from .model import Check, Level, Project, Rubric, Rule, Unit
+from .model import Check, Figure, Level, Project, Rubric, Rule, Unit
 
 GateKind = Literal["required", "veto", "zero", "nonzero"]
 #: How many sets of not-applicable items a compiled rubric remembers the maxima of.
@@ -53,11 +55,46 @@ class CompiledItem:
 
 @attrs.frozen
 class Gate:
+    """A gate and how it is tested: the item's points against *need* (``points``), more than 0
+    (``positive``, a ★ item), a check answered true (``check``), the measured figure against
+    *figure* (``figure``, read by *read*), or a ★ project's points more than 0 (``project``)."""
+
     kind: GateKind
     address: str
     index: int
     need: Decimal
     label: str
+    test: Literal["points", "positive", "check", "figure", "project"] = "points"
+    figure: Figure | None = None
+    read: Callable[[Answers], Decimal | None] | None = attrs.field(default=None, eq=False)
+    unit: str = ""
+    consequence: str | None = None
+    measure: str = "数值"
+
+
+def describe_figure(figure: Figure, unit: str = "") -> str:
+    """What a `gate_figure` asks, as a reason says it: ``不低于60%``, ``高于0%且不高于5%``."""
+    bounds = [
+        f"{words}{fmt(edge)}{unit}"
+        for words, edge in (
+            ("高于", figure.gt),
+            ("不低于", figure.ge),
+            ("低于", figure.lt),
+            ("不高于", figure.le),
+        )
+        if edge is not None
+    ]
+    return "且".join(bounds)
+
+
+def within(figure: Figure, x: Decimal) -> bool:
+    """Whether *x* meets what a `gate_figure` asks."""
+    return not (
+        (figure.gt is not None and not x > figure.gt)
+        or (figure.ge is not None and not x >= figure.ge)
+        or (figure.lt is not None and not x < figure.lt)
+        or (figure.le is not None and not x <= figure.le)
+    )
 
 
 @attrs.frozen
@@ -101,7 +138,9 @@ class Compiled:
                 self.project_nodes.append((node.address, node.obj, node.unit))
                 if node.obj.nonzero:
                     label = f"★项目 {node.address} {node.obj.title}"
-                    self.gates.append(Gate("nonzero", node.address, len(self.project_nodes) - 1, ZERO, label))
+                    index = len(self.project_nodes) - 1
+                    gate = Gate("nonzero", node.address, index, ZERO, label, "project")
+                    self.gates.append(attrs.evolve(gate, consequence=node.obj.consequence))
             elif node.kind == "item":
                 rule = node.obj
                 assert not isinstance(rule, Unit | Project)
@@ -121,19 +160,15 @@ class Compiled:
                         tuple(leaf.address for leaf in item_leaves),
                     )
                 )
-                gate = rule.gate or ("required" if isinstance(rule, Check) else None)
-                if gate is not None:
-                    need = rule.gate_min if rule.gate_min is not None else maximum(rule) or ZERO
-                    self.gates.append(Gate(gate, node.address, index, need, f"条目 {node.address}"))
+                self._item_gate(rule, node.address, index)
         self.item_addresses = frozenset(i.address for i in self.items)
+        # Items only a verifier scores: a self-assessment (the first stage) is not awarded them.
+        self.verifier_items = frozenset(k for k, i in enumerate(self.items) if i.rule.verifier_only)
+        self.partial = partial_parts(rubric)
         self.fns = [i.evaluate for i in self.items]
         self.item_max: list[Num] = [fast(i.max) for i in self.items]
         self.na_items = [(k, i.na) for k, i in enumerate(self.items) if i.na is not None]
-        self.checks = {
-            g.index: self.items[g.index].address
-            for g in self.gates
-            if isinstance(self.items[g.index].rule, Check) and g.kind != "nonzero"
-        }
+        self.checks = {g.index: g.address for g in self.gates if g.test == "check"}
         # Items of one project (or of a unit without projects) are contiguous: slices suffice.
         by_group: dict[tuple[int, int | None], list[int]] = {}
         for k, item in enumerate(self.items):
@@ -183,6 +218,35 @@ class Compiled:
             frozenset(): self._applicable(frozenset())
         }
         self.level_needs = [self._needs(k, None) for k in range(len(self.levels))]
+
+    def _item_gate(self, rule: Rule, address: str, index: int) -> None:
+        """The gate an item declares, if any: a gate on its points or on its measured figure,
+        or a ★ item that must score more than 0."""
+        label = f"条目 {address}"
+        if rule.nonzero:
+            self.gates.append(Gate("nonzero", address, index, ZERO, f"★{label}", "positive"))
+            return
+        kind = rule.gate or ("required" if isinstance(rule, Check) else None)
+        if kind is None:
+            return
+        words = rule.consequence
+        if isinstance(rule, Check):
+            self.gates.append(Gate(kind, address, index, ZERO, label, "check", consequence=words))
+        elif rule.gate_figure is not None:
+            rule_kind = kind_of(rule)
+
+            def read(a: Answers, rule: Rule = rule) -> Decimal | None:
+                return rule_kind.figure(rule, address, a)
+
+            unit = getattr(rule, "unit", None) or ""
+            what = getattr(rule, "measure", None) or "数值"
+            gate = Gate(
+                kind, address, index, ZERO, label, "figure", rule.gate_figure, read, unit, words, what
+            )
+            self.gates.append(gate)
+        else:
+            need = rule.gate_min if rule.gate_min is not None else maximum(rule) or ZERO
+            self.gates.append(Gate(kind, address, index, need, label, consequence=words))
 
     @property
     def rubric(self) -> Rubric:
@@ -320,14 +384,18 @@ class Compiled:
                 found = self._applicable_cache[key] = self._applicable(key)
         return found
 
-    def item_points(self, answers: Answers) -> tuple[list[Num], set[int]]:
-        """Every item's points, and the items answered as not applicable."""
+    def item_points(self, answers: Answers, held: frozenset[int] = frozenset()) -> tuple[list[Num], set[int]]:
+        """Every item's points, and the items answered as not applicable; the items *held*
+        (a verifier's, on a self-assessment) score 0 unless they do not apply."""
         pts: list[Num] = [f(answers) for f in self.fns]
         excluded: set[int] = set()
         for k, na in self.na_items:
             if answers.get(na) is True:
                 excluded.add(k)
                 pts[k] = self.item_max[k] if self.rubric.na == "full" else 0
+        for k in held:
+            if k not in excluded:
+                pts[k] = 0
         return pts, excluded
 
     def _fast_sums(self, answers: Answers) -> tuple[list[Num], list[Num], Decimal]:
@@ -345,39 +413,50 @@ class Compiled:
             unit_pts.append(cap if cap is not None and s > cap else s)
         return project_pts, unit_pts, self.aggregator.total(unit_pts)
 
-    def evaluate(self, answers: Answers) -> Outcome:
-        """Score validated *answers* (the hot path)."""
+    def evaluate(self, answers: Answers, *, withhold: bool = False) -> Outcome:
+        """Score validated *answers* (the hot path); with *withhold* (a self-assessment) the
+        items only a verifier scores are not awarded."""
+        held = self.verifier_items if withhold else frozenset()
         if self.integral:
-            return self._evaluate(answers)
+            return self._evaluate(answers, held)
         with exact():
-            return self._evaluate(answers)
+            return self._evaluate(answers, held)
 
-    def _evaluate(self, answers: Answers) -> Outcome:
+    def _evaluate(self, answers: Answers, held: frozenset[int]) -> Outcome:
         pts: list[Num] | None = None
         excluded: set[int] = set()
-        if self.fast:
+        if self.fast and not held:
             project_pts, unit_pts, total = self._fast_sums(answers)
         else:
-            pts, excluded = self.item_points(answers)
+            pts, excluded = self.item_points(answers, held)
             project_pts, unit_pts, total = self._sums(pts, excluded)
         dropped = self.applicable(excluded).dropped_projects if excluded else frozenset()
         failed: list[Gate] = []
         for gate in self.gates:
-            if gate.kind == "nonzero":
+            test = gate.test
+            if test == "project":
                 # A ★ project none of whose points apply is not evaluated, so it cannot fail.
                 if project_pts[gate.index] <= 0 and gate.index not in dropped:
                     failed.append(gate)
-            elif gate.index in excluded:
-                continue
-            elif gate.index in self.checks:
-                if answers.get(self.checks[gate.index]) is not True:
+            elif gate.index in excluded or gate.index in held:
+                continue  # not evaluated: it does not apply, or it is the verifier's to score
+            elif test == "check":
+                if answers.get(gate.address) is not True:
                     failed.append(gate)
-            elif (pts[gate.index] if pts is not None else self.fns[gate.index](answers)) < gate.need:
-                failed.append(gate)
+            elif test == "figure":
+                assert gate.read is not None
+                assert gate.figure is not None
+                x = gate.read(answers)
+                if x is None or not within(gate.figure, x):
+                    failed.append(gate)
+            else:
+                got = pts[gate.index] if pts is not None else self.fns[gate.index](answers)
+                if got < gate.need or (test == "positive" and got <= 0):
+                    failed.append(gate)
         if any(g.kind == "zero" for g in failed):
             total = ZERO
-        level = None if failed else self.level_for(total, unit_pts, excluded)
-        return Outcome(pts, project_pts, unit_pts, total, level, tuple(failed), frozenset(excluded))
+        level = None if failed or self.partial else self.level_for(total, unit_pts, excluded)
+        return Outcome(pts, project_pts, unit_pts, total, level, tuple(failed), frozenset(excluded), held)
 
     def _needs(self, k: int, app: Applicable | None) -> list[tuple[int, Decimal]]:
         lv = self.levels[k]
@@ -438,6 +517,33 @@ class Outcome:
     level: str | None
     failed: tuple[Gate, ...]
     excluded: frozenset[int]
+    withheld: frozenset[int] = frozenset()
+
+
+@attrs.frozen
+class Partial:
+    """A part of a rubric transcribed only in part: what was transcribed and what is published."""
+
+    label: str
+    transcribed: Decimal
+    published: Decimal
+
+
+@exactly
+def partial_parts(rubric: Rubric) -> tuple[Partial, ...]:
+    """The rubric, units and projects whose published figure is more than was transcribed, in
+    rubric order (empty: the transcription is complete)."""
+    out = []
+    if rubric.published is not None and rubric.published > rubric.total:
+        out.append(Partial("总分", rubric.total, rubric.published))
+    for node in walk(rubric):
+        group = node.obj
+        if isinstance(group, Unit | Project) and group.published is not None:
+            got = group.points if group.points is not None else group_max(group)
+            if got is not None and group.published > got:
+                label = f"{'单元' if node.kind == 'unit' else '项目'}{node.address}"
+                out.append(Partial(label, got, group.published))
+    return tuple(out)
 
 
 _COMPILED: Final[dict[int, Compiled]] = {}

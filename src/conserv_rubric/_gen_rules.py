@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -18,7 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 from hypothesis.strategies import DrawFn
 
-from ._reference import contribution, group_sum, rule_max, rule_reach
+from ._reference import contribution, deduction_step, group_sum, rule_max, rule_reach
 from ._tree import letter, number
 from .model import (
     RULE_KINDS,
@@ -30,6 +32,7 @@ from .model import (
     Condition,
     Deduct,
     Each,
+    Figure,
     Flag,
     Judged,
     Linear,
@@ -37,6 +40,8 @@ from .model import (
     Project,
     Row,
     Rule,
+    Tier,
+    Tiers,
     Unit,
 )
 
@@ -58,10 +63,12 @@ TEXTS: Final = (
     "two\nlines",
     "tab\there",
 )
+#: Tier names of generated ``tiers`` rules, as the standards name them.
+TIER_NAMES: Final = ("符合", "基本符合", "不符合", "较好")
 #: Leaf kinds (no nested rules) and the composite kinds.
-SIMPLE_KINDS: Final[tuple[str, ...]] = ("flag", "each", "bands", "linear", "judged", "cases")
+SIMPLE_KINDS: Final[tuple[str, ...]] = ("flag", "each", "bands", "linear", "judged", "cases", "tiers")
 COMPOSITE_KINDS: Final[tuple[str, ...]] = ("parts", "best", "deduct")
-DEDUCTION_KINDS: Final[tuple[str, ...]] = ("flag", "each", "linear", "judged")
+DEDUCTION_KINDS: Final[tuple[str, ...]] = ("flag", "each", "linear", "judged", "tiers")
 #: Nested rules go at most this deep below an item (item → part → part of a part).
 MAX_DEPTH: Final = 2
 #: A small step for "just either side" of an edge.
@@ -122,6 +129,17 @@ def _text(draw: DrawFn) -> str:
     return draw(_pick(TEXTS))
 
 
+def _said(text: str, points: Decimal, said: str, figure: str) -> str:
+    """*text* with the *figure* of the phrase *said* ("得2分") made *points*, so that no
+    generated text contradicts its rule (the validator warns about that)."""
+    return text.replace(said, said.replace(figure, _plain(points)), 1)
+
+
+def _plain(value: Decimal) -> str:
+    """A figure as a standard prints it (2, 2.5, 0.2), without the library's formatting."""
+    return format(value.normalize(), "f")
+
+
 def _points(draw: DrawFn) -> Decimal:
     return draw(_pick(POINTS))
 
@@ -155,7 +173,8 @@ class _Kinds:
 
 def _flag(draw: DrawFn) -> Flag:
     at_least = draw(_pick((1, 2, 4))) if _sometimes(draw, 4) else None
-    return Flag(points=_points(draw), at_least=at_least, text=_text(draw))
+    points = _points(draw)
+    return Flag(points=points, at_least=at_least, text=_said(_text(draw), points, "得2分", "2"))
 
 
 def _each(draw: DrawFn, *, in_deduction: bool = False) -> Each:
@@ -174,7 +193,12 @@ def _each(draw: DrawFn, *, in_deduction: bool = False) -> Each:
     else:
         cap = _points(draw)
     at_least = draw(_ints(1, n_options if closed else 3)) if _sometimes(draw, 4) else None
-    rule = Each(per=per, max=cap, options=options, open=is_open, at_least=at_least, text=_text(draw))
+    # "每有一项不知晓的扣1分，都不知晓的不得分": a count at which the item scores 0.
+    zero_at = draw(_ints(1, n_options if closed else 4)) if in_deduction and _sometimes(draw, 4) else None
+    text = _said(_text(draw), per, "每项得1分", "1")
+    rule = Each(
+        per=per, max=cap, options=options, open=is_open, at_least=at_least, zero_at=zero_at, text=text
+    )
     top = rule_max(rule)
     if top is not None and not in_deduction and draw(_BOOL):
         rule = _with(rule, points=top)
@@ -210,6 +234,9 @@ def _bands(draw: DrawFn) -> Bands:
     if _sometimes(draw, 4):
         bands.reverse()
     rule = Bands(bands=tuple(bands), input="ratio" if ratio else "number", text=_text(draw))
+    if not ratio and _sometimes(draw, 4):
+        # the numbers an answer may take, holding every edge ("range = [0, 100]" for a rate)
+        rule = _with(rule, range=(min([ZERO, *values]), max([Decimal(100), *values])))
     if draw(_BOOL):
         rule = _with(rule, points=rule_max(rule))
     return rule
@@ -240,8 +267,33 @@ def _linear(draw: DrawFn, *, in_deduction: bool = False) -> Linear:
         digits=draw(_pick(digits)) if _sometimes(draw, 3) else None,
         text=_text(draw),
     )
+    if _sometimes(draw, 4):
+        # wide enough for the threshold and the figure where the cap is reached, both ways
+        steps = math.ceil(abs(Fraction((cap or per) - base) / Fraction(per))) + 2
+        reach = rule.step * steps
+        rule = _with(rule, range=(min(ZERO, rule.start - reach), max(Decimal(100), rule.start + reach)))
     if cap is not None and not in_deduction and draw(_BOOL):
         rule = _with(rule, points=cap)
+    return rule
+
+
+def _tiers(draw: DrawFn, *, in_deduction: bool = False) -> Tiers:
+    """Named tiers ("符合…4分 基本符合…3—1分 不符合:0分"), now and then one with a range."""
+    n = draw(_ints(1, len(TIER_NAMES)))
+    tiers = []
+    for name in TIER_NAMES[:n]:
+        if _sometimes(draw, 3):
+            step = draw(_pick((None, Decimal(1), Decimal("0.5"))))
+            unit = step or Decimal(1)
+            low = unit * draw(_ints(0, 2))
+            tiers.append(Tier(name=name, range=(low, low + unit * draw(_ints(1, 4))), step=step))
+        else:
+            tiers.append(Tier(name=name, points=draw(_pick((ZERO, *POINTS)))))
+    if not any(t.range is not None or t.points for t in tiers):
+        tiers[0] = Tier(name=tiers[0].name, points=POINTS[0])
+    rule = Tiers(tiers=tuple(tiers), text=_text(draw))
+    if not in_deduction and draw(_BOOL):
+        rule = _with(rule, points=rule_max(rule))
     return rule
 
 
@@ -330,14 +382,21 @@ def _deduct(draw: DrawFn, kinds: _Kinds) -> Deduct:
         "each": lambda d: _each(d, in_deduction=True),
         "linear": lambda d: _linear(d, in_deduction=True),
         "judged": lambda d: _judged(d, in_deduction=True),
+        "tiers": lambda d: _tiers(d, in_deduction=True),
     }
     kids = []
     for i in range(n):
         kid = makers[draw(_pick(kinds.deductions))](draw)
         if _sometimes(draw, 8):
             kid = _with(kid, zero_if="情节轻微的不扣分")
+        if _sometimes(draw, 8):
+            # "有食堂的…扣4分": a deduction that applies only to some agencies
+            kid = _with(kid, na_if="单位未设食堂")
         kids.append(_with(kid, id=ids[i]))
-    return Deduct(points=_points(draw), deductions=tuple(kids), text=_text(draw))
+    # No single finding takes more than the item has (the validator warns about that).
+    steps = [deduction_step(k) or ZERO for k in kids]
+    points = max([_points(draw), *steps])
+    return Deduct(points=points, deductions=tuple(kids), text=_text(draw))
 
 
 def _with(rule: T, **changes: Any) -> T:
@@ -369,6 +428,8 @@ def _rule(draw: DrawFn, depth: int, kinds: _Kinds, *, bonus: bool, positive: boo
         rule = _judged(draw)
     elif kind == "cases":
         rule = _cases(draw)
+    elif kind == "tiers":
+        rule = _tiers(draw)
     elif kind == "parts":
         rule = _parts(draw, depth, kinds, bonus)
     elif kind == "best":
@@ -381,19 +442,44 @@ def _rule(draw: DrawFn, depth: int, kinds: _Kinds, *, bonus: bool, positive: boo
 
 
 def _item(draw: DrawFn, kinds: _Kinds, *, gates: bool, bonus: bool, positive: bool) -> Rule:
-    """An item: a rule with the item-only modifiers (na_if, gate, gate_min)."""
+    """An item: a rule with the item-only modifiers (na_if, gate, gate_min, gate_figure,
+    consequence, nonzero, verifier_only)."""
     rule = _rule(draw, 0, kinds, bonus=bonus, positive=positive)
     if _sometimes(draw, 6):
         rule = _with(rule, na_if="无此设施的，此项不评分")
+    if _sometimes(draw, 8) and not isinstance(rule, Check):
+        # "由省教育厅依据参加情况评分": a self-assessment is not awarded it
+        rule = _with(rule, verifier_only=True)
     if isinstance(rule, Check):
         if draw(_BOOL):
             rule = _with(rule, gate=draw(_pick(("required", "veto", "zero"))))
+    elif gates and _sometimes(draw, 8):
+        rule = _with(rule, nonzero=True)  # a ★ item
     elif gates and _sometimes(draw, 6):
         rule = _with(rule, gate=draw(_pick(("required", "veto", "zero"))))
+        figure = _figure(draw, rule)
         top = rule_reach(rule)
-        if top is not None and draw(_BOOL):
-            rule = _with(rule, gate_min=_fraction(top, draw(_ints(0, 4))))
+        if figure is not None:
+            rule = _with(rule, gate_figure=figure)
+        elif top is not None and top > 0 and draw(_BOOL):
+            rule = _with(rule, gate_min=_fraction(top, draw(_ints(1, 4))))
+    if (rule.gate is not None or rule.nonzero) and _sometimes(draw, 3):
+        rule = _with(rule, consequence="不能被表彰")
     return rule
+
+
+def _figure(draw: DrawFn, rule: Rule) -> Figure | None:
+    """Now and then, what the measured figure of a bands or linear item must be for its gate
+    ("未达到标准60%不能被表彰"): a bound met by going the way the rule awards more."""
+    if not _sometimes(draw, 2):
+        return None
+    if isinstance(rule, Linear):
+        at = rule.start + rule.step * draw(_ints(-1, 2)) * (1 if rule.direction == "up" else -1)
+        return Figure(ge=at) if rule.direction == "up" else Figure(le=at)
+    if isinstance(rule, Bands) and rule.input == "number":
+        edges = sorted({e for b in rule.bands for e in (b.gt, b.ge, b.lt, b.le) if e is not None})
+        return Figure(ge=draw(_pick(edges))) if edges else Figure(ge=ZERO)
+    return None
 
 
 def _items(draw: DrawFn, max_items: int, kinds: _Kinds, *, gates: bool, bonus: bool) -> tuple[Rule, ...]:
@@ -418,8 +504,17 @@ def _project(draw: DrawFn, max_items: int, kinds: _Kinds, *, gates: bool, bonus:
     items = _items(draw, max_items, kinds, gates=gates, bonus=bonus)
     declared, cap = _group(draw, sum((contribution(i) for i in items), ZERO))
     nonzero = gates and _sometimes(draw, 6)
+    consequence = "不能被表彰" if nonzero and _sometimes(draw, 3) else None
     title = draw(_pick(("管理机构", "管理制度", "行为节约", "p")))
-    return Project(title=title, points=declared, max=cap, nonzero=nonzero, items=items)
+    project = Project(
+        title=title, points=declared, max=cap, nonzero=nonzero, consequence=consequence, items=items
+    )
+    return _with(project, published=_published(draw, _project_value(project)))
+
+
+def _published(draw: DrawFn, transcribed: Decimal) -> Decimal | None:
+    """Rarely, the figure the standard publishes for a group transcribed only in part."""
+    return transcribed + draw(_pick(POINTS)) if _sometimes(draw, 12) else None
 
 
 def _project_value(project: Project) -> Decimal:
@@ -450,7 +545,9 @@ def _unit(
         )
         summed = sum((_project_value(p) for p in projects), ZERO)
         declared, cap = _group(draw, summed)
-        return Unit(title=title, points=declared, max=cap, bonus=is_bonus, projects=projects)
-    items = _items(draw, max_items, kinds, gates=gates, bonus=bonus)
-    declared, cap = _group(draw, sum((contribution(i) for i in items), ZERO))
-    return Unit(title=title, points=declared, max=cap, bonus=is_bonus, items=items)
+        unit = Unit(title=title, points=declared, max=cap, bonus=is_bonus, projects=projects)
+    else:
+        items = _items(draw, max_items, kinds, gates=gates, bonus=bonus)
+        declared, cap = _group(draw, sum((contribution(i) for i in items), ZERO))
+        unit = Unit(title=title, points=declared, max=cap, bonus=is_bonus, items=items)
+    return _with(unit, published=_published(draw, _unit_value(unit)))

@@ -112,6 +112,8 @@ def _reason(item: ItemResult) -> list[Html]:
         out.append(el("span", "未填写：" + "、".join(item.unanswered), class_="note"))
     if item.evidence:
         out.append(el("span", "佐证材料：" + "、".join(item.evidence), class_="note"))
+    if item.note:
+        out.append(el("span", "说明：" + item.note, class_="note"))
     return out
 
 

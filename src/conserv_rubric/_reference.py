@@ -35,6 +35,7 @@ from .model import (
     Project,
     Rubric,
     Rule,
+    Tiers,
     Unit,
 )
 
@@ -155,7 +156,44 @@ def rule_max(rule: Rule) -> Decimal | None:
         return rule.range[1]
     if isinstance(rule, Deduct):
         return rule.points
+    if isinstance(rule, Tiers):
+        return max(
+            (t.range[1] if t.range is not None else t.points or ZERO for t in rule.tiers), default=ZERO
+        )
     return max((r.points for r in rule.rows), default=ZERO)
+
+
+def deduction_step(rule: Rule) -> Decimal | None:
+    """The most one finding of a deduction takes away, read from docs/rules/deduct.md: a flag's
+    points, a counter's per, a linear rule's first step (base + per), a judged range's top, and
+    for the other kinds their maximum."""
+    if isinstance(rule, Each):
+        return rule.per
+    if isinstance(rule, Linear):
+        return rule.base + rule.per
+    return rule_max(rule)
+
+
+def is_partial(rubric: Rubric) -> bool:
+    """Whether a ``published`` figure of the rubric, a unit or a project is above what was
+    transcribed (docs/rules/published.md): such a rubric awards no level."""
+    if rubric.published is not None and rubric.published > rubric.total:
+        return True
+    return any(
+        g.node.published is not None and g.node.published > _transcribed(g)
+        for unit in groups(rubric)
+        for g in (unit, *unit.projects)
+    )
+
+
+def _transcribed(group: Group) -> Decimal:
+    """What a unit or project was transcribed as: its declared points, else its children's."""
+    node = group.node
+    if node.points is not None:
+        return node.points
+    if group.projects:
+        return group_sum((_transcribed(p) for p in group.projects), node.max)
+    return group_sum((rule_max(r) or ZERO for _, r in group.items if not r.bonus), node.max)
 
 
 def rule_reach(rule: Rule) -> Decimal | None:
@@ -326,8 +364,10 @@ def _missing(answers: Mapping[str, Any], address: str) -> bool:
 def deducted(rule: Rule, address: str, answers: Mapping[str, Any]) -> Decimal | None:
     """What *rule* takes away as a deduction, or None when it cannot be known: a figure it is
     computed from was left unanswered (a measured value, a count to compare with at_least,
-    a condition the row depends on)."""
+    a condition the row depends on). A deduction answered not applicable takes nothing."""
     if rule.zero_if is not None and answers.get(f"{address}.zero") is True:
+        return ZERO
+    if rule.na_if is not None and answers.get(f"{address}.na") is True:
         return ZERO
     kids = [(join(address, c.id or letter(i)), c) for i, c in enumerate(children(rule))]
     if isinstance(rule, Flag) and rule.at_least:
@@ -352,12 +392,28 @@ def deducted(rule: Rule, address: str, answers: Mapping[str, Any]) -> Decimal | 
         summed = sum(known, ZERO)
         return summed if rule.max is None else min(summed, rule.max)
     if isinstance(rule, Deduct):
+        if zeroed(rule, kids, answers):
+            return ZERO
         taken = [deducted(c, a, answers) for a, c in kids]
         if any(t is None for t in taken):
             return None
         return max(rule.points - sum((t for t in taken if t is not None), ZERO), ZERO)
-    # flag, each, judged: a failing not recorded was not found; bands and linear, answered
+    # flag, each, judged, tiers: a failing not recorded was not found; bands and linear, answered
     return _award(rule, address, answers)
+
+
+def zeroed(rule: Deduct, kids: Sequence[tuple[str, Rule]], answers: Mapping[str, Any]) -> bool:
+    """Whether a counted deduction of *rule* reached its ``zero_at`` ("都不知晓的不得分"), unless
+    that deduction is switched off (its zero or N/A clause answered true)."""
+    for a, c in kids:
+        if not isinstance(c, Each) or not c.zero_at:
+            continue
+        off = (c.zero_if is not None and answers.get(f"{a}.zero") is True) or (
+            c.na_if is not None and answers.get(f"{a}.na") is True
+        )
+        if not off and count_of(answers.get(a)) >= c.zero_at:
+            return True
+    return False
 
 
 def _award(rule: Rule, address: str, answers: Mapping[str, Any]) -> Decimal:
@@ -390,6 +446,8 @@ def _award(rule: Rule, address: str, answers: Mapping[str, Any]) -> Decimal:
     if isinstance(rule, Best):
         return max((_award(c, a, answers) for a, c in kids), default=ZERO)
     if isinstance(rule, Deduct):
+        if zeroed(rule, kids, answers):
+            return ZERO
         taken = [deducted(c, a, answers) for a, c in kids]
         if any(t is None for t in taken):
             return ZERO  # a deduction that cannot be computed: the item earns nothing
@@ -414,8 +472,26 @@ def _award(rule: Rule, address: str, answers: Mapping[str, Any]) -> Decimal:
         return ZERO if value is None else linear_points(rule, number_of(value))
     if isinstance(rule, Judged):
         return ZERO if value is None else number_of(value)
+    if isinstance(rule, Tiers):
+        return ZERO if value is None else tier_points(rule, value)
     row = table_row(rule, address, answers)
     return ZERO if row is None or row < 0 else rule.rows[row].points
+
+
+def tier_points(rule: Tiers, value: object) -> Decimal:
+    """The points of a ``tiers`` answer as docs/sheet-format.md writes it: a tier's name, or a
+    ranged tier's name and points, as a table or as text with a space between ("基本符合 2")."""
+    if isinstance(value, dict):
+        name, points = value["tier"], value.get("points")
+    else:
+        assert isinstance(value, str)
+        text = value.strip()
+        names = {t.name for t in rule.tiers}
+        name, points = (text, None) if text in names else (text.rsplit(None, 1)[0], text.rsplit(None, 1)[1])
+    tier = next(t for t in rule.tiers if t.name == name)
+    if tier.points is not None:
+        return tier.points
+    return number_of(Decimal(points) if isinstance(points, str) else points)
 
 
 def linear_points(rule: Linear, x: Decimal) -> Decimal:

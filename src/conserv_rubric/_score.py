@@ -10,9 +10,10 @@ from typing import Any
 import attrs
 
 from ._answers import check_answers
-from ._compiled import Applicable, Compiled, GateKind, Outcome, compiled
-from ._exact import exactly
-from ._kinds import Answers, Num, explain, reachable
+from ._compiled import Applicable, Compiled, GateKind, Outcome, compiled, describe_figure
+from ._exact import exact, exactly
+from ._kinds import ZERO, Answers, Num, explain, reachable
+from ._kinds._base import answered
 from ._sheet import Sheet, SheetInfo
 from ._stages import stage_problem
 from ._text import GATE_WORDS, fmt
@@ -37,7 +38,9 @@ class ItemResult:
         max: the item's maximum, whether it applies or not.
         applicable_max: what it can score on this sheet: its maximum, or 0 when it does not
             apply (under ``na = "exclude"`` or ``"rescale"``).
-        unanswered: its leaves without an answer.
+        unanswered: its leaves without an answer (none for an item the sheet's stage does
+            not score).
+        note: the rubric author's note on the item (how a line is read, what the answer is).
     """
 
     address: str
@@ -51,6 +54,7 @@ class ItemResult:
     applicable: bool
     unanswered: tuple[str, ...]
     evidence: tuple[str, ...]
+    note: str | None = None
 
 
 @attrs.frozen
@@ -80,8 +84,10 @@ class ScoreCard:
         max: the most the rubric allows in its base units (the declared total).
         applicable_max: the most this sheet could score there, given what does not apply.
         level: the highest level reached, or None.
-        passed: True when a level is reached (for a rubric without levels: no gate failed).
+        passed: True when a level is reached (for a rubric without levels: no gate failed);
+            never for a rubric transcribed only in part.
         failed_gates: the gates that failed.
+        verdict: what the card reached, in words.
     """
 
     __slots__ = (
@@ -94,6 +100,7 @@ class ScoreCard:
         "answers",
         "excluded",
         "failed_gates_raw",
+        "held",
         "level",
         "sheet",
         "total",
@@ -111,6 +118,7 @@ class ScoreCard:
         self.level = outcome.level
         self.failed_gates_raw = outcome.failed
         self.excluded = outcome.excluded
+        self.held = outcome.withheld
 
     @property
     def rubric(self) -> Rubric:
@@ -136,26 +144,76 @@ class ScoreCard:
 
     @property
     def passed(self) -> bool:
-        """Whether the agency reached a level (or, without levels, failed no gate)."""
+        """Whether the agency reached a level (or, without levels, failed no gate); never for a
+        rubric transcribed only in part (see `partial`)."""
+        if self._c.partial:
+            return False
         if self._c.rubric.levels:
             return self.level is not None
         return not self.failed_gates_raw
 
+    @property
+    def partial(self) -> bool:
+        """Whether the rubric transcribes only part of the standard (a ``published`` figure
+        above what was transcribed): such a card awards no level and never passes."""
+        return bool(self._c.partial)
+
+    @property
+    def withheld(self) -> tuple[str, ...]:
+        """The items this sheet's stage does not score: on a self-assessment, those only a
+        verifier scores (``verifier_only``)."""
+        return tuple(self._c.items[k].address for k in sorted(self.held))
+
+    @property
+    def verdict(self) -> str:
+        """What the card reached, in the standard's words: 达到“…”, 通过, or 未达到 … and why;
+        for a rubric transcribed only in part, that no verdict can be given."""
+        rubric = self.rubric
+        if self._c.partial:
+            parts = "；".join(
+                f"{p.label}录入{fmt(p.transcribed)}分（原标准{fmt(p.published)}分）" for p in self._c.partial
+            )
+            return f"转录不完整，不作认定：{parts}"
+        if self.level is not None:
+            reached = next(lv for lv in rubric.levels if lv.name == self.level)
+            return f"达到“{self.level}”（{fmt(reached.min)}分）"
+        if self.failed_gates_raw:
+            return "未达到任何等级：门槛项未通过" if rubric.levels else "未通过：门槛项未通过"
+        if not rubric.levels:
+            return "通过（本标准未设等级）"
+        lowest = min(rubric.levels, key=lambda lv: lv.min)
+        if self.total >= lowest.min:
+            return f"未达到“{lowest.name}”（{fmt(lowest.min)}分）：单元得分不足"
+        with exact():
+            short = lowest.min - self.total
+        return f"未达到“{lowest.name}”（{fmt(lowest.min)}分），还差{fmt(short)}分"
+
     @functools.cached_property
     @exactly
     def _pts(self) -> list[Num]:
-        return self._given_pts if self._given_pts is not None else self._c.item_points(self.answers)[0]
+        if self._given_pts is not None:
+            return self._given_pts
+        return self._c.item_points(self.answers, self.held)[0]
 
     @functools.cached_property
     def failed_gates(self) -> tuple[GateResult, ...]:
-        """Every failed gate with its reason."""
+        """Every failed gate with its reason, in the standard's own words where the rubric gives
+        them (``consequence``)."""
         out = []
         for g in self.failed_gates_raw:
-            word = GATE_WORDS[g.kind]
-            if g.kind == "nonzero":
+            word = g.consequence or GATE_WORDS[g.kind]
+            if g.test == "project":
                 reason = f"{g.label} 得0分（{word}）"
-            elif g.index in self._c.checks:
+            elif g.test == "positive":
+                reason = f"{g.label} 得0分（{g.consequence or '★条目得分不得为0分'}）"
+            elif g.test == "check":
                 reason = f"{g.label} 未满足（{word}）"
+            elif g.test == "figure":
+                assert g.read is not None
+                assert g.figure is not None
+                x = g.read(self.answers)
+                shown = f"{g.measure}未填写" if x is None else f"{g.measure}为{fmt(x)}{g.unit}"
+                reason = f"{g.label} {shown}，须{describe_figure(g.figure, g.unit)}（{word}）"
             else:
                 got = fmt(self._pts[g.index])
                 reason = f"{g.label} 得{got}分，未达到{fmt(g.need)}分（{word}）"
@@ -171,13 +229,19 @@ class ScoreCard:
         out = {}
         for k, item in enumerate(c.items):
             applicable = k not in self.excluded
-            if applicable:
+            given = answered(item.rule, item.address, self.answers)
+            # An answer the item does not count is said so, not silently passed over.
+            ignored = "；所填答案不计" if given else ""
+            if not applicable:
+                points = Decimal(self._pts[k])
+                reason = f"不适用（{item.rule.na_if}）{ignored}"
+            elif k in self.held:
+                points = ZERO
+                reason = f"仅由核查方评分，自评不计分{ignored}"
+            else:
                 points, reason = explain(item.rule, item.address, self.answers)
                 if points != self._pts[k]:  # pragma: no cover - the two paths share one compiler
                     raise AssertionError(f"{item.address}: {points} != {self._pts[k]}")
-            else:
-                points = Decimal(self._pts[k])
-                reason = f"不适用（{item.rule.na_if}）"
             unit = c.unit_nodes[item.unit][0]
             project = None
             if item.project is not None:
@@ -195,8 +259,13 @@ class ScoreCard:
                 unit,
                 project,
                 applicable,
-                tuple(a for a in item.leaves if a not in self.answers and not a.endswith((".zero", ".na"))),
+                ()
+                if k in self.held
+                else tuple(
+                    a for a in item.leaves if a not in self.answers and not a.endswith((".zero", ".na"))
+                ),
                 tuple(docs),
+                item.rule.note,
             )
         return out
 
@@ -256,6 +325,9 @@ class ScoreCard:
             "applicable_max": self.applicable_max,
             "level": self.level,
             "passed": self.passed,
+            "verdict": self.verdict,
+            "partial": [attrs.asdict(p) for p in self._c.partial],
+            "withheld": list(self.withheld),
             "failed_gates": [attrs.asdict(g) for g in self.failed_gates],
             "units": [attrs.asdict(u) for u in self.units],
             "projects": [attrs.asdict(p) for p in self.projects],
@@ -298,7 +370,8 @@ def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
         answers, problems = check_answers(c.leaves, c.item_addresses, sheet_obj)
         if problems:
             raise SheetError(problems)
-        return ScoreCard(c, answers, None, c.evaluate(answers))
+        # Bare answers have no stage: they are read as the first, the self-assessment.
+        return ScoreCard(c, answers, None, c.evaluate(answers, withhold=True))
     answers, problems = check_answers(c.leaves, c.item_addresses, sheet)
     wrong_stage = stage_problem(rubric, sheet.info.stage, sheet.file, sheet.row)
     if wrong_stage is not None:
@@ -315,7 +388,8 @@ def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
         )
     if problems:
         raise SheetError(problems)
-    return ScoreCard(c, answers, sheet, c.evaluate(answers))
+    first = sheet.info.stage == rubric.stages[0]
+    return ScoreCard(c, answers, sheet, c.evaluate(answers, withhold=first))
 
 
 def reachable_total(rubric: Rubric) -> Decimal:

@@ -58,9 +58,9 @@ def fitting(columns: int | None) -> Iterator[None]:
 
 
 def _wrapped(text: str, room: int) -> list[str]:
-    # wrap lets closing punctuation overhang its limit by one wide character (up to 2 columns):
-    # wrap narrower until nothing overhangs the room.
-    for limit in (room, room - 1, room - 2):
+    # wrap lets closing punctuation overhang its limit (a run such as "），" by several wide
+    # characters): wrap narrower until nothing overhangs the room.
+    for limit in range(room, max(room - 12, 1), -1):
         lines = wrap(text, limit)
         if all(width(line) <= room for line in lines):
             break

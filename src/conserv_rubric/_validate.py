@@ -17,7 +17,7 @@ from typing import Final
 import attrs
 
 from ._exact import exactly
-from ._kinds import ZERO, Severity, kind_of, leaves, maximum, positive, reachable
+from ._kinds import ZERO, Severity, is_deduction, kind_of, leaves, maximum, positive, reachable
 from ._text import fmt
 from ._totals import divides_exactly, group_max, sum_or_none, transform, unit_value, unit_weight
 from ._tree import Node, walk
@@ -102,11 +102,42 @@ def _rubric_basics(ctx: _Context) -> None:
         ctx.add(None, "a rubric needs at least one unit", "units")
     if ctx.rubric.total <= 0:
         ctx.add(None, f"total must be more than 0, got {fmt(ctx.rubric.total)}", "total")
+    _check_published(ctx, None, ctx.rubric.published, ctx.rubric.total)
+
+
+def _check_published(
+    ctx: _Context, node: Node | None, published: Decimal | None, recovered: Decimal | None
+) -> None:
+    """A published figure beside what was recovered: more than 0 and at least the recovered one."""
+    if published is None:
+        return
+    path = None if node is not None else "published"
+    if published <= 0:
+        ctx.add(node, f"published must be more than 0, got {fmt(published)}", path)
+    elif recovered is not None and recovered > published:
+        ctx.add(
+            node,
+            f"published {fmt(published)} is less than the {fmt(recovered)} points transcribed",
+            path,
+            expected=f"≥ {fmt(recovered)}",
+            actual=fmt(published),
+        )
+    elif recovered is not None and recovered == published:
+        ctx.add(
+            node,
+            f"published {fmt(published)} equals the points transcribed: nothing is missing, "
+            "leave published out",
+            path,
+            severity="warning",
+        )
 
 
 def _check_group(ctx: _Context, node: Node, obj: Unit | Project, kids: str) -> None:
     add = ctx.add
     computed = group_max(obj)
+    _check_published(ctx, node, obj.published, obj.points if obj.points is not None else computed)
+    if isinstance(obj, Project) and obj.consequence is not None and not obj.nonzero:
+        add(node, "consequence needs nonzero: it says what a ★ project at 0 means")
     if obj.max is not None:
         summed = group_max(attrs.evolve(obj, max=None))
         if obj.max <= 0:
@@ -134,8 +165,12 @@ def _check_rule(ctx: _Context, node: Node, rule: Rule) -> None:
         add(node, "gate belongs on an item, not on a part of one")
     if rule.bonus and not (nested and node.path.rsplit(".", 1)[-1].startswith("parts[")):
         add(node, "bonus belongs on a part of a parts item (over-achievement beyond its points)")
-    if nested and rule.na_if is not None:
-        add(node, "na_if belongs on an item, not on a part of one")
+    if nested and rule.na_if is not None and not is_deduction(node):
+        add(node, "na_if belongs on an item or on a deduction of a deduct, not on a part of one")
+    for key, given in (("nonzero", rule.nonzero), ("verifier_only", rule.verifier_only)):
+        if nested and given:
+            add(node, f"{key} belongs on an item, not on a part of one")
+    _check_gate_keys(ctx, node, rule)
     if rule.id is not None and not _ID.fullmatch(rule.id):
         add(node, f"id must be letters, digits, '-' or '_' (no dots), got {rule.id!r}")
     kind = kind_of(rule)
@@ -164,6 +199,53 @@ def _check_rule(ctx: _Context, node: Node, rule: Rule) -> None:
             )
         if rule.gate is None and not isinstance(rule, Check):
             add(node, "gate_min needs gate")
+        elif rule.gate_min == 0 and not isinstance(rule, Check):
+            add(node, "gate_min 0 never fails: every score reaches it", severity="warning")
+
+
+def _check_gate_keys(ctx: _Context, node: Node, rule: Rule) -> None:
+    """The keys that gate an item apart from its points: ★, a measured figure, the wording."""
+    add = ctx.add
+    gated = rule.gate is not None or isinstance(rule, Check)
+    if rule.nonzero and gated:
+        add(node, "nonzero is a gate of its own (★: more than 0 points); leave out gate")
+    if rule.consequence is not None and not (gated or rule.nonzero):
+        add(node, "consequence needs gate or nonzero: it says what failing the gate means")
+    figure = rule.gate_figure
+    if figure is None:
+        return
+    if rule.gate is None:
+        add(node, "gate_figure needs gate")
+    if rule.gate_min is not None:
+        add(node, "gate_figure and gate_min: the gate compares the figure or the points, give one")
+    if not kind_of(rule).measures(rule):
+        add(node, "gate_figure needs an item scored from one number: bands with a number answer, or linear")
+    where = f"{node.path}.gate_figure"
+    if figure.gt is not None and figure.ge is not None:
+        add(node, "gate_figure takes gt or ge, not both", where)
+    if figure.lt is not None and figure.le is not None:
+        add(node, "gate_figure takes lt or le, not both", where)
+    edges = [e for e in (figure.gt, figure.ge, figure.lt, figure.le) if e is not None]
+    if not edges:
+        add(node, "gate_figure needs a bound: gt, ge, lt or le", where)
+    low = figure.gt if figure.gt is not None else figure.ge
+    high = figure.lt if figure.lt is not None else figure.le
+    if (
+        low is not None
+        and high is not None
+        and (low > high or (low == high and (figure.ge is None or figure.le is None)))
+    ):
+        add(node, "gate_figure holds no number: its lower bound is not below its upper bound", where)
+    span = getattr(rule, "range", None)
+    if span is not None:
+        outside = [fmt(e) for e in edges if not span[0] <= e <= span[1]]
+        if outside:
+            add(
+                node,
+                f"gate_figure bound {', '.join(outside)} lies outside range [{fmt(span[0])}, {fmt(span[1])}]",
+                where,
+                severity="warning",
+            )
 
 
 def _nodes(ctx: _Context) -> None:
@@ -204,8 +286,10 @@ def _units_total(ctx: _Context, *, bonus: bool) -> Decimal | None:
 
 
 def highest(rubric: Rubric, bonus_total: Decimal | None) -> Decimal:
-    """The most a sheet can score: the total plus the declared (or computed) bonus."""
-    return rubric.total + (rubric.bonus if rubric.bonus is not None else bonus_total or ZERO)
+    """The most a sheet can score under the standard: the total (as published, where only part
+    of it was transcribed) plus the declared (or computed) bonus."""
+    base = rubric.published if rubric.published is not None else rubric.total
+    return base + (rubric.bonus if rubric.bonus is not None else bonus_total or ZERO)
 
 
 def _totals(ctx: _Context) -> None:
@@ -290,7 +374,8 @@ def _levels(ctx: _Context) -> None:
 
 def _policies(ctx: _Context) -> None:
     rubric, add = ctx.rubric, ctx.add
-    needs_na = [n for n in ctx.nodes if n.kind in ("item", "rule") and n.rule.na_if is not None]
+    # A deduction's na_if only switches that deduction off; an item's changes what it counts for.
+    needs_na = [n for n in ctx.nodes if n.kind == "item" and n.rule.na_if is not None]
     if needs_na and rubric.na is None:
         add(needs_na[0], 'has na_if, so the rubric must declare na = "exclude", "full" or "rescale"')
     if rubric.na == "rescale" and rubric.digits is None:

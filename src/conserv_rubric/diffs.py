@@ -38,6 +38,8 @@ class SheetDiff:
         difference: verified total minus self-assessed total.
         self_level: the level the self-assessment reached (None: none).
         verified_level: the level the verification reached.
+        self_verdict: what the self-assessment reached, in the words of `ScoreCard.verdict`.
+        verified_verdict: what the verification reached, likewise.
     """
 
     rubric: str
@@ -50,6 +52,8 @@ class SheetDiff:
     verified_level: str | None
     self_passed: bool
     verified_passed: bool
+    self_verdict: str
+    verified_verdict: str
     items: tuple[ItemDiff, ...]
 
 
@@ -152,5 +156,7 @@ def diff(self_card: ScoreCard, verified_card: ScoreCard) -> SheetDiff:
         verified_card.level,
         self_card.passed,
         verified_card.passed,
+        self_card.verdict,
+        verified_card.verdict,
         items,
     )

@@ -98,9 +98,12 @@ class Gap:
     """Where an agency stands and what it still can gain.
 
     Attributes:
+        passed: whether the card passed (`ScoreCard.passed`).
+        verdict: what the card reached, in the words of `ScoreCard.verdict`.
         adds: what full points on every open item would add to the total.
         units: the units with open items, in rubric order.
-        target: the next level, or None when the rubric has no levels or the highest is reached.
+        target: the next level, or None when the rubric has no levels, the highest is reached,
+            or the rubric is transcribed only in part (it awards no level).
     """
 
     rubric: str
@@ -108,6 +111,8 @@ class Gap:
     total: Decimal
     max: Decimal
     level: str | None
+    passed: bool
+    verdict: str
     adds: Decimal
     units: tuple[UnitGap, ...]
     failed_gates: tuple[GateResult, ...]
@@ -157,6 +162,8 @@ def gap(card: ScoreCard) -> Gap:
         card.total,
         card.max,
         card.level,
+        card.passed,
+        card.verdict,
         c.totals(_raised_all(pts, {k: results[k].max for k in open_k}), excluded)[2] - start,
         tuple(units),
         card.failed_gates,
@@ -181,7 +188,7 @@ def _target(
     ladder = sorted(card.rubric.levels, key=lambda lv: lv.min)
     names = [lv.name for lv in ladder]
     following = ladder[names.index(card.level) + 1 :] if card.level is not None else ladder
-    if not following:
+    if not following or card.partial:
         return None
     level = following[0]
     results = list(card.items.values())
@@ -237,7 +244,7 @@ def _target(
     for g in c.gates:
         if (g.kind, g.address) not in failed:
             continue
-        if g.kind == "nonzero":
+        if g.test == "project":
             start, end = c.project_slices[g.index]
             pool = [k for k in open_k if start <= k < end and k not in chosen]
             if pool:

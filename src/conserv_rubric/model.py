@@ -23,6 +23,7 @@ __all__ = [
     "Condition",
     "Deduct",
     "Each",
+    "Figure",
     "Flag",
     "GateKind",
     "Judged",
@@ -34,6 +35,8 @@ __all__ = [
     "Row",
     "Rubric",
     "Rule",
+    "Tier",
+    "Tiers",
     "Unit",
 ]
 
@@ -44,8 +47,31 @@ NaPolicy: TypeAlias = Literal["exclude", "full", "rescale"]
 
 
 @attrs.frozen(kw_only=True)
+class Figure:
+    """What a measured figure must be for a `gate_figure` gate to pass: above *gt* (or from
+    *ge*) and below *lt* (or up to *le*); a bound left out is open ("未达到标准60%": ``ge = 60``)."""
+
+    gt: Decimal | None = None
+    ge: Decimal | None = None
+    lt: Decimal | None = None
+    le: Decimal | None = None
+
+
+@attrs.frozen(kw_only=True)
 class _RuleBase:
-    """Keys every rule accepts."""
+    """Keys every rule accepts.
+
+    Attributes:
+        na_if: on an item, the condition under which it is not evaluated; on a deduction of a
+            ``deduct``, the condition under which that deduction does not apply ("有食堂的…").
+        gate_figure: on a gated item scored from one number, what the number itself must be
+            for the gate to pass, apart from the points ("未达到标准60%不能被表彰").
+        consequence: on a gated or ★ item, the standard's own words for what failing it means,
+            instead of the fixed phrase of its gate kind.
+        nonzero: on an item, a ★ item: the agency reaches no level if it scores 0 here.
+        verifier_only: on an item, scored only by a verifier ("由省教育厅依据参加情况评分"): a
+            sheet at the rubric's first stage (the self-assessment) is not awarded it.
+    """
 
     id: str | None = None
     text: str = ""
@@ -54,6 +80,10 @@ class _RuleBase:
     na_if: str | None = None
     gate: GateKind | None = None
     gate_min: Decimal | None = None
+    gate_figure: Figure | None = None
+    consequence: str | None = None
+    nonzero: bool = False
+    verifier_only: bool = False
     bonus: bool = False
 
 
@@ -83,6 +113,9 @@ class Each(_RuleBase):
     options: tuple[str, ...] = ()
     open: bool = False
     at_least: int | None = None
+    #: On a deduction of a ``deduct``: the count at which the whole item scores 0
+    #: ("每有一项不知晓的扣1分，都不知晓的不得分").
+    zero_at: int | None = None
     unit: str | None = None
     points: Decimal | None = None
 
@@ -125,6 +158,10 @@ class Bands(_RuleBase):
     bands: tuple[Band, ...]
     input: Literal["number", "ratio"] = "number"
     unit: str | None = None
+    #: What the number is, as reasons name it: ``"投放准确率"``.
+    measure: str | None = None
+    #: The numbers a (plain number) answer may take, ends included: ``[0, 100]`` for a rate.
+    range: tuple[Decimal, Decimal] | None = None
     points: Decimal | None = None
 
 
@@ -142,6 +179,10 @@ class Linear(_RuleBase):
     steps: Literal["whole", "started", "exact"] = "whole"
     digits: int | None = None
     unit: str | None = None
+    #: What the number is, as reasons name it: ``"投放准确率"``.
+    measure: str | None = None
+    #: The numbers an answer may take, ends included: ``[0, 100]`` for a rate.
+    range: tuple[Decimal, Decimal] | None = None
     points: Decimal | None = None
 
 
@@ -190,8 +231,28 @@ class Cases(_RuleBase):
     points: Decimal | None = None
 
 
+@attrs.frozen(kw_only=True)
+class Tier:
+    """One named tier of a `Tiers` rule: fixed *points*, or a *range* the assessor chooses in."""
+
+    name: str
+    points: Decimal | None = None
+    range: tuple[Decimal, Decimal] | None = None
+    step: Decimal | None = None
+    text: str = ""
+
+
+@attrs.frozen(kw_only=True)
+class Tiers(_RuleBase):
+    """Named tiers, one of which a sheet names ("符合…4分 基本符合…3—1分 不符合:0分")."""
+
+    kind: Literal["tiers"] = "tiers"
+    tiers: tuple[Tier, ...]
+    points: Decimal | None = None
+
+
 #: Any rule; which class a TOML table becomes is chosen by its ``kind``.
-Rule: TypeAlias = Flag | Check | Each | Parts | Best | Bands | Linear | Judged | Deduct | Cases
+Rule: TypeAlias = Flag | Check | Each | Parts | Best | Bands | Linear | Judged | Deduct | Cases | Tiers
 
 #: The class of each ``kind`` a rule table may name.
 RULE_KINDS: Final[dict[str, type[Rule]]] = {
@@ -205,6 +266,7 @@ RULE_KINDS: Final[dict[str, type[Rule]]] = {
     "judged": Judged,
     "deduct": Deduct,
     "cases": Cases,
+    "tiers": Tiers,
 }
 
 
@@ -215,8 +277,12 @@ class Project:
     id: str | None = None
     title: str
     points: Decimal | None = None
+    #: The subtotal the standard publishes, where only part of the project was recovered.
+    published: Decimal | None = None
     max: Decimal | None = None
     nonzero: bool = False
+    #: The standard's own words for what a ★ project at 0 means.
+    consequence: str | None = None
     note: str | None = None
     items: tuple[Rule, ...]
 
@@ -228,6 +294,8 @@ class Unit:
     id: str | None = None
     title: str
     points: Decimal | None = None
+    #: The subtotal the standard publishes, where only part of the unit was recovered.
+    published: Decimal | None = None
     max: Decimal | None = None
     bonus: bool = False
     note: str | None = None
@@ -260,6 +328,9 @@ class Rubric:
 
     title: str
     total: Decimal
+    #: The total the standard publishes, where only part of it was recovered (``total`` is
+    #: then what the recovered units add up to).
+    published: Decimal | None = None
     issuer: str | None = None
     version: str | None = None
     basis: tuple[str, ...] = ()

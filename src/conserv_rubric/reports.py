@@ -22,6 +22,7 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from ._compiled import partial_parts
 from ._exact import exactly
 from ._kinds import ZERO, maximum
 from ._score import ScoreCard
@@ -38,6 +39,7 @@ from ._text import (
     markdown_table,
     show,
     visible,
+    width,
 )
 from ._totals import group_max, transform, unit_weight
 from ._tree import walk
@@ -63,10 +65,11 @@ META: Final = ("agency", "year", "stage", "assessor")
 
 
 def _node(
-    address: str, title: str, declared: Decimal | None, computed: Decimal | None, bad: bool
+    address: str, title: str, declared: Decimal | None, computed: Decimal | None, bad: bool, obj: Any
 ) -> dict[str, Any]:
     ok = not bad and (declared is None or declared == computed)
-    return {"address": address, "title": title, "declared": declared, "computed": computed, "ok": ok}
+    out = {"address": address, "title": title, "declared": declared, "computed": computed, "ok": ok}
+    return {**out, "published": getattr(obj, "published", None), "note": obj.note}
 
 
 def _total_line(rubric: Rubric, units: list[tuple[str, Unit]], *, bonus: bool) -> tuple[str, Decimal | None]:
@@ -98,15 +101,15 @@ def _check_dict(rubric: Rubric, found: Sequence[Problem], file: str | None) -> d
         obj = node.obj
         if isinstance(obj, Unit):
             unit_nodes.append((node.address, obj))
-            unit = _node(node.address, obj.title, obj.points, group_max(obj), node.address in flagged)
+            unit = _node(node.address, obj.title, obj.points, group_max(obj), node.address in flagged, obj)
             units.append({**unit, "bonus": obj.bonus, "projects": [], "items": []})
         elif isinstance(obj, Project):
-            project = _node(node.address, obj.title, obj.points, group_max(obj), node.address in flagged)
+            project = _node(node.address, obj.title, obj.points, group_max(obj), node.address in flagged, obj)
             project["items"] = []
             units[-1]["projects"].append(project)
         elif node.kind == "item":
             bad = any(a == node.address or a.startswith(node.address + ".") for a in flagged)
-            item = _node(node.address, obj.text, getattr(obj, "points", None), maximum(obj), bad)
+            item = _node(node.address, obj.text, getattr(obj, "points", None), maximum(obj), bad, obj)
             item["kind"] = obj.kind
             (units[-1]["projects"][-1] if node.project is not None else units[-1])["items"].append(item)
     out: dict[str, Any] = {
@@ -121,7 +124,11 @@ def _check_dict(rubric: Rubric, found: Sequence[Problem], file: str | None) -> d
         formula, computed = _total_line(rubric, members, bonus=bonus)
         ok = declared == computed or (bonus and declared is None)
         out[key] = {"declared": declared, "computed": computed, "formula": formula, "ok": ok}
+        if not bonus:
+            out[key]["published"] = rubric.published
     out["units"] = units
+    out["note"] = rubric.note
+    out["partial"] = [attrs.asdict(p) for p in partial_parts(rubric)]
     out["levels"] = [
         {"name": lv.name, "min": lv.min, "unit_min": dict(lv.unit_min), "unit_share": lv.unit_share}
         for lv in rubric.levels
@@ -169,9 +176,11 @@ def render_check(
     rows = [["评价单元 / 项目 / 条目", "分值", "计算", ""]]
     for unit in data["units"]:
         tag = "（加分）" if unit["bonus"] else ""
+        tag += _published(unit["published"])
         rows.append(_tree_row(unit, f"{unit['address']} {visible(unit['title'])}{tag}"))
         for project in unit["projects"]:
-            rows.append(_tree_row(project, f"  {project['address']} {visible(project['title'])}"))
+            label = f"  {project['address']} {visible(project['title'])}{_published(project['published'])}"
+            rows.append(_tree_row(project, label))
             rows.extend(
                 _tree_row(i, f"    {i['address']} {clip(visible(i['title']), TITLE_WIDTH)}")
                 for i in project["items"]
@@ -186,7 +195,13 @@ def render_check(
             same = t["declared"] == t["computed"]
             tail = "" if same or t["computed"] is None else f" = {fmt(t['computed'])}"
             formula = f"{show(t['declared'])} {'=' if same else '≠'} {t['formula']}{tail}"
-            lines.append(f"{label} {formula} {'✓' if t['ok'] else '✗'}")
+            lines.append(f"{label} {formula} {'✓' if t['ok'] else '✗'}{_published(t.get('published'))}")
+    if data["partial"]:
+        shown = "；".join(
+            f"{p['label']}录入{fmt(p['transcribed'])}分（原标准{fmt(p['published'])}分）"
+            for p in data["partial"]
+        )
+        lines.append(f"部分转录：{shown}；按本表评分不作认定")
     if rubric.levels:
         lines.append("认定等级：")
         for lv in rubric.levels:
@@ -196,6 +211,9 @@ def render_check(
             lines.append(
                 f"  {visible(lv.name)} ≥ {fmt(lv.min)}分" + (f"（{'，'.join(extra)}）" if extra else "")
             )
+    notes = _notes(data)
+    if notes:
+        lines.extend(["", "说明：", *notes])
     problems = [p for p in problems if p.severity == "error"]
     warnings = [str(p) for p in data_warnings]
     if warnings:
@@ -217,6 +235,31 @@ def render_check(
     return _join(lines)
 
 
+def _published(published: Decimal | None) -> str:
+    return f"（原标准{fmt(published)}分）" if published is not None else ""
+
+
+def _notes(data: dict[str, Any]) -> list[str]:
+    """The author's notes of the totals tree: the rubric's, then each unit's, project's and
+    item's by address."""
+    out = _note_lines("", data["note"]) if data["note"] else []
+    for unit in data["units"]:
+        nodes = [unit]
+        for project in unit["projects"]:
+            nodes += [project, *project["items"]]
+        nodes += unit["items"]
+        for n in nodes:
+            if n["note"]:
+                out.extend(_note_lines(f"{n['address']}：", n["note"]))
+    return out
+
+
+def _note_lines(lead: str, note: str) -> list[str]:
+    """A note as indented lines, each of its own lines on one (a note may span several)."""
+    lines = [visible(line) for line in note.strip("\n").split("\n")]
+    return [f"  {lead}{lines[0]}", *(f"  {' ' * width(lead)}{line}" for line in lines[1:])]
+
+
 def _join(lines: Sequence[str]) -> str:
     """The lines of a text or Markdown report as one text; a control character that some field
     still held is escaped here, so that none reaches the reader."""
@@ -234,19 +277,9 @@ def level_line(card: ScoreCard) -> str:
     """What *card* reached, in the standard's words: 达到“…”, or 未达到 … and why.
 
     The level's name is as the rubric writes it, unescaped: a report escapes the whole line.
+    It is `ScoreCard.verdict`, which `gap` and `diff` carry too.
     """
-    rubric = card.rubric
-    if card.level is not None:
-        reached = next(lv for lv in rubric.levels if lv.name == card.level)
-        return f"达到“{card.level}”（{fmt(reached.min)}分）"
-    if card.failed_gates:
-        return "未达到任何等级：门槛项未通过" if rubric.levels else "未通过：门槛项未通过"
-    if not rubric.levels:
-        return "通过（本标准未设等级）"
-    lowest = min(rubric.levels, key=lambda lv: lv.min)
-    if card.total >= lowest.min:
-        return f"未达到“{lowest.name}”（{fmt(lowest.min)}分）：单元得分不足"
-    return f"未达到“{lowest.name}”（{fmt(lowest.min)}分），还差{fmt(lowest.min - card.total)}分"
+    return card.verdict
 
 
 def _heading(card: ScoreCard, esc: Callable[[str], str]) -> str:
@@ -275,13 +308,24 @@ def _rows(card: ScoreCard) -> list[list[str]]:
         new_unit = item.unit != last_unit
         same = item.project == last_project and not new_unit
         project = "" if item.project is None or same else projects[item.project].title
-        score = f"{fmt(item.points)}/{fmt(item.max)}"
+        # An item that does not apply and counts for nothing is no 0 of its points.
+        dropped = not item.applicable and item.applicable_max == 0
+        score = f"—/{fmt(item.max)}" if dropped else f"{fmt(item.points)}/{fmt(item.max)}"
         rows.append([item.address, unit.title if new_unit else "", project, score, item.reason])
         last_unit, last_project = item.unit, item.project
         if k + 1 == len(items) or items[k + 1].unit != item.unit:
-            rows.append([unit.address, unit.title, "小计", f"{fmt(unit.points)}/{fmt(unit.max)}", ""])
-    rows.append(["", "总分", "", f"{fmt(card.total)}/{fmt(card.max)}", ""])
+            rows.append(
+                [unit.address, unit.title, "小计", _of(unit.points, unit.applicable_max, unit.max), ""]
+            )
+    rows.append(["", "总分", "", _of(card.total, card.applicable_max, card.max), ""])
     return rows
+
+
+def _of(points: Decimal, applicable: Decimal, full: Decimal) -> str:
+    """Points of what could be scored: ``15/19（满分27）`` where items do not apply."""
+    if applicable == full:
+        return f"{fmt(points)}/{fmt(full)}"
+    return f"{fmt(points)}/{fmt(applicable)}（满分{fmt(full)}）"
 
 
 def _lists(card: ScoreCard, esc: Callable[[str], str]) -> list[tuple[str, list[str]]]:
@@ -296,6 +340,9 @@ def _lists(card: ScoreCard, esc: Callable[[str], str]) -> list[tuple[str, list[s
         out.append(("未填写（按无扣分计）", [esc("、".join(card.none_found))]))
     if card.without_evidence:
         out.append(("得分但缺少佐证材料", [esc("、".join(card.without_evidence))]))
+    notes = [esc(f"{r.address}：{r.note}") for r in card.items.values() if r.note]
+    if notes:
+        out.append(("条目说明", notes))
     return out
 
 
@@ -488,9 +535,7 @@ def render_gap(g: Gap, format: Literal["text", "markdown", "json"]) -> str:  # n
     md = format == "markdown"
     esc = markdown if md else visible
     title = esc(f"{g.rubric} — {g.agency}" if g.agency else g.rubric)
-    standing = f"当前得分 {fmt(g.total)} 分（满分 {fmt(g.max)} 分），" + (
-        f"已达到“{esc(g.level)}”" if g.level is not None else "未获认定"
-    )
+    standing = f"当前得分 {fmt(g.total)} 分（满分 {fmt(g.max)} 分），{esc(g.verdict)}"
     lines = [f"## {title} 差距分析" if md else f"{title} 差距分析", "", standing, ""]
     lines.extend(_headline(g, esc))
     if g.target is not None and g.target.plan:
@@ -514,8 +559,8 @@ def signed(value: Decimal) -> str:
     return f"+{fmt(value)}" if value > 0 else fmt(value)
 
 
-def _standing(total: Decimal, level: str | None, esc: Callable[[str], str]) -> str:
-    return f"{fmt(total)}分（{esc(level) if level is not None else '未获认定'}）"
+def _standing(total: Decimal, verdict: str, esc: Callable[[str], str]) -> str:
+    return f"{fmt(total)}分：{esc(verdict)}"
 
 
 @exactly
@@ -540,9 +585,9 @@ def render_diff(d: SheetDiff, format: Literal["text", "markdown", "json"]) -> st
     title = esc(f"{d.rubric} — {d.agency}" if d.agency else d.rubric)
     heading = f"{title} 自评与核定对比"
     lines = [f"## {heading}" if md else heading, ""]
-    mine = _standing(d.self_total, d.self_level, esc)
-    theirs = _standing(d.verified_total, d.verified_level, esc)
-    lines.append(f"自评 {mine}，核定 {theirs}，相差 {signed(d.difference)} 分")
+    mine = _standing(d.self_total, d.self_verdict, esc)
+    theirs = _standing(d.verified_total, d.verified_verdict, esc)
+    lines.append(f"自评 {mine}；核定 {theirs}；相差 {signed(d.difference)} 分")
     if not d.items:
         lines.extend(["", "自评与核定各条目得分一致"])
         return _join(lines)

@@ -33,6 +33,7 @@ except ImportError as exc:  # pragma: no cover - exercised only without the extr
 from ._compiled import compiled
 from ._gen_rules import (
     _BOOL,
+    POINTS,
     TINY,
     ZERO,
     Answer,
@@ -61,6 +62,8 @@ from .model import (
     NaPolicy,
     Rubric,
     Rule,
+    Tier,
+    Tiers,
 )
 
 __all__ = ["MISTAKES", "Mistake", "answers", "invalid_sheets", "rubrics", "sheets"]
@@ -80,10 +83,14 @@ def rubrics(
 
     The generated rubrics hold units with projects or with items directly; items of every
     kind (``flag``, ``check``, ``each``, ``parts``, ``best``, ``bands``, ``linear``,
-    ``judged``, ``deduct``, ``cases``), nested at most two levels below the item; the modifiers
-    ``zero_if`` and ``na_if`` (with the rubric's ``na`` policy), gates with ``gate_min``, ★
-    projects, caps on units and projects, bonus parts and bonus units, now and then an
-    ``aggregate`` with weights, and ascending levels with ``unit_min`` and ``unit_share``.
+    ``judged``, ``deduct``, ``cases``, ``tiers``), nested at most two levels below the item;
+    the modifiers ``zero_if`` and ``na_if`` (with the rubric's ``na`` policy, and on
+    deductions), ``zero_at`` on counted deductions, declared answer ranges, gates with
+    ``gate_min`` or ``gate_figure`` and the standard's ``consequence``, ★ projects and ★ items,
+    items only a verifier scores, caps on units and projects, bonus parts and bonus units,
+    rarely a ``published`` figure above what a group or the rubric holds (a partial
+    transcription), now and then an ``aggregate`` with weights, and ascending levels with
+    ``unit_min`` and ``unit_share``.
     Every declared figure is computed from the children with exact decimals, so that
     ``conserv_rubric.validate(rubric) == []``.
 
@@ -169,6 +176,8 @@ def _rubrics(
             name = draw(_pick(("节约型机关", "一星级", "Certified"))) + str(i + 1)
             made_levels.append(Level(name=name, min=total * k / 10, unit_min=unit_min, unit_share=share))
 
+    # Rarely, a transcription of part of a standard: its published total above what is here.
+    published = total + draw(_pick(POINTS)) if _sometimes(draw, 12) else None
     draft = Rubric(title="t", total=total, units=units)
     needs_na = any(n.rule.na_if is not None for n in walk(draft) if n.kind in ("item", "rule"))
     na: NaPolicy | None = draw(_pick(("exclude", "full", "rescale"))) if needs_na else None
@@ -176,6 +185,7 @@ def _rubrics(
     return Rubric(
         title=draw(_pick(("XX区节约型机关评价标准", "rubric", 'a "title"'))),
         total=total,
+        published=published,
         issuer="XX区人民政府办公室" if _sometimes(draw, 4) else None,
         version="2024" if _sometimes(draw, 4) else None,
         basis=("国管节能〔2024〕39号",) if _sometimes(draw, 6) else (),
@@ -253,8 +263,11 @@ def _answer(leaf: Leaf) -> st.SearchStrategy[Answer]:
         return st.one_of(counts, st.lists(_pick(pool), unique=True, max_size=len(pool)))
     if leaf.shape == "judged":
         return _pick(judged_values(leaf))
+    if leaf.shape == "tier":
+        assert isinstance(rule, Tiers)
+        return _pick([a for t in rule.tiers for a in _tier_answers(t)])
     if isinstance(rule, Bands):
-        values = _pick(_band_values(rule))
+        values = _pick(_within(leaf, _band_values(rule)))
         if leaf.shape == "ratio":
             refs = _pick((Decimal(1), Decimal(2), Decimal("0.5"), Decimal(100)))
             ratio = st.tuples(values, refs).map(lambda vr: {"value": vr[0] * vr[1], "ref": vr[1]})
@@ -262,10 +275,32 @@ def _answer(leaf: Leaf) -> st.SearchStrategy[Answer]:
         return values
     if isinstance(rule, Linear):
         return st.one_of(
-            _pick(_linear_values(rule)),
-            _ints(-50, 200).map(Decimal),
+            _pick(_within(leaf, _linear_values(rule))),
+            _pick(_within(leaf, [Decimal(n) for n in range(-50, 201, 5)])),
         )
     return _ints(-5, 120).map(Decimal)
+
+
+def _within(leaf: Leaf, values: list[Decimal]) -> list[Decimal]:
+    """The *values* a number leaf with a declared range takes (its ends if none is inside)."""
+    if leaf.low is None or leaf.high is None:
+        return values
+    return [v for v in values if leaf.low <= v <= leaf.high] or [leaf.low, leaf.high]
+
+
+def _tier_answers(tier: Tier) -> list[Answer]:
+    """The answers naming *tier*: its name, or for a ranged tier its name with points at the
+    range's ends and between, as a table and as text ("基本符合 2")."""
+    if tier.range is None:
+        return [tier.name]
+    low, high = tier.range
+    points = {low, high}
+    if tier.step is not None:
+        points.add(low + tier.step if low + tier.step <= high else high)
+    else:
+        points.add((low + high) / 2)
+    out: list[Answer] = [{"tier": tier.name, "points": p} for p in sorted(points)]
+    return [*out, f"{tier.name} {high}"]
 
 
 def answers(rubric: Rubric) -> st.SearchStrategy[dict[str, Answer]]:
@@ -362,6 +397,7 @@ _WRONG_TYPE: Final[dict[str, tuple[Answer, ...]]] = {
     "number": ("12", True, [Decimal(1)]),
     "ratio": ("0.9", True, {"value": Decimal(1)}),
     "judged": ("3", True),
+    "tier": (1, True, ["符合"]),
 }
 
 
@@ -395,6 +431,16 @@ def _bad_values(leaf: Leaf) -> list[tuple[str, Answer]]:
             ("out-of-range", {"value": Decimal(1), "ref": ZERO}),
             ("out-of-range", {"value": Decimal(1), "ref": Decimal(-2)}),
         ]
+    if leaf.shape == "number" and leaf.low is not None and leaf.high is not None:
+        out += [("out-of-range", leaf.high + 1), ("out-of-range", leaf.low - 1)]
+    if leaf.shape == "tier":
+        stranger = next(n for n in ("不在清单内", "not-a-tier") if n not in leaf.options)
+        out.append(("name-not-in-options", stranger))
+        rule = leaf.rule
+        assert isinstance(rule, Tiers)
+        for tier in rule.tiers:
+            if tier.range is not None:
+                out.append(("out-of-range", {"tier": tier.name, "points": tier.range[1] + 1}))
     return out
 
 

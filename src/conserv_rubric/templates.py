@@ -13,13 +13,13 @@ from typing import Final
 import tomli_w
 
 from ._answers import check_answer
-from ._compiled import compiled
+from ._compiled import compiled, describe_figure
 from ._exact import exactly
 from ._kinds import ZERO, Leaf, compile_rule, kind_of, maximum
 from ._text import GATE_NAMES, fmt, show, visible, wrap
 from ._totals import group_max
 from ._tree import Node, walk
-from .model import Check, Project, Rubric, Unit
+from .model import Check, Project, Rubric, Tiers, Unit
 
 __all__ = ["template"]
 
@@ -76,6 +76,9 @@ def _label(leaf: Leaf, node: Node | None) -> str:
     if leaf.address.endswith(".zero"):
         return "（符合则本项不得分，填 true）"
     if leaf.address.endswith(".na"):
+        owner = leaf.address[: -len(".na")]
+        if owner != leaf.item:  # a deduction's own condition ("有食堂的…扣4分")
+            return "（不适用则填 true，不扣此项）"
         return "（不适用则填 true，本项不评分）"
     if node is None:
         return "（条件）"
@@ -94,14 +97,26 @@ def _item_title(node: Node) -> str:
         return f"{rule.text}（必须满足）"
     declared = getattr(rule, "points", None)
     points = _points(declared if declared is not None else maximum(rule))
-    gate = f"（{GATE_NAMES[rule.gate]}）" if rule.gate is not None else ""
+    marks = []
+    if rule.gate is not None:
+        marks.append(GATE_NAMES[rule.gate])
+    if rule.nonzero:
+        marks.append("★条目不得为0分")
+    if rule.gate_figure is not None:
+        what = getattr(rule, "measure", None) or "数值"
+        marks.append(f"{what}须{describe_figure(rule.gate_figure, getattr(rule, 'unit', None) or '')}")
+    if rule.consequence is not None:
+        marks.append(f"否则{rule.consequence}")
+    if rule.verifier_only:
+        marks.append("由核查方评分，自评不填")
+    gate = f"（{'；'.join(marks)}）" if marks else ""
     # A text that already ends in its points, "台账完善（5分）", is not told them twice.
     return rule.text + ("" if rule.text.endswith(points) else points) + gate
 
 
 def _answer(leaf: Leaf, deduction: bool) -> tuple[str, bool]:
     """The neutral answer of *leaf* as TOML, and whether it scores as leaving the leaf out does."""
-    raw = NEUTRAL[leaf.shape]
+    raw = _tier_neutral(leaf) if leaf.shape == "tier" else NEUTRAL[leaf.shape]
     if leaf.shape == "count_or_names" and leaf.options:
         raw = []
     value, error = check_answer(leaf, raw)
@@ -114,6 +129,19 @@ def _answer(leaf: Leaf, deduction: bool) -> tuple[str, bool]:
     # a linear rule counting downwards), the line is left commented out, i.e. unanswered.
     award = compile_rule(leaf.rule, leaf.address, penalty=deduction)
     return _toml(raw), award({leaf.address: value}) == ZERO
+
+
+def _tier_neutral(leaf: Leaf) -> str:
+    """A valid answer naming a tier: the one worth 0 where there is one (it scores as blank)."""
+    rule = leaf.rule
+    assert isinstance(rule, Tiers)
+    first = rule.tiers[0]
+    nothing = next((t for t in rule.tiers if t.points == 0), None)
+    if nothing is not None:
+        return nothing.name
+    if first.range is not None:
+        return f"{first.name} {fmt(first.range[1])}"
+    return first.name
 
 
 @exactly
@@ -138,7 +166,8 @@ def template(rubric: Rubric, *, year: int | None = None) -> str:
     out = _comment(f"{rubric.title} — 自评打分表")
     if rubric.issuer or rubric.version:
         out += _comment("，".join(x for x in (rubric.issuer, rubric.version) if x))
-    out += _comment(f"总分{fmt(rubric.total)}分" + (f"；认定：{levels}" if levels else ""))
+    published = f"（原标准{fmt(rubric.published)}分，本表为部分转录）" if rubric.published is not None else ""
+    out += _comment(f"总分{fmt(rubric.total)}分{published}" + (f"；认定：{levels}" if levels else ""))
     out += _comment("按每个答案上方的注释填写。默认值（false、0、[]）表示不符合或没有；")
     out += _comment("扣分项的默认值表示没有扣分情形。")
     body: list[str] = []
@@ -151,6 +180,7 @@ def template(rubric: Rubric, *, year: int | None = None) -> str:
         unit_address, unit = c.unit_nodes[item.unit]
         if unit_address != unit_seen:
             tag = "，附加评价单元" if unit.bonus else ""
+            tag += f"，原标准{fmt(unit.published)}分" if unit.published is not None else ""
             points = unit.points if unit.points is not None else group_max(unit)
             body += ["", visible(f"# ═══ {unit_address} {unit.title}（{show(points)}分{tag}）")]
             unit_seen, project_seen = unit_address, None
@@ -160,10 +190,14 @@ def template(rubric: Rubric, *, year: int | None = None) -> str:
             if project_address != project_seen:
                 points = project.points if project.points is not None else group_max(project)
                 gap = [] if body[-1].startswith("# ═══") else [""]
-                body += [*gap, visible(f"# ─── {project_address} {project.title}" + _points(points))]
+                tag = f"（原标准{fmt(project.published)}分）" if project.published is not None else ""
+                body += [*gap, visible(f"# ─── {project_address} {project.title}" + _points(points) + tag)]
                 project_seen = project_address
         if leaf.item != item_seen:
             body += ["", *_comment(_item_title(item), f"{leaf.item} ")]
+            note = item.obj.note
+            if note:
+                body += _comment(note, "说明：")
             item_seen = leaf.item
         if leaf.address != leaf.item:
             node = nodes.get(leaf.address)
@@ -171,10 +205,12 @@ def template(rubric: Rubric, *, year: int | None = None) -> str:
         deduction = leaf.address in nodes and ".deductions[" in nodes[leaf.address].path
         text, active = _answer(leaf, deduction)
         line = f"{_toml(leaf.address)} = {text}"
-        if active:
+        verifier = getattr(item.obj, "verifier_only", False)
+        if active and not verifier:
             body += [*_comment(_hint(leaf, deduction)), line]
         else:
-            unset = UNSET[leaf.blank]
+            # The verifier's items stay unanswered on a self-assessment: the line is left out.
+            unset = "由核查方填写，自评不计分" if verifier else UNSET[leaf.blank]
             body += [*_comment(f"{_hint(leaf, deduction)}；{unset}，填写时删去下一行行首的 #"), f"# {line}"]
             commented = True
     if commented:

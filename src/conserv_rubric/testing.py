@@ -72,6 +72,8 @@ from ._reference import (
     count_of,
     groups,
     half_up,
+    in_band,
+    is_partial,
     item_nodes,
     judged_values,
     number_of,
@@ -80,7 +82,7 @@ from ._reference import (
 )
 from ._rubric_io import dumps_rubric, loads_rubric, read_rubric
 from ._score import ScoreCard, reachable_total, score
-from ._sheet import Sheet
+from ._sheet import Sheet, SheetInfo
 from ._text import fmt
 from ._totals import group_max
 from ._validate import errors, validate
@@ -218,14 +220,21 @@ def check_scoring(
     """
     answers = dict(sheet.answers if isinstance(sheet, Sheet) else sheet)
     card = _score(rubric, sheet)
+    # Answers scored again (reordered, one changed) keep the sheet's stage.
+    info = sheet.info if isinstance(sheet, Sheet) else None
     checker = _CardChecker(rubric, answers, card)
     checker.items()
     checker.groups()
     checker.gates_and_level()
     checker.unanswered()
-    _check_order(rubric, answers, card, rng)
-    _check_monotone(rubric, answers, card, checker)
+    _check_order(rubric, answers, card, rng, info)
+    _check_monotone(rubric, answers, card, checker, info)
     return card
+
+
+def _again(rubric: Rubric, answers: Mapping[str, Any], info: SheetInfo | None) -> ScoreCard:
+    """*answers* scored at the stage of the sheet checked (bare answers: the first stage)."""
+    return _score(rubric, answers if info is None else Sheet(info=info, answers=dict(answers)))
 
 
 class _CardChecker:
@@ -238,6 +247,12 @@ class _CardChecker:
         self.na = {
             a for a, rule in all_items(self.tree) if rule.na_if is not None and answers.get(f"{a}.na") is True
         }
+        # A self-assessment (the first stage; bare answers are one) is not awarded the items
+        # only a verifier scores (docs/rules/verifier_only.md).
+        stage = card.sheet.info.stage if card.sheet is not None else rubric.stages[0]
+        self.held = {
+            a for a, rule in all_items(self.tree) if rule.verifier_only and stage == rubric.stages[0]
+        } - self.na
         self.item_points: dict[str, Decimal] = {}
         self.unit_applicable: dict[str, Decimal] = {}
         self.project_applicable: dict[str, Decimal] = {}
@@ -255,6 +270,8 @@ class _CardChecker:
                 raise self.fail("award", "the item's award comes without a reason", address)
             if address in self.na:
                 expected = (maximum(rule) or ZERO) if self.rubric.na == "full" else ZERO
+            elif address in self.held:
+                expected = ZERO
             else:
                 self._counters(rule, address)
                 try:
@@ -398,7 +415,7 @@ class _CardChecker:
     def unanswered(self) -> None:
         expected = []
         for address, rule in all_items(self.tree):
-            if address in self.na:
+            if address in self.na or address in self.held:
                 continue
             modifiers = {
                 f"{node.address}.{suffix}"
@@ -416,20 +433,32 @@ class _CardChecker:
                 "unanswered", f"lists {list(self.card.unanswered)} as unanswered, expected {expected}"
             )
 
+    def _item_gate_fails(self, address: str, rule: Rule) -> str | None:
+        """The kind of *rule*'s gate if it fails on this card (docs/rules/gates.md), else None."""
+        if rule.nonzero:  # a ★ item must score more than 0
+            return "nonzero" if self.item_points[address] <= 0 else None
+        kind = rule.gate or ("required" if isinstance(rule, Check) else None)
+        if kind is None:
+            return None
+        if isinstance(rule, Check):
+            met = self.answers.get(address) is True
+        elif rule.gate_figure is not None:  # the measured figure, not the points
+            value = self.card.answers.get(address)
+            met = value is not None and in_band(rule.gate_figure, number_of(value), Decimal(1))
+        else:
+            need = rule.gate_min if rule.gate_min is not None else maximum(rule) or ZERO
+            met = self.item_points[address] >= need
+        return None if met else kind
+
     def gates_and_level(self) -> None:
         card = self.card
         expected: set[tuple[str, str]] = set()
         for address, rule in all_items(self.tree):
-            kind = rule.gate or ("required" if isinstance(rule, Check) else None)
-            if kind is None or address in self.na:
+            if address in self.na or address in self.held:
                 continue
-            if isinstance(rule, Check):
-                if self.answers.get(address) is not True:
-                    expected.add((kind, address))
-            else:
-                need = rule.gate_min if rule.gate_min is not None else maximum(rule) or ZERO
-                if self.item_points[address] < need:
-                    expected.add((kind, address))
+            kind = self._item_gate_fails(address, rule)
+            if kind is not None:
+                expected.add((kind, address))
         for group in card.projects:
             node = next(p.node for u in self.tree for p in u.projects if p.address == group.address)
             # a ★ project none of whose points apply is not evaluated
@@ -444,7 +473,8 @@ class _CardChecker:
                 next(iter(sorted(failed ^ expected)))[1],
             )
         level = None
-        if not failed:
+        # A transcription of part of a standard awards no level (docs/rules/published.md).
+        if not failed and not is_partial(self.rubric):
             units = {g.address: g for g in card.units}
             bonus = {u.address for u in self.tree if u.node.bonus}  # type: ignore[union-attr]  # units
             # a unit none of whose points apply is held to nothing; a share is of what applies
@@ -467,6 +497,8 @@ class _CardChecker:
             )
         if self.rubric.levels and card.passed != (level is not None):
             raise self.fail("level", f"passed is {card.passed} with level {card.level!r}")
+        if is_partial(self.rubric) and card.passed:
+            raise self.fail("level", "a card of a partial transcription passed")
 
 
 def _declared(rule: Rule) -> Decimal:
@@ -486,7 +518,13 @@ def _summary(card: ScoreCard) -> tuple[object, ...]:
     )
 
 
-def _check_order(rubric: Rubric, answers: dict[str, Any], card: ScoreCard, rng: random.Random | None) -> None:
+def _check_order(
+    rubric: Rubric,
+    answers: dict[str, Any],
+    card: ScoreCard,
+    rng: random.Random | None,
+    info: SheetInfo | None,
+) -> None:
     want = (*_summary(card), {a: r.points for a, r in card.items.items()})
     orders = [("reversed", list(reversed(answers))), ("sorted", sorted(answers))]
     if rng is not None:
@@ -494,7 +532,7 @@ def _check_order(rubric: Rubric, answers: dict[str, Any], card: ScoreCard, rng: 
         rng.shuffle(shuffled)
         orders.append(("shuffled", shuffled))
     for label, order in orders:
-        again = _score(rubric, {a: answers[a] for a in order})
+        again = _again(rubric, {a: answers[a] for a in order}, info)
         got = (*_summary(again), {a: r.points for a, r in again.items.items()})
         if got != want:
             raise PropertyFailure(
@@ -531,7 +569,9 @@ def _more(rule: Rule, leaf: Any, value: object, penalty: bool) -> tuple[object, 
     return None
 
 
-def _check_monotone(rubric: Rubric, answers: dict[str, Any], card: ScoreCard, checker: _CardChecker) -> None:
+def _check_monotone(
+    rubric: Rubric, answers: dict[str, Any], card: ScoreCard, checker: _CardChecker, info: SheetInfo | None
+) -> None:
     leaf_map = compiled(rubric).leaves
     for item_address, _ in all_items(checker.tree):
         for node in checker.nodes[item_address]:
@@ -545,8 +585,8 @@ def _check_monotone(rubric: Rubric, answers: dict[str, Any], card: ScoreCard, ch
             sign *= -1 if node.deducts % 2 else 1
             given = answers.get(node.address)
             unchanged = node.address in answers and type(given) is type(less) and given == less
-            lo = card if unchanged else _score(rubric, {**answers, node.address: less})
-            hi = _score(rubric, {**answers, node.address: more})
+            lo = card if unchanged else _again(rubric, {**answers, node.address: less}, info)
+            hi = _again(rubric, {**answers, node.address: more}, info)
             worse, better = (lo, hi) if sign > 0 else (hi, lo)
             problems = []
             if better.total < worse.total:

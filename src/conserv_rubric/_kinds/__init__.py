@@ -4,7 +4,7 @@
 kind; the kinds register themselves when this package is imported.
 """
 
-from . import cases, composite, each, measured, simple
+from . import cases, composite, each, measured, simple, tiers
 from ._base import (
     REGISTRY,
     ZERO,
@@ -20,9 +20,11 @@ from ._base import (
     Shape,
     compile_rule,
     count,
+    detail,
     explain,
     fast,
     integral,
+    is_deduction,
     kind_of,
     leaves,
     maximum,
@@ -48,10 +50,12 @@ __all__ = [
     "compile_rule",
     "composite",
     "count",
+    "detail",
     "each",
     "explain",
     "fast",
     "integral",
+    "is_deduction",
     "kind_of",
     "leaves",
     "maximum",
@@ -60,4 +64,5 @@ __all__ = [
     "positive",
     "reachable",
     "simple",
+    "tiers",
 ]

@@ -8,6 +8,7 @@ Adding a kind is one model class (`conserv_rubric.model`) and one module here, r
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar, Final, Literal, Protocol, TypeAlias, overload
@@ -26,7 +27,7 @@ Evaluate: TypeAlias = Callable[[Answers], Num]
 #: A deduction's scorer: the points it takes away, or None when a figure it needs is unanswered
 #: (the item it belongs to then scores 0: docs/scoring.md, "Unanswered leaves").
 Deduction: TypeAlias = Callable[[Answers], Num | None]
-Shape: TypeAlias = Literal["bool", "count", "count_or_names", "number", "ratio", "judged"]
+Shape: TypeAlias = Literal["bool", "count", "count_or_names", "number", "ratio", "judged", "tier"]
 Severity: TypeAlias = Literal["error", "warning"]
 #: What an unanswered leaf means (the table in docs/scoring.md): it scores 0 (``zero``); it is a
 #: deficiency not found, so nothing is deducted (``none``); or it is a figure a deduction needs,
@@ -83,6 +84,23 @@ def positive(
         add(node, f"{name} must be {want}, got {fmt(value)}")
 
 
+def detail(address: str, *shown: str | None) -> str:
+    """The bracket of a deduction's term: its letter and what triggered it, ``（a：85%，目标90%）``."""
+    key = address.rsplit(".", 1)[-1]
+    said = "；".join(s for s in shown if s)
+    return f"（{key}：{said}）" if said else f"（{key}）"
+
+
+_SAID: Final = re.compile(r"[得扣加]([0-9]+(?:\.[0-9]+)?)分")
+
+
+def said_points(text: str) -> Decimal | None:
+    """The one figure of points *text* states ("…扣5分", "得2分"), or None when it states none
+    or several different ones."""
+    found = {Decimal(x) for x in _SAID.findall(text)}
+    return found.pop() if len(found) == 1 else None
+
+
 def is_deduction(node: Node) -> bool:
     """Whether *node* is one of the deductions of a ``deduct`` rule (it may then go uncapped)."""
     return node.path.rsplit(".", 1)[-1].startswith("deductions[")
@@ -135,6 +153,25 @@ class Kind:
     def hint(self, leaf: Leaf, deduction: bool) -> str:
         """How the template asks for *leaf*'s answer."""
         return "填写 true 或 false"
+
+    def term(self, rule: Any, address: str, answers: Answers, taken: Decimal) -> str:
+        """How a ``deduct`` reason shows *rule*, a deduction that took *taken* points away: the
+        amount and, in brackets after the deduction's letter, what triggered it (the count, the
+        measured figure and its target, the tier; by default the deduction's own text)."""
+        return f"{fmt(taken)}分{detail(address, rule.text)}"
+
+    def single(self, rule: Any) -> Decimal | None:
+        """What one finding of *rule*, as a deduction, takes away at most (per counted thing,
+        per step, the largest fixed amount); None where that is not bounded."""
+        return self.maximum(rule)
+
+    def measures(self, rule: Any) -> bool:
+        """Whether *rule* is scored from one measured number (so a gate can compare it)."""
+        return False
+
+    def figure(self, rule: Any, address: str, answers: Answers) -> Decimal | None:
+        """The measured number *rule* is scored from, or None when it is unanswered."""
+        return None
 
     def plain_flags(self, rule: Any, address: str) -> list[tuple[str, Num]] | None:
         """The (address, points) of a rule that only adds plain flags, else None (the hot path)."""
@@ -207,12 +244,16 @@ def compile_rule(rule: Rule, address: str, *, penalty: bool = False) -> Evaluate
     """
     kind = kind_of(rule)
     inner = kind.deduction(rule, address) if penalty else kind.compile(rule, address)
-    if rule.zero_if is None:
+    # An item's own N/A clause is the compiled plan's (it changes what the item counts for); a
+    # deduction's ("有食堂的…扣4分") only says whether that deduction applies.
+    off = [f"{address}.zero"] if rule.zero_if is not None else []
+    if penalty and rule.na_if is not None:
+        off.append(f"{address}.na")
+    if not off:
         return inner
-    zero_at = f"{address}.zero"
 
     def zeroed(answers: Answers) -> Num | None:
-        return 0 if answers.get(zero_at) is True else inner(answers)
+        return 0 if any(answers.get(a) is True for a in off) else inner(answers)
 
     return zeroed
 
@@ -232,7 +273,14 @@ def plain_flags(rule: Rule, address: str) -> list[tuple[str, Num]] | None:
     A plain ``flag``, or uncapped ``parts`` made only of them, scores the sum of the points of
     the leaves answered ``true``; the hot path adds those without a call per rule.
     """
-    if rule.zero_if is not None or rule.na_if is not None or rule.gate is not None or rule.bonus:
+    if (
+        rule.zero_if is not None
+        or rule.na_if is not None
+        or rule.gate is not None
+        or rule.bonus
+        or rule.nonzero
+        or rule.verifier_only
+    ):
         return None
     return kind_of(rule).plain_flags(rule, address)
 

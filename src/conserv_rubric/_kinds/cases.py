@@ -3,6 +3,7 @@ whose conditions all match gives the points."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Final
@@ -10,12 +11,14 @@ from typing import Final
 from .._text import fmt
 from .._tree import Node, join, letter
 from ..model import Cases
-from ._base import ZERO, Answers, Blank, Deduction, Evaluate, Kind, Leaf, Num, Report, fast, register
+from ._base import ZERO, Answers, Blank, Deduction, Evaluate, Kind, Leaf, Num, Report, detail, fast, register
 
 #: Decision tables with more conditions than this are not checked combination by combination.
 MAX_CASE_CONDITIONS: Final = 12
 #: Longer decision tables are refused.
 MAX_CASE_ROWS: Final = 256
+#: What a condition id should be made of, as every other address segment.
+CONDITION_ID: Final = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def condition_addresses(rule: Cases, address: str) -> list[tuple[str, str]]:
@@ -148,12 +151,35 @@ class CasesKind(Kind):
             return f"{truth}：无法确定所在行，0分"
         return f"{truth}：无匹配行，0分"
 
+    def term(self, rule: Cases, address: str, answers: Answers, taken: Decimal) -> str:
+        row = case_row(rule, address, answers)
+        shown = {True: "是", False: "否", None: "未填写"}
+        truth = "，".join(
+            f"{key}{shown[answers.get(addr)]}" for key, addr in condition_addresses(rule, address)
+        )
+        return f"{fmt(taken)}分{detail(address, truth, None if row is None else f'第{row + 1}行')}"
+
     def check(self, node: Node, rule: Cases, add: Report) -> None:
         keys = [c.id or letter(i) for i, c in enumerate(rule.conditions)]
         if not rule.conditions:
             add(node, "conditions is empty")
         if len(set(keys)) != len(keys):
             add(node, "condition ids must be unique")
+        for i, cond in enumerate(rule.conditions):
+            if cond.id is not None and not CONDITION_ID.fullmatch(cond.id):
+                dotted = "." in cond.id
+                why = (
+                    f"its answer address {join(node.address, cond.id)} reads as a part of a part"
+                    if dotted
+                    else "a sheet or a CSV header cannot name it plainly"
+                )
+                add(
+                    node,
+                    f"condition id {cond.id!r} holds {'a dot' if dotted else 'another character'}: "
+                    f"{why}; use letters, digits, '-' or '_'",
+                    f"{node.path}.conditions[{i}].id",
+                    severity="warning",
+                )
         if not rule.rows:
             add(node, "rows is empty")
         for i, row in enumerate(rule.rows):

@@ -10,7 +10,7 @@ import attrs
 
 from .._text import fmt
 from .._tree import Node, child_addresses, children
-from ..model import Best, Deduct, Parts
+from ..model import Best, Deduct, Each, Parts
 from ._base import (
     ZERO,
     Answers,
@@ -22,6 +22,8 @@ from ._base import (
     Report,
     answered,
     compile_rule,
+    count,
+    detail,
     fast,
     integral,
     kind_of,
@@ -106,6 +108,15 @@ class PartsKind(Kind):
             text += f"，按最高{fmt(rule.max)}分计"
         return text
 
+    def term(self, rule: Parts, address: str, answers: Answers, taken: Decimal) -> str:
+        # Deductions made of parts: what each part took.
+        fns = [
+            (a.rsplit(".", 1)[-1], compile_rule(c, a, penalty=True))
+            for a, c in child_addresses(rule, address)
+        ]
+        summed = " + ".join(f"{k} {fmt(f(answers) or ZERO)}分" for k, f in fns)
+        return f"{fmt(taken)}分{detail(address, rule.text, summed)}"
+
     def check(self, node: Node, rule: Parts, add: Report) -> None:
         positive(node, add, "max", rule.max)
         if not rule.parts:
@@ -175,7 +186,8 @@ class DeductKind(Kind):
     An unanswered deficiency (a flag, a count, a judged amount) was not found and takes nothing
     away; an unanswered figure a deduction is computed from (a measured value, a count short of
     ``at_least``, a decision table's condition) leaves the deduction unknown, and the item then
-    scores 0 rather than its full points.
+    scores 0 rather than its full points. A deduction answered not applicable (its ``na_if``)
+    takes nothing away; a counted deduction that reaches its ``zero_at`` zeroes the item.
     """
 
     name = "deduct"
@@ -195,8 +207,12 @@ class DeductKind(Kind):
     def _scorer(self, rule: Deduct, address: str, unknown: Num | None) -> Deduction:
         fns = _deductions(rule, address)
         start = fast(rule.points)
+        zeros = _zeros(rule, address)
 
         def deduct(a: Answers) -> Num | None:
+            for at, need, off in zeros:
+                if count(a.get(at)) >= need and not any(a.get(o) is True for o in off):
+                    return 0
             taken: Num = 0
             for f in fns:
                 got = f(a)
@@ -216,6 +232,16 @@ class DeductKind(Kind):
         return self._scorer(rule, address, None)
 
     def reason(self, rule: Deduct, address: str, answers: Answers, points: Decimal) -> str:
+        for at, need, off in _zeros(rule, address):
+            n = count(answers.get(at))
+            if n >= need and not any(answers.get(o) is True for o in off):
+                child = next(c for a, c in child_addresses(rule, address) if a == at)
+                assert isinstance(child, Each)
+                noun = child.unit or "项"
+                value = answers.get(at)
+                names = f"（{'、'.join(value)}）" if isinstance(value, list) and value else ""
+                key = at.rsplit(".", 1)[-1]
+                return f"{key} {n}{noun}{names}，达到{need}{noun}本项不得分，0分"
         terms = [
             (addr.rsplit(".", 1)[-1], compile_rule(c, addr, penalty=True)(answers), c, addr)
             for addr, c in child_addresses(rule, address)
@@ -224,16 +250,48 @@ class DeductKind(Kind):
         if unknown:
             return f"{'、'.join(unknown)} 未填写，无法计算扣分，0分"
         taken = sum((g for _, g, _, _ in terms if g is not None), ZERO)
-        parts = "".join(f" − {fmt(g)}分（{k}）" for k, g, _, _ in terms if g)
+        parts = "".join(f" − {kind_of(c).term(c, addr, answers, Decimal(g))}" for _, g, c, addr in terms if g)
         floor = "（扣完为止）" if rule.points - taken < 0 else ""
+        inapplicable = [
+            k for k, _, c, addr in terms if c.na_if is not None and answers.get(f"{addr}.na") is True
+        ]
         blank = [
             k
             for k, g, c, addr in terms
-            if not g and not answered(c, addr, answers) and answers.get(f"{addr}.zero") is not True
+            if not g
+            and k not in inapplicable
+            and not answered(c, addr, answers)
+            and answers.get(f"{addr}.zero") is not True
         ]
         none = f"；{'、'.join(blank)} 未填写，按无扣分计" if blank else ""
-        return f"{fmt(rule.points)}分{parts} = {fmt(points)}分{floor}{none}"
+        na = "".join(f"；{k} 不适用（{c.na_if}）" for k, _, c, _ in terms if k in inapplicable)
+        return f"{fmt(rule.points)}分{parts} = {fmt(points)}分{floor}{na}{none}"
 
     def check(self, node: Node, rule: Deduct, add: Report) -> None:
         if not rule.deductions:
             add(node, "deductions is empty")
+        for i, (addr, child) in enumerate(child_addresses(rule, address=node.address)):
+            once = kind_of(child).single(child)
+            if once is not None and once > rule.points:
+                add(
+                    node,
+                    f"deduction {addr} takes {fmt(once)} points at once, more than the "
+                    f"{fmt(rule.points)} points the item has",
+                    f"{node.path}.deductions[{i}]",
+                    severity="warning",
+                )
+
+
+def _zeros(rule: Deduct, address: str) -> list[tuple[str, int, tuple[str, ...]]]:
+    """The counted deductions of *rule* that zero the item ("都不知晓的不得分"): each one's
+    address, its ``zero_at`` and the clauses that turn it off (its zero and N/A answers)."""
+    out = []
+    for addr, child in child_addresses(rule, address):
+        if isinstance(child, Each) and child.zero_at:
+            off = tuple(
+                f"{addr}.{suffix}"
+                for suffix, condition in (("zero", child.zero_if), ("na", child.na_if))
+                if condition is not None
+            )
+            out.append((addr, child.zero_at, off))
+    return out

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import collections
 import math
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
+from typing import Final
 
 from .._exact import finite
 from .._text import fmt
@@ -21,11 +23,15 @@ from ._base import (
     Num,
     Report,
     count,
+    detail,
     fast,
     is_deduction,
     positive,
     register,
 )
+
+#: What a counter's text says one counted thing is worth: "每项得1分", "每差1人扣0.2分".
+_PER: Final = re.compile(r"每[^，。；,;]*?[得扣加]([0-9]+(?:\.[0-9]+)?)分")
 
 
 @register
@@ -86,6 +92,21 @@ class EachKind(Kind):
             return f"{n}{noun}{names} × {fmt(rule.per)}分 = {fmt(product)}分，按最高{fmt(cap)}分计"
         return f"{n}{noun}{names} × {fmt(rule.per)}分 = {fmt(points)}分{tail}"
 
+    def single(self, rule: Each) -> Decimal:
+        return rule.per
+
+    def term(self, rule: Each, address: str, answers: Answers, taken: Decimal) -> str:
+        value = answers.get(address)
+        n = count(value)
+        noun = rule.unit or "项"
+        names = "、".join(value) if isinstance(value, list) else None
+        product = finite(Fraction(rule.per) * n)
+        assert product is not None  # a finite decimal times a count
+        if product != taken:  # capped
+            capped = f"{n}{noun} × {fmt(rule.per)}分 = {fmt(product)}分，按最多{fmt(taken)}分计"
+            return f"{fmt(taken)}分{detail(address, names, capped)}"
+        return f"{fmt(rule.per)}分 × {n}{noun}{detail(address, names)}"
+
     def check(self, node: Node, rule: Each, add: Report) -> None:
         positive(node, add, "at_least", rule.at_least)
         positive(node, add, "per", rule.per)
@@ -109,11 +130,33 @@ class EachKind(Kind):
             )
         if rule.open and not rule.options:
             add(node, "open = true needs options to extend")
+        per = _PER.search(rule.text)
+        if per is not None and Decimal(per.group(1)) != rule.per:
+            said = Decimal(per.group(1))
+            add(
+                node,
+                f"the text says {per.group(0)}, but per = {fmt(rule.per)}",
+                expected=fmt(said),
+                actual=fmt(rule.per),
+                severity="warning",
+            )
+        if rule.zero_at is not None:
+            positive(node, add, "zero_at", rule.zero_at)
+            if not is_deduction(node):
+                add(node, 'zero_at belongs on a counted deduction of a deduct ("都不知晓的不得分")')
+            elif closed and rule.zero_at > len(rule.options):
+                add(
+                    node,
+                    f"zero_at {rule.zero_at} cannot be reached: "
+                    f"the standard lists {len(rule.options)} options",
+                )
         if self.maximum(rule) is None and not is_deduction(node):
             add(node, "a counter that awards points needs a cap (max) or a closed list of options")
 
     def hint(self, leaf: Leaf, deduction: bool) -> str:
+        zero_at = getattr(leaf.rule, "zero_at", None)
+        tail = f"；达到{zero_at}时本项不得分" if zero_at else ""
         if not leaf.options:
-            return "填写数量（整数）"
+            return "填写数量（整数）" + tail
         more = "" if leaf.closed else "（也可填写其他名称）"
-        return f"填写数量（整数）或所列名称，可选：{'、'.join(leaf.options)}{more}"
+        return f"填写数量（整数）或所列名称，可选：{'、'.join(leaf.options)}{more}{tail}"

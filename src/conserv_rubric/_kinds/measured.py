@@ -8,6 +8,7 @@ import math
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
+from typing import Final
 
 from .._exact import EXACT, finite, multiple_of, quotient, round_half_up, scales_finitely, settle
 from .._text import fmt
@@ -24,11 +25,58 @@ from ._base import (
     Num,
     Report,
     Shape,
+    detail,
     fast,
     is_deduction,
     positive,
     register,
 )
+
+# --- what a number answer may be -------------------------------------------------------------
+
+#: Words of a deduction's text that deduct for a figure short of its target ("每低1%扣2分").
+SHORTFALL_WORDS: Final = ("每低", "低于", "每少", "少于", "每差", "不足", "每降低", "下降")
+#: Words of a deduction's text that deduct for a figure over its limit ("每高1%扣1分").
+EXCESS_WORDS: Final = ("每高", "高于", "每超", "超过", "超出", "每多")
+
+
+def answer_range(rule: Bands | Linear) -> tuple[Decimal, Decimal] | None:
+    """The numbers an answer to *rule* may take, when the rubric declares them."""
+    return rule.range
+
+
+def check_range(node: Node, rule: Bands | Linear, add: Report, edges: list[tuple[str, Decimal]]) -> None:
+    """Report a declared range that is malformed, *edges* (what, number) that lie outside it, and
+    a percentage rule whose edges read as fractions ("0.85" typed for 85 %)."""
+    if rule.range is not None:
+        lo, hi = rule.range
+        if lo >= hi:
+            add(node, f"range must be [low, high] with low < high, got [{fmt(lo)}, {fmt(hi)}]")
+            return
+        outside = [f"{what} {fmt(e)}" for what, e in edges if not lo <= e <= hi]
+        if outside:
+            one = len(outside) == 1
+            add(
+                node,
+                f"{', '.join(outside)} {'lies' if one else 'lie'} outside range [{fmt(lo)}, {fmt(hi)}]: "
+                f"no answer reaches {'it' if one else 'them'}",
+                severity="warning",
+            )
+        return
+    if rule.unit != "%" or not edges:
+        return
+    numbers = sorted({e for _, e in edges})
+    if all(0 <= e <= 1 for e in numbers) and any(0 < e < 1 for e in numbers):
+        shown = ", ".join(fmt(e) for e in numbers)
+        example = next(e for e in reversed(numbers) if 0 < e < 1)
+        add(
+            node,
+            f'the unit is "%" but every figure the rule compares with ({shown}) lies between 0 and 1: '
+            f"a rate of {fmt(example * 100)}% is written {fmt(example * 100)}, not {fmt(example)}; "
+            "if answers are fractions, declare range = [0, 1] and drop the unit",
+            severity="warning",
+        )
+
 
 # --- bands ---------------------------------------------------------------------------------
 
@@ -119,7 +167,16 @@ class BandsKind(Kind):
 
     def leaves(self, rule: Bands, address: str, item: str, penalty: bool) -> Iterator[Leaf]:
         shape: Shape = "ratio" if rule.input == "ratio" else "number"
-        yield Leaf(address, shape, rule, item, rule.text, blank="void" if penalty else "zero")
+        low, high = rule.range if rule.range is not None else (None, None)
+        blank: Blank = "void" if penalty else "zero"
+        yield Leaf(address, shape, rule, item, rule.text, low=low, high=high, blank=blank)
+
+    def measures(self, rule: Bands) -> bool:
+        return rule.input == "number"
+
+    def figure(self, rule: Bands, address: str, answers: Answers) -> Decimal | None:
+        value = answers.get(address)
+        return None if value is None or isinstance(value, Mapping) else Decimal(value)
 
     def maximum(self, rule: Bands) -> Decimal:
         return max((b.points for b in rule.bands), default=ZERO)
@@ -149,18 +206,40 @@ class BandsKind(Kind):
         x, ref = found
         band = band_for(rule, answers.get(address))
         unit = rule.unit or ""
+        what = rule.measure or ""
         if rule.input == "ratio" and ref is not None:
-            shown = f"{fmt(x)}{unit}，参考值{fmt(ref)}{unit}"
+            shown = f"{what}{fmt(x)}{unit}，参考值{fmt(ref)}{unit}"
             var = "x/参考值"
         else:
-            shown = f"{fmt(x)}{unit}"
+            shown = f"{what}{fmt(x)}{unit}"
             var = "x"
         return f"{shown}：{describe_band(band, var) if band else '不在任何区间'} → {fmt(points)}分"
+
+    def term(self, rule: Bands, address: str, answers: Answers, taken: Decimal) -> str:
+        found = measured(rule, answers.get(address))
+        assert found is not None  # a deduction that took points was answered
+        x, ref = found
+        band = band_for(rule, answers.get(address))
+        unit = rule.unit or ""
+        var = "x/参考值" if ref is not None else "x"
+        shown = f"{rule.measure or ''}{fmt(x)}{unit}" + (
+            f"，参考值{fmt(ref)}{unit}" if ref is not None else ""
+        )
+        where = describe_band(band, var) if band else "不在任何区间"
+        return f"{fmt(taken)}分{detail(address, f'{shown}：{where}')}"
 
     def check(self, node: Node, rule: Bands, add: Report) -> None:
         if not rule.bands:
             add(node, "bands is empty")
             return
+        if rule.range is not None and rule.input == "ratio":
+            add(
+                node,
+                'range belongs to a number answer; an input = "ratio" answer is compared with its reference',
+            )
+        elif rule.input == "number":
+            bounds = {e for b in rule.bands for e in (b.gt, b.ge, b.lt, b.le) if e is not None}
+            check_range(node, rule, add, [("edge", e) for e in sorted(bounds)])
         for i, band in enumerate(rule.bands):
             where = f"{node.path}.bands[{i}]"
             if band.gt is not None and band.ge is not None:
@@ -199,7 +278,19 @@ class BandsKind(Kind):
         tail = f"（单位：{unit}）" if unit else ""
         if leaf.shape == "ratio":
             return "填写 { value = 实测值, ref = 参考值 }" + tail
-        return "填写数值" + tail
+        return f"填写{_what(leaf)}" + _range_hint(leaf) + tail
+
+
+def _what(leaf: Leaf) -> str:
+    """What a number leaf asks for: the rule's ``measure``, or 数值."""
+    return getattr(leaf.rule, "measure", None) or "数值"
+
+
+def _range_hint(leaf: Leaf) -> str:
+    """The range a number answer must lie in, as the template says it."""
+    if leaf.low is None or leaf.high is None:
+        return ""
+    return f"，{fmt(leaf.low)}~{fmt(leaf.high)}"
 
 
 # --- linear --------------------------------------------------------------------------------
@@ -264,10 +355,23 @@ class LinearKind(Kind):
     model = Linear
 
     def leaves(self, rule: Linear, address: str, item: str, penalty: bool) -> Iterator[Leaf]:
-        yield Leaf(address, "number", rule, item, rule.text, blank="void" if penalty else "zero")
+        low, high = rule.range if rule.range is not None else (None, None)
+        blank: Blank = "void" if penalty else "zero"
+        yield Leaf(address, "number", rule, item, rule.text, low=low, high=high, blank=blank)
 
     def maximum(self, rule: Linear) -> Decimal | None:
         return rule.max
+
+    def single(self, rule: Linear) -> Decimal:
+        # The first step past the threshold takes the base and one step's points.
+        return rule.base + rule.per
+
+    def measures(self, rule: Linear) -> bool:
+        return True
+
+    def figure(self, rule: Linear, address: str, answers: Answers) -> Decimal | None:
+        value = answers.get(address)
+        return None if value is None else Decimal(value)
 
     def compile(self, rule: Linear, address: str) -> Evaluate:
         def linear(a: Answers) -> Num:
@@ -289,10 +393,11 @@ class LinearKind(Kind):
             return "未填写，0分"
         x = Decimal(value)
         unit = rule.unit or ""
+        what = rule.measure or ""
         steps = linear_steps(rule, x)
         if steps is None:
             side = "低于" if rule.direction == "up" else "高于"
-            return f"{fmt(x)}{unit}，{side}{fmt(rule.start)}{unit}，0分"
+            return f"{what}{fmt(x)}{unit}，{side}{fmt(rule.start)}{unit}，0分"
         base = f"{fmt(rule.base)}分 + " if rule.base else ""
         if isinstance(steps, Decimal):
             shown = fmt(steps)
@@ -300,11 +405,34 @@ class LinearKind(Kind):
             shown = f"{fmt(linear_distance(rule, x))}/{fmt(rule.step)}"
         raw = linear_exact(rule, x)
         assert raw is not None  # at or past the threshold
-        head = f"{fmt(x)}{unit}：{base}{shown} × {fmt(rule.per)}分"
+        head = f"{what}{fmt(x)}{unit}：{base}{shown} × {fmt(rule.per)}分"
         if rule.max is not None and raw > rule.max:
             return f"{head} = {fmt(_shown(raw, rule.digits))}分，按最高{fmt(rule.max)}分计"
         most = f"（最高{fmt(rule.max)}分）" if rule.max is not None else ""
         return f"{head} = {fmt(points)}分{most}"
+
+    def term(self, rule: Linear, address: str, answers: Answers, taken: Decimal) -> str:
+        value = answers.get(address)
+        assert value is not None  # a deduction that took points was answered
+        x = Decimal(value)
+        unit = rule.unit or ""
+        where = "目标" if rule.direction == "down" else "限值"
+        figure = f"{rule.measure or ''}{fmt(x)}{unit}，{where}{fmt(rule.start)}{unit}"
+        steps = linear_steps(rule, x)
+        assert steps is not None  # past the threshold
+        shown = (
+            fmt(steps) if isinstance(steps, Decimal) else f"{fmt(linear_distance(rule, x))}/{fmt(rule.step)}"
+        )
+        base = f"{fmt(rule.base)}分 + " if rule.base else ""
+        product = f"{base}{fmt(rule.per)}分 × {shown}"
+        raw = linear_exact(rule, x)
+        assert raw is not None
+        if rule.max is not None and raw > rule.max:
+            capped = f"{product} = {fmt(_shown(raw, rule.digits))}分，按最多{fmt(rule.max)}分计"
+            return f"{fmt(taken)}分{detail(address, figure, capped)}"
+        if raw != taken:  # rounded to the rule's digits
+            return f"{fmt(taken)}分{detail(address, figure, f'{product}，保留{rule.digits}位小数')}"
+        return f"{product}{detail(address, figure)}"
 
     def check(self, node: Node, rule: Linear, add: Report) -> None:
         positive(node, add, "step", rule.step)
@@ -338,10 +466,61 @@ class LinearKind(Kind):
                 f"an award at the cap is not rounded to {rule.digits} decimal places",
                 severity="warning",
             )
+        _check_direction(node, rule, add)
+        edges = [("start", rule.start)]
+        full = _full_at(rule)
+        if full is not None and full != rule.start:
+            edges.append(("the figure of the cap", full))
+        check_range(node, rule, add, edges)
 
     def hint(self, leaf: Leaf, deduction: bool) -> str:
         unit = getattr(leaf.rule, "unit", None)
-        return "填写数值" + (f"（单位：{unit}）" if unit else "")
+        return f"填写{_what(leaf)}" + _range_hint(leaf) + (f"（单位：{unit}）" if unit else "")
+
+
+def _check_direction(node: Node, rule: Linear, add: Report) -> None:
+    """Warn about a deduction whose text and direction disagree: "每低1%扣2分" counted upwards
+    takes points from a figure above its target and none from one below it."""
+    if not is_deduction(node) or rule.step <= 0:
+        return
+    short = any(w in rule.text for w in SHORTFALL_WORDS)
+    over = any(w in rule.text for w in EXCESS_WORDS)
+    said = f'"{rule.text}"'
+    once = rule.base + rule.per
+    loses = f"loses {fmt(once)} point{'' if once == 1 else 's'}"
+    if rule.direction == "up" and short and not over and rule.start > 0:
+        add(
+            node,
+            f'{said} deducts for a figure below {fmt(rule.start)}, but direction is "up", which deducts '
+            f"for one above it ({fmt(rule.start + rule.step)} {loses}, {fmt(rule.start - rule.step)} none); "
+            'write direction = "down"',
+            severity="warning",
+        )
+    elif rule.direction == "down" and over and not short:
+        add(
+            node,
+            f'{said} deducts for a figure above {fmt(rule.start)}, but direction is "down", which deducts '
+            f"for one below it ({fmt(rule.start - rule.step)} {loses}, {fmt(rule.start + rule.step)} none); "
+            'leave direction out, or write "up"',
+            severity="warning",
+        )
+
+
+def _full_at(rule: Linear) -> Decimal | None:
+    """The figure from which a capped `Linear` rule awards its cap (None without a cap)."""
+    if rule.max is None or rule.per <= 0 or rule.step <= 0 or rule.max <= rule.base:
+        return None
+    need = Fraction(rule.max - rule.base) / Fraction(rule.per)  # steps to the cap
+    if rule.steps == "whole":
+        distance = Fraction(math.ceil(need)) * Fraction(rule.step)
+    elif rule.steps == "started":
+        distance = Fraction(max(math.ceil(need) - 1, 0)) * Fraction(rule.step)
+    else:
+        distance = need * Fraction(rule.step)
+    found = finite(distance)
+    if found is None:
+        return None
+    return rule.start + found if rule.direction == "up" else rule.start - found
 
 
 # --- judged --------------------------------------------------------------------------------

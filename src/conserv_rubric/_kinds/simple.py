@@ -18,9 +18,11 @@ from ._base import (
     Num,
     Report,
     Shape,
+    detail,
     fast,
     positive,
     register,
+    said_points,
 )
 
 
@@ -73,8 +75,23 @@ class FlagKind(Kind):
             return f"{value}次（不少于{rule.at_least}次）{mark}{fmt(points)}分"
         return f"符合，得{fmt(points)}分" if value else "不符合，0分"
 
+    def term(self, rule: Flag, address: str, answers: Answers, taken: Decimal) -> str:
+        if rule.at_least:
+            said = f"{answers.get(address)}，少于{rule.at_least}"
+            return f"{fmt(taken)}分{detail(address, said, rule.text)}"
+        return f"{fmt(taken)}分{detail(address, rule.text)}"
+
     def check(self, node: Node, rule: Flag, add: Report) -> None:
         positive(node, add, "at_least", rule.at_least)
+        said = said_points(rule.text)
+        if said is not None and said != rule.points:
+            add(
+                node,
+                f"the text says {fmt(said)}分, but points = {fmt(rule.points)}",
+                expected=fmt(said),
+                actual=fmt(rule.points),
+                severity="warning",
+            )
 
     def hint(self, leaf: Leaf, deduction: bool) -> str:
         if leaf.shape == "bool":
