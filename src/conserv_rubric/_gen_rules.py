@@ -237,6 +237,8 @@ def _bands(draw: DrawFn) -> Bands:
     if not ratio and _sometimes(draw, 4):
         # the numbers an answer may take, holding every edge ("range = [0, 100]" for a rate)
         rule = _with(rule, range=(min([ZERO, *values]), max([Decimal(100), *values])))
+    if _sometimes(draw, 6):
+        rule = _with(rule, measure="满意率")
     if draw(_BOOL):
         rule = _with(rule, points=rule_max(rule))
     return rule
@@ -267,6 +269,8 @@ def _linear(draw: DrawFn, *, in_deduction: bool = False) -> Linear:
         digits=draw(_pick(digits)) if _sometimes(draw, 3) else None,
         text=_text(draw),
     )
+    if _sometimes(draw, 6):
+        rule = _with(rule, measure="投放准确率")
     if _sometimes(draw, 4):
         # wide enough for the threshold and the figure where the cap is reached, both ways
         steps = math.ceil(abs(Fraction((cap or per) - base) / Fraction(per))) + 2

@@ -12,13 +12,12 @@ import attrs
 from ._answers import check_answers
 from ._compiled import Applicable, Compiled, GateKind, Outcome, compiled, describe_figure
 from ._exact import exact, exactly
-from ._kinds import ZERO, Answers, Num, explain, reachable
-from ._kinds._base import answered
+from ._kinds import ZERO, Answers, Num, answered, explain, reachable
 from ._sheet import Sheet, SheetInfo
 from ._stages import stage_problem
 from ._text import GATE_WORDS, fmt
 from .errors import Problem, SheetError
-from .model import Rubric
+from .model import Rubric, Rule
 
 
 @attrs.frozen
@@ -229,15 +228,12 @@ class ScoreCard:
         out = {}
         for k, item in enumerate(c.items):
             applicable = k not in self.excluded
-            given = answered(item.rule, item.address, self.answers)
-            # An answer the item does not count is said so, not silently passed over.
-            ignored = "；所填答案不计" if given else ""
             if not applicable:
                 points = Decimal(self._pts[k])
-                reason = f"不适用（{item.rule.na_if}）{ignored}"
+                reason = f"不适用（{item.rule.na_if}）{self._ignored(item.rule, item.address)}"
             elif k in self.held:
                 points = ZERO
-                reason = f"仅由核查方评分，自评不计分{ignored}"
+                reason = f"仅由核查方评分，自评不计分{self._ignored(item.rule, item.address)}"
             else:
                 points, reason = explain(item.rule, item.address, self.answers)
                 if points != self._pts[k]:  # pragma: no cover - the two paths share one compiler
@@ -268,6 +264,11 @@ class ScoreCard:
                 item.rule.note,
             )
         return out
+
+    def _ignored(self, rule: Rule, address: str) -> str:
+        """What the reason of an item that is not scored says of answers given to it anyway:
+        they do not count, said so rather than silently passed over."""
+        return "；所填答案不计" if answered(rule, address, self.answers) else ""
 
     @functools.cached_property
     def units(self) -> tuple[GroupResult, ...]:

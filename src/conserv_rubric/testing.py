@@ -24,9 +24,12 @@ score card (`check_scoring`):
 - ``subtotals``: items add up to projects, projects to units, units to the total, honouring caps,
   rescaling (a unit of which nothing applies drops out), weights and the aggregate formula, and
   every ``applicable_max`` is what the applicable items give;
-- ``gates`` and ``level``: the gates that fail are exactly those whose item falls short, and the
-  level is the highest one whose thresholds are met, none if a gate failed;
-- ``unanswered``: the card lists exactly the leaves left unanswered;
+- ``gates`` and ``level``: the gates that fail are exactly those whose item falls short (of its
+  ``gate_min``, of its ``gate_figure``, of more than 0 for a ★), none on an item the sheet's stage
+  does not score, and the level is the highest one whose thresholds are met, none if a gate
+  failed or the rubric is a partial transcription;
+- ``unanswered``: the card lists exactly the leaves left unanswered (of the items the sheet's
+  stage scores);
 - ``order``: the result does not depend on the order of the answers;
 - ``monotone``: meeting more (a flag true, a count or a number one step further, more judged
   points) never lowers a score, and under a ``deduct`` more deficiencies never raise it.
