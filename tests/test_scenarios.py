@@ -282,3 +282,32 @@ def test_the_number_of_examples_is_a_whole_number(capsys: pytest.CaptureFixture[
         "conserv-rubric test: error: argument --examples: "
         f"expected a whole number of at least 1, got '{examples}'"
     )
+
+
+def console(page: str, command: str) -> list[str]:
+    """The output lines the page shows under ``$ command``."""
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    block = text.split(f"```console\n$ {command}\n", 1)[1].split("```", 1)[0]
+    return block.splitlines()
+
+
+@pytest.mark.parametrize(
+    ("page", "command"),
+    [
+        ("testing.md", "conserv-rubric test district examples/district/*.toml"),
+        ("cli.md", "conserv-rubric test --no-properties district examples/district/*.toml"),
+    ],
+)
+def test_the_docs_show_what_the_command_prints(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, page: str, command: str
+) -> None:
+    monkeypatch.chdir(ROOT)
+    args = [*command.split()[1:-1], *EXAMPLES]
+    code, out, _ = run(capsys, *args)
+    shown = console(page, command)
+    got = out.splitlines()
+    assert code == 0
+    if PROPERTIES.fullmatch(shown[0]):
+        assert PROPERTIES.fullmatch(got[0]), got[0]
+        shown, got = shown[1:], got[1:]
+    assert got == shown

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -285,6 +286,8 @@ def test_the_documents_the_mistakes_start_from_load_as_written() -> None:
     assert loads_rubric(tomli_w.dumps(read(VARIANT)), base_dir=VARIANT.parent) == load_rubric(VARIANT)
     card = score(load_rubric(DISTRICT), loads_sheet(tomli_w.dumps(read(SHEET))))
     assert card.total == 92
+
+
 ITEM = "units/1/projects/1/items/1"  # 2.2.2, an `each` with options
 
 
@@ -694,3 +697,64 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         cli.main(["--version"])
     assert exc.value.code == 0
     assert capsys.readouterr() == (f"conserv-rubric {__version__}\n", "")
+
+
+# --- the repository's own editor set-up ----------------------------------------------------------
+
+
+def glob_pattern(glob: str) -> re.Pattern[str]:
+    """A Taplo or Tombi include glob as a regular expression: ``**/`` is any folders, ``*`` a name."""
+    out = ""
+    for part in re.split(r"(\*\*/|\*)", glob):
+        out += {"**/": "(?:[^/]+/)*", "*": "[^/]*"}.get(part, re.escape(part))
+    return re.compile(out)
+
+
+def schema_files() -> dict[str, dict[str, Any]]:
+    return {name: json.loads(text) for name, text in _shipped_schemas().items()}
+
+
+def associations() -> dict[str, list[tuple[list[str], list[str], str]]]:
+    """Each tool's rules: include globs, exclude globs, the schema's file name."""
+    with (ROOT / ".taplo.toml").open("rb") as f:
+        taplo = tomllib.load(f)
+    with (ROOT / "tombi.toml").open("rb") as f:
+        tombi = tomllib.load(f)
+    return {
+        "taplo": [
+            (r["include"], r.get("exclude", []), Path(r["schema"]["path"]).name) for r in taplo["rule"]
+        ],
+        "tombi": [(s["include"], [], Path(s["path"]).name) for s in tombi["schemas"]],
+    }
+
+
+@pytest.mark.parametrize("tool", ["taplo", "tombi"])
+def test_the_repositorys_editor_config_gives_each_file_a_schema_that_accepts_it(tool: str) -> None:
+    schemas = schema_files()
+    rules = associations()[tool]
+    files = [*RUBRICS, *EXAMPLES, *(ROOT / "docs" / "examples").glob("*.toml")]
+    for path in files:
+        if path == BROKEN_ON_PURPOSE:
+            continue
+        name = path.relative_to(ROOT).as_posix()
+        matching = [
+            schema
+            for include, exclude, schema in rules
+            if any(glob_pattern(g).fullmatch(name) for g in include)
+            and not any(glob_pattern(g).fullmatch(name) for g in exclude)
+        ]
+        assert len(matching) == 1, (name, matching)
+        assert errors_of(schemas[matching[0]], read(path)) == set(), name
+    # And a file the rules send elsewhere fails there: the district's sheets are checked by address.
+    assert errors_of(schemas["rubric.schema.json"], read(SHEET)) != set()
+
+
+def test_the_modules_examples_run() -> None:
+    import doctest  # noqa: PLC0415 - only this test runs doctests
+
+    import conserv_rubric.schema  # noqa: PLC0415 - the module under test, not its names
+
+    result = doctest.testmod(conserv_rubric.schema)
+    assert result.attempted > 0
+    assert result.failed == 0
+    assert dir(conserv_rubric.schema) == ["DIALECT", "dumps_schema", "rubric_schema", "sheet_schema"]

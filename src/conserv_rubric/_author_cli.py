@@ -14,10 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from ._rubric_io import load_rubric
-from ._scenarios import render_test, run_test
 from ._shipped import rubric_argument
 from .errors import Problem, RubricError
-from .schema import dumps_schema, rubric_schema, sheet_schema
 
 OK = 0
 FAILED = 1
@@ -66,6 +64,9 @@ def add_parsers(sub: Any) -> None:
 
 def run_schema_command(args: argparse.Namespace) -> int:
     """``conserv-rubric schema rubric|sheet [RUBRIC]``."""
+    # Kept off start-up, as every command but this one needs neither.
+    from .schema import dumps_schema, rubric_schema, sheet_schema  # noqa: PLC0415
+
     if args.document == "rubric":
         if args.for_rubric is not None:
             message = (
@@ -84,6 +85,8 @@ def run_schema_command(args: argparse.Namespace) -> int:
 
 def run_test_command(args: argparse.Namespace) -> int:
     """``conserv-rubric test RUBRIC [SHEET_OR_FOLDER…]``."""
+    from ._scenarios import render_test, run_test  # noqa: PLC0415 - kept off start-up, as above
+
     rubric = load_rubric(args.rubric)
     run = run_test(rubric, args.sheets, examples=args.examples, properties=not args.no_properties)
     report, errors = render_test(run, rubric)

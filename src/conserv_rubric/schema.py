@@ -55,7 +55,7 @@ __all__ = ["DIALECT", "dumps_schema", "rubric_schema", "sheet_schema"]
 DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 
 #: The shipped rubric whose sheets' schema ships too.
-SHIPPED_RUBRIC: Final = "district"
+_SHIPPED_RUBRIC: Final = "district"
 
 _RULE_CLASSES: Final = frozenset(RULE_KINDS.values())
 _NUMBER_REF: Final = {"$ref": "#/$defs/number"}
@@ -521,11 +521,11 @@ def dumps_schema(schema: Mapping[str, Any]) -> str:
 
 def _shipped_schemas() -> dict[str, str]:
     """The text of every schema file shipped in ``conserv_rubric/schemas/``, by file name."""
-    district = load_rubric(shipped_path(SHIPPED_RUBRIC))
+    district = load_rubric(shipped_path(_SHIPPED_RUBRIC))
     return {
         "rubric.schema.json": dumps_schema(rubric_schema()),
         "sheet.schema.json": dumps_schema(sheet_schema()),
-        f"{SHIPPED_RUBRIC}-sheet.schema.json": dumps_schema(sheet_schema(district)),
+        f"{_SHIPPED_RUBRIC}-sheet.schema.json": dumps_schema(sheet_schema(district)),
     }
 
 
@@ -556,6 +556,10 @@ def _main(argv: Sequence[str]) -> int:
     for name in stale:
         sys.stderr.write(f"{_folder() / name}: out of date (python -m conserv_rubric.schema --write)\n")
     return 1 if stale else 0
+
+
+def __dir__() -> list[str]:
+    return list(__all__)
 
 
 if __name__ == "__main__":  # pragma: no cover - run by hand after a change to the model
