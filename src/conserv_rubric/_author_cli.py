@@ -64,7 +64,7 @@ def add_parsers(sub: Any) -> None:
 
 def run_schema_command(args: argparse.Namespace) -> int:
     """``conserv-rubric schema rubric|sheet [RUBRIC]``."""
-    # Kept off start-up, as every command but this one needs neither.
+    # Kept off start-up: only this command needs the schema generator.
     from .schema import dumps_schema, rubric_schema, sheet_schema  # noqa: PLC0415
 
     if args.document == "rubric":
