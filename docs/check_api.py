@@ -27,6 +27,7 @@ MODULES: Final = (
     "conserv_rubric.templates",
     "conserv_rubric.energy",
     "conserv_rubric.rollup",
+    "conserv_rubric.schema",
     "conserv_rubric.strategies",
     "conserv_rubric.testing",
 )

@@ -14,6 +14,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from ._convert import structure
+from ._expect import Expectation, read_expect
 from ._fields import read_date
 from ._parse import decode, parse_json, parse_toml, read_bytes
 from ._text import describe, suggest
@@ -28,8 +29,12 @@ class SheetInfo:
     """The ``[sheet]`` table: who is assessed, when, and by whom.
 
     Attributes:
+        agency: the agency's name.
         code: the agency's code (统一社会信用代码 or the roster's own), if given.
+        year: the year assessed.
         stage: one of the rubric's stages (``Rubric.stages``); `score` checks it.
+        assessor: who filled the sheet in.
+        rubric: the title of the rubric the sheet is for (`conserv_rubric.templates.template` writes it).
         date: the day the sheet was signed off (a TOML date, or ``YYYY-MM-DD`` text).
     """
 
@@ -51,6 +56,8 @@ class Sheet:
         answers: leaf address → answer, as written (checked against a rubric when scored).
         evidence: address → documents cited as 佐证材料.
         notes: address → free text.
+        expect: the ``[expect]`` table, the result the sheet should score (``conserv-rubric
+            test`` compares them; scoring ignores it).
         file: where the sheet was read from, if anywhere.
         row: the CSV row it was read from, if any.
     """
@@ -59,6 +66,7 @@ class Sheet:
     answers: dict[str, Any] = attrs.field(factory=dict, hash=False)
     evidence: dict[str, tuple[str, ...]] = attrs.field(factory=dict, hash=False)
     notes: dict[str, str] = attrs.field(factory=dict, hash=False)
+    expect: Expectation | None = None
     file: str | None = None
     row: int | None = None
 
@@ -75,7 +83,7 @@ class Sheet:
 
 def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -> Sheet:
     problems: list[Problem] = []
-    known = {"sheet", "answers", "evidence", "notes"}
+    known = {"sheet", "answers", "evidence", "notes", "expect"}
     for key in doc:
         if key not in known:
             problems.append(
@@ -141,10 +149,17 @@ def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -
                     message=f"expected a string, got {describe(note)}",
                 )
             )
+    expect, more = read_expect(doc.get("expect"), file, f"{where}expect")
+    problems.extend(more)
     if problems or info is None:
         raise SheetError(problems)
     return Sheet(
-        info=info, answers=dict(tables["answers"]), evidence=evidence, notes=dict(tables["notes"]), file=file
+        info=info,
+        answers=dict(tables["answers"]),
+        evidence=evidence,
+        notes=dict(tables["notes"]),
+        expect=expect,
+        file=file,
     )
 
 

@@ -22,6 +22,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Final, NoReturn
 
+from . import __version__
+from ._author_cli import add_parsers as add_author_parsers
+from ._author_cli import run_schema_command, run_test_command
 from ._batch import iter_sheets
 from ._catalogue import render_catalogue
 from ._fmt import Mode, format_file
@@ -71,6 +74,7 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok; 1 invalid rubric / level not reached / sheets differ / goal not met; "
         "2 usage or input error; 3 internal error.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("check", help="validate a rubric and print its totals tree")
@@ -115,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     add_rollup_parser(sub)
+    add_author_parsers(sub)
     return parser
 
 
@@ -226,6 +231,8 @@ _COMMANDS: Final = {
     "fmt": _fmt,
     "rubrics": _rubrics,
     "rollup": rollup_command,
+    "schema": run_schema_command,
+    "test": run_test_command,
 }
 
 
