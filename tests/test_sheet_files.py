@@ -24,6 +24,7 @@ from conserv_rubric import (
     loads_sheet,
     score,
 )
+from conserv_rubric.energy import load_energy
 from conserv_rubric.reports import render_cards
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -481,3 +482,40 @@ def test_a_blank_document_name_is_refused(tmp_path: Path, cited: str, where: str
     with pytest.raises(SheetError) as excinfo:
         load_sheet(path)
     assert str(excinfo.value) == f"{path}: evidence{where}: expected a document name, got a blank string"
+
+
+# --- the energy reader reads sheet files the same way --------------------------------------------
+
+ENERGY_CSV = (
+    "agency,year,energy.year,energy.area,energy.energy_users,energy.water,energy.use.electricity.kwh,"
+    "energy.vehicles.electricity.kwh\n"
+    "XX区发展和改革局,2024,2023,8000,120,3000,240000,0\n"
+)
+
+
+def test_the_energy_reader_reads_a_gbk_csv(tmp_path: Path) -> None:
+    path = tmp_path / "sheets.csv"
+    path.write_bytes(ENERGY_CSV.encode("gbk"))
+    (data,) = load_energy(path)
+    assert (data.agency, data.line, data.area) == ("XX区发展和改革局", 2, Decimal(8000))
+
+
+def test_the_energy_reader_counts_lines_and_refuses_an_open_quote(tmp_path: Path) -> None:
+    path = tmp_path / "sheets.csv"
+    header, row = ENERGY_CSV.splitlines()
+    path.write_text(f"{header}\r{row}\r\r{row}\r", encoding="utf-8")
+    assert [d.line for d in load_energy(path)] == [2, 4]
+    path.write_text(f'{header}\n{row}\n"XX区财政局,2024,2023,8000,120,3000,240000,0\n', encoding="utf-8")
+    with pytest.raises(SheetError) as excinfo:
+        load_energy(path)
+    assert str(excinfo.value) == f"{path}:3: invalid CSV: a quote opened in this row is never closed"
+
+
+def test_the_energy_reader_refuses_a_json_key_given_twice(tmp_path: Path) -> None:
+    path = tmp_path / "sheet.json"
+    path.write_text(
+        '{"sheet": {"agency": "a", "year": 2024}, "energy": {"area": 1, "area": 2}}', encoding="utf-8"
+    )
+    with pytest.raises(SheetError) as excinfo:
+        load_energy(path)
+    assert str(excinfo.value) == f'{path}: energy: key "area" appears more than once; keep one'

@@ -6,7 +6,9 @@ syntax error into a problem located by file, line and column.
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import json
 import re
 import tomllib
@@ -224,6 +226,28 @@ def parse_json(text: str, file: str | None) -> dict[str, Any]:
     if found:
         raise RubricError(_repeated_keys(doc, file))
     return doc
+
+
+def csv_records(text: str, file: str | None) -> list[tuple[int, int, list[str]]]:
+    """Each CSV record with the lines it starts and ends on (a quoted cell may hold line breaks).
+
+    Lines are counted as a text editor counts them (LF, CRLF or CR), and the reader is strict:
+    a quote never closed, or text after a closing quote, is an error located by its line.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records = []
+    first = 1
+    try:
+        for cells in reader:
+            records.append((first, reader.line_num, cells))
+            first = reader.line_num + 1
+    except csv.Error as exc:
+        if str(exc) == "unexpected end of data":
+            message = "invalid CSV: a quote opened in this row is never closed"
+            raise RubricError([Problem(file=file, line=first, message=message)]) from None
+        line = first if "field limit" in str(exc) else reader.line_num
+        raise RubricError([Problem(file=file, line=line, message=f"invalid CSV: {exc}")]) from None
+    return records
 
 
 def read_bytes(path: str | Path) -> bytes:

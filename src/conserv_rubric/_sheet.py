@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -12,7 +10,7 @@ import attrs
 
 from ._cells import normal, number
 from ._convert import structure
-from ._parse import parse_json, parse_toml, read_bytes, read_text
+from ._parse import csv_records, parse_json, parse_toml, read_bytes, read_text
 from ._text import describe, suggest
 from .errors import Problem, RubricError, SheetError
 
@@ -251,26 +249,11 @@ def load_sheet(path: str | Path) -> Sheet:
 META_COLUMNS: Final = ("agency", "year", "stage", "assessor", "rubric", "date")
 
 
-def _csv_records(text: str, file: str | None) -> list[tuple[int, int, list[str]]]:
-    """Each CSV record with the lines it starts and ends on (a quoted cell may hold line breaks)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records = []
-    first = 1
-    try:
-        for cells in reader:
-            records.append((first, reader.line_num, cells))
-            first = reader.line_num + 1
-    except csv.Error as exc:
-        if str(exc) == "unexpected end of data":
-            message = "invalid CSV: a quote opened in this row is never closed"
-            raise SheetError([Problem(file=file, line=first, message=message)]) from None
-        line = first if "field limit" in str(exc) else reader.line_num
-        raise SheetError([Problem(file=file, line=line, message=f"invalid CSV: {exc}")]) from None
-    return records
-
-
 def _sheets_from_csv(text: str, file: str | None) -> list[Sheet]:
-    records = _csv_records(text, file)
+    try:
+        records = csv_records(text, file)
+    except RubricError as exc:
+        raise SheetError(exc.problems) from None
     if not records:
         raise SheetError([Problem(file=file, message="the CSV file is empty; expected a header row")])
     header = [h.strip() for h in records[0][2]]
