@@ -75,6 +75,8 @@ def _from_text(leaf: Leaf, text: str) -> tuple[object, str | None]:
     """*text* read as the kind of answer *leaf* wants: a flag, a number, a ratio or names."""
     shape = leaf.shape
     value = normal(text)
+    # Messages show the text as written, without the space around it (as a CSV cell is kept).
+    text = text.strip()
     if value == "":
         return None, "a blank answer; leave the address out to leave it unanswered"
     if shape == "bool":
