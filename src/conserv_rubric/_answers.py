@@ -37,6 +37,8 @@ MAX_CANDIDATES: Final = 256
 MAX_SUGGESTED_LENGTH: Final = 64
 
 _COUNT: Final = "a count (a whole number ≥ 0)"
+#: How a bare number can begin (a cheap test before the grammar's).
+_NUMERIC_FIRST: Final = frozenset("0123456789+-")
 
 
 def _shown(value: object) -> str:
@@ -119,13 +121,14 @@ def _names(leaf: Leaf, value: list[object] | tuple[object, ...]) -> tuple[object
     for entry, raw in enumerate(value, 1):
         if not isinstance(raw, str):
             return None, f"expected names (strings) in the list, got {_shown(raw)}"
-        name = normal(raw)
-        if name == "":
+        # An option written as the rubric writes it (the common answer) needs no normalising.
+        if (option := options.get(raw)) is not None:
+            name = option
+        elif (name := normal(raw)) == "":
             return None, f"lists a blank name (entry {entry})"
-        if not name.isprintable():
+        elif not name.isprintable():
             return None, f"lists a name with a control character (entry {entry}: '{clipped(name)}')"
-        option = options.get(name)
-        if option is not None:
+        elif (option := options.get(name)) is not None:
             name = option
         elif leaf.closed:
             return (
@@ -133,7 +136,7 @@ def _names(leaf: Leaf, value: list[object] | tuple[object, ...]) -> tuple[object
                 f"'{clipped(name)}' is not one of the options{suggest(name, leaf.options)}: "
                 + "、".join(leaf.options),
             )
-        elif (count := number(name)) is not None:
+        elif name[0] in _NUMERIC_FIRST and (count := number(name)) is not None:
             alone = f" ({count})" if isinstance(count, int) else ""
             message = f"lists '{clipped(raw.strip())}', a number, not a name"
             return None, f"{message}: answer with the count alone{alone}, or names"
@@ -259,15 +262,8 @@ class Near:
         return ""
 
 
-def _not_applicable(out: dict[str, object], leaves: Mapping[str, Leaf], sheet: Sheet) -> list[Problem]:
+def _not_applicable(out: dict[str, object], marked: set[str], sheet: Sheet) -> list[Problem]:
     """Answers given for an item the same sheet marks not applicable (``ADDRESS.na = true``)."""
-    marked = {
-        address[: -len(".na")]
-        for address, value in out.items()
-        if value is True and address.endswith(".na") and leaves[address].rule is None
-    }
-    if not marked:
-        return []
     problems = []
     for address in list(out):
         if address.endswith(".na") and address[: -len(".na")] in marked:
@@ -295,6 +291,8 @@ def check_answers(
     file = sheet.file
     given: Mapping[Any, object] = sheet.answers
     near: Near | None = None
+    # Items marked not applicable: only a `.na` leaf has no rule and a name ending so.
+    marked: set[str] = set()
     for address, value in given.items():
         leaf = leaves.get(address)
         # The common answers (true/false, a plain count) need no normalising: skip the general check.
@@ -307,6 +305,8 @@ def check_answers(
             )
         ):
             out[address] = value
+            if value is True and leaf.rule is None and address.endswith(".na"):
+                marked.add(address[: -len(".na")])
             continue
         if not isinstance(address, str):
             problems.append(
@@ -332,7 +332,10 @@ def check_answers(
             problems.append(Problem(file=file, line=sheet.row, path=f'answers."{address}"', message=error))
         else:
             out[address] = normal_
-    problems.extend(_not_applicable(out, leaves, sheet))
+            if normal_ is True and leaf.rule is None and address.endswith(".na"):
+                marked.add(address[: -len(".na")])
+    if marked:
+        problems.extend(_not_applicable(out, marked, sheet))
     for table in ("evidence", "notes"):
         for address in getattr(sheet, table):
             if address not in leaves and address not in items:

@@ -93,10 +93,12 @@ def split_names(text: str) -> list[str]:
 
 @functools.lru_cache(maxsize=1024)
 def options_by_name(options: tuple[str, ...]) -> dict[str, str]:
-    """Each option's normalised spelling → the option as the rubric writes it."""
+    """Each option, as the rubric writes it and normalised, → the option as the rubric writes it."""
     out: dict[str, str] = {}
     for option in options:
         out.setdefault(normal(option), option)
+    for option in options:
+        out.setdefault(option, option)
     return out
 
 
