@@ -124,12 +124,18 @@ def test_a_csv_whose_header_is_bad_is_one_error(capsys: pytest.CaptureFixture[st
 def test_a_quoted_cell_over_two_lines_keeps_the_rows_apart(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    # No answer or [sheet] value holds a line break, so the row is refused; rows are located by
+    # the line of the file they start on, counting the quoted cell's two lines.
     batch = _csv(tmp_path, '"甲局\n（本级）",2024,true,true', "乙局,2024,true", "丙局,2024,false,true")
     code, out, err = run(capsys, "score", DISTRICT, batch, "--format", "csv")
     assert code == 2
-    assert err == f"{batch}:3: has 3 cells, the header has 4\n"
+    assert err == (
+        f"{batch}:2: sheet.agency: the cell holds a line break (the row runs from line 2 to line 3): "
+        "close the quote that opens it, or keep the cell on one line\n"
+        f"{batch}:4: has 3 cells, the header has 4\n"
+    )
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [(r["agency"], r["total"]) for r in rows] == [("甲局\\n（本级）", "3"), ("丙局", "2")]
+    assert [(r["agency"], r["total"]) for r in rows] == [("丙局", "2")]
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from conserv_rubric import RubricError, ScoreCard, Sheet, SheetInfo, cli, loads_rubric, score
+from conserv_rubric import RubricError, ScoreCard, Sheet, SheetError, SheetInfo, cli, loads_rubric, score
 from conserv_rubric._catalogue import render_catalogue
 from conserv_rubric._text import csv_cell, markdown, visible
 from conserv_rubric.diffs import diff
@@ -102,10 +102,14 @@ def test_text_card_shows_controls_and_cannot_forge_a_line() -> None:
     assert text.splitlines()[4] == "1.1   管理<b>                   0/2  不符合，0分"
 
 
-def test_text_card_escapes_names_from_the_answers() -> None:
-    text = render_cards([_card("甲局", ["节能\x1b[31m", "节水"])], "text")
-    assert "2项（节能\\x1b[31m、节水） × 1分 = 2分（最高2分）" in text
-    assert "\x1b" not in text
+def test_names_with_control_characters_never_reach_a_report() -> None:
+    # A name is refused before anything prints it, so no report can carry the ESC sequence.
+    with pytest.raises(SheetError) as excinfo:
+        _card("甲局", ["节能\x1b[31m", "节水"])
+    assert str(excinfo.value) == (
+        "s.toml: answers.\"1.2\": lists a name with a control character (entry 1: '节能\\x1b[31m')"
+    )
+    assert "\x1b" not in str(excinfo.value)
 
 
 def test_markdown_card_escapes_html_and_links() -> None:

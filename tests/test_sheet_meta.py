@@ -29,7 +29,7 @@ def test_json_and_csv_carry_the_date_as_iso_text(tmp_path: Path) -> None:
     assert (row.info.code, row.info.date, row.answers) == (
         "XQ019",
         datetime.date(2024, 10, 28),
-        {"2.1.1": True},
+        {"2.1.1": "true"},  # CSV cells stay text until the rubric reads them
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -15,8 +16,8 @@ from ._exact import exactly
 from ._kinds import Answers, Num, explain, reachable
 from ._sheet import Sheet, SheetInfo
 from ._stages import stage_problem
-from ._text import GATE_WORDS, fmt
-from .errors import Problem, SheetError
+from ._text import GATE_WORDS, describe, fmt
+from .errors import Problem, RubricError, SheetError
 from .model import Rubric
 
 
@@ -182,9 +183,10 @@ class ScoreCard:
             project = None
             if item.project is not None:
                 project = f"{unit}.{c.unit_nodes[item.unit][1].projects[item.project].id or item.project + 1}"
-            docs: list[str] = []
+            # Each document once, in order: a dict, since a sheet may cite thousands.
+            docs: dict[str, None] = {}
             for address in dict.fromkeys((item.address, *item.leaves)):
-                docs.extend(d for d in evidence.get(address, ()) if d not in docs)
+                docs.update(dict.fromkeys(evidence.get(address, ())))
             out[item.address] = ItemResult(
                 item.address,
                 item.rule.text,
@@ -251,6 +253,7 @@ class ScoreCard:
             "year": info.year if info else None,
             "stage": info.stage if info else None,
             "assessor": info.assessor if info else None,
+            "encoding": self.sheet.encoding if self.sheet is not None else None,
             "total": self.total,
             "max": self.max,
             "applicable_max": self.applicable_max,
@@ -269,12 +272,49 @@ class ScoreCard:
         }
 
 
+def _as_sheet(sheet: object, call: str) -> Sheet:
+    """*sheet* as a `Sheet`: a mapping of answers is wrapped; anything else is refused."""
+    if isinstance(sheet, Sheet):
+        return sheet
+    if isinstance(sheet, Mapping):
+        return Sheet(info=SheetInfo(agency=""), answers=dict(sheet))
+    if isinstance(sheet, str | os.PathLike):
+        got = f"a path ({os.fspath(sheet)})" if isinstance(sheet, os.PathLike) else describe(sheet)
+        message = (
+            f"{call}() takes a Sheet or a mapping from address to answer, not {got};"
+            f" read the file first: {call}(rubric, load_sheet(path))"
+        )
+    else:
+        message = f"{call}() takes a Sheet or a mapping from address to answer, not a {type(sheet).__name__}"
+    raise SheetError([Problem(message=message)])
+
+
+def _as_rubric(rubric: object, call: str) -> Rubric:
+    if isinstance(rubric, Rubric):
+        return rubric
+    got = f"a path ({os.fspath(rubric)})" if isinstance(rubric, os.PathLike) else describe(rubric)
+    hint = ""
+    if isinstance(rubric, str | os.PathLike):
+        hint = f"; load it first: {call}(load_rubric(path), sheet)"
+    raise RubricError([Problem(message=f"{call}() takes a Rubric as its first argument, not {got}{hint}")])
+
+
 def check_sheet(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> list[Problem]:
-    """Every problem with *sheet*'s answers for *rubric* (unknown addresses, wrong shapes …)."""
-    c = compiled(rubric)
-    if not isinstance(sheet, Sheet):
-        sheet = Sheet(info=SheetInfo(agency=""), answers=dict(sheet))
-    return check_answers(c.leaves, c.item_addresses, sheet)[1]
+    """Every problem with *sheet*'s answers for *rubric* (unknown addresses, wrong shapes …).
+
+    Args:
+        rubric: a validated rubric.
+        sheet: a `Sheet`, or a mapping from leaf address to answer.
+
+    Returns:
+        The problems `score` would raise, in order; empty when the sheet can be scored.
+
+    Raises:
+        RubricError: *rubric* is not a `Rubric` (a `SheetError`: *sheet* is neither a `Sheet`
+            nor a mapping, e.g. a path not yet read with `load_sheet`).
+    """
+    c = compiled(_as_rubric(rubric, "check_sheet"))
+    return check_answers(c.leaves, c.item_addresses, _as_sheet(sheet, "check_sheet"))[1]
 
 
 def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
@@ -282,7 +322,8 @@ def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
 
     Args:
         rubric: a validated rubric (from `load_rubric` or `loads_rubric`).
-        sheet: a `Sheet`, or a mapping from leaf address to answer.
+        sheet: a `Sheet` (from `load_sheet`, `load_sheets` or `loads_sheet`), or a mapping from
+            leaf address to answer.
 
     Returns:
         The score card, with the total, the level, the failed gates and every item's points
@@ -290,32 +331,30 @@ def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
 
     Raises:
         SheetError: *sheet* names an address that *rubric* lacks, or gives an answer of the
-            wrong shape; every such problem is listed.
+            wrong shape; every such problem is listed. Also when *sheet* is neither a `Sheet`
+            nor a mapping (a path: read it with `load_sheet` first).
+        RubricError: *rubric* is not a `Rubric`.
     """
-    c = compiled(rubric)
-    if not isinstance(sheet, Sheet):
-        sheet_obj = Sheet(info=SheetInfo(agency=""), answers=dict(sheet))
-        answers, problems = check_answers(c.leaves, c.item_addresses, sheet_obj)
-        if problems:
-            raise SheetError(problems)
-        return ScoreCard(c, answers, None, c.evaluate(answers))
-    answers, problems = check_answers(c.leaves, c.item_addresses, sheet)
-    wrong_stage = stage_problem(rubric, sheet.info.stage, sheet.file, sheet.row)
-    if wrong_stage is not None:
-        problems.insert(0, wrong_stage)
-    named = sheet.info.rubric
-    if named is not None and named != rubric.title:
+    c = compiled(_as_rubric(rubric, "score"))
+    given = _as_sheet(sheet, "score")
+    answers, problems = check_answers(c.leaves, c.item_addresses, given)
+    if isinstance(sheet, Sheet):
+        wrong_stage = stage_problem(c.rubric, given.info.stage, given.file, given.row)
+        if wrong_stage is not None:
+            problems.insert(0, wrong_stage)
+    named = given.info.rubric
+    if named is not None and named != c.rubric.title:
         problems.append(
             Problem(
-                file=sheet.file,
-                line=sheet.row,
+                file=given.file,
+                line=given.row,
                 path="sheet.rubric",
-                message=f"the sheet is for '{named}', not for '{rubric.title}'",
+                message=f"the sheet is for '{named}', not for '{c.rubric.title}'",
             )
         )
     if problems:
         raise SheetError(problems)
-    return ScoreCard(c, answers, sheet, c.evaluate(answers))
+    return ScoreCard(c, answers, given if isinstance(sheet, Sheet) else None, c.evaluate(answers))
 
 
 def reachable_total(rubric: Rubric) -> Decimal:

@@ -534,6 +534,8 @@ def _more(rule: Rule, leaf: Any, value: object, penalty: bool) -> tuple[object, 
 def _check_monotone(rubric: Rubric, answers: dict[str, Any], card: ScoreCard, checker: _CardChecker) -> None:
     leaf_map = compiled(rubric).leaves
     for item_address, _ in all_items(checker.tree):
+        if answers.get(f"{item_address}.na") is True:
+            continue  # not applicable: score() refuses any other answer for the item
         for node in checker.nodes[item_address]:
             leaf = leaf_map.get(node.address)
             if leaf is None or leaf.rule is not node.rule:

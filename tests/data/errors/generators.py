@@ -137,6 +137,21 @@ def make_symlinked_rubric() -> None:
     Path("link.toml").symlink_to("rubric.toml")
 
 
+def make_nul_character() -> None:
+    """A CSV file with a NUL character in a cell."""
+    Path("sheet.csv").write_bytes(b"agency,1.1\na\x00,true\n")
+
+
+def make_workbook_named_csv() -> None:
+    """The first bytes of an .xlsx workbook (a ZIP archive), in a file named .csv."""
+    Path("sheet.csv").write_bytes(b"PK\x03\x04" + bytes(26))
+
+
+def make_old_workbook_named_csv() -> None:
+    """The first bytes of an .xls workbook (an OLE compound file), in a file named .csv."""
+    Path("sheet.csv").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(24))
+
+
 # --- calls -------------------------------------------------------------------------------------
 
 
@@ -191,3 +206,28 @@ def call_render_pdf() -> None:
     """A report in a format there is none of."""
     card = cr.score(cr.load_rubric("rubric.toml"), {})
     render_cards([card], "pdf")  # type: ignore[arg-type]  # an unknown format on purpose
+
+
+def call_loads_sheet_yaml() -> None:
+    """A format loads_sheet does not read."""
+    cr.loads_sheet("agency: a\n", format="yaml")  # type: ignore[arg-type]  # the mistake shown
+
+
+def call_loads_sheet_two_rows() -> None:
+    """CSV text of two rows given to loads_sheet."""
+    cr.loads_sheet("agency,1.1\na,true\nb,false\n", format="csv")
+
+
+def call_score_with_a_path() -> None:
+    """A sheet's path where the sheet is expected."""
+    cr.score(cr.load_rubric("rubric.toml"), Path("sheet.toml"))  # type: ignore[arg-type]  # the mistake shown
+
+
+def call_score_with_a_list() -> None:
+    """Answers as a list of pairs."""
+    cr.score(cr.load_rubric("rubric.toml"), [("1.1", True)])  # type: ignore[arg-type]  # the mistake shown
+
+
+def call_score_with_a_rubric_path() -> None:
+    """A rubric's path where the rubric is expected."""
+    cr.score("rubric.toml", {})  # type: ignore[arg-type]  # the mistake shown
