@@ -23,6 +23,13 @@ MAX_TABLES: Final = 10_000
 MAX_EXTENDS: Final = 16
 #: More entries in one answer list are refused.
 MAX_LIST: Final = 1000
+#: Larger workbooks are refused before they are opened (a filled 自评打分表 takes tens of kilobytes;
+#: the room above that is for pictures pasted in as 佐证材料).
+MAX_WORKBOOK_BYTES: Final = 32 * 1024 * 1024
+#: Workbooks whose XML parts unpack to more are refused before they are parsed (a zip bomb).
+MAX_WORKBOOK_XML_BYTES: Final = 64 * 1024 * 1024
+#: Worksheets with more rows are refused (a 自评打分表 has a row per item and leaf).
+MAX_WORKSHEET_ROWS: Final = 10_000
 
 
 def out_of_range(value: Decimal) -> str | None:

@@ -12,6 +12,7 @@ import attrs
 from ._answers import check_answers
 from ._compiled import Compiled, GateKind, Outcome, compiled
 from ._kinds import Answers, Num, explain, reachable
+from ._provenance import rubric_hash
 from ._sheet import Sheet, SheetInfo
 from ._stages import stage_problem
 from ._text import GATE_WORDS, fmt
@@ -225,7 +226,13 @@ def check_sheet(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> list[Proble
     c = compiled(rubric)
     if not isinstance(sheet, Sheet):
         sheet = Sheet(info=SheetInfo(agency=""), answers=dict(sheet))
-    return check_answers(c.leaves, c.item_addresses, sheet)[1]
+    return _located(sheet, check_answers(c.leaves, c.item_addresses, sheet)[1])
+
+
+def _located(sheet: Sheet, problems: list[Problem]) -> list[Problem]:
+    """*problems*, each with the workbook cell its path was read from (a workbook's sheet only)."""
+    cells = sheet.cells
+    return [attrs.evolve(p, cell=cells[p.path]) if p.path in cells else p for p in problems]
 
 
 def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
@@ -240,8 +247,9 @@ def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
         with the reason.
 
     Raises:
-        SheetError: *sheet* names an address that *rubric* lacks, or gives an answer of the
-            wrong shape; every such problem is listed.
+        SheetError: *sheet* names an address that *rubric* lacks, gives an answer of the
+            wrong shape, or names another rubric (its title or, for a workbook, its hash);
+            every such problem is listed.
     """
     c = compiled(rubric)
     if not isinstance(sheet, Sheet):
@@ -264,8 +272,20 @@ def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
                 message=f"the sheet is for '{named}', not for '{rubric.title}'",
             )
         )
+    elif sheet.info.rubric_hash is not None and sheet.info.rubric_hash != rubric_hash(rubric):
+        problems.insert(
+            0,
+            Problem(
+                file=sheet.file,
+                line=sheet.row,
+                path="sheet.rubric_hash",
+                message=f"the sheet was made from another edition of '{rubric.title}' "
+                f"({sheet.info.rubric_hash[:19]}…, this rubric is {rubric_hash(rubric)[:19]}…); "
+                "fill in a template made from this rubric",
+            ),
+        )
     if problems:
-        raise SheetError(problems)
+        raise SheetError(_located(sheet, problems))
     return ScoreCard(c, answers, sheet, c.evaluate(answers))
 
 

@@ -31,6 +31,8 @@ class SheetInfo:
         code: the agency's code (统一社会信用代码 or the roster's own), if given.
         stage: one of the rubric's stages (``Rubric.stages``); `score` checks it.
         date: the day the sheet was signed off (a TOML date, or ``YYYY-MM-DD`` text).
+        rubric_hash: the hash of the rubric the sheet was made from (a workbook names it);
+            `score` refuses the sheet for a rubric with another hash.
     """
 
     agency: str
@@ -40,6 +42,7 @@ class SheetInfo:
     assessor: str | None = None
     rubric: str | None = None
     date: datetime.date | None = None
+    rubric_hash: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -53,6 +56,7 @@ class Sheet:
         notes: address → free text.
         file: where the sheet was read from, if anywhere.
         row: the CSV row it was read from, if any.
+        cells: for a workbook, where each value was read: problem path → cell (``自评打分表!G14``).
     """
 
     info: SheetInfo
@@ -61,6 +65,7 @@ class Sheet:
     notes: dict[str, str] = attrs.field(factory=dict, hash=False)
     file: str | None = None
     row: int | None = None
+    cells: dict[str, str] = attrs.field(factory=dict, hash=False, repr=False)
 
     @property
     def agency(self) -> str:
@@ -170,13 +175,18 @@ def _read(path: str | Path) -> tuple[str, str]:
 
 
 def load_sheets(path: str | Path) -> list[Sheet]:
-    """Read every sheet in the file at *path*: one for TOML and JSON, one per row for CSV.
+    """Read every sheet in the file at *path*: one for TOML and JSON, one per row for CSV, one
+    per worksheet for an ``.xlsx`` workbook (see `conserv_rubric.workbook`).
 
     Raises:
         SheetError: the file cannot be read or holds a malformed sheet.
     """
-    text, file = _read(path)
     suffix = Path(path).suffix.lower()
+    if suffix in (".xlsx", ".xls", ".et"):  # read by the workbook module, which builds on this one
+        from ._xlsx_read import read_sheets  # noqa: PLC0415 - openpyxl is an optional extra
+
+        return read_sheets(path)
+    text, file = _read(path)
     if suffix == ".csv":
         return _sheets_from_csv(text, file)
     return [loads_sheet(text, format="json" if suffix == ".json" else "toml", file=file)]

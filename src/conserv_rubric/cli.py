@@ -26,10 +26,11 @@ from ._score import ScoreCard, score
 from ._sheet import Sheet, load_sheet, load_sheets
 from ._shipped import rubric_argument
 from .diffs import diff
-from .errors import RubricError
+from .errors import Problem, RubricError
 from .gaps import gap
 from .reports import render_cards, render_check, render_diff, render_gap
 from .templates import template
+from .workbook import write_template
 
 OK: Final = 0
 FAILED: Final = 1
@@ -66,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("template", help="print a blank answer sheet for a rubric")
     p.add_argument("rubric", help=_RUBRIC)
+    p.add_argument("--format", choices=("toml", "xlsx"), default="toml", help="xlsx: a 自评打分表 workbook")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="the workbook to write (xlsx only)")
+    p.add_argument("--energy", action="store_true", help="xlsx: add the rows of the energy data (说明五)")
 
     p = sub.add_parser("diff", help="compare a self-assessed and a verified sheet")
     p.add_argument("rubric", help=_RUBRIC)
@@ -142,7 +146,15 @@ def _gap(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    _out(template(load_rubric(args.rubric)))
+    rubric = load_rubric(args.rubric)
+    if (args.format == "xlsx") != (args.output is not None) or (args.energy and args.format != "xlsx"):
+        raise RubricError(
+            [Problem(message="template: a workbook is written to a file: --format xlsx -o FILE")]
+        )
+    if args.format == "xlsx":
+        write_template(rubric, args.output, energy=args.energy)
+    else:
+        _out(template(rubric))
     return OK
 
 

@@ -1,0 +1,569 @@
+"""Reading filled 自评打分表 workbooks: every value found by its 地址, every problem by its cell.
+
+A worksheet is an agency's sheet when it has a header row holding ``地址`` and ``答案``; the
+reader finds the columns by their headers, the sheet's details by their labels above the table
+and the rubric the workbook was made from in the hidden worksheet 标准信息, so rows and columns
+may be moved, hidden or added. Values are read as typed, never recalculated:
+
+- a formula is refused by its cell (the value Excel last computed is not trusted);
+- a number is the shortest ``repr`` of the stored double, rounded to the 15 significant digits
+  Excel shows, so 0.30000000000000004 (what ``=0.1+0.2`` stores) reads as 0.3 and
+  85.00000000000001 as 85; a whole number becomes an `int`;
+- a percentage-formatted cell is read as the percentage shown: 0.85 as 85;
+- 是/否 and TRUE/FALSE (a boolean cell or the text) are yes and no;
+- text is read as a CSV cell is (digits are a count or a number, ``0.85/1`` a figure with its
+  reference), and names in one cell are separated by ``、``.
+
+openpyxl is imported where it is used: it is an optional extra, and `conserv_rubric._sheet`
+imports this module only when it is asked for a workbook.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import io
+import os
+import re
+import stat
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import attrs
+
+from ._energy_model import EnergyData
+from ._energy_parse import parse_energy
+from ._limits import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_XML_BYTES, MAX_WORKSHEET_ROWS
+from ._sheet import Cell as TextCell
+from ._sheet import Sheet, _cell, _sheet_from_doc
+from ._text import clip, describe
+from ._xlsx_layout import (
+    ADDRESS,
+    ANSWER,
+    ENERGY_PREFIX,
+    EVIDENCE,
+    EVIDENCE_SEPARATORS,
+    INFO,
+    NAME_SEPARATOR,
+    NOTES,
+    OLD_WORKBOOKS,
+    PROVENANCE,
+    reference,
+    require_openpyxl,
+)
+from .errors import Problem, RubricError, SheetError
+from .reports import STAGES
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    #: A cell as a worksheet gives it: a merged range's other cells are empty `MergedCell`\ s.
+    AnyCell: TypeAlias = Cell | MergedCell
+
+#: Excel keeps and shows 15 significant digits; the rest of a double's repr is binary noise.
+EXCEL_DIGITS: Final = 15
+_EXCEL: Final = decimal.Context(prec=EXCEL_DIGITS, rounding=decimal.ROUND_HALF_UP)
+_EXACT: Final = decimal.Context(prec=60, traps=[decimal.Inexact, decimal.Overflow, decimal.InvalidOperation])
+#: How far down a worksheet its header row is looked for.
+HEADER_SEARCH: Final = 50
+_YES: Final = frozenset({"是", "true"})
+_NO: Final = frozenset({"否", "false"})
+#: Stage labels as the template writes them (自评, 核定) → the stage names sheets use.
+_STAGE_NAMES: Final = {label: name for name, label in STAGES.items()}
+_HASH: Final = re.compile(r"sha256:[0-9a-f]{64}")
+#: Quoted text and escaped characters of a number format, which are shown as they are.
+_FORMAT_LITERAL: Final = re.compile(r'"[^"]*"|\\.')
+
+
+class Names(TextCell):
+    """Text from an answer cell: names separated by ``、`` where a list of names is wanted."""
+
+    __slots__ = ()
+
+    def names(self) -> list[str]:
+        """The names in the cell."""
+        return [name.strip() for name in self.split(NAME_SEPARATOR) if name.strip()]
+
+
+# --- opening ---------------------------------------------------------------------------------
+
+
+def _bytes(path: str | os.PathLike[str], file: str) -> bytes:
+    """The workbook's bytes: a regular file within the limit."""
+    try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise SheetError([Problem(file=file, message="not a regular file; expected an .xlsx workbook")])
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_WORKBOOK_BYTES + 1)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise SheetError([Problem(file=file, message=f"cannot read file: {reason}")]) from None
+    if len(data) > MAX_WORKBOOK_BYTES:
+        message = f"the workbook is larger than {MAX_WORKBOOK_BYTES} bytes, the limit"
+        raise SheetError([Problem(file=file, message=message)])
+    return data
+
+
+def open_workbook(path: str | os.PathLike[str]) -> tuple[Workbook, str]:
+    """The workbook at *path*, opened without recalculating anything, and its file name.
+
+    Raises:
+        SheetError: an ``.xls`` or ``.et`` file, openpyxl not installed, a file that cannot be
+            read or is no ``.xlsx`` workbook.
+    """
+    file = str(path)
+    old = OLD_WORKBOOKS.get(Path(path).suffix.lower())
+    if old is not None:
+        raise SheetError([Problem(file=file, message=old)])
+    try:
+        require_openpyxl(file)
+    except RubricError as exc:  # a workbook is a sheet here
+        raise SheetError(exc.problems) from None
+    from openpyxl import load_workbook  # noqa: PLC0415 - optional extra, checked above
+
+    data = _bytes(path, file)
+    not_xlsx = "not an .xlsx workbook (Excel 2007 or later); open it in Excel or WPS and save it as .xlsx"
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist() if i.filename.endswith((".xml", ".rels")))
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise SheetError([Problem(file=file, message=not_xlsx)]) from None
+    if unpacked > MAX_WORKBOOK_XML_BYTES:
+        message = f"the workbook unpacks to {unpacked} bytes; the limit is {MAX_WORKBOOK_XML_BYTES}"
+        raise SheetError([Problem(file=file, message=message)])
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about parts it drops (WPS's extensions, slicers …): none is read here.
+            warnings.simplefilter("ignore")
+            workbook = load_workbook(io.BytesIO(data), data_only=False, rich_text=False)
+    except Exception as exc:  # noqa: BLE001 - a damaged workbook can fail anywhere in openpyxl
+        raise SheetError([Problem(file=file, message=f"{not_xlsx} ({type(exc).__name__})")]) from None
+    return workbook, file
+
+
+# --- cells -----------------------------------------------------------------------------------
+
+
+def _percent(number_format: str) -> bool:
+    """Whether a number format shows its number as a percentage."""
+    return "%" in _FORMAT_LITERAL.sub("", number_format)
+
+
+def excel_number(value: int | float, percent: bool = False) -> int | Decimal:
+    """A number cell's value as Excel shows it: shortest repr, 15 significant digits, exact.
+
+    >>> excel_number(0.1 + 0.2), excel_number(85.00000000000001), excel_number(0.85, percent=True)
+    (Decimal('0.3'), 85, 85)
+    """
+    number = Decimal(value) if isinstance(value, int) else _EXCEL.plus(Decimal(repr(value)))
+    if percent:
+        number = number.scaleb(2, _EXACT)
+    if number == number.to_integral_value():
+        return int(number)
+    return number.normalize(_EXACT)
+
+
+def _formula(cell: AnyCell) -> str | None:
+    """The formula in *cell*, if it holds one."""
+    if cell.data_type != "f":
+        return None
+    value = cell.value
+    text = value if isinstance(value, str) else getattr(value, "text", None) or "="
+    return clip(str(text), 40)
+
+
+def _day(value: datetime.datetime | datetime.date) -> object:
+    """A date cell's day; a date and time is kept as it is, for the date check to refuse."""
+    if isinstance(value, datetime.datetime) and value.time() == datetime.time(0):
+        return value.date()
+    return value
+
+
+def _raw(cell: AnyCell) -> tuple[object, str | None]:
+    """*cell*'s value as typed (None for an empty cell), or why it cannot be read."""
+    formula = _formula(cell)
+    if formula is not None:
+        return None, f"holds a formula ({formula}); type the value itself (formulas are not recalculated)"
+    if cell.data_type == "e":
+        return None, f"holds an error value ({cell.value}); type the value itself"
+    value = cell.value
+    if isinstance(value, bool | str) or value is None:
+        return value, None
+    if isinstance(value, int | float):
+        return excel_number(value, _percent(cell.number_format)), None
+    if isinstance(value, datetime.datetime | datetime.date):
+        return _day(value), None
+    return None, f"holds a {type(value).__name__} ({value}), not a value that can be read"
+
+
+def _answer(cell: AnyCell) -> tuple[object, str | None]:
+    """An answer cell's value, as `conserv_rubric._answers` checks it, or why it cannot be read."""
+    value, error = _raw(cell)
+    if error is not None or value is None or isinstance(value, bool | int | Decimal):
+        return value, error
+    if isinstance(value, datetime.date):
+        fix = "set the cell's format to 常规 (General) and type it again"
+        return None, f"holds a date ({value.isoformat()}), not an answer; {fix}"
+    assert isinstance(value, str)
+    text = unicodedata.normalize("NFKC", value).strip()
+    if text.lower() in _YES:
+        return True, None
+    if text.lower() in _NO:
+        return False, None
+    read = _cell(value)
+    return (Names(read) if isinstance(read, TextCell) else read), None
+
+
+def _text(cell: AnyCell) -> tuple[str | None, str | None]:
+    """A text cell (a detail, a note, an address) stripped, None when empty; or why not text."""
+    value, error = _raw(cell)
+    if error is not None:
+        return None, error
+    if value is None:
+        return None, None
+    if not isinstance(value, str):
+        return None, f"expected text, got {describe(value)}"
+    return value.strip() or None, None
+
+
+# --- one worksheet ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Table:
+    """An agency's worksheet: where its header row, columns and details are."""
+
+    ws: Worksheet
+    header: int
+    columns: dict[str, int]
+    info: dict[str, AnyCell]
+
+    def ref(self, cell: AnyCell) -> str:
+        """*cell* as Excel names it in this workbook (``自评打分表!G14``)."""
+        return reference(self.ws.title, cell.coordinate)
+
+
+def _position(coordinate: str) -> tuple[int, int]:
+    """The row and column of a cell named like ``G14``."""
+    from openpyxl.utils.cell import coordinate_to_tuple  # noqa: PLC0415 - optional extra
+
+    return coordinate_to_tuple(coordinate)
+
+
+def _column(coordinate: str) -> int:
+    return _position(coordinate)[1]
+
+
+def _label(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return unicodedata.normalize("NFKC", value).strip().rstrip(":：").strip() or None
+
+
+def _table(ws: Worksheet, file: str, problems: list[Problem]) -> Table | None:
+    """*ws* as an agency's sheet, or None when it has no header row with 地址 and 答案."""
+    where = reference(ws.title, "A1").rsplit("!", 1)[0]
+    header, columns = 0, {}
+    for number, row in enumerate(ws.iter_rows(min_row=1, max_row=min(ws.max_row, HEADER_SEARCH)), start=1):
+        labels = [(_label(c.value), c) for c in row]
+        names = {name for name, _ in labels}
+        if ADDRESS not in names or ANSWER not in names:
+            continue
+        header = number
+        for name in (ADDRESS, ANSWER, EVIDENCE, NOTES):
+            cells = [c for found, c in labels if found == name]
+            if len(cells) > 1:
+                twice = " and ".join(c.coordinate for c in cells[:2])
+                message = f"the header row names the column {name} twice ({twice}); keep one"
+                problems.append(
+                    Problem(file=file, cell=reference(ws.title, cells[1].coordinate), message=message)
+                )
+            if cells:
+                columns[name] = _column(cells[0].coordinate)
+        break
+    if not header:
+        return None
+    if ws.max_row > MAX_WORKSHEET_ROWS:
+        message = f"the worksheet {where} has {ws.max_row} rows; the limit is {MAX_WORKSHEET_ROWS}"
+        problems.append(Problem(file=file, message=message))
+        return None
+    # A label's value is in the cell right of it, or right of the label's merged range.
+    ends = {(r.min_row, r.min_col): r.max_col for r in ws.merged_cells.ranges if r.min_row < header}
+    info: dict[str, AnyCell] = {}
+    for row in ws.iter_rows(min_row=1, max_row=header - 1):
+        for cell in row:
+            label = _label(cell.value)
+            if label not in INFO:
+                continue
+            assert label is not None
+            field = INFO[label]
+            if field in info:
+                message = f"the label {label} appears twice; keep one"
+                problems.append(
+                    Problem(file=file, cell=reference(ws.title, cell.coordinate), message=message)
+                )
+                continue
+            row_number, column = _position(cell.coordinate)
+            info[field] = ws.cell(row=row_number, column=ends.get((row_number, column), column) + 1)
+    return Table(ws, header, columns, info)
+
+
+def _detail(table: Table, field: str, file: str, problems: list[Problem]) -> object:
+    """The value of the detail *field* (``year`` …) as `SheetInfo` takes it, or None when empty."""
+    cell = table.info[field]
+    path = f"sheet.{field}"
+    value, error = _raw(cell)
+    if error is not None:
+        problems.append(Problem(file=file, path=path, cell=table.ref(cell), message=error))
+        return None
+    if isinstance(value, str):
+        value = value.strip() or None
+    if value is None:
+        return None
+    if field == "code" and isinstance(value, int | Decimal):
+        message = (
+            f"the code is a number ({value}), and Excel keeps only 15 digits of a number; "
+            "set the cell's format to 文本 (Text) and type the code again"
+        )
+        problems.append(Problem(file=file, path=path, cell=table.ref(cell), message=message))
+        return None
+    if (
+        field == "year"
+        and isinstance(value, str)
+        and re.fullmatch(r"[0-9]{4}", unicodedata.normalize("NFKC", value))
+    ):
+        return int(unicodedata.normalize("NFKC", value))
+    if field == "stage" and isinstance(value, str):
+        return _STAGE_NAMES.get(value, value)
+    return value
+
+
+@attrs.frozen
+class Rows:
+    """What the rows below a worksheet's header hold, by address."""
+
+    answers: dict[str, object]
+    evidence: dict[str, list[str]]
+    notes: dict[str, str]
+    energy: dict[str, object]
+    cells: dict[str, str]
+
+
+def _rows(table: Table, file: str, problems: list[Problem]) -> Rows:
+    ws, columns = table.ws, table.columns
+    answers: dict[str, object] = {}
+    evidence: dict[str, list[str]] = {}
+    notes: dict[str, str] = {}
+    energy: dict[str, object] = {}
+    cells: dict[str, str] = {}
+    seen: dict[str, str] = {}
+
+    def problem(path: str | None, cell: AnyCell, message: str) -> None:
+        problems.append(Problem(file=file, path=path, cell=table.ref(cell), message=message))
+
+    for row in range(table.header + 1, ws.max_row + 1):
+        address_cell = ws.cell(row=row, column=columns[ADDRESS])
+        given = {name: ws.cell(row=row, column=col) for name, col in columns.items() if name != ADDRESS}
+        filled = {name: cell for name, cell in given.items() if cell.value is not None}
+        raw, error = _raw(address_cell)
+        if error is not None:
+            problem(None, address_cell, f"{error}; the 地址 column holds the leaf's address")
+            continue
+        if isinstance(raw, int | Decimal):
+            message = (
+                f"the address is a number ({raw}); an address is text such as 2.2.1 (as a number, "
+                "2.10 would be 2.1): set the column's format to 文本 (Text) and type it again"
+            )
+            problem(None, address_cell, message)
+            continue
+        address = unicodedata.normalize("NFKC", raw).strip() if isinstance(raw, str) else ""
+        if not address:
+            if filled:
+                name, cell = next(iter(filled.items()))
+                where = address_cell.coordinate
+                problem(None, cell, f"the {name} cell has no address in the 地址 column ({where})")
+            continue
+        ref = table.ref(address_cell)
+        if address in seen:
+            problem(None, address_cell, f"the address {address} appears twice ({seen[address]} and {ref})")
+            continue
+        seen[address] = ref
+        answer = filled.get(ANSWER)
+        if address.startswith(ENERGY_PREFIX):
+            cells[address] = table.ref(given[ANSWER])
+            if answer is not None:
+                value, error = _raw(answer)
+                if error is not None:
+                    problem(address, answer, error)
+                else:
+                    energy[address] = value.strip() if isinstance(value, str) else value
+            continue
+        if answer is not None:
+            path = f'answers."{address}"'
+            cells[path] = table.ref(answer)
+            value, error = _answer(answer)
+            if error is not None:
+                problem(path, answer, error)
+            elif value is not None:
+                answers[address] = value
+        for name, key in ((EVIDENCE, "evidence"), (NOTES, "notes")):
+            extra = filled.get(name)
+            if extra is None:
+                continue
+            path = f'{key}."{address}"'
+            cells[path] = table.ref(extra)
+            text, error = _text(extra)
+            if error is not None:
+                problem(path, extra, error)
+            elif text is not None and key == "evidence":
+                evidence[address] = [d.strip() for d in EVIDENCE_SEPARATORS.split(text) if d.strip()]
+            elif text is not None:
+                notes[address] = text
+    return Rows(answers, evidence, notes, energy, cells)
+
+
+# --- the workbook ----------------------------------------------------------------------------
+
+
+def _provenance(
+    workbook: Workbook, file: str, problems: list[Problem]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The rubric the workbook was made from, as `SheetInfo` fields, with their cells."""
+    if PROVENANCE not in workbook.sheetnames:
+        return {}, {}
+    ws = workbook[PROVENANCE]
+    found: dict[str, AnyCell] = {}
+    for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 50), max_col=2):
+        key = _label(row[0].value)
+        if key in ("rubric", "hash") and len(row) > 1:
+            found[key] = row[1]
+    info: dict[str, str] = {}
+    cells: dict[str, str] = {}
+    for key, field in (("rubric", "rubric"), ("hash", "rubric_hash")):
+        cell = found.get(key)
+        if cell is None:
+            continue
+        value = cell.value
+        ref = reference(ws.title, cell.coordinate)
+        if not isinstance(value, str) or (key == "hash" and not _HASH.fullmatch(value.strip())):
+            what = "hash (sha256: and 64 hex digits)" if key == "hash" else "title"
+            message = (
+                f"expected the rubric's {what}, got {describe(value)}; the hidden worksheet "
+                f"{PROVENANCE} names the rubric the workbook was made from"
+            )
+            problems.append(Problem(file=file, path=f"sheet.{field}", cell=ref, message=message))
+            continue
+        info[field] = value.strip()
+        cells[f"sheet.{field}"] = ref
+    return info, cells
+
+
+def _tables(workbook: Workbook, file: str, problems: list[Problem]) -> Iterator[Table]:
+    any_table = False
+    for ws in workbook.worksheets:
+        if ws.title == PROVENANCE:
+            continue
+        table = _table(ws, file, problems)
+        if table is not None:
+            any_table = True
+            yield table
+    if not any_table and not problems:
+        message = (
+            "no worksheet holds a 自评打分表: expected a header row with 地址 and 答案 "
+            "(conserv-rubric template RUBRIC --format xlsx -o FILE makes one)"
+        )
+        problems.append(Problem(file=file, message=message))
+
+
+def read_sheets(path: str | os.PathLike[str]) -> list[Sheet]:
+    """Every agency's sheet in the workbook at *path*, one per worksheet with a 自评打分表.
+
+    Raises:
+        SheetError: every problem found, each located by its cell (``自评打分表!G14``).
+    """
+    workbook, file = open_workbook(path)
+    problems: list[Problem] = []
+    rubric, rubric_cells = _provenance(workbook, file, problems)
+    sheets: list[Sheet] = []
+    for table in _tables(workbook, file, problems):
+        info: dict[str, Any] = dict(rubric)
+        cells = dict(rubric_cells)
+        for field, cell in table.info.items():
+            cells[f"sheet.{field}"] = table.ref(cell)
+            value = _detail(table, field, file, problems)
+            if value is not None:
+                info[field] = value
+        info.setdefault("agency", "")
+        rows = _rows(table, file, problems)
+        cells.update(rows.cells)
+        doc = {"sheet": info, "answers": rows.answers, "evidence": rows.evidence, "notes": rows.notes}
+        try:
+            sheet = _sheet_from_doc(doc, file)
+        except SheetError as exc:
+            problems.extend(attrs.evolve(p, cell=cells.get(p.path or "")) for p in exc.problems)
+            continue
+        sheets.append(attrs.evolve(sheet, cells=cells))
+    if problems:
+        raise SheetError(problems)
+    return sheets
+
+
+def read_energy(path: str | os.PathLike[str]) -> list[EnergyData]:
+    """The energy data (its ``energy.…`` rows) of every agency's worksheet in the workbook at *path*.
+
+    Raises:
+        SheetError: no worksheet has energy rows, or the data are wrong; each problem located.
+    """
+    workbook, file = open_workbook(path)
+    problems: list[Problem] = []
+    out: list[EnergyData] = []
+    any_rows = False
+    for table in _tables(workbook, file, problems):
+        rows = _rows(table, file, problems)
+        if not rows.cells.keys() & {a for a in rows.cells if a.startswith(ENERGY_PREFIX)}:
+            continue
+        any_rows = True
+        first = next(ref for a, ref in rows.cells.items() if a.startswith(ENERGY_PREFIX))
+        if not rows.energy:
+            problems.append(
+                Problem(file=file, cell=first, message="has no energy values; fill in the energy.… rows")
+            )
+            continue
+        year = _detail(table, "year", file, problems) if "year" in table.info else None
+        agency = _detail(table, "agency", file, problems) if "agency" in table.info else None
+        try:
+            data = parse_energy(rows.energy, file=file, sheet_year=year if isinstance(year, int) else None)
+        except SheetError as exc:
+            problems.extend(
+                attrs.evolve(p, cell=_energy_cell(p.path, rows.cells, first)) for p in exc.problems
+            )
+            continue
+        out.append(attrs.evolve(data, agency=agency if isinstance(agency, str) else None))
+    if not any_rows and not problems:
+        message = (
+            "no energy rows (地址 energy.area, energy.use.electricity.kwh …); make a template with them: "
+            "conserv-rubric template RUBRIC --format xlsx --energy -o FILE"
+        )
+        problems.append(Problem(file=file, message=message))
+    if problems:
+        raise SheetError(problems)
+    return out
+
+
+def _energy_cell(path: str | None, cells: dict[str, str], first: str) -> str:
+    """The cell of an energy problem's path: its row, or the first row under it (``energy.use``)."""
+    if path is None:
+        return first
+    if path in cells:
+        return cells[path]
+    return next((ref for address, ref in cells.items() if address.startswith(path + ".")), first)
