@@ -79,6 +79,7 @@ _YES: Final = frozenset({"是", "true"})
 _NO: Final = frozenset({"否", "false"})
 #: Stage labels as the template writes them (自评, 核定) → the stage names sheets use.
 _STAGE_NAMES: Final = {label: name for name, label in STAGES.items()}
+_NO_ENERGY: Final = "the energy rows hold no values; fill in the 答案 cells of the energy.… rows"
 _HASH: Final = re.compile(r"sha256:[0-9a-f]{64}")
 #: Quoted text and escaped characters of a number format, which are shown as they are.
 _FORMAT_LITERAL: Final = re.compile(r'"[^"]*"|\\.')
@@ -100,8 +101,8 @@ class Names(TextCell):
 def _bytes(path: str | os.PathLike[str], file: str) -> bytes:
     """The workbook's bytes: a regular file within the limit."""
     try:
-        mode = os.stat(path).st_mode
-        if not stat.S_ISREG(mode):
+        found = os.stat(path)
+        if not stat.S_ISREG(found.st_mode):
             raise SheetError([Problem(file=file, message="not a regular file; expected an .xlsx workbook")])
         with open(path, "rb") as handle:
             data = handle.read(MAX_WORKBOOK_BYTES + 1)
@@ -109,7 +110,7 @@ def _bytes(path: str | os.PathLike[str], file: str) -> bytes:
         reason = getattr(exc, "strerror", None) or exc
         raise SheetError([Problem(file=file, message=f"cannot read file: {reason}")]) from None
     if len(data) > MAX_WORKBOOK_BYTES:
-        message = f"the workbook is larger than {MAX_WORKBOOK_BYTES} bytes, the limit"
+        message = f"the workbook is {max(found.st_size, len(data))} bytes; the limit is {MAX_WORKBOOK_BYTES}"
         raise SheetError([Problem(file=file, message=message)])
     return data
 
@@ -535,9 +536,7 @@ def read_energy(path: str | os.PathLike[str]) -> list[EnergyData]:
         any_rows = True
         first = next(ref for a, ref in rows.cells.items() if a.startswith(ENERGY_PREFIX))
         if not rows.energy:
-            problems.append(
-                Problem(file=file, cell=first, message="has no energy values; fill in the energy.… rows")
-            )
+            problems.append(Problem(file=file, cell=first, message=_NO_ENERGY))
             continue
         year = _detail(table, "year", file, problems) if "year" in table.info else None
         agency = _detail(table, "agency", file, problems) if "agency" in table.info else None
