@@ -674,6 +674,26 @@ def test_a_workbook_made_by_hand_is_read_without_a_rubric_check(training: Rubric
     assert score(training, sheet).total == 3
 
 
+def test_a_stale_declared_size_is_not_trusted(training: Rubric, tmp_path: Path) -> None:
+    made_by_hand = tmp_path / "hand.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    for row in (["地址", "答案"], ["1.2", 5], ["1.4", "是"]):
+        ws.append(row)
+    wb.save(made_by_hand)
+    # Another tool's file declares a smaller sheet than it holds: A1:B2, where B3 is answered too.
+    path = tmp_path / "sheet.xlsx"
+    with zipfile.ZipFile(made_by_hand) as source, zipfile.ZipFile(path, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'<dimension ref="A1:B3" />', b'<dimension ref="A1:B2" />')
+                assert b'ref="A1:B2"' in data
+            target.writestr(item, data)
+    assert read_workbook(path)[0].answers == {"1.2": 5, "1.4": True}
+
+
 def test_a_tampered_hash_is_refused(training: Rubric, tmp_path: Path) -> None:
     path = made(training, tmp_path)
     wb = openpyxl.load_workbook(path)

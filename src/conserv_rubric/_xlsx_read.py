@@ -29,7 +29,6 @@ import stat
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -63,11 +62,12 @@ if TYPE_CHECKING:
     from typing import TypeAlias
 
     from openpyxl import Workbook
-    from openpyxl.cell.cell import Cell, MergedCell
-    from openpyxl.worksheet.worksheet import Worksheet
+    from openpyxl.cell.cell import Cell
+    from openpyxl.cell.read_only import ReadOnlyCell
 
-    #: A cell as a worksheet gives it: a merged range's other cells are empty `MergedCell`\ s.
-    AnyCell: TypeAlias = Cell | MergedCell
+    #: A cell that holds something: what a read-only worksheet gives (typed as a worksheet's cell).
+    AnyCell: TypeAlias = Cell | ReadOnlyCell
+    from openpyxl.worksheet.worksheet import Worksheet  # read-only ones, which have the same reading API
 
 #: Excel keeps and shows 15 significant digits; the rest of a double's repr is binary noise.
 EXCEL_DIGITS: Final = 15
@@ -146,7 +146,9 @@ def open_workbook(path: str | os.PathLike[str]) -> tuple[Workbook, str]:
         with warnings.catch_warnings():
             # openpyxl warns about parts it drops (WPS's extensions, slicers …): none is read here.
             warnings.simplefilter("ignore")
-            workbook = load_workbook(io.BytesIO(data), data_only=False, rich_text=False)
+            # Read-only: four times faster, and a cell is only what the file holds (a merged range
+            # is empty but for its first cell).
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, rich_text=False)
     except Exception as exc:  # noqa: BLE001 - a damaged workbook can fail anywhere in openpyxl
         raise SheetError([Problem(file=file, message=f"{not_xlsx} ({type(exc).__name__})")]) from None
     return workbook, file
@@ -242,27 +244,24 @@ def _text(cell: AnyCell) -> tuple[str | None, str | None]:
 
 @attrs.frozen
 class Table:
-    """An agency's worksheet: where its header row, columns and details are."""
+    """An agency's worksheet: the cells that hold something, and where its header and details are."""
 
-    ws: Worksheet
+    title: str
+    cells: dict[tuple[int, int], AnyCell]
     header: int
     columns: dict[str, int]
-    info: dict[str, AnyCell]
+    #: Each detail's label → the cell holding its value, or None where it is empty.
+    info: dict[str, AnyCell | None]
 
-    def ref(self, cell: AnyCell) -> str:
-        """*cell* as Excel names it in this workbook (``自评打分表!G14``)."""
-        return reference(self.ws.title, cell.coordinate)
+    def at(self, cell: AnyCell) -> str:
+        """Where *cell* is, as Excel names it in this workbook (``自评打分表!G14``)."""
+        return reference(self.title, cell.coordinate)
 
+    def ref(self, row: int, column: int) -> str:
+        """The cell at *row* and *column*, as Excel names it."""
+        from openpyxl.utils import get_column_letter  # noqa: PLC0415 - optional extra, loaded by now
 
-def _position(coordinate: str) -> tuple[int, int]:
-    """The row and column of a cell named like ``G14``."""
-    from openpyxl.utils.cell import coordinate_to_tuple  # noqa: PLC0415 - optional extra
-
-    return coordinate_to_tuple(coordinate)
-
-
-def _column(coordinate: str) -> int:
-    return _position(coordinate)[1]
+        return reference(self.title, f"{get_column_letter(column)}{row}")
 
 
 def _label(value: object) -> str | None:
@@ -271,61 +270,85 @@ def _label(value: object) -> str | None:
     return unicodedata.normalize("NFKC", value).strip().rstrip(":：").strip() or None
 
 
+def _filled(ws: Worksheet, file: str, problems: list[Problem]) -> dict[tuple[int, int], AnyCell] | None:
+    """The cells of *ws* that hold something, by row and column; None past the row limit."""
+    cells: dict[tuple[int, int], AnyCell] = {}
+    # The size a file declares may be wrong (some tools write none, or a stale one): read it all.
+    ws.reset_dimensions()  # type: ignore[attr-defined]  # a read-only worksheet's
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue  # empty: the rest of a merged range, or a cell with only a format
+            assert isinstance(cell.row, int)
+            assert isinstance(cell.column, int)
+            if cell.row > MAX_WORKSHEET_ROWS:
+                message = (
+                    f"the worksheet {ws.title} goes on to row {cell.row}; the limit is {MAX_WORKSHEET_ROWS} "
+                    "rows: delete what is below the table"
+                )
+                problems.append(
+                    Problem(file=file, cell=reference(ws.title, cell.coordinate), message=message)
+                )
+                return None
+            cells[cell.row, cell.column] = cell
+    return cells
+
+
 def _table(ws: Worksheet, file: str, problems: list[Problem]) -> Table | None:
     """*ws* as an agency's sheet, or None when it has no header row with 地址 and 答案."""
-    where = reference(ws.title, "A1").rsplit("!", 1)[0]
-    header, columns = 0, {}
-    for number, row in enumerate(ws.iter_rows(min_row=1, max_row=min(ws.max_row, HEADER_SEARCH)), start=1):
-        labels = [(_label(c.value), c) for c in row]
-        names = {name for name, _ in labels}
-        if ADDRESS not in names or ANSWER not in names:
-            continue
-        header = number
-        for name in (ADDRESS, ANSWER, EVIDENCE, NOTES):
-            cells = [c for found, c in labels if found == name]
-            if len(cells) > 1:
-                twice = " and ".join(c.coordinate for c in cells[:2])
-                message = f"the header row names the column {name} twice ({twice}); keep one"
-                problems.append(
-                    Problem(file=file, cell=reference(ws.title, cells[1].coordinate), message=message)
-                )
-            if cells:
-                columns[name] = _column(cells[0].coordinate)
-        break
+    cells = _filled(ws, file, problems)
+    if cells is None:
+        return None
+    labels: dict[int, list[tuple[str, AnyCell]]] = {}
+    for (row, _), cell in sorted(cells.items()):
+        label = _label(cell.value)
+        if label is not None:
+            labels.setdefault(row, []).append((label, cell))
+    wanted = {ADDRESS, ANSWER}
+    header = next(
+        (r for r in sorted(labels) if r <= HEADER_SEARCH and wanted <= {n for n, _ in labels[r]}), 0
+    )
     if not header:
         return None
-    if ws.max_row > MAX_WORKSHEET_ROWS:
-        message = f"the worksheet {where} has {ws.max_row} rows; the limit is {MAX_WORKSHEET_ROWS}"
-        problems.append(Problem(file=file, message=message))
-        return None
-    # A label's value is in the cell right of it, or right of the label's merged range.
-    ends = {(r.min_row, r.min_col): r.max_col for r in ws.merged_cells.ranges if r.min_row < header}
-    info: dict[str, AnyCell] = {}
-    for row in ws.iter_rows(min_row=1, max_row=header - 1):
-        for cell in row:
-            label = _label(cell.value)
+    columns: dict[str, int] = {}
+    for name in (ADDRESS, ANSWER, EVIDENCE, NOTES):
+        named = [c for label, c in labels[header] if label == name]
+        if len(named) > 1:
+            twice = " and ".join(c.coordinate for c in named[:2])
+            message = f"the header row names the column {name} twice ({twice}); keep one"
+            problems.append(
+                Problem(file=file, cell=reference(ws.title, named[1].coordinate), message=message)
+            )
+        if named:
+            columns[name] = named[0].column
+    # A detail's value is the first cell right of its label that holds something, unless that
+    # is the next label (a merged range is empty but for its first cell).
+    info: dict[str, AnyCell | None] = {}
+    for row in (r for r in sorted(labels) if r < header):
+        for label, cell in labels[row]:
             if label not in INFO:
                 continue
-            assert label is not None
-            field = INFO[label]
-            if field in info:
+            if INFO[label] in info:
                 message = f"the label {label} appears twice; keep one"
                 problems.append(
                     Problem(file=file, cell=reference(ws.title, cell.coordinate), message=message)
                 )
                 continue
-            row_number, column = _position(cell.coordinate)
-            info[field] = ws.cell(row=row_number, column=ends.get((row_number, column), column) + 1)
-    return Table(ws, header, columns, info)
+            right = sorted((col, c) for (r, col), c in cells.items() if r == row and col > cell.column)
+            value = right[0][1] if right else None
+            info[INFO[label]] = value if value is not None and _label(value.value) not in INFO else None
+    return Table(ws.title, cells, header, columns, info)
 
 
 def _detail(table: Table, field: str, file: str, problems: list[Problem]) -> object:
     """The value of the detail *field* (``year`` …) as `SheetInfo` takes it, or None when empty."""
-    cell = table.info[field]
+    cell = table.info.get(field)
+    if cell is None:
+        return None
     path = f"sheet.{field}"
     value, error = _raw(cell)
     if error is not None:
-        problems.append(Problem(file=file, path=path, cell=table.ref(cell), message=error))
+        problems.append(Problem(file=file, path=path, cell=table.at(cell), message=error))
         return None
     if isinstance(value, str):
         value = value.strip() or None
@@ -336,14 +359,11 @@ def _detail(table: Table, field: str, file: str, problems: list[Problem]) -> obj
             f"the code is a number ({value}), and Excel keeps only 15 digits of a number; "
             "set the cell's format to 文本 (Text) and type the code again"
         )
-        problems.append(Problem(file=file, path=path, cell=table.ref(cell), message=message))
+        problems.append(Problem(file=file, path=path, cell=table.at(cell), message=message))
         return None
-    if (
-        field == "year"
-        and isinstance(value, str)
-        and re.fullmatch(r"[0-9]{4}", unicodedata.normalize("NFKC", value))
-    ):
-        return int(unicodedata.normalize("NFKC", value))
+    digits = unicodedata.normalize("NFKC", value) if isinstance(value, str) else ""
+    if field == "year" and re.fullmatch(r"[0-9]{4}", digits):
+        return int(digits)
     if field == "stage" and isinstance(value, str):
         return _STAGE_NAMES.get(value, value)
     return value
@@ -351,7 +371,7 @@ def _detail(table: Table, field: str, file: str, problems: list[Problem]) -> obj
 
 @attrs.frozen
 class Rows:
-    """What the rows below a worksheet's header hold, by address."""
+    """What the rows below a worksheet's header hold, by address, and the cell of each value."""
 
     answers: dict[str, object]
     evidence: dict[str, list[str]]
@@ -361,7 +381,7 @@ class Rows:
 
 
 def _rows(table: Table, file: str, problems: list[Problem]) -> Rows:
-    ws, columns = table.ws, table.columns
+    columns = table.columns
     answers: dict[str, object] = {}
     evidence: dict[str, list[str]] = {}
     notes: dict[str, str] = {}
@@ -370,17 +390,22 @@ def _rows(table: Table, file: str, problems: list[Problem]) -> Rows:
     seen: dict[str, str] = {}
 
     def problem(path: str | None, cell: AnyCell, message: str) -> None:
-        problems.append(Problem(file=file, path=path, cell=table.ref(cell), message=message))
+        problems.append(Problem(file=file, path=path, cell=table.at(cell), message=message))
 
-    for row in range(table.header + 1, ws.max_row + 1):
-        address_cell = ws.cell(row=row, column=columns[ADDRESS])
-        given = {name: ws.cell(row=row, column=col) for name, col in columns.items() if name != ADDRESS}
-        filled = {name: cell for name, cell in given.items() if cell.value is not None}
-        raw, error = _raw(address_cell)
+    for row in sorted({r for r, _ in table.cells if r > table.header}):
+        address_cell = table.cells.get((row, columns[ADDRESS]))
+        filled = {
+            name: table.cells[row, col]
+            for name, col in columns.items()
+            if name != ADDRESS and (row, col) in table.cells
+        }
+        raw, error = _raw(address_cell) if address_cell is not None else (None, None)
         if error is not None:
+            assert address_cell is not None
             problem(None, address_cell, f"{error}; the 地址 column holds the leaf's address")
             continue
         if isinstance(raw, int | Decimal):
+            assert address_cell is not None
             message = (
                 f"the address is a number ({raw}); an address is text such as 2.2.1 (as a number, "
                 "2.10 would be 2.1): set the column's format to 文本 (Text) and type it again"
@@ -391,17 +416,18 @@ def _rows(table: Table, file: str, problems: list[Problem]) -> Rows:
         if not address:
             if filled:
                 name, cell = next(iter(filled.items()))
-                where = address_cell.coordinate
+                where = table.ref(row, columns[ADDRESS]).rsplit("!", 1)[1]
                 problem(None, cell, f"the {name} cell has no address in the 地址 column ({where})")
             continue
-        ref = table.ref(address_cell)
+        assert address_cell is not None
+        ref = table.at(address_cell)
         if address in seen:
             problem(None, address_cell, f"the address {address} appears twice ({seen[address]} and {ref})")
             continue
         seen[address] = ref
         answer = filled.get(ANSWER)
         if address.startswith(ENERGY_PREFIX):
-            cells[address] = table.ref(given[ANSWER])
+            cells[address] = table.ref(row, columns[ANSWER])
             if answer is not None:
                 value, error = _raw(answer)
                 if error is not None:
@@ -411,7 +437,7 @@ def _rows(table: Table, file: str, problems: list[Problem]) -> Rows:
             continue
         if answer is not None:
             path = f'answers."{address}"'
-            cells[path] = table.ref(answer)
+            cells[path] = table.at(answer)
             value, error = _answer(answer)
             if error is not None:
                 problem(path, answer, error)
@@ -422,7 +448,7 @@ def _rows(table: Table, file: str, problems: list[Problem]) -> Rows:
             if extra is None:
                 continue
             path = f'{key}."{address}"'
-            cells[path] = table.ref(extra)
+            cells[path] = table.at(extra)
             text, error = _text(extra)
             if error is not None:
                 problem(path, extra, error)
@@ -444,9 +470,9 @@ def _provenance(
         return {}, {}
     ws = workbook[PROVENANCE]
     found: dict[str, AnyCell] = {}
-    for row in ws.iter_rows(min_row=1, max_row=min(ws.max_row, 50), max_col=2):
-        key = _label(row[0].value)
-        if key in ("rubric", "hash") and len(row) > 1:
+    for row in ws.iter_rows(min_row=1, max_row=50, max_col=2):
+        key = _label(row[0].value) if row else None
+        if key in ("rubric", "hash") and len(row) > 1 and row[1].value is not None:
             found[key] = row[1]
     info: dict[str, str] = {}
     cells: dict[str, str] = {}
@@ -469,21 +495,20 @@ def _provenance(
     return info, cells
 
 
-def _tables(workbook: Workbook, file: str, problems: list[Problem]) -> Iterator[Table]:
-    any_table = False
+def _tables(workbook: Workbook, file: str, problems: list[Problem]) -> list[Table]:
+    tables = []
     for ws in workbook.worksheets:
-        if ws.title == PROVENANCE:
-            continue
-        table = _table(ws, file, problems)
-        if table is not None:
-            any_table = True
-            yield table
-    if not any_table and not problems:
+        if ws.title != PROVENANCE:
+            table = _table(ws, file, problems)
+            if table is not None:
+                tables.append(table)
+    if not tables and not problems:
         message = (
             "no worksheet holds a 自评打分表: expected a header row with 地址 and 答案 "
             "(conserv-rubric template RUBRIC --format xlsx -o FILE makes one)"
         )
         problems.append(Problem(file=file, message=message))
+    return tables
 
 
 def read_sheets(path: str | os.PathLike[str]) -> list[Sheet]:
@@ -500,7 +525,8 @@ def read_sheets(path: str | os.PathLike[str]) -> list[Sheet]:
         info: dict[str, Any] = dict(rubric)
         cells = dict(rubric_cells)
         for field, cell in table.info.items():
-            cells[f"sheet.{field}"] = table.ref(cell)
+            if cell is not None:
+                cells[f"sheet.{field}"] = table.at(cell)
             value = _detail(table, field, file, problems)
             if value is not None:
                 info[field] = value
@@ -531,15 +557,15 @@ def read_energy(path: str | os.PathLike[str]) -> list[EnergyData]:
     any_rows = False
     for table in _tables(workbook, file, problems):
         rows = _rows(table, file, problems)
-        if not rows.cells.keys() & {a for a in rows.cells if a.startswith(ENERGY_PREFIX)}:
+        first = next((ref for a, ref in rows.cells.items() if a.startswith(ENERGY_PREFIX)), None)
+        if first is None:
             continue
         any_rows = True
-        first = next(ref for a, ref in rows.cells.items() if a.startswith(ENERGY_PREFIX))
         if not rows.energy:
             problems.append(Problem(file=file, cell=first, message=_NO_ENERGY))
             continue
-        year = _detail(table, "year", file, problems) if "year" in table.info else None
-        agency = _detail(table, "agency", file, problems) if "agency" in table.info else None
+        year = _detail(table, "year", file, problems)
+        agency = _detail(table, "agency", file, problems)
         try:
             data = parse_energy(rows.energy, file=file, sheet_year=year if isinstance(year, int) else None)
         except SheetError as exc:

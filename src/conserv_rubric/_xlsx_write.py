@@ -52,6 +52,8 @@ Validation: TypeAlias = Literal["whole", "decimal", "list", "date"]
 Operator: TypeAlias = Literal["between", "greaterThan"]
 #: Column widths in Excel's units (about one Latin character; a Chinese one takes two).
 WIDTHS: Final = (6, 13, 14, 56, 7, 10, 14, 22, 14)
+#: The 地址 column's width where the energy rows' long addresses (energy.use.electricity.kwh) are.
+ENERGY_ADDRESS_WIDTH: Final = 17
 #: The header row of the table; the rows above it hold the title and the sheet's details.
 HEADER_ROW: Final = 5
 FONT: Final = "宋体"
@@ -308,7 +310,7 @@ def _number(value: Decimal) -> int | float:
 class _Writer:
     """The template worksheet being written, with its styles and data validations."""
 
-    def __init__(self, ws: Worksheet) -> None:
+    def __init__(self, ws: Worksheet, *, energy: bool) -> None:
         from openpyxl.cell.cell import Cell  # noqa: PLC0415 - optional extra
         from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side  # noqa: PLC0415
 
@@ -327,6 +329,9 @@ class _Writer:
         self.to_fill = PatternFill("solid", fgColor=INPUT_FILL)
         self.header_fill = PatternFill("solid", fgColor=HEADER_FILL)
         self.columns = len(HEADERS)
+        self.widths = list(WIDTHS)
+        if energy:
+            self.widths[ADDRESS_COLUMN - 1] = ENERGY_ADDRESS_WIDTH
 
     def cell(self, row: int, col: int) -> Cell:
         cell = self.ws.cell(row=row, column=col)
@@ -346,6 +351,12 @@ class _Writer:
         cell.alignment = self.wrap
         if fill:
             cell.fill = self.to_fill
+
+    def height(self, row: int, text: str, address: str) -> None:
+        """Make *row* tall enough for its wrapped 评价标准 and 地址 (Excel does not fit it on opening)."""
+        room = self.widths[ADDRESS_COLUMN - 1] - 1  # an address is ASCII: one unit a character
+        lines = max(_lines(text, self.widths[3]), math.ceil(len(address) / room))
+        self.ws.row_dimensions[row].height = LINE_HEIGHT * lines + 4
 
     def merge(self, row: int, first: int, last: int, end_row: int | None = None) -> None:
         if last > first or (end_row is not None and end_row > row):
@@ -406,7 +417,7 @@ class _Writer:
                 _answer_validation(self.dv, answer, r.leaf, r.deduction)
             for col in (ANSWER_COLUMN + 1, ANSWER_COLUMN + 2):  # 佐证材料, 备注
                 self.to_type_in(self.cell(row, col), fill=False)
-            self.ws.row_dimensions[row].height = LINE_HEIGHT * _lines(r.text, WIDTHS[3]) + 4
+            self.height(row, r.text, r.address)
         titles = _groups(rubric)
         for address, (first, last) in spans.items():
             column = 3 if "." in address else 1
@@ -437,6 +448,7 @@ class _Writer:
                 self.dv.add(answer, entry.label, prompt, "decimal", "0", TOP, "between")
             for col in (ANSWER_COLUMN + 1, ANSWER_COLUMN + 2):
                 self.to_type_in(self.cell(row, col), fill=False)
+            self.height(row, label, entry.address)
         for col, value in ((2, "能源资源消耗（说明五）"), (3, "选填：用于计算三项年度指标")):
             self.merge(first, col, col, row)
             self.text(first, col, value, centre=True)
@@ -462,7 +474,7 @@ class _Writer:
             row += 1
             self.merge(row, 1, self.columns)
             self.text(row, 1, line)
-            self.ws.row_dimensions[row].height = LINE_HEIGHT * _lines(line, sum(WIDTHS)) + 4
+            self.ws.row_dimensions[row].height = LINE_HEIGHT * _lines(line, sum(self.widths)) + 4
         return row
 
     def page(self, rubric: Rubric, last: int) -> None:
@@ -471,7 +483,7 @@ class _Writer:
         from openpyxl.worksheet.properties import PageSetupProperties  # noqa: PLC0415
 
         ws = self.ws
-        for index, column_width in enumerate(WIDTHS, start=1):
+        for index, column_width in enumerate(self.widths, start=1):
             ws.column_dimensions[get_column_letter(index)].width = column_width
         ws.freeze_panes = self.cell(HEADER_ROW + 1, 1)
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
@@ -525,7 +537,7 @@ def write_template(rubric: Rubric, path: str | os.PathLike[str], *, year: int | 
     ws = wb.active
     assert ws is not None
     ws.title = SHEET_TITLE
-    w = _Writer(ws)
+    w = _Writer(ws, energy=energy)
     w.head(rubric, year)
     w.header()
     last = w.table(rubric)
