@@ -25,6 +25,7 @@ MODULES: Final = (
     "conserv_rubric.reports",
     "conserv_rubric.templates",
     "conserv_rubric.energy",
+    "conserv_rubric.workbook",
     "conserv_rubric.rollup",
     "conserv_rubric.strategies",
     "conserv_rubric.testing",
