@@ -28,8 +28,13 @@ from conserv_rubric import (
 )
 from conserv_rubric._compiled import compiled
 from conserv_rubric._provenance import rubric_hash
+from conserv_rubric._rubric_io import read_rubric
+from conserv_rubric._shipped import names
+from conserv_rubric._shipped import path as shipped
 from conserv_rubric._whatif import for_edition
 from conserv_rubric._xlsx_read import excel_number
+from conserv_rubric._xlsx_layout import reference
+from conserv_rubric._xlsx_write import ENERGY_ROWS
 from conserv_rubric.cli import main
 from conserv_rubric.energy import load_energy
 from conserv_rubric.rollup import rollup
@@ -219,6 +224,39 @@ def test_every_worksheet_is_an_agency(training: Rubric, tmp_path: Path) -> None:
         ("乙局", Decimal(5)),
     ]
     assert sheets[1].cells['answers."1.1"'] == "乙局!" + answer_cell(path, "1.1").split("!")[1]
+
+
+@pytest.mark.parametrize("name", names())
+def test_every_shipped_rubric_has_a_template_that_reads_back_unanswered(tmp_path: Path, name: str) -> None:
+    # Two shipped rubrics keep their standard's own inconsistencies (test_shipped.py): they still
+    # have a model, and a template.
+    rubric, _ = read_rubric(shipped(name))
+    assert rubric is not None
+    path = made(rubric, tmp_path, energy=True)
+    [sheet] = read_workbook(path)
+    assert (sheet.answers, sheet.info.rubric_hash) == ({}, rubric_hash(rubric))
+    assert score(rubric, sheet).total == score(rubric, {}).total
+    # Every leaf has its row, and only the leaves have an answer cell to fill in.
+    ws = openpyxl.load_workbook(path)["自评打分表"]
+    header, columns = _header(ws)
+    open_cells = {
+        ws.cell(row=r, column=columns["地址"]).value
+        for r in range(header + 1, ws.max_row + 1)
+        if not ws.cell(row=r, column=columns["答案"]).protection.locked
+    }
+    assert open_cells - {None} == set(compiled(rubric).leaves) | {r.address for r in ENERGY_ROWS}
+
+
+def test_the_shipped_rubrics_are_there() -> None:
+    assert len(names()) >= 8
+
+
+@pytest.mark.parametrize(
+    ("title", "named"),
+    [("自评打分表", "自评打分表!G6"), ("教育局 2024", "'教育局 2024'!G6"), ("O'Brien", "'O''Brien'!G6")],
+)
+def test_cells_are_named_as_excel_names_them(title: str, named: str) -> None:
+    assert reference(title, "G6") == named
 
 
 # --- the template as the standard's table ----------------------------------------------------
@@ -692,6 +730,40 @@ def test_a_stale_declared_size_is_not_trusted(training: Rubric, tmp_path: Path) 
                 assert b'ref="A1:B2"' in data
             target.writestr(item, data)
     assert read_workbook(path)[0].answers == {"1.2": 5, "1.4": True}
+
+
+def test_evidence_and_notes_are_read_and_checked(training: Rubric, tmp_path: Path) -> None:
+    path = fill(made(training, tmp_path), {"1.4": True}, evidence={"1.4": ("《标识照片》", "《巡查记录》")})
+    path = fill(path, {}, notes={"1.4": " 每层均已张贴 "})
+    [sheet] = read_workbook(path)
+    assert (sheet.evidence, sheet.notes) == (
+        {"1.4": ("《标识照片》", "《巡查记录》")},
+        {"1.4": "每层均已张贴"},
+    )
+    assert score(training, sheet).without_evidence == ()
+    wb = openpyxl.load_workbook(path)
+    ws = wb["自评打分表"]
+    evidence = answer_cell(path, "1.4").split("!")[1].replace("G", "H")
+    ws[evidence] = 3
+    ws[_detail(ws, "日期")] = "=TODAY()"
+    wb.save(path)
+    assert _error(path) == (
+        f"{path}: 自评打分表!G4 (sheet.date): holds a formula (=TODAY()); "
+        "type the value itself (formulas are not recalculated)\n"
+        f'{path}: 自评打分表!{evidence} (evidence."1.4"): expected text, got a number (3)'
+    )
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder"])
+def test_a_workbook_that_cannot_be_read(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "sheet.xlsx"
+    if kind == "folder":
+        path.mkdir()
+    message = {
+        "missing": "cannot read file: No such file or directory",
+        "folder": "not a regular file; expected an .xlsx workbook",
+    }[kind]
+    assert _error(path) == f"{path}: {message}"
 
 
 def test_a_tampered_hash_is_refused(training: Rubric, tmp_path: Path) -> None:

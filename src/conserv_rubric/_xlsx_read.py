@@ -102,13 +102,16 @@ def _bytes(path: str | os.PathLike[str], file: str) -> bytes:
     """The workbook's bytes: a regular file within the limit."""
     try:
         found = os.stat(path)
-        if not stat.S_ISREG(found.st_mode):
-            raise SheetError([Problem(file=file, message="not a regular file; expected an .xlsx workbook")])
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_WORKBOOK_BYTES + 1)
+        regular = stat.S_ISREG(found.st_mode)
+        data = b""
+        if regular:  # anything else is never opened: opening a FIFO waits for a writer
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_WORKBOOK_BYTES + 1)
     except (OSError, ValueError) as exc:
         reason = getattr(exc, "strerror", None) or exc
         raise SheetError([Problem(file=file, message=f"cannot read file: {reason}")]) from None
+    if not regular:
+        raise SheetError([Problem(file=file, message="not a regular file; expected an .xlsx workbook")])
     if len(data) > MAX_WORKBOOK_BYTES:
         message = f"the workbook is {max(found.st_size, len(data))} bytes; the limit is {MAX_WORKBOOK_BYTES}"
         raise SheetError([Problem(file=file, message=message)])
