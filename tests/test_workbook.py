@@ -32,8 +32,8 @@ from conserv_rubric._rubric_io import read_rubric
 from conserv_rubric._shipped import names
 from conserv_rubric._shipped import path as shipped
 from conserv_rubric._whatif import for_edition
-from conserv_rubric._xlsx_read import excel_number
 from conserv_rubric._xlsx_layout import reference
+from conserv_rubric._xlsx_read import excel_number
 from conserv_rubric._xlsx_write import ENERGY_ROWS
 from conserv_rubric.cli import main
 from conserv_rubric.energy import load_energy
