@@ -193,10 +193,10 @@ def load_sheets(path: str | Path) -> list[Sheet]:
 
 
 def load_sheet(path: str | Path) -> Sheet:
-    """Read one sheet from a ``.toml``, ``.json`` or one-row ``.csv`` file.
+    """Read one sheet from a ``.toml``, ``.json`` or one-row ``.csv`` file, or a one-agency ``.xlsx``.
 
     Raises:
-        SheetError: the file cannot be read, is malformed, or (CSV) holds more than one row.
+        SheetError: the file cannot be read, is malformed, or (CSV, workbook) holds more than one sheet.
     """
     sheets = load_sheets(path)
     if len(sheets) != 1:
