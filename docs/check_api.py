@@ -26,6 +26,7 @@ MODULES: Final = (
     "conserv_rubric.pages",
     "conserv_rubric.templates",
     "conserv_rubric.energy",
+    "conserv_rubric.workbook",
     "conserv_rubric.rollup",
     "conserv_rubric.schema",
     "conserv_rubric.strategies",

@@ -125,9 +125,10 @@ WHOLE_FILE: Final = re.compile(
     r"|invalid CSV: .*"
     r"|holds \d+ sheets; use load_sheets\(\) to read them all"
     r"|holds \d+ sheets; loads_sheet\(\) reads one: .*"
-    r"|is a ZIP archive \(a workbook saved as \.xlsx\?\), not a sheet; .*"
+    r"|is a ZIP archive \(a workbook\?\), not a TOML, JSON or CSV sheet; .*"
     r"|is an Excel 97-2003 or WPS workbook, not a sheet; .*"
-    r"|(Excel 97-2003 |WPS )?workbooks \(\.\w+\) are not read.*"
+    r"|macro-enabled workbooks \(\.xlsm\) are not read; .*"
+    r"|not an \.xlsx workbook .*|an old \.xls workbook .*|a WPS \.et workbook .*"
 )
 
 

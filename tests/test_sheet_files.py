@@ -138,18 +138,17 @@ def test_rubrics_name_gbk_too(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("sheet.xlsx", "workbooks (.xlsx) are not read yet; save the sheet as CSV UTF-8"),
-        ("sheet.XLSX", "workbooks (.xlsx) are not read yet; save the sheet as CSV UTF-8"),
-        ("sheet.xlsm", "workbooks (.xlsm) are not read yet; save the sheet as CSV UTF-8"),
         (
-            "sheet.xls",
-            "Excel 97-2003 workbooks (.xls) are not read; save the sheet as CSV UTF-8"
-            " (.xlsx is not read yet either)",
+            "sheet.xlsx",
+            "not an .xlsx workbook (Excel 2007 or later); open it in Excel or WPS and save it as .xlsx",
         ),
         (
-            "sheet.et",
-            "WPS workbooks (.et) are not read; save the sheet as CSV UTF-8 (.xlsx is not read yet either)",
+            "sheet.XLSX",
+            "not an .xlsx workbook (Excel 2007 or later); open it in Excel or WPS and save it as .xlsx",
         ),
+        ("sheet.xlsm", "macro-enabled workbooks (.xlsm) are not read; save the workbook as .xlsx"),
+        ("sheet.xls", "an old .xls workbook cannot be read; save it as .xlsx"),
+        ("sheet.et", "a WPS .et workbook cannot be read; save it as .xlsx"),
     ],
 )
 def test_workbooks_are_refused_with_what_to_do(tmp_path: Path, name: str, message: str) -> None:
@@ -166,11 +165,12 @@ def test_workbooks_are_refused_with_what_to_do(tmp_path: Path, name: str, messag
     [
         (
             b"PK\x03\x04",
-            "is a ZIP archive (a workbook saved as .xlsx?), not a sheet; save the sheet as CSV UTF-8",
+            "is a ZIP archive (a workbook?), not a TOML, JSON or CSV sheet; "
+            "a workbook is read when its name ends in .xlsx",
         ),
         (
             bytes.fromhex("d0cf11e0a1b11ae1"),
-            "is an Excel 97-2003 or WPS workbook, not a sheet; save the sheet as CSV UTF-8",
+            "is an Excel 97-2003 or WPS workbook, not a sheet; save it as .xlsx",
         ),
     ],
 )

@@ -536,14 +536,19 @@ def load_energy(path: str | Path) -> list[EnergyData]:
     its agency is kept with the data. The rest of the sheet is not read here.
 
     Args:
-        path: a ``.toml``, ``.json`` or ``.csv`` sheet.
+        path: a ``.toml``, ``.json`` or ``.csv`` sheet, or an ``.xlsx`` workbook.
 
     Returns:
-        One record for a TOML or JSON sheet, one per row for CSV.
+        One record for a TOML or JSON sheet, one per row for CSV, one per worksheet of a
+        workbook (its ``energy.…`` rows, see `conserv_rubric.workbook`).
 
     Raises:
         SheetError: the file cannot be read, has no energy data, or the data are wrong.
     """
+    if Path(path).suffix.lower() in (".xlsx", ".xls", ".et"):
+        from ._xlsx_read import read_energy  # noqa: PLC0415 - openpyxl is an optional extra
+
+        return read_energy(path)
     file = str(path)
     suffix = Path(path).suffix.lower()
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+import weakref
 from decimal import Decimal
 from typing import Any, Final
 
@@ -48,9 +49,19 @@ def canonical_json(rubric: Rubric) -> str:
     return _canonical(tomllib.loads(dumps_rubric(rubric), parse_float=Decimal))
 
 
+_HASHES: Final[dict[int, tuple[weakref.ref[Rubric], str]]] = {}
+
+
 def rubric_hash(rubric: Rubric) -> str:
     """``sha256:`` and the hex digest of *rubric*'s canonical JSON."""
-    return "sha256:" + hashlib.sha256(canonical_json(rubric).encode("utf-8")).hexdigest()
+    # Computed once per rubric object (a few milliseconds): score() compares it for every workbook.
+    found = _HASHES.get(id(rubric))
+    if found is not None and found[0]() is rubric:
+        return found[1]
+    digest = "sha256:" + hashlib.sha256(canonical_json(rubric).encode("utf-8")).hexdigest()
+    _HASHES[id(rubric)] = (weakref.ref(rubric), digest)
+    weakref.finalize(rubric, _HASHES.pop, id(rubric), None)
+    return digest
 
 
 def provenance(rubric: Rubric) -> dict[str, Any]:

@@ -244,10 +244,10 @@ def _where(file: str | None, line: int | None) -> str:
 
 
 def error_line(file: str | None, line: int | None, column: int | None, cell: str | None, message: str) -> str:
-    """An input error as one line: ``file:line:column: message`` or ``file!cell: message``."""
+    """An input error as one line: ``file:line:column: message`` or ``file: 自评打分表!G14: message``."""
     head = file or ""
     if cell is not None:
-        head += f"!{cell}"
+        head += f": {cell}" if head else cell
     elif line is not None:
         head += f":{line}" + (f":{column}" if column is not None else "")
     return f"{head}: {message}" if head else message

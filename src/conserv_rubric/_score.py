@@ -14,6 +14,7 @@ from ._answers import check_answers
 from ._compiled import Applicable, Compiled, GateKind, Outcome, compiled
 from ._exact import exactly
 from ._kinds import Answers, Num, explain, reachable
+from ._provenance import rubric_hash
 from ._sheet import Sheet, SheetInfo
 from ._stages import stage_problem
 from ._text import GATE_WORDS, describe, fmt
@@ -314,7 +315,14 @@ def check_sheet(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> list[Proble
             nor a mapping, e.g. a path not yet read with `load_sheet`).
     """
     c = compiled(_as_rubric(rubric, "check_sheet"))
-    return check_answers(c.leaves, c.item_addresses, _as_sheet(sheet, "check_sheet"))[1]
+    given = _as_sheet(sheet, "check_sheet")
+    return _located(given, check_answers(c.leaves, c.item_addresses, given)[1])
+
+
+def _located(sheet: Sheet, problems: list[Problem]) -> list[Problem]:
+    """*problems*, each with the workbook cell its path was read from (a workbook's sheet only)."""
+    cells = sheet.cells
+    return [attrs.evolve(p, cell=cells[p.path]) if p.path in cells else p for p in problems]
 
 
 def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
@@ -330,9 +338,10 @@ def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
         with the reason.
 
     Raises:
-        SheetError: *sheet* names an address that *rubric* lacks, or gives an answer of the
-            wrong shape; every such problem is listed. Also when *sheet* is neither a `Sheet`
-            nor a mapping (a path: read it with `load_sheet` first).
+        SheetError: *sheet* names an address that *rubric* lacks, gives an answer of the
+            wrong shape, or names another rubric (its title or, for a workbook, its hash);
+            every such problem is listed. Also when *sheet* is neither a `Sheet` nor a mapping
+            (a path: read it with `load_sheet` first).
         RubricError: *rubric* is not a `Rubric`.
     """
     c = compiled(_as_rubric(rubric, "score"))
@@ -352,8 +361,20 @@ def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
                 message=f"the sheet is for '{named}', not for '{c.rubric.title}'",
             )
         )
+    elif given.info.rubric_hash is not None and given.info.rubric_hash != rubric_hash(c.rubric):
+        problems.insert(
+            0,
+            Problem(
+                file=given.file,
+                line=given.row,
+                path="sheet.rubric_hash",
+                message=f"the sheet was made from another edition of '{c.rubric.title}' "
+                f"({given.info.rubric_hash[:19]}…, this rubric is {rubric_hash(c.rubric)[:19]}…); "
+                "fill in a template made from this rubric",
+            ),
+        )
     if problems:
-        raise SheetError(problems)
+        raise SheetError(_located(given, problems))
     return ScoreCard(c, answers, given if isinstance(sheet, Sheet) else None, c.evaluate(answers))
 
 

@@ -30,6 +30,8 @@ class SheetInfo:
         assessor: who filled the sheet in.
         rubric: the title of the rubric the sheet is for (`conserv_rubric.templates.template` writes it).
         date: the day the sheet was signed off (a TOML date, or ``YYYY-MM-DD`` text).
+        rubric_hash: the hash of the rubric the sheet was made from (a workbook names it);
+            `score` refuses the sheet for a rubric with another hash.
     """
 
     agency: str
@@ -39,6 +41,7 @@ class SheetInfo:
     assessor: str | None = None
     rubric: str | None = None
     date: datetime.date | None = None
+    rubric_hash: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -57,6 +60,7 @@ class Sheet:
         encoding: how the file was decoded: ``"utf-8"``, or ``"gb18030"`` for a CSV file
             that is not UTF-8 but GB18030 (GBK), as Excel and WPS save it on Chinese Windows;
             None for a sheet not read from a file.
+        cells: for a workbook, where each value was read: problem path → cell (``自评打分表!G14``).
     """
 
     info: SheetInfo
@@ -67,6 +71,7 @@ class Sheet:
     file: str | None = None
     row: int | None = None
     encoding: str | None = None
+    cells: dict[str, str] = attrs.field(factory=dict, hash=False, repr=False)
 
     @property
     def agency(self) -> str:
@@ -201,17 +206,13 @@ def loads_sheet(
 
 #: Files that are workbooks, which are not read (yet): what to do instead.
 _WORKBOOKS: Final = {
-    ".xlsx": "workbooks (.xlsx) are not read yet; save the sheet as CSV UTF-8",
-    ".xlsm": "workbooks (.xlsm) are not read yet; save the sheet as CSV UTF-8",
-    ".xls": "Excel 97-2003 workbooks (.xls) are not read; save the sheet as CSV UTF-8"
-    " (.xlsx is not read yet either)",
-    ".et": "WPS workbooks (.et) are not read; save the sheet as CSV UTF-8 (.xlsx is not read yet either)",
+    ".xlsm": "macro-enabled workbooks (.xlsm) are not read; save the workbook as .xlsx",
 }
 #: How workbooks begin, whatever their name says: a ZIP archive (.xlsx), an OLE file (.xls, .et).
 _WORKBOOK_MAGIC: Final = {
-    b"PK\x03\x04": "is a ZIP archive (a workbook saved as .xlsx?), not a sheet; save the sheet as CSV UTF-8",
-    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "is an Excel 97-2003 or WPS workbook, not a sheet;"
-    " save the sheet as CSV UTF-8",
+    b"PK\x03\x04": "is a ZIP archive (a workbook?), not a TOML, JSON or CSV sheet; a workbook is read"
+    " when its name ends in .xlsx",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "is an Excel 97-2003 or WPS workbook, not a sheet; save it as .xlsx",
 }
 
 
@@ -234,7 +235,8 @@ def _read(path: str | Path, csv_file: bool) -> tuple[str, str, str]:
 
 
 def load_sheets(path: str | Path) -> list[Sheet]:
-    """Read every sheet in the file at *path*: one for TOML and JSON, one per row for CSV.
+    """Read every sheet in the file at *path*: one for TOML and JSON, one per row for CSV, one
+    per worksheet for an ``.xlsx`` workbook (see `conserv_rubric.workbook`).
 
     A CSV file that is not UTF-8 but is GB18030 (as Excel and WPS save CSV on Chinese Windows)
     is read as GB18030, and its sheets say so in `Sheet.encoding`.
@@ -250,6 +252,10 @@ def load_sheets(path: str | Path) -> list[Sheet]:
             is malformed, or (CSV) holds a header without rows.
     """
     suffix = Path(path).suffix.lower()
+    if suffix in (".xlsx", ".xls", ".et"):  # read by the workbook module, which builds on this one
+        from ._xlsx_read import read_sheets  # noqa: PLC0415 - openpyxl is an optional extra
+
+        return read_sheets(path)
     text, file, encoding = _read(path, suffix == ".csv")
     if suffix == ".csv":
         sheets = _sheets_from_csv(text, file)
@@ -265,7 +271,7 @@ def _one(sheets: list[Sheet], file: str | None, advice: str) -> Sheet:
 
 
 def load_sheet(path: str | Path) -> Sheet:
-    """Read one sheet from a ``.toml``, ``.json`` or one-row ``.csv`` file.
+    """Read one sheet from a ``.toml``, ``.json`` or one-row ``.csv`` file, or a one-agency ``.xlsx``.
 
     Args:
         path: the file; see `load_sheets`.
@@ -274,7 +280,7 @@ def load_sheet(path: str | Path) -> Sheet:
         The sheet.
 
     Raises:
-        SheetError: the file cannot be read, is malformed, or (CSV) holds more than one row.
+        SheetError: the file cannot be read, is malformed, or (CSV, workbook) holds more than one sheet.
     """
     return _one(load_sheets(path), str(path), "use load_sheets() to read them all")
 

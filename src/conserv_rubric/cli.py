@@ -38,11 +38,12 @@ from ._shipped import rubric_argument
 from ._termfit import fitted, fitting
 from ._text import visible
 from .diffs import diff
-from .errors import RubricError
+from .errors import Problem, RubricError
 from .gaps import gap
 from .pages import render_cards_html, render_gap_html
 from .reports import render_cards, render_check, render_diff, render_gap
 from .templates import template
+from .workbook import write_template
 
 OK: Final = 0
 FAILED: Final = 1
@@ -96,6 +97,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("template", help="print a blank answer sheet for a rubric")
     _rubric_arguments(p)
+    p.add_argument("--format", choices=("toml", "xlsx"), default="toml", help="xlsx: a 自评打分表 workbook")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="the workbook to write (xlsx only)")
+    p.add_argument("--energy", action="store_true", help="xlsx: add the rows of the energy data (说明五)")
 
     p = sub.add_parser("diff", help="compare a self-assessed and a verified sheet")
     _rubric_arguments(p)
@@ -185,7 +189,15 @@ def _gap(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
-    _out(template(load_rubric(args.rubric, root=args.root)))
+    rubric = load_rubric(args.rubric, root=args.root)
+    if (args.format == "xlsx") != (args.output is not None) or (args.energy and args.format != "xlsx"):
+        raise RubricError(
+            [Problem(message="template: a workbook is written to a file: --format xlsx -o FILE")]
+        )
+    if args.format == "xlsx":
+        write_template(rubric, args.output, energy=args.energy)
+    else:
+        _out(template(rubric))
     return OK
 
 
