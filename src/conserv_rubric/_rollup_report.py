@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Final, Literal
@@ -13,7 +13,7 @@ from typing import Final, Literal
 from ._provenance import rubric_hash
 from ._rollup_model import CONTEXT, Rollup
 from ._termfit import grid
-from ._text import clip, dumps_json, fmt, markdown_table
+from ._text import clip, csv_cell, dumps_json, fmt, markdown, markdown_table, visible
 from ._whatif import Comparison
 from .reports import STAGES
 
@@ -21,8 +21,6 @@ from .reports import STAGES
 MOST_MISSED: Final = 10
 #: Display width of an item's text in the tables.
 TEXT_WIDTH: Final = 40
-#: The first characters of a CSV text cell that Excel would run as a formula.
-FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 Format = Literal["text", "markdown", "json", "csv"]
 
@@ -50,32 +48,40 @@ def _stage(stage: str | None) -> str:
 
 
 class _Doc:
-    """Lines of a report, with headings and tables in text or Markdown."""
+    """Lines of a report, with headings and tables in text or Markdown.
+
+    Every text put in is escaped (`visible` in text, `markdown` in Markdown): names come from
+    rosters and sheets, so none may move the terminal's cursor, forge a line or become markup.
+    """
 
     def __init__(self, md: bool) -> None:
         self.md = md
+        self.esc: Callable[[str], str] = markdown if md else visible
         self.lines: list[str] = []
 
     def title(self, text: str) -> None:
-        self.lines.extend([f"## {text}" if self.md else text, ""])
+        self.lines.extend([f"## {self.esc(text)}" if self.md else self.esc(text), ""])
 
     def para(self, *texts: str) -> None:
         # Markdown joins adjacent lines into one paragraph: end each with a hard break.
+        shown = [self.esc(t) for t in texts]
         self.lines.extend(
-            [*(t + "  " if self.md and k < len(texts) - 1 else t for k, t in enumerate(texts)), ""]
+            [*(t + "  " if self.md and k < len(shown) - 1 else t for k, t in enumerate(shown)), ""]
         )
 
     def section(self, text: str) -> None:
         if self.lines and self.lines[-1] != "":
             self.lines.append("")
-        self.lines.extend([f"### {text}", ""] if self.md else [f"{text}："])
+        self.lines.extend([f"### {self.esc(text)}", ""] if self.md else [f"{self.esc(text)}："])
 
     def table(self, rows: Sequence[Sequence[str]], right: frozenset[int] = frozenset()) -> None:
-        self.lines.extend(markdown_table(rows, right) if self.md else grid(rows, right))
+        # markdown_table escapes | itself; the rest of Markdown's syntax is escaped here.
+        cells = [[(markdown(c).replace("\\|", "|") if self.md else visible(c)) for c in row] for row in rows]
+        self.lines.extend(markdown_table(cells, right) if self.md else grid(cells, right))
         self.lines.append("")
 
     def bullets(self, texts: Sequence[str]) -> None:
-        self.lines.extend(f"- {t}" if self.md else f"  {t}" for t in texts)
+        self.lines.extend(f"- {self.esc(t)}" if self.md else f"  {self.esc(t)}" for t in texts)
         self.lines.append("")
 
     def text(self) -> str:
@@ -277,7 +283,7 @@ def _comparison(c: Comparison, doc: _Doc) -> None:
 
 def _csv_cell(text: str) -> str:
     # A name that starts like a formula is written as text, so Excel/WPS shows it instead of running it.
-    return "'" + text if text.startswith(FORMULA_START) else text
+    return csv_cell(text)
 
 
 def _csv(r: Rollup) -> str:

@@ -14,7 +14,7 @@ from ._convert import structure
 from ._expect import Expectation, read_expect
 from ._fields import read_date
 from ._parse import csv_records, parse_json, parse_toml, read_bytes, read_text
-from ._text import describe, suggest
+from ._text import describe, hidden_character, suggest
 from .errors import Problem, RubricError, SheetError
 
 
@@ -84,6 +84,23 @@ class Sheet:
         return self.info.stage
 
 
+#: The [sheet] keys that hold one line of text (a name, a code), never a control character
+#: (`rubric` need not be checked: it must equal the rubric's own title).
+SINGLE_LINE: Final = ("agency", "code", "stage", "assessor")
+
+
+def _single_line(info: SheetInfo, file: str | None, where: str) -> list[Problem]:
+    """A problem for each single-line field of *info* that holds a control character."""
+    problems = []
+    for key in SINGLE_LINE:
+        value = getattr(info, key, None)
+        ch = hidden_character(value) if isinstance(value, str) else None
+        if ch is not None:
+            message = f"holds the control character {ch}; write it on one line, as plain text"
+            problems.append(Problem(file=file, path=f"{where}.{key}", message=message))
+    return problems
+
+
 def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -> Sheet:
     problems: list[Problem] = []
     known = {"sheet", "answers", "evidence", "notes", "expect"}
@@ -113,6 +130,8 @@ def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -
             info = structure(rest, SheetInfo, f"{where}sheet")
         except RubricError as exc:
             problems.extend(p.with_file(file) for p in exc.problems)
+        if info is not None:
+            problems.extend(_single_line(info, file, f"{where}sheet"))
         if dated:
             day, error = read_date(raw_date)
             if error is not None:

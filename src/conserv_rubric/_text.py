@@ -38,6 +38,13 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
 
 
+def hidden_character(text: str) -> str | None:
+    """The first control, separator or bidirectional character of *text*, shown as an escape;
+    None when *text* has none (what a single-line field such as an agency's name may not hold)."""
+    found = _HIDDEN.search(text)
+    return None if found is None else _escape(found)
+
+
 def visible(text: str) -> str:
     r"""*text* with every control character shown as an escape: ``\x1b``, ``\n``, ``\u202e``.
 
