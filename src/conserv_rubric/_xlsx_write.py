@@ -201,7 +201,7 @@ class _Validations:
         operator: Operator | None = None,
     ) -> None:
         from openpyxl.comments import Comment  # noqa: PLC0415 - optional extra
-        from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415
+        from openpyxl.worksheet.datavalidation import DataValidation  # noqa: PLC0415 - optional extra
 
         if len(prompt) > PROMPT_LIMIT:
             # Excel cuts an input message at 255 characters: the whole text goes into a comment.
@@ -312,7 +312,7 @@ class _Writer:
 
     def __init__(self, ws: Worksheet, *, energy: bool) -> None:
         from openpyxl.cell.cell import Cell  # noqa: PLC0415 - optional extra
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side  # noqa: PLC0415
+        from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side  # noqa: PLC0415 - extra
 
         self.ws = ws
         self.cell_type = Cell
@@ -480,7 +480,7 @@ class _Writer:
     def page(self, rubric: Rubric, last: int) -> None:
         """A4 landscape, the whole width on a page, the header row on every page; locked cells."""
         from openpyxl.utils import get_column_letter  # noqa: PLC0415 - optional extra
-        from openpyxl.worksheet.properties import PageSetupProperties  # noqa: PLC0415
+        from openpyxl.worksheet.properties import PageSetupProperties  # noqa: PLC0415 - optional extra
 
         ws = self.ws
         for index, column_width in enumerate(self.widths, start=1):
