@@ -27,6 +27,7 @@ from ._energy_model import (
     Target,
     units_of,
 )
+from ._headers import read_header
 from ._parse import check_depth, decode, parse_toml, read_bytes
 from ._text import describe, out_of_range, suggest
 from .errors import Problem, RubricError, SheetError
@@ -497,7 +498,7 @@ def _from_csv(text: str, file: str) -> list[EnergyData]:
         rows = list(csv.reader(io.StringIO(text)))
     except csv.Error as exc:
         raise SheetError([Problem(file=file, message=f"invalid CSV: {exc}")]) from None
-    header = [h.strip() for h in rows[0]] if rows else []
+    header = read_header(rows[0], file) if rows else []
     columns = [i for i, h in enumerate(header) if h.startswith(_PREFIX)]
     if not columns:
         message = "no energy columns (energy.area, energy.use.…)"

@@ -15,6 +15,7 @@ import attrs
 
 from ._convert import structure
 from ._fields import read_date
+from ._headers import read_header
 from ._parse import decode, parse_json, parse_toml, read_bytes
 from ._text import describe, suggest
 from .errors import Problem, RubricError, SheetError
@@ -237,9 +238,10 @@ def _sheets_from_csv(text: str, file: str) -> list[Sheet]:
         raise SheetError([Problem(file=file, message=f"invalid CSV: {exc}")]) from None
     if not rows:
         raise SheetError([Problem(file=file, message="the CSV file is empty; expected a header row")])
-    header = [h.strip() for h in rows[0]]
+    header = read_header(rows[0], file)  # 单位, 年度 … read as agency, year …
     if "agency" not in header:
-        raise SheetError([Problem(file=file, line=1, message="the header needs an 'agency' column")])
+        message = "the header needs an 'agency' (单位) column"
+        raise SheetError([Problem(file=file, line=1, message=message)])
     dupes = sorted({h for h in header if header.count(h) > 1})
     if dupes:
         raise SheetError([Problem(file=file, line=1, message=f"column {dupes[0]!r} appears twice")])
