@@ -58,6 +58,7 @@ def cards_csv(cards: Sequence[ScoreCard], headers: Headers = "en") -> str:
     units = [(u.address, u.title) for u in cards[0].units] if cards else []
     unit_columns = [f"{a} {t}" for a, t in units]
     rows = []
+    stamps: dict[int, tuple[str, str]] = {}  # by rubric object: a batch has one
     for card in cards:
         if [(u.address, u.title) for u in card.units] != units:
             message = "cards scored against different rubrics cannot share one CSV table"
@@ -72,7 +73,10 @@ def cards_csv(cards: Sequence[ScoreCard], headers: Headers = "en") -> str:
         source = ["", ""]
         if sheet is not None:
             source = [sheet.file or "", "" if sheet.row is None else str(sheet.row)]
-        p = provenance_of(card.rubric)
+        stamp = stamps.get(id(card.rubric))
+        if stamp is None:
+            p = provenance_of(card.rubric)
+            stamp = stamps[id(card.rubric)] = (p.hash, p.library)
         rows.append(
             [
                 *meta,
@@ -83,8 +87,7 @@ def cards_csv(cards: Sequence[ScoreCard], headers: Headers = "en") -> str:
                 _flag(card.passed),
                 _gates(card.failed_gates),
                 *source,
-                p.hash,
-                p.library,
+                *stamp,
             ]
         )
     return _table(header_row([*CARD_HEAD, *unit_columns, *CARD_TAIL], headers), rows)
