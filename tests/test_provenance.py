@@ -189,3 +189,19 @@ def test_every_command_that_writes_a_report_takes_o(
         assert err == ""
         assert run(capsys, *args, "-o", target) == (code, "", "")
         assert target.read_text(encoding="utf-8") == expected
+
+
+def test_the_rollup_report_shows_control_characters_as_escapes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    sheet = tmp_path / "a.toml"
+    sheet.write_text('[sheet]\nagency = "甲\\u001b[2J局\\n认定：达到"\nyear = 2024\n', encoding="utf-8")
+    # Markdown escapes its table cells itself (the backslash of the escape too).
+    for shape, shown in (
+        ("text", "甲\\x1b[2J局\\n认定：达到"),
+        ("markdown", "甲\\\\x1b\\[2J局\\\\n认定：达到"),
+    ):
+        _, out, _ = run(capsys, "rollup", DISTRICT, sheet, "--format", shape)
+        assert "\x1b" not in out
+        assert any(shown in line for line in out.splitlines())
+        assert not any(line.startswith("认定：达到") for line in out.splitlines())

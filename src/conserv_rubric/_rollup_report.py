@@ -14,7 +14,7 @@ from ._labels import agency_label, stage_label
 from ._provenance import provenance_line, provenance_of, rubric_hash
 from ._rollup_model import CONTEXT, Rollup
 from ._termfit import grid
-from ._text import clip, dumps_json, fmt, markdown_table
+from ._text import clip, dumps_json, fmt, markdown_table, visible
 from ._whatif import Comparison
 
 #: Items listed under 失分最多的条目.
@@ -79,7 +79,9 @@ class _Doc:
     def text(self) -> str:
         while self.lines and self.lines[-1] == "":
             self.lines.pop()
-        return "\n".join(self.lines) + "\n"
+        # Names come from rosters and sheets: no control character of theirs reaches a terminal
+        # (an ESC sequence) or starts a line of its own (a newline), as in the other reports.
+        return "\n".join(visible(line) for line in self.lines) + "\n"
 
 
 def _head(r: Rollup, doc: _Doc) -> None:
