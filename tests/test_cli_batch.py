@@ -117,8 +117,10 @@ def test_a_csv_whose_header_is_bad_is_one_error(capsys: pytest.CaptureFixture[st
     path.write_text("name,2.1.1\n甲局,true\n", encoding="utf-8")
     code, out, err = run(capsys, "score", DISTRICT, path, PASS, "--format", "json")
     assert code == 2
-    assert err == f"{path}:1: the header needs an 'agency' column\n"
-    assert [e.get("file") for e in json.loads(out)] == [str(path), None]
+    assert err == f"{path}:1: the header needs an 'agency' (单位) column\n"
+    # Both entries name their file: the error entry the CSV, the card the sheet it scored.
+    entries = json.loads(out)
+    assert [("error" in e, e["file"]) for e in entries] == [(True, str(path)), (False, str(PASS))]
 
 
 def test_a_quoted_cell_over_two_lines_keeps_the_rows_apart(
@@ -194,7 +196,7 @@ def test_diff_of_one_assessment_still_compares(capsys: pytest.CaptureFixture[str
     verified = _verified(tmp_path, PASS, stage='"verified"', agency='" XX区发展和改革局 "')
     code, out, _ = run(capsys, "diff", DISTRICT, PASS, verified)
     assert code == 0
-    assert "自评与核定各条目得分一致" in out
+    assert "自评与核查各条目得分一致" in out
 
 
 def _gbk(*args: str | Path) -> subprocess.CompletedProcess[bytes]:

@@ -37,7 +37,7 @@ FULL_LETTERS = str.maketrans(
 
 def _result(card: ScoreCard) -> dict[str, Any]:
     data = card.to_dict()
-    for key in ("agency", "year", "stage", "assessor", "encoding"):
+    for key in ("agency", "year", "stage", "assessor", "encoding", "file", "line"):
         del data[key]
     return data
 

@@ -456,7 +456,7 @@ def test_csv_rows_with_the_wrong_number_of_cells(tmp_path: Path) -> None:
 
 
 def test_csv_without_an_agency_column(tmp_path: Path) -> None:
-    path = _write(tmp_path, "单位,2.1.1\nXX区发展和改革局,true\n", "sheets.csv")
+    path = _write(tmp_path, "名称,2.1.1\nXX区发展和改革局,true\n", "sheets.csv")
     with pytest.raises(SheetError) as excinfo:
         load_sheets(path)
-    assert str(excinfo.value) == f"{path}:1: the header needs an 'agency' column"
+    assert str(excinfo.value) == f"{path}:1: the header needs an 'agency' (单位) column"

@@ -341,7 +341,7 @@ def test_loads_sheet_reads_csv_text(district: Rubric) -> None:
             "holds 2 sheets; loads_sheet() reads one: give it a header and one row",
         ),
         ("agency,2.1.1\n", "1: the header has no rows below it; add a row per agency"),
-        ('[sheet]\nagency = "a"\n', "1: the header needs an 'agency' column"),
+        ('[sheet]\nagency = "a"\n', "1: the header needs an 'agency' (单位) column"),
     ],
 )
 def test_loads_sheet_csv_holds_one_row(text: str, message: str) -> None:

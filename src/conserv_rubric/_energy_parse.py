@@ -24,6 +24,7 @@ from ._energy_model import (
     Target,
     units_of,
 )
+from ._headers import read_header
 from ._parse import csv_records, parse_json, parse_toml, read_bytes, read_text
 from ._text import describe, out_of_range, suggest
 from .errors import Problem, RubricError, SheetError
@@ -489,7 +490,7 @@ def _from_csv(text: str, file: str) -> list[EnergyData]:
     # The sheets' CSV reader: lines counted as in the file, a quote left open refused.
     records = csv_records(text, file)
     rows = [cells for _, _, cells in records]
-    header = [h.strip() for h in rows[0]] if rows else []
+    header = read_header(rows[0], file) if rows else []
     columns = [i for i, h in enumerate(header) if h.startswith(_PREFIX)]
     if not columns:
         message = "no energy columns (energy.area, energy.use.…)"

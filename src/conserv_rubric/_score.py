@@ -14,7 +14,7 @@ from ._answers import check_answers
 from ._compiled import Applicable, Compiled, GateKind, Outcome, compiled
 from ._exact import exactly
 from ._kinds import Answers, Num, explain, reachable
-from ._provenance import rubric_hash
+from ._provenance import SCHEMA_VERSION, Provenance, provenance_of, rubric_hash
 from ._sheet import Sheet, SheetInfo
 from ._stages import stage_problem
 from ._text import GATE_WORDS, describe, fmt
@@ -245,16 +245,29 @@ class ScoreCard:
         """Items that earned points but cite no evidence (佐证材料)."""
         return tuple(a for a, r in self.items.items() if r.points > 0 and not r.evidence)
 
+    @property
+    def provenance(self) -> Provenance:
+        """What produced this card: the rubric's title, version and hash, the library (DESIGN §14)."""
+        return provenance_of(self._rubric)
+
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (points as `Decimal`); the schema is documented in docs/scoring.md."""
+        """A JSON-ready dict (points as `Decimal`, the date as ISO text); the schema, version
+        `SCHEMA_VERSION`, is documented in docs/scoring.md."""
         info = self.sheet.info if self.sheet is not None else None
+        sheet = self.sheet
         return {
+            "schema_version": SCHEMA_VERSION,
+            "provenance": attrs.asdict(self.provenance),
             "rubric": self.rubric.title,
             "agency": info.agency if info else None,
+            "code": info.code if info else None,
             "year": info.year if info else None,
             "stage": info.stage if info else None,
             "assessor": info.assessor if info else None,
             "encoding": self.sheet.encoding if self.sheet is not None else None,
+            "date": info.date.isoformat() if info and info.date else None,
+            "file": sheet.file if sheet else None,
+            "line": sheet.row if sheet else None,
             "total": self.total,
             "max": self.max,
             "applicable_max": self.applicable_max,

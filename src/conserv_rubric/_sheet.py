@@ -13,6 +13,7 @@ from ._cells import normal, number
 from ._convert import structure
 from ._expect import Expectation, read_expect
 from ._fields import read_date
+from ._headers import read_header
 from ._parse import csv_records, parse_json, parse_toml, read_bytes, read_text
 from ._text import describe, hidden_character, suggest
 from .errors import Problem, RubricError, SheetError
@@ -333,9 +334,9 @@ def csv_rows(text: str, file: str | None) -> Iterator[Sheet | SheetError]:
         raise SheetError(exc.problems) from None
     if not records:
         raise SheetError([Problem(file=file, message="the CSV file is empty; expected a header row")])
-    header = [h.strip() for h in records[0][2]]
+    header = read_header(records[0][2], file)  # 单位, 年度 … read as agency, year …
     if "agency" not in header:
-        raise SheetError([Problem(file=file, line=1, message="the header needs an 'agency' column")])
+        raise SheetError([Problem(file=file, line=1, message="the header needs an 'agency' (单位) column")])
     seen: set[str] = set()
     for column in header:
         if column in seen:

@@ -37,6 +37,7 @@ import attrs
 
 from ._energy_model import EnergyData
 from ._energy_parse import parse_energy
+from ._labels import STAGE_LABELS as STAGES
 from ._limits import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_XML_BYTES, MAX_WORKSHEET_ROWS
 from ._sheet import Sheet, _sheet_from_doc
 from ._text import clip, describe
@@ -54,7 +55,6 @@ from ._xlsx_layout import (
     require_openpyxl,
 )
 from .errors import Problem, RubricError, SheetError
-from .reports import STAGES
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -75,8 +75,9 @@ _EXACT: Final = decimal.Context(prec=60, traps=[decimal.Inexact, decimal.Overflo
 HEADER_SEARCH: Final = 50
 _YES: Final = frozenset({"是", "true"})
 _NO: Final = frozenset({"否", "false"})
-#: Stage labels as the template writes them (自评, 核定) → the stage names sheets use.
-_STAGE_NAMES: Final = {label: name for name, label in STAGES.items()}
+#: Stage labels as the template writes them (自评, 核查) → the stage names sheets use; 核定, the
+#: label of earlier templates, still reads as the verified stage.
+_STAGE_NAMES: Final = {"核定": "verified", **{label: name for name, label in STAGES.items()}}
 _NO_ENERGY: Final = "the energy rows hold no values; fill in the 答案 cells of the energy.… rows"
 _HASH: Final = re.compile(r"sha256:[0-9a-f]{64}")
 #: Quoted text and escaped characters of a number format, which are shown as they are.

@@ -21,6 +21,7 @@ import attrs
 from . import __version__
 from ._compiled import compiled
 from ._kinds import Leaf, maximum
+from ._labels import STAGE_LABELS as STAGES
 from ._limits import MAX_NUMBER
 from ._provenance import HASH_VERSION, rubric_hash
 from ._text import GATE_NAMES, fmt, width
@@ -39,7 +40,6 @@ from ._xlsx_layout import (
 )
 from .errors import Problem, RubricError
 from .model import Check, Project, Rubric, Unit
-from .reports import STAGES
 
 if TYPE_CHECKING:
     from openpyxl import Workbook

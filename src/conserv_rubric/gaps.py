@@ -9,6 +9,7 @@ import attrs
 from ._compiled import Compiled, GateKind, compiled
 from ._exact import exactly
 from ._kinds import ZERO
+from ._provenance import Provenance
 from ._score import GateResult, ScoreCard
 
 __all__ = ["Gap", "OpenItem", "Shortfall", "Step", "Target", "UnitGap", "gap"]
@@ -101,6 +102,7 @@ class Gap:
         adds: what full points on every open item would add to the total.
         units: the units with open items, in rubric order.
         target: the next level, or None when the rubric has no levels or the highest is reached.
+        provenance: the rubric and library the card was scored with (DESIGN §14).
     """
 
     rubric: str
@@ -112,6 +114,7 @@ class Gap:
     units: tuple[UnitGap, ...]
     failed_gates: tuple[GateResult, ...]
     target: Target | None
+    provenance: Provenance | None = None
 
 
 @exactly
@@ -161,6 +164,7 @@ def gap(card: ScoreCard) -> Gap:
         tuple(units),
         card.failed_gates,
         _target(card, c, pts, excluded, open_k),
+        card.provenance,
     )
 
 

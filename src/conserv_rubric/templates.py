@@ -16,6 +16,7 @@ from ._answers import check_answer
 from ._compiled import compiled
 from ._exact import exactly
 from ._kinds import ZERO, Leaf, compile_rule, kind_of, maximum
+from ._labels import stages_comment
 from ._text import GATE_NAMES, fmt, show, visible, wrap
 from ._totals import group_max
 from ._tree import Node, walk
@@ -184,7 +185,7 @@ def template(rubric: Rubric, *, year: int | None = None) -> str:
         f"rubric = {_toml(rubric.title)}",
         'agency = ""          # 被评价单位名称',
         f"year = {year if year is not None else datetime.date.today().year}",
-        'stage = "self"       # "self" 自评，"verified" 核定',
+        f"stage = {_toml(rubric.stages[0])}       # " + visible(stages_comment(rubric.stages)),
         'assessor = ""        # 填表人',
         "",
         "[answers]",
