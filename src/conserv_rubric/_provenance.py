@@ -17,6 +17,8 @@ from decimal import Decimal
 from typing import Any, Final
 
 from . import __version__
+from ._energy_coefficients import DEFAULT_COEFFICIENTS
+from ._energy_model import Coefficients
 from ._rubric_io import dumps_rubric
 from ._text import fmt
 from .model import Rubric
@@ -73,3 +75,10 @@ def provenance(rubric: Rubric) -> dict[str, Any]:
         "hash_version": HASH_VERSION,
         "library": __version__,
     }
+
+
+def coefficients_provenance(table: Coefficients | None) -> dict[str, Any] | None:
+    """The coefficient table a result used, when it is not the default (DESIGN §14); else None."""
+    if table is None or (table.name == DEFAULT_COEFFICIENTS and table.file is None):
+        return None
+    return {"name": table.name, "version": table.version, "basis": table.basis, "file": table.file}

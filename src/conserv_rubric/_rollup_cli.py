@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ._coefficients_cli import add_coefficients_argument, coefficients_argument
 from ._output import emit
 from ._rollup import rollup
 from ._rollup_model import Rollup
@@ -40,6 +41,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--plan", type=Path, help="the 创建行动方案 (plans/*.toml)")
     p.add_argument("--roster", type=Path, help="the 名录 (CSV or TOML)")
     p.add_argument("--year", type=int, help="the year counted (default: the plan's)")
+    add_coefficients_argument(p)
     p.add_argument(
         "--compare", metavar="OTHER_RUBRIC", help="what-if under another edition (a file or a shipped name)"
     )
@@ -58,7 +60,10 @@ def _report_failures(r: Rollup, tag: str = "") -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``rollup`` with parsed *args*; return the exit code."""
     rubric = load_rubric(args.rubric)
-    result = rollup(rubric, args.sheets, plan=args.plan, roster=args.roster, year=args.year)
+    table = coefficients_argument(args.coefficients)
+    result = rollup(
+        rubric, args.sheets, plan=args.plan, roster=args.roster, year=args.year, coefficients=table
+    )
     comparison: Comparison | None = None
     if args.compare is not None:
         comparison = compare(result, load_rubric(rubric_argument(args.compare)))

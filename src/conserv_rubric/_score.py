@@ -16,7 +16,7 @@ from ._energy_model import Coefficients
 from ._energy_score import Derived, derive
 from ._exact import exactly
 from ._kinds import Answers, Num, explain, reachable
-from ._provenance import rubric_hash
+from ._provenance import coefficients_provenance, rubric_hash
 from ._sheet import Sheet, SheetInfo
 from ._stages import stage_problem
 from ._text import GATE_WORDS, describe, fmt
@@ -275,7 +275,10 @@ class ScoreCard:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (points as `Decimal`); the schema is documented in docs/scoring.md."""
         info = self.sheet.info if self.sheet is not None else None
+        # Named only where it is not the default (DESIGN §14), so other cards keep their shape.
+        table = coefficients_provenance(self.coefficients)
         return {
+            **({"coefficients": table} if table is not None else {}),
             "rubric": self.rubric.title,
             "agency": info.agency if info else None,
             "year": info.year if info else None,
