@@ -292,3 +292,17 @@ def test_the_blank_template_scores_and_its_energy_section_fills_in(district: Rub
     )
     card = score(district, loads_sheet(answers + ENERGY_TOML))
     assert card.items["1.1.1"].reason == REASON
+
+
+def test_the_worked_example_of_the_energy_page_scores_9(district: Rubric) -> None:
+    # docs/energy.md: (53082.61 − 4296.488) ÷ 8000 = 6.09826525 against 6.20 × (1 − 0.0102) = 6.13676;
+    # 53082.61 ÷ 120 = 442.36… against 450; 3000 ÷ 120 = 25 against 25: all three met.
+    page = (ROOT / "docs" / "energy.md").read_text(encoding="utf-8")
+    sheet_text = page.split("```toml\n", 1)[1].split("```", 1)[0]
+    card = score(district, loads_sheet(sheet_text))
+    assert card.items["1.1.1"].reason == (
+        "a 3分 + b 3分 + c 3分 = 9分（a 单位建筑面积能耗 6.10 kgce/m²"
+        "（目标 6.14 = 上年 6.20 × (1 − 1.02%)）→ 3分；"
+        "b 人均能耗 442.36 kgce/人（目标 450.00）→ 3分；c 人均水耗 25.00 t/人（目标 25.00）→ 3分）"
+    )
+    assert card.items["1.1.1"].reason in page
