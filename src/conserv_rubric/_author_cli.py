@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ._coefficients_cli import add_coefficients_argument, coefficients_argument
 from ._rubric_io import load_rubric
 from ._shipped import rubric_argument
 from .errors import Problem, RubricError
@@ -60,6 +61,7 @@ def add_parsers(sub: Any) -> None:
         "--examples", type=_positive, default=100, metavar="N", help="generated sheets to check (100)"
     )
     p.add_argument("--no-properties", action="store_true", help="check the example sheets only")
+    add_coefficients_argument(p)
 
 
 def run_schema_command(args: argparse.Namespace) -> int:
@@ -88,7 +90,13 @@ def run_test_command(args: argparse.Namespace) -> int:
     from ._scenarios import render_test, run_test  # noqa: PLC0415 - kept off start-up, as above
 
     rubric = load_rubric(args.rubric)
-    run = run_test(rubric, args.sheets, examples=args.examples, properties=not args.no_properties)
+    run = run_test(
+        rubric,
+        args.sheets,
+        examples=args.examples,
+        properties=not args.no_properties,
+        coefficients=coefficients_argument(args.coefficients),
+    )
     report, errors = render_test(run, rubric)
     sys.stdout.write(report)
     sys.stderr.write(errors)

@@ -24,6 +24,8 @@ from typing import Any, Final
 import attrs
 
 from . import __version__
+from ._energy_coefficients import DEFAULT_COEFFICIENTS
+from ._energy_model import Coefficients
 from ._exact import exactly
 from ._rubric_io import dumps_rubric
 from ._text import fmt
@@ -121,3 +123,10 @@ def provenance_line(p: Provenance) -> str:
     edition = f"（{p.version}）" if p.version else ""
     digest = p.hash[: len("sha256:") + SHOWN_DIGITS]
     return f"评价标准：{p.rubric}{edition}，{digest}…，conserv_rubric {p.library}"
+
+
+def coefficients_provenance(table: Coefficients | None) -> dict[str, Any] | None:
+    """The coefficient table a result used, when it is not the default (DESIGN §14); else None."""
+    if table is None or (table.name == DEFAULT_COEFFICIENTS and table.file is None):
+        return None
+    return {"name": table.name, "version": table.version, "basis": table.basis, "file": table.file}

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ._coefficients_cli import add_coefficients_argument, coefficients_argument
 from ._labels import blank_agency
 from ._output import add_csv_options, add_output, csv_bom, emit
 from ._rollup import rollup
@@ -42,6 +43,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--plan", help="the 创建行动方案: a file, or a shipped plan's name (district)")
     p.add_argument("--roster", type=Path, help="the 名录 (CSV or TOML)")
     p.add_argument("--year", type=int, help="the year counted (default: the plan's)")
+    add_coefficients_argument(p)
     p.add_argument(
         "--compare", metavar="OTHER_RUBRIC", help="what-if under another edition (a file or a shipped name)"
     )
@@ -67,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
     """Run ``rollup`` with parsed *args*; return the exit code."""
     rubric = load_rubric(args.rubric)
     plan = None if args.plan is None else plan_argument(args.plan)
-    result = rollup(rubric, args.sheets, plan=plan, roster=args.roster, year=args.year)
+    table = coefficients_argument(args.coefficients)
+    result = rollup(rubric, args.sheets, plan=plan, roster=args.roster, year=args.year, coefficients=table)
     comparison: Comparison | None = None
     if args.compare is not None:
         comparison = compare(result, load_rubric(rubric_argument(args.compare)))

@@ -14,6 +14,7 @@ from typing import Final, Literal
 
 import attrs
 
+from ._energy_model import Coefficients
 from ._expect import Expectation
 from ._inputs import gather
 from ._score import ScoreCard, score
@@ -161,11 +162,13 @@ def _where(sheet: Sheet) -> str:
     return f"{file}:{sheet.row}" if sheet.row is not None else file
 
 
-def check_sheet_expectation(rubric: Rubric, sheet: Sheet) -> SheetOutcome:
+def check_sheet_expectation(
+    rubric: Rubric, sheet: Sheet, coefficients: Coefficients | None = None
+) -> SheetOutcome:
     """Score *sheet* against *rubric* and compare the card with its ``[expect]``."""
     file = _where(sheet)
     try:
-        card = score(rubric, sheet)
+        card = score(rubric, sheet, coefficients=coefficients)
     except RubricError as exc:
         return SheetOutcome(file, None, errors=exc.problems)
     expect = sheet.expect
@@ -203,6 +206,7 @@ def run_test(
     *,
     examples: int = 100,
     properties: bool = True,
+    coefficients: Coefficients | None = None,
 ) -> ScenarioRun:
     """Check *rubric*'s example sheets against their expectations, then its properties.
 
@@ -211,9 +215,10 @@ def run_test(
         inputs: sheets, sheet files, or folders of them.
         examples: how many generated sheets the property checks score.
         properties: whether to run the property checks at all.
+        coefficients: the standard-coal table for sheets with ``[energy]`` (default 当量值).
     """
     gathered = gather(inputs, {})
-    outcomes = tuple(check_sheet_expectation(rubric, sheet) for sheet in gathered.sheets)
+    outcomes = tuple(check_sheet_expectation(rubric, sheet, coefficients) for sheet in gathered.sheets)
     checked = _properties(rubric, examples) if properties else Properties("skipped")
     return ScenarioRun(checked, outcomes, gathered.problems)
 

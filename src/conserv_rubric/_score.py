@@ -12,9 +12,11 @@ import attrs
 
 from ._answers import check_answers
 from ._compiled import Applicable, Compiled, GateKind, Outcome, compiled
+from ._energy_model import Coefficients
+from ._energy_score import Derived, derive
 from ._exact import exactly
 from ._kinds import Answers, Num, explain, reachable
-from ._provenance import SCHEMA_VERSION, Provenance, provenance_of, rubric_hash
+from ._provenance import SCHEMA_VERSION, Provenance, coefficients_provenance, provenance_of, rubric_hash
 from ._sheet import Sheet, SheetInfo
 from ._stages import stage_problem
 from ._text import GATE_WORDS, describe, fmt
@@ -94,6 +96,7 @@ class ScoreCard:
         "_rubric",
         "_unit_pts",
         "answers",
+        "derived",
         "excluded",
         "failed_gates_raw",
         "level",
@@ -101,8 +104,16 @@ class ScoreCard:
         "total",
     )
 
-    def __init__(self, c: Compiled, answers: Answers, sheet: Sheet | None, outcome: Outcome) -> None:
+    def __init__(
+        self,
+        c: Compiled,
+        answers: Answers,
+        sheet: Sheet | None,
+        outcome: Outcome,
+        derived: Derived | None = None,
+    ) -> None:
         self._c = c
+        self.derived = derived
         self._rubric = c.rubric
         self.answers = answers
         self.sheet = sheet
@@ -177,6 +188,8 @@ class ScoreCard:
                 points, reason = explain(item.rule, item.address, self.answers)
                 if points != self._pts[k]:  # pragma: no cover - the two paths share one compiler
                     raise AssertionError(f"{item.address}: {points} != {self._pts[k]}")
+                if self.derived is not None:
+                    reason = self._energy_reason(item.address, item.leaves, reason)
             else:
                 points = Decimal(self._pts[k])
                 reason = f"不适用（{item.rule.na_if}）"
@@ -202,6 +215,20 @@ class ScoreCard:
                 tuple(docs),
             )
         return out
+
+    def _energy_reason(self, address: str, leaves: tuple[str, ...], reason: str) -> str:
+        """*reason* with the figures of the leaves answered from ``[energy]``."""
+        assert self.derived is not None
+        told = self.derived.reasons
+        if address in told:
+            return told[address]
+        shown = [f"{a.removeprefix(address + '.')} {told[a]}" for a in leaves if a in told]
+        return f"{reason}（{'；'.join(shown)}）" if shown else reason
+
+    @property
+    def coefficients(self) -> Coefficients | None:
+        """The coefficient table the sheet's ``[energy]`` was scored with; None when nothing was."""
+        return None if self.derived is None else self.derived.coefficients
 
     @functools.cached_property
     def units(self) -> tuple[GroupResult, ...]:
@@ -255,9 +282,12 @@ class ScoreCard:
         `SCHEMA_VERSION`, is documented in docs/scoring.md."""
         info = self.sheet.info if self.sheet is not None else None
         sheet = self.sheet
+        # Named only where it is not the default (DESIGN §14), so other cards keep their shape.
+        table = coefficients_provenance(self.coefficients)
         return {
             "schema_version": SCHEMA_VERSION,
             "provenance": attrs.asdict(self.provenance),
+            **({"coefficients": table} if table is not None else {}),
             "rubric": self.rubric.title,
             "agency": info.agency if info else None,
             "code": info.code if info else None,
@@ -329,7 +359,20 @@ def check_sheet(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> list[Proble
     """
     c = compiled(_as_rubric(rubric, "check_sheet"))
     given = _as_sheet(sheet, "check_sheet")
-    return _located(given, check_answers(c.leaves, c.item_addresses, given)[1])
+    _, given, energy_problems = _from_energy(c, given, None)
+    return _located(given, energy_problems + check_answers(c.leaves, c.item_addresses, given)[1])
+
+
+def _from_energy(
+    c: Compiled, sheet: Sheet, coefficients: Coefficients | None
+) -> tuple[Derived | None, Sheet, list[Problem]]:
+    """*sheet* with its bound flags answered from its ``[energy]``; a sheet without one as it is."""
+    if sheet.energy is None:
+        return None, sheet, []
+    derived, problems = derive(c.leaves, sheet, coefficients, c.rubric.title)
+    if derived is None:
+        return None, sheet, problems
+    return derived, attrs.evolve(sheet, answers={**sheet.answers, **derived.answers}), problems
 
 
 def _located(sheet: Sheet, problems: list[Problem]) -> list[Problem]:
@@ -338,13 +381,21 @@ def _located(sheet: Sheet, problems: list[Problem]) -> list[Problem]:
     return [attrs.evolve(p, cell=cells[p.path]) if p.path in cells else p for p in problems]
 
 
-def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
+def score(
+    rubric: Rubric, sheet: Sheet | Mapping[str, Any], *, coefficients: Coefficients | None = None
+) -> ScoreCard:
     """Score *sheet* against *rubric* and explain every point.
+
+    A sheet with ``[energy]`` answers the flags the rubric binds to an energy indicator
+    (``indicator = "area_energy"``) from its figures: met when the indicator meets its target,
+    with the figures as the reason (``单位建筑面积能耗 5.19 kgce/m²（目标 6.00）→ 3分``).
 
     Args:
         rubric: a validated rubric (from `load_rubric` or `loads_rubric`).
         sheet: a `Sheet` (from `load_sheet`, `load_sheets` or `loads_sheet`), or a mapping from
             leaf address to answer.
+        coefficients: the standard-coal table for ``[energy]``
+            (`conserv_rubric.energy.load_coefficients`); default 当量值.
 
     Returns:
         The score card, with the total, the level, the failed gates and every item's points
@@ -353,13 +404,17 @@ def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
     Raises:
         SheetError: *sheet* names an address that *rubric* lacks, gives an answer of the
             wrong shape, or names another rubric (its title or, for a workbook, its hash);
-            every such problem is listed. Also when *sheet* is neither a `Sheet` nor a mapping
-            (a path: read it with `load_sheet` first).
+            every such problem is listed. Also when its ``[energy]`` cannot be judged (no target
+            for a bound indicator), when it answers a bound flag both yes/no and from ``[energy]``,
+            or when the rubric binds nothing to an indicator; and when *sheet* is neither a
+            `Sheet` nor a mapping (a path: read it with `load_sheet` first).
         RubricError: *rubric* is not a `Rubric`.
     """
     c = compiled(_as_rubric(rubric, "score"))
     given = _as_sheet(sheet, "score")
+    derived, given, energy_problems = _from_energy(c, given, coefficients)
     answers, problems = check_answers(c.leaves, c.item_addresses, given)
+    problems[:0] = energy_problems
     if isinstance(sheet, Sheet):
         wrong_stage = stage_problem(c.rubric, given.info.stage, given.file, given.row)
         if wrong_stage is not None:
@@ -388,7 +443,8 @@ def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
         )
     if problems:
         raise SheetError(_located(given, problems))
-    return ScoreCard(c, answers, given if isinstance(sheet, Sheet) else None, c.evaluate(answers))
+    card_sheet = sheet if isinstance(sheet, Sheet) else None
+    return ScoreCard(c, answers, card_sheet, c.evaluate(answers), derived)
 
 
 def reachable_total(rubric: Rubric) -> Decimal:

@@ -11,6 +11,8 @@ import attrs
 
 from ._cells import normal, number
 from ._convert import structure
+from ._energy_model import EnergyData
+from ._energy_parse import parse_energy
 from ._expect import Expectation, read_expect
 from ._fields import read_date
 from ._headers import read_header
@@ -62,6 +64,8 @@ class Sheet:
             that is not UTF-8 but GB18030 (GBK), as Excel and WPS save it on Chinese Windows;
             None for a sheet not read from a file.
         cells: for a workbook, where each value was read: problem path → cell (``自评打分表!G14``).
+        energy: the ``[energy]`` section (`conserv_rubric.energy.EnergyData`), from which the
+            items a rubric binds to an energy indicator are scored; None when the sheet has none.
     """
 
     info: SheetInfo
@@ -73,6 +77,7 @@ class Sheet:
     row: int | None = None
     encoding: str | None = None
     cells: dict[str, str] = attrs.field(factory=dict, hash=False, repr=False)
+    energy: EnergyData | None = attrs.field(default=None, hash=False)
 
     @property
     def agency(self) -> str:
@@ -104,7 +109,7 @@ def _single_line(info: SheetInfo, file: str | None, where: str) -> list[Problem]
 
 def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -> Sheet:
     problems: list[Problem] = []
-    known = {"sheet", "answers", "evidence", "notes", "expect"}
+    known = {"sheet", "answers", "evidence", "notes", "expect", "energy"}
     for key in doc:
         if key not in known:
             problems.append(
@@ -175,6 +180,7 @@ def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -
             )
     expect, more = read_expect(doc.get("expect"), file, f"{where}expect")
     problems.extend(more)
+    energy = _energy(doc, info, file, problems)
     if problems or info is None:
         raise SheetError(problems)
     return Sheet(
@@ -184,7 +190,35 @@ def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -
         notes=dict(tables["notes"]),
         expect=expect,
         file=file,
+        energy=energy,
     )
+
+
+def _energy(
+    doc: Mapping[str, Any], info: SheetInfo | None, file: str | None, problems: list[Problem]
+) -> EnergyData | None:
+    """The ``[energy]`` table (nested, or a CSV row's dotted columns), its problems added to *problems*."""
+    if "energy" not in doc:
+        return None
+    section = doc["energy"]
+    if not isinstance(section, dict):
+        problems.append(
+            Problem(file=file, path="energy", message=f"expected a table, got {describe(section)}")
+        )
+        return None
+    if info is None:  # the [sheet] table's own problem is reported; the data need its year
+        return None
+    year = info.year
+    if year is None:
+        message = "missing; a sheet with [energy] needs its year: the data cover the calendar year before it"
+        problems.append(Problem(file=file, path="sheet.year", message=message))
+        return None
+    try:
+        data = parse_energy(section, file=file, sheet_year=year)
+    except SheetError as exc:
+        problems.extend(exc.problems)
+        return None
+    return attrs.evolve(data, agency=info.agency)
 
 
 _FORMATS: Final = ("toml", "json", "csv")
@@ -354,6 +388,7 @@ def csv_rows(text: str, file: str | None) -> Iterator[Sheet | SheetError]:
         problems: list[Problem] = []
         info: dict[str, Any] = {}
         answers: dict[str, Any] = {}
+        energy: dict[str, str] = {}
         broken = False
         for column, cell in zip(header, row, strict=True):
             meta = column in META_COLUMNS
@@ -376,6 +411,8 @@ def csv_rows(text: str, file: str | None) -> Iterator[Sheet | SheetError]:
                 info[column] = year if isinstance(year, int) else text_
             elif meta:
                 info[column] = text_
+            elif column.startswith("energy."):  # dotted columns of [energy] (DESIGN §11)
+                energy[column] = text_
             else:
                 # Text until checked against the rubric: the leaf decides what it means.
                 answers[column] = text_
@@ -383,7 +420,8 @@ def csv_rows(text: str, file: str | None) -> Iterator[Sheet | SheetError]:
             yield SheetError(problems)
             continue
         try:
-            sheet = _sheet_from_doc({"sheet": info, "answers": answers}, file)
+            doc = {"sheet": info, "answers": answers, **({"energy": energy} if energy else {})}
+            sheet = _sheet_from_doc(doc, file)
         except SheetError as exc:
             yield SheetError(attrs.evolve(p, line=first) for p in exc.problems)
         else:

@@ -527,10 +527,21 @@ def read_sheets(path: str | os.PathLike[str]) -> list[Sheet]:
         rows = _rows(table, file, problems)
         cells.update(rows.cells)
         doc = {"sheet": info, "answers": rows.answers, "evidence": rows.evidence, "notes": rows.notes}
+        first = next((ref for a, ref in rows.cells.items() if a.startswith(ENERGY_PREFIX)), None)
+        if rows.energy:
+            doc["energy"] = rows.energy
         try:
             sheet = _sheet_from_doc(doc, file)
         except SheetError as exc:
-            problems.extend(attrs.evolve(p, cell=cells.get(p.path or "")) for p in exc.problems)
+            problems.extend(
+                attrs.evolve(
+                    p,
+                    cell=_energy_cell(p.path, rows.cells, first)
+                    if first is not None and (p.path or "").startswith("energy")
+                    else cells.get(p.path or ""),
+                )
+                for p in exc.problems
+            )
             continue
         # An .xlsx holds its text as UTF-8 XML, whatever the computer that saved it.
         sheets.append(attrs.evolve(sheet, cells=cells, encoding="utf-8"))

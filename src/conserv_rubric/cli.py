@@ -27,6 +27,7 @@ from ._author_cli import add_parsers as add_author_parsers
 from ._author_cli import run_schema_command, run_test_command
 from ._batch import iter_sheets
 from ._catalogue import render_catalogue
+from ._coefficients_cli import add_coefficients_argument, coefficients_argument
 from ._fmt import Mode, format_file
 from ._labels import blank_agency
 from ._output import add_csv_options, add_output, check_csv_options, csv_bom, emit, report_columns
@@ -88,6 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="score sheets and explain every point")
     _rubric_arguments(p)
     p.add_argument("sheets", type=Path, nargs="+", metavar="SHEET")
+    add_coefficients_argument(p)
     p.add_argument("--format", choices=("text", "markdown", "json", "csv", "html"), default="text")
     add_output(p)
     add_csv_options(p)
@@ -95,6 +97,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("gap", help="list the points still open and what reaches the next level")
     _rubric_arguments(p)
     p.add_argument("sheet", type=Path)
+    add_coefficients_argument(p)
     p.add_argument("--format", choices=("text", "markdown", "json", "html"), default="text")
     add_output(p)
 
@@ -108,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     _rubric_arguments(p)
     p.add_argument("self_sheet", type=Path, metavar="SELF")
     p.add_argument("verified", type=Path, metavar="VERIFIED")
+    add_coefficients_argument(p)
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     add_output(p)
 
@@ -148,11 +152,12 @@ def _warn(sheet: Sheet | None) -> None:
 
 
 def _batch(
-    rubric_path: Path, sheet_paths: Sequence[Path], root: Path | None
+    rubric_path: Path, sheet_paths: Sequence[Path], root: Path | None, coefficients: str | None = None
 ) -> list[ScoreCard | RubricError]:
     """A card for every sheet that scores, an error for every file, row or sheet that does not,
     in input order."""
     rubric = load_rubric(rubric_path, root=root)
+    table = coefficients_argument(coefficients)
     results: list[ScoreCard | RubricError] = []
     for path in sheet_paths:
         for sheet in iter_sheets(path):
@@ -160,7 +165,7 @@ def _batch(
                 results.append(sheet)
                 continue
             try:
-                results.append(score(rubric, sheet))
+                results.append(score(rubric, sheet, coefficients=table))
             except RubricError as exc:
                 results.append(exc)
     return results
@@ -179,7 +184,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    results = _batch(args.rubric, args.sheets, args.root)
+    results = _batch(args.rubric, args.sheets, args.root, args.coefficients)
     errors = [r for r in results if isinstance(r, RubricError)]
     cards = [r for r in results if isinstance(r, ScoreCard)]
     for result in results:
@@ -200,7 +205,7 @@ def _score(args: argparse.Namespace) -> int:
 
 def _gap(args: argparse.Namespace) -> int:
     rubric = load_rubric(args.rubric, root=args.root)
-    card = score(rubric, load_sheet(args.sheet))
+    card = score(rubric, load_sheet(args.sheet), coefficients=coefficients_argument(args.coefficients))
     _warn(card.sheet)
     emit(render_gap_html(card) if args.format == "html" else render_gap(gap(card), args.format), args.output)
     return OK if card.passed else FAILED
@@ -221,7 +226,9 @@ def _template(args: argparse.Namespace) -> int:
 
 def _diff(args: argparse.Namespace) -> int:
     rubric = load_rubric(args.rubric, root=args.root)
-    mine, theirs = score(rubric, load_sheet(args.self_sheet)), score(rubric, load_sheet(args.verified))
+    table = coefficients_argument(args.coefficients)
+    mine = score(rubric, load_sheet(args.self_sheet), coefficients=table)
+    theirs = score(rubric, load_sheet(args.verified), coefficients=table)
     result = diff(mine, theirs)
     _warn(mine.sheet)
     emit(render_diff(result, args.format), args.output)

@@ -77,6 +77,10 @@ class Flag(_RuleBase):
     points: Decimal
     #: A count threshold ("全年不少于4次"): the answer is a count, and the points need at least this many.
     at_least: int | None = None
+    #: An energy indicator of 说明五 (``area_energy``, ``per_capita_energy``, ``per_capita_water``,
+    #: ``area_energy_non_heating``): a sheet with ``[energy]`` meets the flag when that indicator meets
+    #: its target (`conserv_rubric.energy.judge`); a sheet without it answers yes or no as usual.
+    indicator: str | None = None
 
 
 @attrs.frozen(kw_only=True)
