@@ -86,7 +86,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("score", help="score sheets and explain every point")
     _rubric_arguments(p)
     p.add_argument("sheets", type=Path, nargs="+", metavar="SHEET")
-    p.add_argument("--format", choices=("text", "markdown", "json", "csv", "html"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "json", "csv", "jsonl", "html"), default="text")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE")
 
     p = sub.add_parser("gap", help="list the points still open and what reaches the next level")
@@ -168,6 +168,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
+    if args.format in ("csv", "jsonl"):  # written as they are scored, in flat memory
+        from ._stream_cli import score_streamed  # noqa: PLC0415 - kept off the other commands' start-up
+
+        return score_streamed(args)
     results = _batch(args.rubric, args.sheets, args.root)
     errors = [r for r in results if isinstance(r, RubricError)]
     cards = [r for r in results if isinstance(r, ScoreCard)]
