@@ -171,7 +171,8 @@ def test_a_gbk_row_in_a_utf8_file_is_named(tmp_path: Path) -> None:
     row = "乙局,2024,,true,true\n".encode("gbk")
     path = _write(tmp_path, (HEADER + "甲局,2024,,true,true\n").encode() + row)
     results = list(iter_sheets(path))
-    assert isinstance(results[0], Sheet) and results[0].encoding == "utf-8"
+    assert isinstance(results[0], Sheet)
+    assert results[0].encoding == "utf-8"
     offset = len(HEADER) + len("甲局,2024,,true,true\n".encode())
     assert str(results[1]) == (
         f"{path}:3: not UTF-8 text (byte {offset}; it reads as GBK/GB18030); save the file as UTF-8"
@@ -181,7 +182,8 @@ def test_a_gbk_row_in_a_utf8_file_is_named(tmp_path: Path) -> None:
 def test_lone_cr_line_ends_count_as_lines(tmp_path: Path) -> None:
     path = _write(tmp_path, "agency,2.1.1\r甲局,true\r乙局,maybe\r".encode())
     results = list(score_many(load_rubric(DISTRICT), path))
-    assert isinstance(results[0], ScoreCard) and results[0].total == 1
+    assert isinstance(results[0], ScoreCard)
+    assert results[0].total == 1
     assert str(results[1]) == f'{path}:3: answers."2.1.1": expected true or false, got a string ("maybe")'
 
 
@@ -226,12 +228,12 @@ def test_score_many_is_lazy_and_in_order() -> None:
     assert taken == []
     first = next(results)
     assert taken == [1]
-    assert isinstance(first, ScoreCard) and first.total == 1
+    assert isinstance(first, ScoreCard)
+    assert first.total == 1
     second = next(results)
-    assert isinstance(second, ScoreCard) and (
-        second.sheet.agency if second.sheet else None,
-        second.total,
-    ) == ("乙局", 2)
+    assert isinstance(second, ScoreCard)
+    assert second.sheet is not None
+    assert (second.sheet.agency, second.total) == ("乙局", Decimal(2))
     third = next(results)
     assert isinstance(third, SheetError)
     assert str(third) == "answers.\"9.9.9\": unknown address '9.9.9'"
