@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -247,3 +248,19 @@ def test_score_many_refuses_a_rubric_path_at_once() -> None:
         'score_many() takes a Rubric as its first argument, not a string ("rubrics/district.toml");'
         " load it first: score_many(load_rubric(path), sheet)"
     )
+
+
+def test_progress_is_shown_on_a_terminal_only(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from conserv_rubric import _stream_cli  # noqa: PLC0415 - its pace is patched below
+
+    path = _write(tmp_path, (HEADER + "甲局,2024,,true,true\n" * 300).encode())
+    code, out, err = run(capsys, "score", DISTRICT, path, "--format", "csv")
+    assert (code, err) == (1, "")
+    monkeypatch.setattr(_stream_cli, "PROGRESS_EVERY", 0.0)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    code, again, err = run(capsys, "score", DISTRICT, path, "--format", "csv")
+    assert (code, again) == (1, out)
+    # Every 256 sheets, rewritten in place, and wiped at the end.
+    assert err == "\rscored 256 sheets (0 errors)\x1b[K\r\x1b[K"
