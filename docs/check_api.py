@@ -22,6 +22,7 @@ MODULES: Final = (
     "conserv_rubric.model",
     "conserv_rubric.gaps",
     "conserv_rubric.diffs",
+    "conserv_rubric.batch",
     "conserv_rubric.reports",
     "conserv_rubric.pages",
     "conserv_rubric.templates",

@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-import attrs
-
-from ._sheet import Sheet, _read, csv_rows, load_sheets
+from ._sheet import Sheet, load_sheets
+from ._stream import stream_csv
 from .errors import SheetError
 
 
 def iter_sheets(path: str | Path) -> Iterator[Sheet | SheetError]:
     """Every sheet in the file at *path*, and an error for each one that cannot be read.
 
-    A TOML or JSON file gives one sheet or one error. A CSV file gives a sheet per good row
-    and an error per bad row, in row order; a problem of the file itself (unreadable, no
-    header, a bad header, no rows) gives one error for the file.
+    A TOML or JSON file gives one sheet or one error. A CSV file, of any size, is read a row at
+    a time (`conserv_rubric._stream.stream_csv`): a sheet per good row and an error per bad row,
+    in row order; a problem of the file itself (unreadable, no header, a bad header, no rows)
+    gives one error for the file.
 
     Args:
         path: a ``.toml``, ``.json`` or ``.csv`` sheet file.
@@ -34,11 +34,4 @@ def iter_sheets(path: str | Path) -> Iterator[Sheet | SheetError]:
         except SheetError as exc:
             yield exc
         return
-    try:
-        text, file, encoding = _read(path, True)
-        rows = list(csv_rows(text, file))
-    except SheetError as exc:
-        yield exc
-        return
-    for row in rows:
-        yield row if isinstance(row, SheetError) else attrs.evolve(row, encoding=encoding)
+    yield from stream_csv(path)

@@ -32,3 +32,8 @@ MAX_WORKBOOK_BYTES: Final = 32 * 1024 * 1024
 MAX_WORKBOOK_XML_BYTES: Final = 64 * 1024 * 1024
 #: Worksheets with more rows are refused (a 自评打分表 has a row per item and leaf).
 MAX_WORKSHEET_ROWS: Final = 10_000
+#: A CSV sheet file is read a row at a time, whatever its size (a province's sheets in one file);
+#: a longer row (a record, with the lines a quoted cell spans) is refused, that row alone.
+MAX_CSV_ROW_BYTES: Final = 1024 * 1024
+#: A CSV header with more columns is refused (a rubric's leaves and the [sheet] columns).
+MAX_CSV_COLUMNS: Final = 20_000

@@ -356,8 +356,76 @@ def _sheets_from_csv(text: str, file: str | None) -> list[Sheet]:
     return sheets
 
 
+def csv_header(cells: list[str], file: str | None) -> list[str]:
+    """The column names of a CSV sheet file's header row *cells*.
+
+    Raises:
+        SheetError: the header has no ``agency`` column, or names a column twice.
+    """
+    header = read_header(cells, file)  # 单位, 年度 … read as agency, year …
+    if "agency" not in header:
+        raise SheetError([Problem(file=file, line=1, message="the header needs an 'agency' (单位) column")])
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            raise SheetError([Problem(file=file, line=1, message=f"column {column!r} appears twice")])
+        seen.add(column)
+    return header
+
+
+def csv_row(
+    header: list[str], first: int, last: int, row: list[str], file: str | None, encoding: str | None = None
+) -> Sheet | SheetError | None:
+    """The sheet of one CSV record on lines *first* to *last*, its error, or None for a blank row."""
+    if not any(cell.strip() for cell in row):
+        return None
+    if len(row) != len(header):
+        message = f"has {len(row)} cells, the header has {len(header)}"
+        return SheetError([Problem(file=file, line=first, message=message)])
+    problems: list[Problem] = []
+    info: dict[str, Any] = {}
+    answers: dict[str, Any] = {}
+    energy: dict[str, str] = {}
+    for column, cell in zip(header, row, strict=True):
+        meta = column in META_COLUMNS
+        if "\n" in cell or "\r" in cell:
+            # No answer or [sheet] value holds a line break: this is a quote left open (or
+            # closed too late), which would otherwise swallow the rows below it.
+            where = f"sheet.{column}" if meta else f'answers."{column}"'
+            message = (
+                f"the cell holds a line break (the row runs from line {first} to line {last}):"
+                " close the quote that opens it, or keep the cell on one line"
+            )
+            problems.append(Problem(file=file, line=first, path=where, message=message))
+            continue
+        text_ = cell.strip()
+        if not normal(text_):
+            continue
+        if column == "year":
+            year = number(normal(text_))
+            info[column] = year if isinstance(year, int) else text_
+        elif meta:
+            info[column] = text_
+        elif column.startswith("energy."):  # dotted columns of [energy] (DESIGN §11)
+            energy[column] = text_
+        else:
+            # Text until checked against the rubric: the leaf decides what it means.
+            answers[column] = text_
+    if problems:
+        return SheetError(problems)
+    try:
+        doc = {"sheet": info, "answers": answers, **({"energy": energy} if energy else {})}
+        sheet = _sheet_from_doc(doc, file)
+    except SheetError as exc:
+        return SheetError(attrs.evolve(p, line=first) for p in exc.problems)
+    return attrs.evolve(sheet, row=first, encoding=encoding)
+
+
 def csv_rows(text: str, file: str | None) -> Iterator[Sheet | SheetError]:
     """Each row of a CSV sheet file as a `Sheet`, or as the `SheetError` of that row, in order.
+
+    The whole text at once; `conserv_rubric._stream.stream_csv` reads a file of any size row by row
+    with the same per-row code.
 
     Raises:
         SheetError: a problem of the file itself: not CSV, no header or a bad one, no rows.
@@ -368,64 +436,17 @@ def csv_rows(text: str, file: str | None) -> Iterator[Sheet | SheetError]:
         raise SheetError(exc.problems) from None
     if not records:
         raise SheetError([Problem(file=file, message="the CSV file is empty; expected a header row")])
-    header = read_header(records[0][2], file)  # 单位, 年度 … read as agency, year …
-    if "agency" not in header:
-        raise SheetError([Problem(file=file, line=1, message="the header needs an 'agency' (单位) column")])
-    seen: set[str] = set()
-    for column in header:
-        if column in seen:
-            raise SheetError([Problem(file=file, line=1, message=f"column {column!r} appears twice")])
-        seen.add(column)
+    header = csv_header(records[0][2], file)
     rows = 0
     for first, last, row in records[1:]:
-        if not any(cell.strip() for cell in row):
+        result = csv_row(header, first, last, row, file)
+        if result is None:
             continue
         rows += 1
-        if len(row) != len(header):
-            message = f"has {len(row)} cells, the header has {len(header)}"
-            yield SheetError([Problem(file=file, line=first, message=message)])
-            continue
-        problems: list[Problem] = []
-        info: dict[str, Any] = {}
-        answers: dict[str, Any] = {}
-        energy: dict[str, str] = {}
-        broken = False
-        for column, cell in zip(header, row, strict=True):
-            meta = column in META_COLUMNS
-            if "\n" in cell or "\r" in cell:
-                # No answer or [sheet] value holds a line break: this is a quote left open (or
-                # closed too late), which would otherwise swallow the rows below it.
-                where = f"sheet.{column}" if meta else f'answers."{column}"'
-                message = (
-                    f"the cell holds a line break (the row runs from line {first} to line {last}):"
-                    " close the quote that opens it, or keep the cell on one line"
-                )
-                problems.append(Problem(file=file, line=first, path=where, message=message))
-                broken = True
-                continue
-            text_ = cell.strip()
-            if not normal(text_):
-                continue
-            if column == "year":
-                year = number(normal(text_))
-                info[column] = year if isinstance(year, int) else text_
-            elif meta:
-                info[column] = text_
-            elif column.startswith("energy."):  # dotted columns of [energy] (DESIGN §11)
-                energy[column] = text_
-            else:
-                # Text until checked against the rubric: the leaf decides what it means.
-                answers[column] = text_
-        if broken:
-            yield SheetError(problems)
-            continue
-        try:
-            doc = {"sheet": info, "answers": answers, **({"energy": energy} if energy else {})}
-            sheet = _sheet_from_doc(doc, file)
-        except SheetError as exc:
-            yield SheetError(attrs.evolve(p, line=first) for p in exc.problems)
-        else:
-            yield attrs.evolve(sheet, row=first)
+        yield result
     if not rows:
-        message = "the header has no rows below it; add a row per agency"
-        raise SheetError([Problem(file=file, line=1, message=message)])
+        raise SheetError([Problem(file=file, line=1, message=NO_ROWS)])
+
+
+#: The problem of a CSV file with a header and nothing below it.
+NO_ROWS: Final = "the header has no rows below it; add a row per agency"

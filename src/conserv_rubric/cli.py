@@ -90,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     _rubric_arguments(p)
     p.add_argument("sheets", type=Path, nargs="+", metavar="SHEET")
     add_coefficients_argument(p)
-    p.add_argument("--format", choices=("text", "markdown", "json", "csv", "html"), default="text")
+    p.add_argument("--format", choices=("text", "markdown", "json", "csv", "jsonl", "html"), default="text")
     add_output(p)
     add_csv_options(p)
 
@@ -184,6 +184,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
+    if args.format in ("csv", "jsonl") and args.coefficients is None:  # written as scored, in flat memory
+        from ._stream_cli import score_streamed  # noqa: PLC0415 - kept off the other commands' start-up
+
+        return score_streamed(args)
     results = _batch(args.rubric, args.sheets, args.root, args.coefficients)
     errors = [r for r in results if isinstance(r, RubricError)]
     cards = [r for r in results if isinstance(r, ScoreCard)]

@@ -157,6 +157,20 @@ def make_old_workbook_named_csv() -> None:
     Path("sheet.csv").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(24))
 
 
+def make_csv_gbk_row_later() -> None:
+    """A UTF-8 CSV sheet file whose third line was saved as GBK."""
+    head = "agency,2.1.1\n甲局,true\n".encode()
+    Path("sheet.csv").write_bytes(head + "乙局,true\n".encode("gbk") + "丙局,false\n".encode())
+
+
+def make_csv_row_too_long() -> None:
+    """A CSV sheet file whose second row is longer than `MAX_CSV_ROW_BYTES`."""
+    long_cell = "x" * (1024 * 1024)
+    Path("sheet.csv").write_text(
+        f"agency,assessor,2.1.1\n甲局,,true\n乙局,{long_cell},true\n丙局,,false\n", encoding="utf-8"
+    )
+
+
 # --- workbooks: the template of the case's rubric.toml, filled in as a script would ----------
 
 
