@@ -31,6 +31,8 @@ from ._fmt import Mode, format_file
 from ._output import emit, report_columns
 from ._rollup_cli import add_parser as add_rollup_parser
 from ._rollup_cli import run as rollup_command
+from ._sql_cli import add_parser as add_sql_parser
+from ._sql_cli import run as sql_command
 from ._rubric_io import load_rubric, read_rubric
 from ._score import ScoreCard, score
 from ._sheet import load_sheet
@@ -123,6 +125,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "json"), default="text")
 
     add_rollup_parser(sub)
+    add_sql_parser(sub)
     add_author_parsers(sub)
     return parser
 
@@ -243,6 +246,7 @@ _COMMANDS: Final = {
     "fmt": _fmt,
     "rubrics": _rubrics,
     "rollup": rollup_command,
+    "sql": sql_command,
     "schema": run_schema_command,
     "test": run_test_command,
 }
