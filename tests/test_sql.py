@@ -80,3 +80,87 @@ def test_duckdb_equals_score(data: st.DataObject) -> None:
         total, units, level, passed = summary(rubric, cells)
         row = got[agency]
         assert (row[1 + n], list(row[1 : 1 + n]), row[3 + n], row[4 + n]) == (total, units, level, passed)
+
+
+def _rubric(item: str, head: str = "") -> Rubric:
+    return loads_rubric(
+        f'title = "T"\ntotal = 10\n{head}\n[[units]]\ntitle = "单元"\npoints = 10\n'
+        f'[[units.projects]]\ntitle = "项目"\npoints = 10\n[[units.projects.items]]\n{item}\n'
+    )
+
+
+def refusal(rubric: Rubric) -> str:
+    with pytest.raises(RubricError) as err:
+        render(rubric)
+    return str(err.value.problems[0].message)
+
+
+def test_refuses_linear_exact_steps() -> None:
+    rubric = _rubric('kind = "linear"\nstart = 0\nstep = 4\nper = 2\nmax = 10\nsteps = "exact"')
+    assert refusal(rubric) == (
+        'item 1.1.1 (units[0].projects[0].items[0]): linear with steps = "exact" divides by its step:'
+        " not expressible exactly in SQL"
+    )
+
+
+def test_refuses_linear_rounding() -> None:
+    rubric = _rubric('kind = "linear"\nstart = 0\nstep = 1\nper = 0.25\nmax = 10\ndigits = 1')
+    assert refusal(rubric) == (
+        "item 1.1.1 (units[0].projects[0].items[0]): linear rounds its award to digits = 1:"
+        " not expressible exactly in SQL"
+    )
+
+
+def test_refuses_ratio_bands() -> None:
+    bands = 'kind = "bands"\ninput = "ratio"\nbands = [{ le = 1, points = 10 }, { gt = 1, points = 0 }]'
+    assert refusal(_rubric(bands)) == (
+        'item 1.1.1 (units[0].projects[0].items[0]): bands with input = "ratio" compare a product of'
+        " two answers: not expressible exactly in SQL"
+    )
+
+
+def test_refuses_not_applicable_items() -> None:
+    rubric = _rubric('kind = "flag"\npoints = 10\nna_if = "无食堂的"', head='na = "rescale"\ndigits = 1')
+    assert refusal(rubric) == (
+        'item 1.1.1 (units[0].projects[0].items[0]): na_if with na = "rescale" changes the maxima row by'
+        " row: not expressible exactly in SQL"
+    )
+
+
+def test_refuses_a_divided_total() -> None:
+    rubric = _rubric('kind = "flag"\npoints = 10', head="[aggregate]\nbase = 90\ndivisor = 10")
+    assert refusal(rubric) == "rubric (aggregate): a weighted or divided total: not expressible exactly in SQL"
+
+
+def test_refusal_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    from conserv_rubric.cli import main
+
+    assert main(["sql", "rubrics/gbt50378-2019-jiafenxiang.toml"]) == 2
+    assert capsys.readouterr().err == (
+        "rubrics/gbt50378-2019-jiafenxiang.toml: rubric (aggregate): a weighted or divided total:"
+        " not expressible exactly in SQL\n"
+    )
+
+
+def test_cells_read_as_the_python_readers_read_them() -> None:
+    # 1.1.1 flag 2; 1.1.2 each 1 per name or count, max 5; 1.1.3 judged 0~3 by 0.5.
+    rubric = loads_rubric(
+        'title = "T"\ntotal = 10\n[[units]]\ntitle = "单元"\npoints = 10\n'
+        '[[units.items]]\nkind = "flag"\npoints = 2\n'
+        '[[units.items]]\nkind = "each"\nper = 1\nmax = 5\n'
+        '[[units.items]]\nkind = "judged"\nrange = [1, 3]\nstep = 0.5\n'
+    )
+    rows = [
+        ("good", {"1.1": " TRUE ", "1.2": "３", "1.3": "２．５"}),  # 2 + 3 + 2.5
+        ("names", {"1.1": "False", "1.2": "会议；培训、宣传", "1.3": "0"}),  # 0 + 3 + 0
+        ("bad", {"1.1": "yes", "1.2": "-1", "1.3": "2.25"}),
+    ]
+    con = table(rubric, rows)
+    got = con.execute(render(rubric)).fetchall()
+    assert [(r[0], r[2]) for r in got] == [("good", Decimal("7.5")), ("names", Decimal("3"))]
+    bad = sorted(con.execute(validation(rubric)).fetchall())
+    assert bad == [
+        ("bad", "1.1", "yes", "expected true or false"),
+        ("bad", "1.2", "-1", "expected a count in digits (such as 3) or names separated by ';'"),
+        ("bad", "1.3", "2.25", "expected 0 or a number from 1 to 3 in steps of 0.5"),
+    ]
