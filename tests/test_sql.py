@@ -164,3 +164,41 @@ def test_cells_read_as_the_python_readers_read_them() -> None:
         ("bad", "1.2", "-1", "expected a count in digits (such as 3) or names separated by ';'"),
         ("bad", "1.3", "2.25", "expected 0 or a number from 1 to 3 in steps of 0.5"),
     ]
+
+
+@functools.cache
+def _spark() -> Any:
+    from pyspark.sql import SparkSession
+
+    return (
+        SparkSession.builder.master("local[1]")
+        .appName("conserv-rubric-sql")
+        .config("spark.sql.ansi.enabled", "true")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+
+
+@pytest.mark.needs_java
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_spark_equals_score(data: st.DataObject) -> None:
+    pytest.importorskip("pyspark")
+    rubric = data.draw(rubrics(kinds=KINDS, max_units=2, max_items=3))
+    query = rendered(rubric, "spark")
+    drawn = data.draw(st.lists(sheets(rubric), min_size=1, max_size=3))
+    rows = [(f"a{k}", {a: cell(v) for a, v in s.answers.items()}) for k, s in enumerate(drawn)]
+    spark = _spark()
+    from pyspark.sql.types import StringType, StructField, StructType
+
+    leaves = list(compiled(rubric).leaves)
+    schema = StructType([StructField(n, StringType()) for n in ("agency", *leaves)])
+    frame = spark.createDataFrame([[agency, *(c.get(a) for a in leaves)] for agency, c in rows], schema)
+    frame.createOrReplaceTempView("sheets")
+    assert spark.sql(validation(rubric, "spark")).collect() == []
+    got = {r[0]: r for r in spark.sql(query).collect()}
+    n = len(rubric.units)
+    for agency, cells in rows:
+        total, units, level, passed = summary(rubric, cells)
+        row = got[agency]
+        assert (row[1 + n], list(row[1 : 1 + n]), row[3 + n], row[4 + n]) == (total, units, level, passed)
