@@ -10,16 +10,19 @@ import sys
 import duckdb
 
 from conserv_rubric import load_rubric
+from conserv_rubric._shipped import rubric_argument
 from conserv_rubric.sql import render, validation
 
 
 def main() -> None:
     source, out = sys.argv[1], sys.argv[2]
     threads = int(sys.argv[3]) if len(sys.argv) > 3 else 2
-    rubric = load_rubric("district")
+    rubric = load_rubric(rubric_argument("district"))
     con = duckdb.connect(config={"threads": threads})
     quoted = source.replace("'", "''")
-    con.execute(f"CREATE VIEW sheets AS SELECT * FROM read_csv('{quoted}', all_varchar = true, header = true)")
+    con.execute(
+        f"CREATE VIEW sheets AS SELECT * FROM read_csv('{quoted}', all_varchar = true, header = true)"
+    )
     bad = con.execute(f"SELECT count(*) FROM ({validation(rubric)})").fetchone()
     target = out.replace("'", "''")
     con.execute(f"COPY ({render(rubric)}) TO '{target}' (HEADER)")

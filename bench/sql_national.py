@@ -48,13 +48,20 @@ def main(argv: Sequence[str] | None = None) -> None:
         if not path.exists():
             write_files({args.rows: path})
         ours, duck = folder / "python.csv", folder / "duckdb.csv"
-        python = run_child([*cli_command(), "score", "district", str(path), "--format", "csv"], stdout=str(ours))
+        python = run_child(
+            [*cli_command(), "score", "district", str(path), "--format", "csv"], stdout=str(ours)
+        )
         sql = run_child([sys.executable, str(CHILD), str(path), str(duck)])
         rows = [["engine", "wall s", "µs/row", "peak MiB", "exit"]]
         for name, child in (("python CLI (streaming)", python), ("duckdb (2 threads)", sql)):
             rows.append(
-                [name, f"{child.wall:.2f}", f"{child.wall / args.rows * 1e6:.2f}",
-                 f"{child.peak_rss / MIB:.0f}", str(child.returncode)]
+                [
+                    name,
+                    f"{child.wall:.2f}",
+                    f"{child.wall / args.rows * 1e6:.2f}",
+                    f"{child.peak_rss / MIB:.0f}",
+                    str(child.returncode),
+                ]
             )
         print(f"{args.rows:,} rows, {path.stat().st_size / MIB:.0f} MiB of CSV")
         print(table(rows))

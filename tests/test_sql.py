@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from conserv_rubric import Rubric, RubricError, Sheet, SheetInfo, loads_rubric, score
 from conserv_rubric._compiled import compiled
+from conserv_rubric.cli import main
 from conserv_rubric.sql import render, validation
 from conserv_rubric.strategies import rubrics, sheets
 
@@ -46,7 +47,8 @@ def table(rubric: Rubric, rows: Sequence[tuple[str, Mapping[str, str]]]) -> Any:
     if rows:
         marks = ", ".join("?" * (len(leaves) + 1))
         con.executemany(
-            f"INSERT INTO sheets VALUES ({marks})", [[agency, *(c.get(a) for a in leaves)] for agency, c in rows]
+            f"INSERT INTO sheets VALUES ({marks})",
+            [[agency, *(c.get(a) for a in leaves)] for agency, c in rows],
         )
     return con
 
@@ -129,12 +131,12 @@ def test_refuses_not_applicable_items() -> None:
 
 def test_refuses_a_divided_total() -> None:
     rubric = _rubric('kind = "flag"\npoints = 10', head="[aggregate]\nbase = 90\ndivisor = 10")
-    assert refusal(rubric) == "rubric (aggregate): a weighted or divided total: not expressible exactly in SQL"
+    assert (
+        refusal(rubric) == "rubric (aggregate): a weighted or divided total: not expressible exactly in SQL"
+    )
 
 
 def test_refusal_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
-    from conserv_rubric.cli import main
-
     assert main(["sql", "rubrics/gbt50378-2019-jiafenxiang.toml"]) == 2
     assert capsys.readouterr().err == (
         "rubrics/gbt50378-2019-jiafenxiang.toml: rubric (aggregate): a weighted or divided total:"
@@ -168,7 +170,7 @@ def test_cells_read_as_the_python_readers_read_them() -> None:
 
 @functools.cache
 def _spark() -> Any:
-    from pyspark.sql import SparkSession
+    from pyspark.sql import SparkSession  # noqa: PLC0415 - only where Java runs
 
     return (
         SparkSession.builder.master("local[1]")
@@ -189,7 +191,7 @@ def test_spark_equals_score(data: st.DataObject) -> None:
     drawn = data.draw(st.lists(sheets(rubric), min_size=1, max_size=3))
     rows = [(f"a{k}", {a: cell(v) for a, v in s.answers.items()}) for k, s in enumerate(drawn)]
     spark = _spark()
-    from pyspark.sql.types import StringType, StructField, StructType
+    from pyspark.sql.types import StringType, StructField, StructType  # noqa: PLC0415
 
     leaves = list(compiled(rubric).leaves)
     schema = StructType([StructField(n, StringType()) for n in ("agency", *leaves)])

@@ -25,7 +25,9 @@ def _refused(exc: NotExpressible, file: str | None) -> RubricError:
     return RubricError([Problem(file=file, message=str(exc))])
 
 
-def render(rubric: Rubric, dialect: Dialect = "duckdb", *, table: str = "sheets", file: str | None = None) -> str:
+def render(
+    rubric: Rubric, dialect: Dialect = "duckdb", *, table: str = "sheets", file: str | None = None
+) -> str:
     """The ``SELECT`` that scores every valid row of *table* as `conserv_rubric.score` does.
 
     Args:

@@ -47,12 +47,14 @@ def places(value: Decimal) -> int:
 
 @attrs.frozen
 class Ctx:
-    """How one rubric is rendered: its dialect, the places of its unit, the leaves' columns."""
+    """How one rubric is rendered: its dialect and the places of its unit of points."""
 
     dialect: Dialect
     scale: int
-    #: Leaf address → the SQL expression of its parsed answer (NULL when unanswered).
-    column: Callable[[str], str]
+
+    def column(self, address: str) -> str:
+        """The parsed answer of the leaf at *address* (NULL when unanswered)."""
+        return self.quote(address)
 
     def units(self, points: Decimal | int) -> str:
         """*points* as a literal of whole units."""

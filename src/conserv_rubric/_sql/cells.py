@@ -7,8 +7,8 @@ engine has NFKC), trimmed, and read against its leaf's shape; blank is unanswere
 
 from __future__ import annotations
 
-from .._kinds import Leaf
 from .._cells import normal
+from .._kinds import Leaf
 from .._limits import MAX_DECIMALS, MAX_LIST, MAX_NUMBER
 from ._base import NUMBER, NUMBER_PLACES, Ctx
 
@@ -54,13 +54,14 @@ def _count(ctx: Ctx, t: str) -> str:
     """A whole number ≥ 0 below the limit, or NULL."""
     pattern = _INT.replace("^", "").replace("$", "") if ctx.dialect == "duckdb" else _INT
     n = f"try_cast({t} AS DECIMAL(38, 0))"
-    return f"CASE WHEN {_matches(ctx, t, pattern)} AND {n} >= 0 AND {n} < {MAX_NUMBER} THEN CAST({n} AS BIGINT) END"
+    fits = f"{_matches(ctx, t, pattern)} AND {n} >= 0 AND {n} < {MAX_NUMBER}"
+    return f"CASE WHEN {fits} THEN CAST({n} AS BIGINT) END"
 
 
 def _number(ctx: Ctx, t: str) -> str:
     """A number within the limits of a sheet (`out_of_range`), or NULL."""
     pattern = _NUM.replace("^", "").replace("$", "") if ctx.dialect == "duckdb" else _NUM
-    decimals = "\\.[0-9]{%d,}" % (MAX_DECIMALS + 1)
+    decimals = f"\\.[0-9]{{{MAX_DECIMALS + 1},}}"
     n = f"try_cast({t} AS DECIMAL(38, {NUMBER_PLACES}))"
     return (
         f"CASE WHEN {_matches(ctx, t, pattern)} AND NOT {_contains(ctx, t, decimals)}"
@@ -84,12 +85,14 @@ def _names(ctx: Ctx, leaf: Leaf, t: str) -> tuple[str, str]:
         else ("list_transform", "list_filter", "list_distinct", "len")
     )
     names = f"{transform}({split}({t}, '[;、]'), {lam}{_trim(ctx, 'x')})"
-    bad = [f"x = ''", _matches(ctx, "x", _INT if ctx.dialect == "spark" else _INT[1:-1])]
+    bad = ["x = ''", _matches(ctx, "x", _INT if ctx.dialect == "spark" else _INT[1:-1])]
     if leaf.closed:
         options = ", ".join(text(ctx, normal(o)) for o in leaf.options)
         bad.append(f"x NOT IN ({options})")
     faults = f"{size}({filt}({names}, {lam}{' OR '.join(bad)}))"
-    valid = f"({faults} = 0 AND {size}({distinct}({names})) = {size}({names}) AND {size}({names}) <= {MAX_LIST})"
+    valid = (
+        f"({faults} = 0 AND {size}({distinct}({names})) = {size}({names}) AND {size}({names}) <= {MAX_LIST})"
+    )
     return f"CAST({size}({names}) AS BIGINT)", valid
 
 
@@ -101,7 +104,8 @@ def parsed(ctx: Ctx, leaf: Leaf, t: str) -> tuple[str, str]:
         return value, f"CASE WHEN {t} IS NOT NULL AND ({value}) IS NULL THEN 'expected true or false' END"
     if shape == "count":
         value = _count(ctx, t)
-        return value, f"CASE WHEN {t} IS NOT NULL AND ({value}) IS NULL THEN 'expected a count (a whole number ≥ 0)' END"
+        want = "'expected a count (a whole number ≥ 0)'"
+        return value, f"CASE WHEN {t} IS NOT NULL AND ({value}) IS NULL THEN {want} END"
     if shape == "count_or_names":
         option = (
             f"{t} IN ({', '.join(text(ctx, normal(o)) for o in leaf.options)})" if leaf.options else "FALSE"
@@ -119,7 +123,8 @@ def parsed(ctx: Ctx, leaf: Leaf, t: str) -> tuple[str, str]:
         return value, f"CASE WHEN {t} IS NOT NULL AND ({value}) IS NULL THEN {text(ctx, want)} END"
     value = _number(ctx, t)
     if shape == "judged":
-        assert leaf.low is not None and leaf.high is not None
+        assert leaf.low is not None
+        assert leaf.high is not None
         low, high = ctx.number(leaf.low), ctx.number(leaf.high)
         fits = f"({value} = 0 OR ({value} >= {low} AND {value} <= {high}))"
         if leaf.step is not None:

@@ -59,7 +59,13 @@ def _each(ctx: Ctx, rule: Each, address: str, penalty: bool) -> str:
     n = f"COALESCE({ctx.column(address)}, 0)"
     need = rule.at_least or 0
     product = f"({ctx.units(rule.per)} * {n})"
-    top = rule.max if rule.max is not None else rule.per * len(rule.options) if rule.options and not rule.open else None
+    top = (
+        rule.max
+        if rule.max is not None
+        else rule.per * len(rule.options)
+        if rule.options and not rule.open
+        else None
+    )
     if top is None:
         return f"CASE WHEN {n} < {need} THEN {ZERO} ELSE {product} END"
     full = math.ceil(Fraction(top) / Fraction(rule.per))
@@ -179,7 +185,9 @@ def _cases(ctx: Ctx, rule: Cases, address: str, penalty: bool) -> str:
     for row in rule.rows:
         # An unknown condition (validation refuses it) is never answered, as in case_row.
         got = {k: cols.get(k, "NULL") for k in row.when}
-        open_ = " AND ".join(f"({got[k]} IS NULL OR {got[k]} = {str(v).upper()})" for k, v in row.when.items())
+        open_ = " AND ".join(
+            f"({got[k]} IS NULL OR {got[k]} = {str(v).upper()})" for k, v in row.when.items()
+        )
         known = " AND ".join(f"{got[k]} IS NOT NULL" for k in row.when)
         points = ctx.units(row.points)
         then = f"CASE WHEN {known} THEN {points} ELSE {unknown} END" if known else points

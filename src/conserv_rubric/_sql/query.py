@@ -7,10 +7,9 @@ from decimal import Decimal
 
 from .._compiled import Compiled, compiled
 from .._kinds import Leaf
-from .._text import fmt
 from .._tree import walk
 from ..model import Rubric
-from ._base import DIALECTS, Ctx, Dialect, NotExpressible, UNITS, needed_places, places
+from ._base import DIALECTS, UNITS, Ctx, Dialect, NotExpressible, needed_places, places
 from .cells import normalised, parsed, text
 from .kinds import rule_sql
 
@@ -34,7 +33,7 @@ def _scale(rubric: Rubric, plan: Compiled) -> int:
         if rule.gate_min is not None:
             scale = max(scale, places(rule.gate_min))
         scale = max(scale, needed_places(node, rule))
-    for need in (*plan.levels, ):
+    for need in (*plan.levels,):
         scale = max(scale, places(need.min), *(places(v) for v in need.unit_min.values()), 0)
     for shares in plan.share_needs:
         if shares is not None:
@@ -47,7 +46,7 @@ def _scale(rubric: Rubric, plan: Compiled) -> int:
 def _check_dialect(dialect: str) -> Dialect:
     if dialect not in DIALECTS:
         raise ValueError(f"unknown dialect '{dialect}'; expected one of {', '.join(DIALECTS)}")
-    return dialect  # type: ignore[return-value]
+    return dialect
 
 
 def _parsed(ctx: Ctx, leaves: dict[str, Leaf], table: str) -> str:
@@ -75,11 +74,13 @@ def render_score(rubric: Rubric, dialect: str = "duckdb", table: str = "sheets")
     """One ``SELECT`` scoring every valid row of *table* (rows with an invalid cell are left to
     `render_validation`); raise `NotExpressible` for a rubric SQL cannot score exactly."""
     plan = compiled(rubric)
-    ctx = Ctx(_check_dialect(dialect), _scale(rubric, plan), lambda a: ctx.quote(a))
+    ctx = Ctx(_check_dialect(dialect), _scale(rubric, plan))
     q = ctx.quote
     leaves = plan.leaves
     valid = " AND ".join(f"{q('!' + a)} IS NULL" for a in leaves) or "TRUE"
-    items = ", ".join(f"{rule_sql(ctx, i.rule, i.address, False)} AS {q('i ' + i.address)}" for i in plan.items)
+    items = ", ".join(
+        f"{rule_sql(ctx, i.rule, i.address, False)} AS {q('i ' + i.address)}" for i in plan.items
+    )
     projects = []
     for (start, end, cap), (address, _, _) in zip(plan.project_plan, plan.project_nodes, strict=True):
         s = " + ".join(q(f"i {plan.items[k].address}") for k in range(start, end)) or "0"
@@ -141,7 +142,7 @@ def _capped(ctx: Ctx, s: str, cap: object) -> str:
 def render_validation(rubric: Rubric, dialect: str = "duckdb", table: str = "sheets") -> str:
     """The companion query: one row (agency, column, value, message) per invalid cell."""
     plan = compiled(rubric)
-    ctx = Ctx(_check_dialect(dialect), 0, lambda a: ctx.quote(a))
+    ctx = Ctx(_check_dialect(dialect), 0)
     q = ctx.quote
     leaves = plan.leaves
     norm = ", ".join(f"{normalised(ctx, q(a))} AS {q(a)}" for a in leaves)
