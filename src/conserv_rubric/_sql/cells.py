@@ -34,10 +34,14 @@ def _trim(ctx: Ctx, expr: str) -> str:
 
 def normalised(ctx: Ctx, column: str) -> str:
     """The normalised text of a raw cell, NULL when it is blank."""
-    trimmed = _trim(ctx, f"translate(CAST({column} AS STRING), {text(ctx, _FULL)}, {text(ctx, _HALF)})")
-    if ctx.dialect == "duckdb":
-        trimmed = trimmed.replace("AS STRING", "AS VARCHAR")
-    return f"NULLIF({trimmed}, '')"
+    raw = f"CAST({column} AS {'STRING' if ctx.dialect == 'spark' else 'VARCHAR'})"
+    # translate is slow on every cell: only text with a character beyond ASCII needs it.
+    octets = f"octet_length({raw})" if ctx.dialect == "spark" else f"strlen({raw})"
+    ascii_ = f"{octets} = {'char_length' if ctx.dialect == 'spark' else 'length'}({raw})"
+    mapped = (
+        f"CASE WHEN {ascii_} THEN {raw} ELSE translate({raw}, {text(ctx, _FULL)}, {text(ctx, _HALF)}) END"
+    )
+    return f"NULLIF({_trim(ctx, mapped)}, '')"
 
 
 def _matches(ctx: Ctx, expr: str, pattern: str) -> str:
@@ -75,16 +79,21 @@ def _contains(ctx: Ctx, expr: str, pattern: str) -> str:
     return f"regexp_matches({expr}, {text(ctx, pattern)})"
 
 
-def _names(ctx: Ctx, leaf: Leaf, t: str) -> tuple[str, str]:
-    """(the count of names, whether they are valid) for names text *t*."""
-    lam = "x -> " if ctx.dialect == "spark" else "lambda x: "
-    split = "split" if ctx.dialect == "spark" else "string_split_regex"
-    transform, filt, distinct, size = (
-        ("transform", "filter", "array_distinct", "size")
-        if ctx.dialect == "spark"
-        else ("list_transform", "list_filter", "list_distinct", "len")
-    )
-    names = f"{transform}({split}({t}, '[;、]'), {lam}{_trim(ctx, 'x')})"
+def _lists(ctx: Ctx) -> tuple[str, str, str, str, str, str]:
+    if ctx.dialect == "spark":
+        return "x -> ", "split", "transform", "filter", "array_distinct", "size"
+    return "lambda x: ", "string_split_regex", "list_transform", "list_filter", "list_distinct", "len"
+
+
+def names_list(ctx: Ctx, t: str) -> str:
+    """The names in normalised text *t*, split at ``;`` and ``、`` and trimmed (computed once)."""
+    lam, split, transform, *_ = _lists(ctx)
+    return f"{transform}({split}({t}, '[;、]'), {lam}{_trim(ctx, 'x')})"
+
+
+def _names(ctx: Ctx, leaf: Leaf, names: str) -> tuple[str, str]:
+    """(the count of names, whether they are valid) for the list of names *names*."""
+    lam, _, _, filt, distinct, size = _lists(ctx)
     bad = ["x = ''", _matches(ctx, "x", _INT if ctx.dialect == "spark" else _INT[1:-1])]
     if leaf.closed:
         options = ", ".join(text(ctx, normal(o)) for o in leaf.options)
@@ -96,16 +105,17 @@ def _names(ctx: Ctx, leaf: Leaf, t: str) -> tuple[str, str]:
     return f"CAST({size}({names}) AS BIGINT)", valid
 
 
-def parsed(ctx: Ctx, leaf: Leaf, t: str) -> tuple[str, str]:
-    """(the parsed answer of normalised text *t*, the problem with it or NULL) for *leaf*."""
+def parsed(ctx: Ctx, leaf: Leaf, t: str, names: str = "") -> tuple[str, str]:
+    """(the parsed answer of normalised text *t*, NULL when invalid; the message, an SQL string)
+    for *leaf*; a ``count_or_names`` leaf also needs *names*, its `names_list` column."""
     shape = leaf.shape
     if shape == "bool":
         value = f"CASE lower({t}) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END"
-        return value, f"CASE WHEN {t} IS NOT NULL AND ({value}) IS NULL THEN 'expected true or false' END"
+        return value, "'expected true or false'"
     if shape == "count":
         value = _count(ctx, t)
         want = "'expected a count (a whole number ≥ 0)'"
-        return value, f"CASE WHEN {t} IS NOT NULL AND ({value}) IS NULL THEN {want} END"
+        return value, want
     if shape == "count_or_names":
         option = (
             f"{t} IN ({', '.join(text(ctx, normal(o)) for o in leaf.options)})" if leaf.options else "FALSE"
@@ -113,14 +123,14 @@ def parsed(ctx: Ctx, leaf: Leaf, t: str) -> tuple[str, str]:
         count = _count(ctx, t)
         if leaf.closed:
             count = f"CASE WHEN {count} <= {len(leaf.options)} THEN {count} END"
-        n, valid = _names(ctx, leaf, t)
+        n, valid = _names(ctx, leaf, names)
         numeric = _contains(ctx, t, "^[+-]?\\.?[0-9]")
         value = (
             f"CASE WHEN {t} IS NULL THEN NULL WHEN {option} THEN CAST(1 AS BIGINT)"
             f" WHEN {numeric} THEN {count} WHEN {valid} THEN {n} END"
         )
         want = "expected a count in digits (such as 3) or names separated by ';'"
-        return value, f"CASE WHEN {t} IS NOT NULL AND ({value}) IS NULL THEN {text(ctx, want)} END"
+        return value, text(ctx, want)
     value = _number(ctx, t)
     if shape == "judged":
         assert leaf.low is not None
@@ -135,6 +145,6 @@ def parsed(ctx: Ctx, leaf: Leaf, t: str) -> tuple[str, str]:
         want = f"expected 0 or a number from {leaf.low} to {leaf.high}" + (
             f" in steps of {leaf.step}" if leaf.step is not None else ""
         )
-        return value, f"CASE WHEN {t} IS NOT NULL AND ({value}) IS NULL THEN {text(ctx, want)} END"
+        return value, text(ctx, want)
     want = f"expected a number below {MAX_NUMBER:,} with at most {MAX_DECIMALS} decimal places"
-    return value, f"CASE WHEN {t} IS NOT NULL AND ({value}) IS NULL THEN {text(ctx, want)} END"
+    return value, text(ctx, want)

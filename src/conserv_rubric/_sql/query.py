@@ -10,7 +10,7 @@ from .._kinds import Leaf
 from .._tree import walk
 from ..model import Rubric
 from ._base import DIALECTS, UNITS, Ctx, Dialect, NotExpressible, needed_places, places
-from .cells import normalised, parsed, text
+from .cells import names_list, normalised, parsed, text
 from .kinds import rule_sql
 
 #: The most decimal places of points rendered (whole units of 10**-MAX_SCALE points).
@@ -50,15 +50,31 @@ def _check_dialect(dialect: str) -> Dialect:
 
 
 def _parsed(ctx: Ctx, leaves: dict[str, Leaf], table: str) -> str:
+    """The CTEs ``n`` (normalised text, as ``"#ADDRESS"``), ``s`` (lists of names, ``"~ADDRESS"``)
+    and ``a`` (each parsed answer as ``"ADDRESS"``, its problem or NULL as ``"!ADDRESS"``): every
+    expression is computed once per cell, and later ones refer to earlier ones by column."""
     q = ctx.quote
-    norm = ", ".join(f"{normalised(ctx, q(a))} AS {q(a)}" for a in leaves)
-    cols = []
+    norm = "".join(f", {normalised(ctx, q(a))} AS {q('#' + a)}" for a in leaves)
+    lists = "".join(
+        f", {names_list(ctx, q('#' + a))} AS {q('~' + a)}"
+        for a, leaf in leaves.items()
+        if leaf.shape == "count_or_names"
+    )
+    values, problems = [], []
     for a, leaf in leaves.items():
-        value, problem = parsed(ctx, leaf, q(a))
-        cols += [f"{value} AS {q(a)}", f"{problem} AS {q('!' + a)}"]
+        value, message = parsed(ctx, leaf, q("#" + a), q("~" + a))
+        values.append(f", {value} AS {q(a)}")
+        problems.append(
+            f", CASE WHEN {q('#' + a)} IS NOT NULL AND {q(a)} IS NULL THEN {message} END AS {q('!' + a)}"
+        )
+    # DuckDB inlines a CTE and may then compute a column once per reference: materialized, the
+    # parsed answers are computed once (Spark plans its own way and has no such keyword).
+    mat = "MATERIALIZED " if ctx.dialect == "duckdb" else ""
     return (
-        f"n AS (SELECT agency{', ' + norm if norm else ''} FROM {table}),\n"
-        f"a AS (SELECT agency, {', '.join(cols) or 'TRUE AS _'} FROM n)"
+        f"n AS (SELECT agency{norm} FROM {table}),\n"
+        f"s AS (SELECT *{lists} FROM n),\n"
+        f"v AS (SELECT *{''.join(values)} FROM s),\n"
+        f"a AS {mat}(SELECT *{''.join(problems)} FROM v)"
     )
 
 
@@ -145,19 +161,11 @@ def render_validation(rubric: Rubric, dialect: str = "duckdb", table: str = "she
     ctx = Ctx(_check_dialect(dialect), 0)
     q = ctx.quote
     leaves = plan.leaves
-    norm = ", ".join(f"{normalised(ctx, q(a))} AS {q(a)}" for a in leaves)
-    cols = []
-    for a, leaf in leaves.items():
-        _, problem = parsed(ctx, leaf, q(a))
-        cols.append(f"{problem} AS {q('!' + a)}")
+    if not leaves:
+        return f"SELECT agency, '' AS {q('column')}, '' AS value, '' AS message FROM {table} WHERE FALSE"
     union = "\nUNION ALL\n".join(
-        f"SELECT agency, {text(ctx, a)} AS {q('column')}, {q(a)} AS value, {q('!' + a)} AS message"
+        f"SELECT agency, {text(ctx, a)} AS {q('column')}, {q('#' + a)} AS value, {q('!' + a)} AS message"
         f" FROM a WHERE {q('!' + a)} IS NOT NULL"
         for a in leaves
     )
-    if not leaves:
-        return f"SELECT agency, '' AS {q('column')}, '' AS value, '' AS message FROM {table} WHERE FALSE"
-    return (
-        f"WITH n AS (SELECT agency, {norm} FROM {table}),\n"
-        f"a AS (SELECT *, {', '.join(cols)} FROM n)\n{union}\n"
-    )
+    return f"WITH {_parsed(ctx, leaves, table)}\n{union}\n"
