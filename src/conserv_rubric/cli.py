@@ -37,6 +37,8 @@ from ._rubric_io import load_rubric, read_rubric
 from ._score import ScoreCard, score
 from ._sheet import Sheet, load_sheet
 from ._shipped import rubric_argument
+from ._sql_cli import add_parser as add_sql_parser
+from ._sql_cli import run as sql_command
 from ._termfit import fitting
 from ._text import visible
 from .diffs import diff
@@ -133,6 +135,7 @@ def _parser() -> argparse.ArgumentParser:
     add_output(p)
 
     add_rollup_parser(sub)
+    add_sql_parser(sub)
     add_author_parsers(sub)
     return parser
 
@@ -274,6 +277,7 @@ _COMMANDS: Final = {
     "fmt": _fmt,
     "rubrics": _rubrics,
     "rollup": rollup_command,
+    "sql": sql_command,
     "schema": run_schema_command,
     "test": run_test_command,
 }
