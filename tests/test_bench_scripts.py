@@ -116,7 +116,7 @@ def test_hand_stream_writes_what_the_cli_writes(tmp_path: Path, capsys: pytest.C
     from_cli = capsys.readouterr().out
     out = io.StringIO()
     with path.open(encoding="utf-8", newline="") as lines:
-        hand_stream.stream(lines, out)
+        hand_stream.stream(lines, out, str(path))
     assert out.getvalue() == from_cli
     assert from_cli.count("\n") == 201
 

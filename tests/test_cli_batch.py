@@ -117,19 +117,27 @@ def test_a_csv_whose_header_is_bad_is_one_error(capsys: pytest.CaptureFixture[st
     path.write_text("name,2.1.1\n甲局,true\n", encoding="utf-8")
     code, out, err = run(capsys, "score", DISTRICT, path, PASS, "--format", "json")
     assert code == 2
-    assert err == f"{path}:1: the header needs an 'agency' column\n"
-    assert [e.get("file") for e in json.loads(out)] == [str(path), None]
+    assert err == f"{path}:1: the header needs an 'agency' (单位) column\n"
+    # Both entries name their file: the error entry the CSV, the card the sheet it scored.
+    entries = json.loads(out)
+    assert [("error" in e, e["file"]) for e in entries] == [(True, str(path)), (False, str(PASS))]
 
 
 def test_a_quoted_cell_over_two_lines_keeps_the_rows_apart(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
+    # No answer or [sheet] value holds a line break, so the row is refused; rows are located by
+    # the line of the file they start on, counting the quoted cell's two lines.
     batch = _csv(tmp_path, '"甲局\n（本级）",2024,true,true', "乙局,2024,true", "丙局,2024,false,true")
     code, out, err = run(capsys, "score", DISTRICT, batch, "--format", "csv")
     assert code == 2
-    assert err == f"{batch}:3: has 3 cells, the header has 4\n"
+    assert err == (
+        f"{batch}:2: sheet.agency: the cell holds a line break (the row runs from line 2 to line 3): "
+        "close the quote that opens it, or keep the cell on one line\n"
+        f"{batch}:4: has 3 cells, the header has 4\n"
+    )
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [(r["agency"], r["total"]) for r in rows] == [("甲局\\n（本级）", "3"), ("丙局", "2")]
+    assert [(r["agency"], r["total"]) for r in rows] == [("丙局", "2")]
 
 
 @pytest.mark.parametrize(
@@ -188,7 +196,7 @@ def test_diff_of_one_assessment_still_compares(capsys: pytest.CaptureFixture[str
     verified = _verified(tmp_path, PASS, stage='"verified"', agency='" XX区发展和改革局 "')
     code, out, _ = run(capsys, "diff", DISTRICT, PASS, verified)
     assert code == 0
-    assert "自评与核定各条目得分一致" in out
+    assert "自评与核查各条目得分一致" in out
 
 
 def _gbk(*args: str | Path) -> subprocess.CompletedProcess[bytes]:

@@ -10,7 +10,9 @@ from typing import Any
 import attrs
 import pytest
 
+import conserv_rubric as cr
 from conserv_rubric import RubricError, ScoreCard, load_rubric, load_sheet, loads_rubric, loads_sheet, score
+from conserv_rubric._provenance import rubric_hash
 from conserv_rubric.diffs import ItemDiff, diff
 from conserv_rubric.reports import render_diff
 
@@ -130,9 +132,10 @@ def test_identical_cards_have_no_differences() -> None:
     assert d.items == ()
     assert d.difference == 0
     assert render_diff(d, "text") == (
-        "对比测试 — 甲局 自评与核定对比\n\n"
-        "自评 5.5分：达到“合格”（4分）；核定 5.5分：达到“合格”（4分）；相差 0 分\n\n"
-        "自评与核定各条目得分一致\n"
+        "对比测试 — 甲局 自评与核查对比\n\n"
+        "自评 5.5分：达到“合格”（4分）；核查 5.5分：达到“合格”（4分）；相差 0 分\n\n"
+        "自评与核查各条目得分一致\n\n"
+        f"{_footer()}\n"
     )
 
 
@@ -143,35 +146,75 @@ def test_a_raised_score_shows_a_plus_sign() -> None:
 
 
 DIFF_TEXT = """\
-对比测试 — 甲局 自评与核定对比
+对比测试 — 甲局 自评与核查对比
 
-自评 5.5分：达到“合格”（4分）；核定 3.5分：未达到“合格”（4分），还差0.5分；相差 -2 分
+自评 5.5分：达到“合格”（4分）；核查 3.5分：未达到“合格”（4分），还差0.5分；相差 -2 分
 
-序号  内容                            分值  自评  核定  差值  说明
-1.2   每项制度得0.5分，最高得2分。       2   1.5   0.5    -1  自评：3项 × 0.5分 = 1.5分（最高2分）；核定：1项 × 0.5分 = 0.5分（最高2分）
-1.3   开展宣传，得1分；组织培训，得…     2     2     1    -1  自评：a 1分 + b 1分 = 2分；核定：a 1分 + b 0分 = 1分
+序号  内容                            分值  自评  核查  差值  说明
+1.2   每项制度得0.5分，最高得2分。       2   1.5   0.5    -1  自评：3项 × 0.5分 = 1.5分（最高2分）；核查：1项 × 0.5分 = 0.5分（最高2分）
+1.3   开展宣传，得1分；组织培训，得…     2     2     1    -1  自评：a 1分 + b 1分 = 2分；核查：a 1分 + b 0分 = 1分
 
 共 2 项得分不同
+
+{footer}
 """  # noqa: E501 - the table's rows are as wide as the reasons
 
 
+def _footer(rubric: str = RUBRIC) -> str:
+    digest = rubric_hash(loads_rubric(rubric))
+    return f"评价标准：对比测试，{digest[:19]}…，conserv_rubric {cr.__version__}"
+
+
 def test_render_text() -> None:
-    assert render_diff(diff(*_cards()), "text") == DIFF_TEXT
+    assert render_diff(diff(*_cards()), "text") == DIFF_TEXT.format(footer=_footer())
 
 
 def test_render_markdown() -> None:
     assert render_diff(diff(*_cards()), "markdown") == (
-        "## 对比测试 — 甲局 自评与核定对比\n\n"
-        "自评 5.5分：达到“合格”（4分）；核定 3.5分：未达到“合格”（4分），还差0.5分；相差 -2 分\n\n"
-        "| 序号 | 内容 | 分值 | 自评 | 核定 | 差值 | 说明 |\n"
+        "## 对比测试 — 甲局 自评与核查对比\n\n"
+        "自评 5.5分：达到“合格”（4分）；核查 3.5分：未达到“合格”（4分），还差0.5分；相差 -2 分\n\n"
+        "| 序号 | 内容 | 分值 | 自评 | 核查 | 差值 | 说明 |\n"
         "| --- | --- | ---: | ---: | ---: | ---: | --- |\n"
         "| 1.2 | 每项制度得0.5分，最高得2分。 | 2 | 1.5 | 0.5 | -1 | "
-        "自评：3项 × 0.5分 = 1.5分（最高2分）；核定：1项 × 0.5分 = 0.5分（最高2分） |\n"
+        "自评：3项 × 0.5分 = 1.5分（最高2分）；核查：1项 × 0.5分 = 0.5分（最高2分） |\n"
         "| 1.3 | 开展宣传，得1分；组织培训，得… | 2 | 2 | 1 | -1 | "
-        "自评：a 1分 + b 1分 = 2分；核定：a 1分 + b 0分 = 1分 |\n"
+        "自评：a 1分 + b 1分 = 2分；核查：a 1分 + b 0分 = 1分 |\n"
         "\n"
         "共 2 项得分不同\n"
+        "\n"
+        + _footer().replace("conserv_rubric", "conserv\\_rubric")  # Markdown escapes the _
+        + "\n"
     )
+
+
+def test_other_stages_are_labelled_by_their_names() -> None:
+    # A rubric of 自评/初评/评审 declares its stages; the report names the two compared.
+    staged = 'stages = ["self", "initial", "final"]\n' + RUBRIC
+    first = score(loads_rubric(staged), loads_sheet(SELF.replace('"self"', '"initial"')))
+    second = score(loads_rubric(staged), loads_sheet(VERIFIED.replace('"verified"', '"final"')))
+    d = diff(first, second)
+    assert (d.self_stage, d.verified_stage) == ("initial", "final")
+    lines = render_diff(d, "text").splitlines()
+    assert lines[0] == "对比测试 — 甲局 initial与final对比"
+    assert lines[2] == "initial 5.5分（合格），final 3.5分（未获认定），相差 -2 分"
+    assert lines[4].split() == ["序号", "内容", "分值", "initial", "final", "差值", "说明"]
+    assert lines[5].endswith("initial：3项 × 0.5分 = 1.5分（最高2分）；final：1项 × 0.5分 = 0.5分（最高2分）")
+    assert lines[-1] == _footer(staged)
+
+
+def test_render_json_is_versioned_and_names_the_rubric() -> None:
+    own, theirs = _cards()
+    data = json.loads(render_diff(diff(own, theirs), "json"), parse_float=Decimal)
+    assert list(data)[:3] == ["schema_version", "provenance", "rubric"]
+    assert data["schema_version"] == 1
+    assert data["provenance"] == {
+        "rubric": "对比测试",
+        "version": None,
+        "hash": rubric_hash(own.rubric),
+        "hash_version": 1,
+        "library": cr.__version__,
+    }
+    assert (data["self_stage"], data["verified_stage"]) == ("self", "verified")
 
 
 def test_render_json_has_exact_numbers() -> None:

@@ -38,7 +38,7 @@ CASES: list[Any] = [case for section in SECTIONS for case in section.cases]
 
 def test_the_corpus_holds_the_cases() -> None:
     assert [s.folder.name for s in SECTIONS][:3] == ["01-files", "02-toml", "03-schema"]
-    assert len(SECTIONS) == 21
+    assert len(SECTIONS) == 23
     assert len(CASES) >= 180
     for case in CASES:
         assert case.expected_file.is_file(), case.name

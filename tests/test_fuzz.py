@@ -124,6 +124,11 @@ WHOLE_FILE: Final = re.compile(
     r"|the CSV file is empty; expected a header row"
     r"|invalid CSV: .*"
     r"|holds \d+ sheets; use load_sheets\(\) to read them all"
+    r"|holds \d+ sheets; loads_sheet\(\) reads one: .*"
+    r"|is a ZIP archive \(a workbook\?\), not a TOML, JSON or CSV sheet; .*"
+    r"|is an Excel 97-2003 or WPS workbook, not a sheet; .*"
+    r"|macro-enabled workbooks \(\.xlsm\) are not read; .*"
+    r"|not an \.xlsx workbook .*|an old \.xls workbook .*|a WPS \.et workbook .*"
 )
 
 

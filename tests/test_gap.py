@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from conserv_rubric import load_rubric, load_sheet, loads_rubric, score
+import conserv_rubric as cr
+from conserv_rubric import load_rubric, load_sheet, loads_rubric, loads_sheet, score
+from conserv_rubric._provenance import rubric_hash
 from conserv_rubric.gaps import Gap, Shortfall, gap
 from conserv_rubric.reports import render_gap
 
@@ -290,11 +292,32 @@ GAP_TEXT = """\
 2.1         0/2      +2  乙一
 2.2         0/2      +2  乙二
 2.3         0/1      +1  乙三
+
+{footer}
 """
 
 
+def _footer() -> str:
+    digest = rubric_hash(loads_rubric(RUBRIC))
+    return f"评价标准：差距测试，{digest[:19]}…，conserv_rubric {cr.__version__}"
+
+
 def test_render_text() -> None:
-    assert render_gap(_gap({}), "text") == GAP_TEXT
+    assert render_gap(_gap({}), "text") == GAP_TEXT.format(footer=_footer())
+
+
+def test_a_sheet_without_an_agency_is_named_as_such() -> None:
+    g = gap(score(loads_rubric(RUBRIC), loads_sheet('[sheet]\nagency = ""\n')))
+    assert g.agency == ""
+    assert render_gap(g, "text").splitlines()[0] == "差距测试 — 未填写单位名称 差距分析"
+
+
+def test_render_json_is_versioned_and_names_the_rubric() -> None:
+    data = json.loads(render_gap(_gap({}), "json"), parse_float=Decimal)
+    assert list(data)[:3] == ["schema_version", "provenance", "rubric"]
+    assert data["schema_version"] == 1
+    assert data["provenance"]["hash"] == rubric_hash(loads_rubric(RUBRIC))
+    assert data["provenance"]["library"] == cr.__version__
 
 
 def test_render_markdown() -> None:
@@ -310,6 +333,9 @@ def test_render_markdown() -> None:
         "| 1.3 | 0/2 | +0 | 甲三 |\n"
         "| 2 | 1/5 | +2 | 乙 |\n"
         "| 2.2 | 0/2 | +2 | 乙二 |\n"
+        "\n"
+        + _footer().replace("conserv_rubric", "conserv\\_rubric")  # Markdown escapes the _
+        + "\n"
     )
 
 

@@ -771,6 +771,12 @@ SZL_ANSWERS: Answers = {
 }
 
 
+def not_applicable(answers: Answers, item: str) -> Answers:
+    """*answers* with *item* marked not applicable and its own answers left out, as score() asks."""
+    kept = {a: v for a, v in answers.items() if a != item and not a.startswith(item + ".")}
+    return {**kept, f"{item}.na": True}
+
+
 def test_m21_item_applies_only_with_the_attribute() -> None:
     """M21. 临安 "有食堂单位未设置易腐垃圾桶扣4分": a rule that applies only to units with a canteen.
     深圳 餐厨垃圾 (10分) "食堂设置餐厨垃圾收集容器，并与有资质的收运单位签订收运合同" read the same way
@@ -780,7 +786,8 @@ def test_m21_item_applies_only_with_the_attribute() -> None:
     assert points(card, "3.2") == Decimal("5")
     assert card.total == Decimal("56")
     card = score(
-        variant('extends = "shenzhen-laji-fenlei-shitang.toml"\nna = "full"'), {**SZL_ANSWERS, "3.2.na": True}
+        variant('extends = "shenzhen-laji-fenlei-shitang.toml"\nna = "full"'),
+        not_applicable(SZL_ANSWERS, "3.2"),
     )
     assert points(card, "3.2") == Decimal("10")
     # 3.2.a was answered too: the reason says it does not count.
@@ -868,9 +875,10 @@ def test_m22_not_applicable_policies(
     """M22. 广西 中央空调、锅炉 "无…此项不评分" (normalisation unstated) and GB/T 50378-2014 "Qi =
     actual score × 100 / theoretical maximum of the 参评 (applicable) items". Address
     data/shenzhen-laji-fenlei-shitang 3.2 (10 of unit 3's 35), under each `na` policy."""
-    card = score(
-        variant(f'extends = "shenzhen-laji-fenlei-shitang.toml"\n{policy}'), {**SZL_ANSWERS, **answers}
-    )
+    given = {**SZL_ANSWERS, **answers}
+    if "3.2.na" in answers:
+        given = not_applicable(given, "3.2")
+    card = score(variant(f'extends = "shenzhen-laji-fenlei-shitang.toml"\n{policy}'), given)
     assert points(card, "3.2") == item
     assert card.items["3.2"].applicable == ("3.2.na" not in answers)
     assert [u.points for u in card.units] == [Decimal("11"), Decimal("19"), unit3]

@@ -241,7 +241,7 @@ def test_cli_csv_to_a_file_starts_with_a_bom(capsys: pytest.CaptureFixture[str],
         capsys, "score", DISTRICT_FILE, EXAMPLES / "pass.toml", "--format", "csv", "-o", target
     )
     assert (code, out) == (0, "")
-    assert target.read_bytes().startswith(b"\xef\xbb\xbfagency,year,stage,assessor,")
+    assert target.read_bytes().startswith(b"\xef\xbb\xbfagency,code,year,stage,assessor,date,")
 
 
 def test_cli_an_unwritable_file_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -314,7 +314,7 @@ def test_a_wrong_level_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     rubric = load_rubric(DISTRICT)
     sheet = load_sheet(PASS_SHEET)
     assert check_scoring(rubric, sheet).level == "节约型机关"
-    monkeypatch.setattr("conserv_rubric.testing.score", lambda r, s: _Lying(score(r, s), level=None))
+    monkeypatch.setattr("conserv_rubric._card_checks.score", lambda r, s: _Lying(score(r, s), level=None))
     with pytest.raises(PropertyFailure) as excinfo:
         check_scoring(rubric, sheet)
     assert excinfo.value.property == "level"
@@ -340,7 +340,7 @@ def test_a_subtotal_that_ignores_a_cap_is_caught(monkeypatch: pytest.MonkeyPatch
         card = score(r, s)
         return _Lying(card, projects=tuple(attrs.evolve(g, points=D(4)) for g in card.projects))
 
-    monkeypatch.setattr("conserv_rubric.testing.score", uncapped)
+    monkeypatch.setattr("conserv_rubric._card_checks.score", uncapped)
     with pytest.raises(PropertyFailure) as excinfo:
         check_scoring(rubric, {"1.1.1": True, "1.1.2": True})
     assert str(excinfo.value) == (
@@ -351,7 +351,9 @@ def test_a_subtotal_that_ignores_a_cap_is_caught(monkeypatch: pytest.MonkeyPatch
 
 def test_a_counter_over_its_cap_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
     # a counter compiled without its cap
-    monkeypatch.setattr("conserv_rubric.testing.compile_rule", lambda rule, address, penalty: lambda a: D(5))
+    monkeypatch.setattr(
+        "conserv_rubric._card_checks.compile_rule", lambda rule, address, penalty: lambda a: D(5)
+    )
     rubric = Rubric(title="t", total=D(3), units=(_unit(Each(per=D(1), max=D(3)), points="3"),))
     with pytest.raises(PropertyFailure) as excinfo:
         check_scoring(rubric, {"1.1": 5})
@@ -367,7 +369,7 @@ def test_a_score_that_falls_when_more_is_met_is_caught(monkeypatch: pytest.Monke
         # meeting 1.1 loses everything else: a non-monotone scorer
         return score(r, {} if answers.get("1.1") is True else answers)
 
-    monkeypatch.setattr("conserv_rubric.testing.score", perverse)
+    monkeypatch.setattr("conserv_rubric._card_checks.score", perverse)
     with pytest.raises(PropertyFailure) as excinfo:
         check_scoring(rubric, {"1.2": True})
     assert str(excinfo.value) == (
@@ -381,7 +383,7 @@ def test_check_rubric_reports_one_shrunk_failure(tmp_path: Path, monkeypatch: py
     path = tmp_path / "all.toml"
     path.write_text(ALL_KINDS, encoding="utf-8")
     monkeypatch.setattr(
-        "conserv_rubric.testing.score", lambda r, s: _Lying(score(r, s), total=score(r, s).total + 1)
+        "conserv_rubric._card_checks.score", lambda r, s: _Lying(score(r, s), total=score(r, s).total + 1)
     )
     with pytest.raises(PropertyFailure) as excinfo:
         check_rubric(path, settings=settings(max_examples=20, database=None))

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+import conserv_rubric as cr
 from conserv_rubric import (
     Problem,
+    Rubric,
     RubricError,
     ScoreCard,
     load_rubric,
@@ -20,6 +22,7 @@ from conserv_rubric import (
     loads_sheet,
     score,
 )
+from conserv_rubric._provenance import rubric_hash
 from conserv_rubric._rubric_io import read_rubric
 from conserv_rubric._text import clip, dumps_json, grid, width, wrap
 from conserv_rubric.reports import render_cards, render_check
@@ -104,6 +107,13 @@ def card() -> ScoreCard:
     return score(loads_rubric(RUBRIC), loads_sheet(SHEET))
 
 
+def footer(rubric: Rubric) -> str:
+    """The provenance line a report ends with: the title, the hash's first 12 digits, the library."""
+    digest = rubric_hash(rubric)
+    assert len(digest) == len("sha256:") + 64
+    return f"评价标准：{rubric.title}，sha256:{digest[7:19]}…，conserv_rubric {cr.__version__}"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [("abc", 3), ("节能", 4), ("ＡＢ", 4), ("a节b", 4), ("e\u0301", 1), ("", 0)],
@@ -174,6 +184,8 @@ CARD_TEXT = """\
 
 认定：达到“合格”（6分）
 得分但缺少佐证材料：1.1.2、2.1、2.2
+
+{footer}
 """
 
 CARD_MARKDOWN = """\
@@ -194,24 +206,30 @@ CARD_MARKDOWN = """\
 **认定**：达到“合格”（6分）
 
 **得分但缺少佐证材料**：1.1.2、2.1、2.2
+
+{footer}
 """
 
 
 def test_card_as_text_is_the_standards_table(card: ScoreCard) -> None:
-    assert render_cards([card], "text") == CARD_TEXT
+    assert render_cards([card], "text") == CARD_TEXT.format(footer=footer(card.rubric))
 
 
 def test_card_as_markdown(card: ScoreCard) -> None:
-    assert render_cards([card], "markdown") == CARD_MARKDOWN
+    # Markdown escapes the underscore, which it would read as emphasis.
+    line = footer(card.rubric).replace("conserv_rubric", "conserv\\_rubric")
+    assert render_cards([card], "markdown") == CARD_MARKDOWN.format(footer=line)
 
 
 def test_cards_as_csv_one_row_each(card: ScoreCard) -> None:
     rubric = card.rubric
     other = score(rubric, loads_sheet('[sheet]\nagency = "乙局"\n[answers]\n"2.1.b" = true\n"2.2" = 2.5\n'))
+    tail = f"{rubric_hash(rubric)},{cr.__version__}"
     assert render_cards([card, other], "csv") == (
-        "agency,year,stage,assessor,1 目标管理,2 宣传教育,total,max,level,passed\n"
-        "甲局,2024,self,张三,4,4,8,10,合格,true\n"
-        "乙局,,self,,0,3,3,10,,false\n"
+        "agency,code,year,stage,assessor,date,1 目标管理,2 宣传教育,total,max,level,passed,"
+        "failed_gates,file,line,rubric_hash,library\n"
+        f"甲局,,2024,self,张三,,4,4,8,10,合格,true,,,,{tail}\n"
+        f"乙局,,,self,,,0,3,3,10,,false,,,,{tail}\n"
     )
 
 
@@ -238,7 +256,7 @@ def test_several_cards_as_json_are_a_list(card: ScoreCard) -> None:
 def test_gates_and_unanswered_are_listed() -> None:
     rubric = load_rubric(ROOT / "rubrics" / "leed-v41-bdc.toml")
     card = score(rubric, load_sheet(ROOT / "examples" / "leed-v41-bdc" / "prereq-failed.toml"))
-    tail = render_cards([card], "text").split("\n\n")[-1]
+    *_, tail, last = render_cards([card], "text").split("\n\n")
     assert card.unanswered == ()
     assert tail.splitlines() == [
         "认定：未达到任何等级：门槛项未通过",
@@ -250,6 +268,7 @@ def test_gates_and_unanswered_are_listed() -> None:
         "ND Location is an alternative path, so only the better of the two counts.",
         "  3.3：2 points as in the official scorecard; the third-party table gives 1.",
     ]
+    assert last == f"{footer(rubric).replace('，sha256', '（v4.1），sha256', 1)}\n"
 
 
 def test_unanswered_leaves_are_listed() -> None:
@@ -258,6 +277,8 @@ def test_unanswered_leaves_are_listed() -> None:
         "认定：未达到“合格”（6分），还差3.5分\n"
         "未填写（按0分计）：1.1.1、1.1.2、2.1.b、2.2\n"
         "得分但缺少佐证材料：2.1\n"
+        "\n"
+        f"{footer(card.rubric)}\n"
     )
 
 
@@ -393,14 +414,21 @@ def test_csv_parses_back(card: ScoreCard) -> None:
     assert rows == [
         {
             "agency": "甲局",
+            "code": "",
             "year": "2024",
             "stage": "self",
             "assessor": "张三",
+            "date": "",
             "1 目标管理": "4",
             "2 宣传教育": "4",
             "total": "8",
             "max": "10",
             "level": "合格",
             "passed": "true",
+            "failed_gates": "",
+            "file": "",
+            "line": "",
+            "rubric_hash": rubric_hash(card.rubric),
+            "library": cr.__version__,
         }
     ]

@@ -10,10 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
-from conserv_rubric import RubricError, ScoreCard, Sheet, SheetInfo, cli, loads_rubric, score
+import conserv_rubric as cr
+from conserv_rubric import RubricError, ScoreCard, Sheet, SheetError, SheetInfo, cli, loads_rubric, score
 from conserv_rubric._catalogue import render_catalogue
+from conserv_rubric._headers import Headers
+from conserv_rubric._provenance import rubric_hash
 from conserv_rubric._text import csv_cell, markdown, visible
 from conserv_rubric.diffs import diff
 from conserv_rubric.gaps import gap
@@ -102,10 +106,14 @@ def test_text_card_shows_controls_and_cannot_forge_a_line() -> None:
     assert text.splitlines()[4] == "1.1   管理<b>                   0/2  不符合，0分"
 
 
-def test_text_card_escapes_names_from_the_answers() -> None:
-    text = render_cards([_card("甲局", ["节能\x1b[31m", "节水"])], "text")
-    assert "2项（节能\\x1b[31m、节水） × 1分 = 2分（最高2分）" in text
-    assert "\x1b" not in text
+def test_names_with_control_characters_never_reach_a_report() -> None:
+    # A name is refused before anything prints it, so no report can carry the ESC sequence.
+    with pytest.raises(SheetError) as excinfo:
+        _card("甲局", ["节能\x1b[31m", "节水"])
+    assert str(excinfo.value) == (
+        "s.toml: answers.\"1.2\": lists a name with a control character (entry 1: '节能\\x1b[31m')"
+    )
+    assert "\x1b" not in str(excinfo.value)
 
 
 def test_markdown_card_escapes_html_and_links() -> None:
@@ -125,11 +133,38 @@ def test_markdown_card_escapes_html_and_links() -> None:
 
 def test_csv_neutralises_formulas_in_every_text_cell() -> None:
     card = _card('=HYPERLINK("http://x.example","点我")')
-    rows = list(csv.reader(io.StringIO(render_cards([card], "csv"))))
-    assert rows == [
-        ["agency", "year", "stage", "assessor", "1 管理<b>", "total", "max", "level", "passed"],
-        ['\'=HYPERLINK("http://x.example","点我")', "2024", "self", "'@张三", "0", "0", "4", "", "false"],
+    sheet = card.sheet
+    assert sheet is not None
+    # The code and the file name are text from outside too.
+    info = attrs.evolve(sheet.info, code="+1-1")
+    hostile = Sheet(info=info, answers=sheet.answers, file="=cmd|' /c calc'!A0")
+    card = score(card.rubric, hostile)
+    digest = rubric_hash(card.rubric)
+    languages: list[tuple[Headers, list[str]]] = [
+        ("en", ["agency", "code", "year", "stage", "assessor", "date"]),
+        ("zh", ["单位", "统一社会信用代码", "年度", "阶段", "填表人", "日期"]),
     ]
+    for headers, head in languages:
+        rows = list(csv.reader(io.StringIO(render_cards([card], "csv", headers=headers))))
+        assert rows[0][:7] == [*head, "1 管理<b>"]
+        assert rows[1] == [
+            '\'=HYPERLINK("http://x.example","点我")',
+            "'+1-1",
+            "2024",
+            "self",
+            "'@张三",
+            "",
+            "0",
+            "0",
+            "4",
+            "",
+            "false",
+            "",
+            "'=cmd|' /c calc'!A0",
+            "",
+            digest,
+            cr.__version__,
+        ]
 
 
 def test_csv_escapes_control_characters() -> None:

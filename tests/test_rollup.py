@@ -644,16 +644,22 @@ def test_a_folder_is_scanned_and_other_files_are_skipped(district: Rubric, tmp_p
             "an Excel/WPS lock file (the workbook is open somewhere); not a sheet",
         ),
         (str(folder / "名录.csv"), "the roster"),
-        (str(folder / "说明"), "not a sheet file (no suffix); sheets are .toml, .json, .csv"),
-        (str(folder / "财政局" / "佐证材料.pdf"), "not a sheet file (.pdf); sheets are .toml, .json, .csv"),
-        (str(folder / "财政局" / "自评报告.docx"), "not a sheet file (.docx); sheets are .toml, .json, .csv"),
+        (str(folder / "说明"), "not a sheet file (no suffix); sheets are .toml, .json, .csv, .xlsx"),
+        (
+            str(folder / "财政局" / "佐证材料.pdf"),
+            "not a sheet file (.pdf); sheets are .toml, .json, .csv, .xlsx",
+        ),
+        (
+            str(folder / "财政局" / "自评报告.docx"),
+            "not a sheet file (.docx); sheets are .toml, .json, .csv, .xlsx",
+        ),
         (str(good), "given twice; read once"),
     ]
     assert [(e.file, e.message) for e in r.errors] == [
         (str(folder / "WPS表.et"), "a WPS .et workbook cannot be read; save it as .xlsx"),
         (
             str(folder / "审计局.xlsx"),
-            "reading .xlsx workbooks is not supported yet; save the sheet as CSV or TOML",
+            "not an .xlsx workbook (Excel 2007 or later); open it in Excel or WPS and save it as .xlsx",
         ),
         (str(folder / "旧表.xls"), "an old .xls workbook cannot be read; save it as .xlsx"),
     ]

@@ -18,7 +18,9 @@ from typing import Any
 import pytest
 import tomli_w
 
-from conserv_rubric import cli
+import conserv_rubric as cr
+from conserv_rubric import cli, load_rubric
+from conserv_rubric._provenance import rubric_hash
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT = ROOT / "rubrics" / "district.toml"
@@ -202,7 +204,11 @@ def test_csv_to_a_file_has_a_bom_and_one_row_per_agency(
         "level",
         "passed",
         "reached",
+        "failed_gates",
+        "rubric_hash",
+        "library",
     ]
+    assert {(r[19], r[20]) for r in rows[1:]} == {(rubric_hash(load_rubric(DISTRICT)), cr.__version__)}
     assert [(r[0], r[4], r[12], r[14], r[15], r[17]) for r in rows[1:]] == [
         ("XX区财政局", "true", "22", "100", "节约型机关", "true"),
         ("XX区政府采购中心", "false", "", "", "", "false"),

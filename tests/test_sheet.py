@@ -304,7 +304,9 @@ def test_a_sheet_that_is_not_utf8(tmp_path: Path) -> None:
     path.write_bytes('[sheet]\nagency = "XX区发展和改革局"\n'.encode("gbk"))
     with pytest.raises(SheetError) as excinfo:
         load_sheet(path)
-    assert str(excinfo.value) == f"{path}:2: not UTF-8 text (byte 20); save the file as UTF-8"
+    assert str(excinfo.value) == (
+        f"{path}:2: not UTF-8 text (byte 20; it reads as GBK/GB18030); save the file as UTF-8"
+    )
 
 
 def _as_json(path: Path, tmp_path: Path) -> Path:
@@ -392,14 +394,15 @@ def test_csv_sheets_one_row_per_agency(district: Rubric, tmp_path: Path) -> None
         ("XX区发展和改革局", 2024, "self", "李明"),
         ("XX区财政局", 2024, "verified", "区节能办核查组"),
     ]
+    # Cells stay text until scored: the leaf each answers says how to read it.
     assert sheets[0].answers == {
-        "1.1.1.a": True,
-        "2.1.1": True,
-        "2.2.2": "能源资源消费统计;节能;节水",  # names split once the rubric says 2.2.2 wants names
-        "5.1.3": 2,
-        "5.2.2": 1,
+        "1.1.1.a": "true",
+        "2.1.1": "true",
+        "2.2.2": "能源资源消费统计;节能;节水",
+        "5.1.3": "2",
+        "5.2.2": "1",
     }
-    assert sheets[1].answers == {"1.1.1.a": False, "2.1.1": False, "2.2.2": 4, "5.2.2": 3}
+    assert sheets[1].answers == {"1.1.1.a": "false", "2.1.1": "false", "2.2.2": "4", "5.2.2": "3"}
     assert score(district, sheets[0]).items["2.2.2"].reason == (
         "3项（能源资源消费统计、节能、节水） × 1分 = 3分（最高5分）"
     )
@@ -426,7 +429,7 @@ def test_csv_mistakes_name_the_row_and_the_address(district: Rubric, tmp_path: P
     error = _sheet_error(district, path)
     assert str(error) == "\n".join(
         [
-            f'{path}:2: answers."2.1.1": expected true or false, got a number (1)',
+            f'{path}:2: answers."2.1.1": expected true or false, got a string ("1")',
             f"{path}:2: answers.\"2.2.2\": lists '节能' twice",
             f'{path}:2: answers."5.2.2": expected a count ≥ 0, got -2',
         ]
@@ -453,7 +456,7 @@ def test_csv_rows_with_the_wrong_number_of_cells(tmp_path: Path) -> None:
 
 
 def test_csv_without_an_agency_column(tmp_path: Path) -> None:
-    path = _write(tmp_path, "单位,2.1.1\nXX区发展和改革局,true\n", "sheets.csv")
+    path = _write(tmp_path, "名称,2.1.1\nXX区发展和改革局,true\n", "sheets.csv")
     with pytest.raises(SheetError) as excinfo:
         load_sheets(path)
-    assert str(excinfo.value) == f"{path}:1: the header needs an 'agency' column"
+    assert str(excinfo.value) == f"{path}:1: the header needs an 'agency' (单位) column"

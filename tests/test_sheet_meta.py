@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 
 import pytest
@@ -29,7 +30,7 @@ def test_json_and_csv_carry_the_date_as_iso_text(tmp_path: Path) -> None:
     assert (row.info.code, row.info.date, row.answers) == (
         "XQ019",
         datetime.date(2024, 10, 28),
-        {"2.1.1": True},
+        {"2.1.1": "true"},  # CSV cells stay text until the rubric reads them
     )
 
 
@@ -90,4 +91,21 @@ def test_the_stage_must_be_one_the_rubric_declares() -> None:
     assert (
         str(excinfo.value)
         == 's.toml: sheet.stage: expected one of "self", "verified", got a string ("initial")'
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("agency", "甲局\x1b[2J", "\\x1b"),
+        ("assessor", "张三\n认定：达到", "\\n"),
+        ("code", "9111\u202e0000", "\\u202e"),
+    ],
+)
+def test_single_line_fields_refuse_control_characters(field: str, value: str, shown: str) -> None:
+    doc = json.dumps({"sheet": {"agency": "甲局", field: value}}, ensure_ascii=True)
+    with pytest.raises(SheetError) as excinfo:
+        loads_sheet(doc, format="json", file="s.json")
+    assert str(excinfo.value) == (
+        f"s.json: sheet.{field}: holds the control character {shown}; write it on one line, as plain text"
     )

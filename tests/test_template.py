@@ -157,7 +157,7 @@ EXPECTED = """\
 rubric = "模板测试"
 agency = ""          # 被评价单位名称
 year = 2024
-stage = "self"       # "self" 自评，"verified" 核定
+stage = "self"       # "self" 自评，"verified" 核查
 assessor = ""        # 填表人
 
 [answers]
@@ -266,6 +266,16 @@ def test_sheet_table() -> None:
     sheet = loads_sheet(template(loads_rubric(RUBRIC), year=2024))
     assert sheet.info == SheetInfo(agency="", year=2024, stage="self", assessor="", rubric="模板测试")
     assert sheet.evidence == {}
+
+
+def test_the_stage_line_lists_the_rubric_s_stages() -> None:
+    # The seed's word for the office's check is 核查; other stages are named as declared.
+    plain = template(loads_rubric(RUBRIC), year=2024)
+    assert '\nstage = "self"       # "self" 自评，"verified" 核查\n' in plain
+    staged = loads_rubric('stages = ["self", "initial", "final"]\n' + RUBRIC)
+    text = template(staged, year=2024)
+    assert '\nstage = "self"       # "self" 自评，"initial"，"final"\n' in text
+    assert loads_sheet(text).info.stage == "self"
 
 
 def test_awkward_titles_are_quoted() -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+import conserv_rubric as cr
 from conserv_rubric import cli
 from conserv_rubric._termfit import MIN_ROOM, fit_grid, fit_lines, fitted, fitting, grid
 from conserv_rubric._text import grid as plain
@@ -154,6 +155,8 @@ def test_a_terminal_too_narrow_for_the_table_leaves_it_whole() -> None:
     # and only the label lines wrap.
     shown = _in_terminal(72, "score", str(DISTRICT), str(PASS)).split("\n")
     assert "2.1.1  完善制度体系      管理机构                    1/1  符合，得1分" in shown
-    assert "                    5.1.2、5.1.3、5.2.1、5.2.2" in shown
-    # the note on 1.1.1 wraps under its label, 条目说明： (10 columns)
-    assert shown[-2] == "          五。"
+    *_, lists, footer = "\n".join(shown).split("\n\n")
+    assert lists.split("\n")[-1] == "                    5.1.2、5.1.3、5.2.1、5.2.2"
+    # The provenance line wraps as a label line too, its continuation under its text.
+    assert footer.split("\n")[0].startswith("评价标准：XX区节约型机关评价标准（2024），sha256:")
+    assert footer.split("\n")[1] == "          conserv_rubric " + cr.__version__

@@ -133,7 +133,10 @@ def test_a_blank_measured_figure_gives_no_points() -> None:
 def test_the_report_tells_blank_figures_from_blank_deficiencies() -> None:
     sheet = loads_sheet('[sheet]\nagency = "甲局"\n[answers]\n')
     text = render_cards([score(loads_rubric(LEAKAGE), sheet)], "text")
-    assert text.endswith("未填写（按0分计）：1.1.a\n未填写（按无扣分计）：1.1.b\n")
+    # The lists come last, before the provenance line.
+    lists, footer = text.rsplit("\n\n", 1)
+    assert lists.endswith("未填写（按0分计）：1.1.a\n未填写（按无扣分计）：1.1.b")
+    assert footer.startswith("评价标准：")
 
 
 def test_an_answered_figure_deducts_per_step() -> None:

@@ -38,6 +38,9 @@ def test_the_wheel_ships_rubrics_and_plans(tmp_path: Path) -> None:
         assert {m for m in members if m.startswith("conserv_rubric/_data/")} == set(expected)
         assert "conserv_rubric/_shipped.py" in members
         assert "conserv_rubric/py.typed" in members
+        for name in ("rubric", "sheet", "district-sheet"):
+            member = f"conserv_rubric/schemas/{name}.schema.json"
+            assert archive.read(member) == (ROOT / "src" / member).read_bytes(), member
         archive.extractall(tmp_path / "site")
     # Unpacked as pip installs it, the package finds the same names as the checkout does.
     package = tmp_path / "site" / "conserv_rubric"

@@ -275,9 +275,8 @@ def main(out: Path = HERE) -> None:
                 name, _code(n), "verified", verified_date, "区节能办核查组", _answers(leaves, dropped)
             )
             _check(rubric, doc, verified)
-            _write_toml(
-                sheets / "核查" / f"{name}-核查打分表.toml", doc, f"{name} 核查打分表（核定 {verified} 分）"
-            )
+            title = f"{name} 核查打分表（核查得分 {verified} 分）"
+            _write_toml(sheets / "核查" / f"{name}-核查打分表.toml", doc, title)
     _write_csv(sheets / "自评" / "人民团体-自评打分表.csv", batch)
 
     # A 二级单位 that sent its own sheet, and an office that is not on the roster.

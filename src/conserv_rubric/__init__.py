@@ -18,6 +18,7 @@ against verified), `conserv_rubric.reports`, `conserv_rubric.templates`, and, wi
 
 __version__ = "0.2.0"
 
+from ._provenance import Provenance
 from ._rubric_io import dumps_rubric, load_rubric, loads_rubric
 from ._score import GateResult, GroupResult, ItemResult, ScoreCard, check_sheet, score
 from ._sheet import Sheet, SheetInfo, load_sheet, load_sheets, loads_sheet
@@ -30,6 +31,7 @@ __all__ = [
     "GroupResult",
     "ItemResult",
     "Problem",
+    "Provenance",
     "Rubric",
     "RubricError",
     "ScoreCard",

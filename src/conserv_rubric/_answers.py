@@ -1,19 +1,58 @@
-"""Answers checked against a rubric: each leaf's shape, ranges and options, every misfit located."""
+"""Answers checked against a rubric: each leaf's shape, ranges and options, every misfit located.
+
+Text answers (every CSV cell, and strings in TOML and JSON sheets) are read here, against the
+leaf they answer, by the one grammar of `conserv_rubric._cells`; so the same text means the same
+in every format.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
+from ._cells import (
+    boolean,
+    clipped,
+    name_count,
+    normal,
+    number,
+    options_by_name,
+    ratio,
+    split_names,
+    starts_like_a_number,
+)
 from ._exact import multiple_of
 from ._kinds import Leaf
-from ._limits import MAX_LIST, MAX_NUMBER
-from ._sheet import Cell, Sheet
+from ._limits import MAX_DEPTH, MAX_LIST, MAX_NUMBER
+from ._sheet import Sheet
 from ._text import describe, fmt, out_of_range, suggest
 from .errors import Problem
 from .model import Tiers
+
+#: Unknown addresses in one sheet for which a suggestion is searched; the rest get none, so a
+#: sheet of thousands of unknown addresses is refused in time linear in its size.
+MAX_SUGGESTIONS: Final = 32
+#: Known addresses one suggestion is searched among (the nearest part of the rubric first).
+MAX_CANDIDATES: Final = 256
+#: Longer unknown addresses get no suggestion (no rubric address is near one this long).
+MAX_SUGGESTED_LENGTH: Final = 64
+
+_COUNT: Final = "a count (a whole number ≥ 0)"
+#: How a bare number can begin (a cheap test before the grammar's).
+_NUMERIC_FIRST: Final = frozenset("0123456789+-")
+
+
+def _shown(value: object) -> str:
+    """*value* as messages name it; a huge int is shown like a huge Decimal (str() would fail)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**30:
+        return describe(Decimal(value))
+    return describe(value)
+
+
+def _figure(value: int) -> str:
+    return str(value) if abs(value) < 10**30 else f"{Decimal(value):.3E}"
 
 
 def _number(value: object) -> Decimal | None:
@@ -76,49 +115,125 @@ def _tier(leaf: Leaf, value: object) -> tuple[object, str | None]:
     return {"tier": name, "points": points}, None
 
 
+def _too_many(value: object) -> str | None:
+    """The message for a whole number too large to be a count, or None."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        return None
+    if isinstance(value, Decimal) and (not value.is_finite() or value != value.to_integral_value()):
+        return None
+    if value >= MAX_NUMBER:
+        return f"expected a count below {MAX_NUMBER:,}, got {_shown(value)}"
+    return None
+
+
+def _from_text(leaf: Leaf, text: str) -> tuple[object, str | None]:
+    """*text* read as the kind of answer *leaf* wants: a flag, a number, a ratio or names."""
+    shape = leaf.shape
+    value = normal(text)
+    # Messages show the text as written, without the space around it (as a CSV cell is kept).
+    text = text.strip()
+    if value == "":
+        return None, "a blank answer; leave the address out to leave it unanswered"
+    if shape == "bool":
+        flag = boolean(value)
+        if flag is None:
+            return None, f"expected true or false, got {describe(text)}"
+        return flag, None
+    if shape == "count_or_names":
+        if leaf.options:
+            option = options_by_name(leaf.options).get(value)
+            if option is not None:
+                return [option], None
+        if not starts_like_a_number(value):
+            n = name_count(value)
+            if n > MAX_LIST:
+                return None, f"lists {n} entries; the limit is {MAX_LIST}"
+            return split_names(value), None
+        count = number(value)
+        if count is None:
+            want = "a count in digits (such as 3) or names separated by ';'"
+            return None, f"expected {want}, got {describe(text)}"
+        return count, None
+    if shape == "ratio":
+        pair = ratio(value)
+        if pair is not None:
+            return {"value": pair[0], "ref": pair[1]}, None
+    figure = number(value)
+    if figure is None:
+        want = {"count": _COUNT, "ratio": "a number or VALUE/REF (such as 15.8/18)"}.get(shape, "a number")
+        return None, f"expected {want}, got {describe(text)}"
+    return figure, None
+
+
+def _names(leaf: Leaf, value: list[object] | tuple[object, ...]) -> tuple[object, str | None]:
+    """A list of names, normalised: trimmed, NFKC, options spelled as the rubric spells them."""
+    if len(value) > MAX_LIST:
+        return None, f"lists {len(value)} entries; the limit is {MAX_LIST}"
+    options = options_by_name(leaf.options) if leaf.options else {}
+    seen: dict[str, str] = {}
+    for entry, raw in enumerate(value, 1):
+        if not isinstance(raw, str):
+            return None, f"expected names (strings) in the list, got {_shown(raw)}"
+        # An option written as the rubric writes it (the common answer) needs no normalising.
+        if (option := options.get(raw)) is not None:
+            name = option
+        elif (name := normal(raw)) == "":
+            return None, f"lists a blank name (entry {entry})"
+        elif not name.isprintable():
+            return None, f"lists a name with a control character (entry {entry}: '{clipped(name)}')"
+        elif (option := options.get(name)) is not None:
+            name = option
+        elif leaf.closed:
+            return (
+                None,
+                f"'{clipped(name)}' is not one of the options{suggest(name, leaf.options)}: "
+                + "、".join(leaf.options),
+            )
+        elif name[0] in _NUMERIC_FIRST and (count := number(name)) is not None:
+            alone = f" ({count})" if isinstance(count, int) else ""
+            message = f"lists '{clipped(raw.strip())}', a number, not a name"
+            return None, f"{message}: answer with the count alone{alone}, or names"
+        first = seen.get(name)
+        if first is not None:
+            if first == raw:
+                return None, f"lists '{clipped(name)}' twice"
+            return None, f"lists '{clipped(name)}' twice (as '{clipped(first)}' and '{clipped(raw)}')"
+        seen[name] = raw
+    return list(seen), None
+
+
 def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noqa: C901 - one branch per shape
     """The normalised answer for *leaf*, or an error message."""
-    shape = leaf.shape
-    if shape == "tier":
+    if leaf.shape == "tier":
+        # A tier is named, not read by the cell grammar: "基本符合 2" is a name and its points.
         return _tier(leaf, value)
+    if isinstance(value, str):
+        value, error = _from_text(leaf, value)
+        if error is not None:
+            return None, error
+    shape = leaf.shape
     if shape == "bool":
         if isinstance(value, bool):
             return value, None
-        return None, f"expected true or false, got {describe(value)}"
-    if shape in ("count", "count_or_names") and isinstance(value, int) and value >= MAX_NUMBER:
-        # Before any message or reason shows it: str() refuses an int of over 4300 digits.
-        return None, f"expected a count below {MAX_NUMBER:,}, got {describe(value)}"
+        return None, f"expected true or false, got {_shown(value)}"
+    if shape in ("count", "count_or_names"):
+        error = _too_many(value)
+        if error is not None:
+            return None, error
     if shape == "count":
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value, None
-        return None, f"expected a count (a whole number ≥ 0), got {describe(value)}"
-    if shape == "count_or_names" and isinstance(value, Cell):
-        value = value.names()
+        return None, f"expected {_COUNT}, got {_shown(value)}"
     if shape == "count_or_names":
         if isinstance(value, int) and not isinstance(value, bool):
             if value < 0:
-                return None, f"expected a count ≥ 0, got {fmt(value)}"
+                return None, f"expected a count ≥ 0, got {_figure(value)}"
             if leaf.closed and value > len(leaf.options):
                 return None, f"counts {value}, but the standard lists only {len(leaf.options)} options"
             return value, None
         if isinstance(value, list | tuple):
-            if len(value) > MAX_LIST:
-                return None, f"lists {len(value)} entries; the limit is {MAX_LIST}"
-            seen: set[str] = set()
-            for name in value:
-                if not isinstance(name, str):
-                    return None, f"expected names (strings) in the list, got {describe(name)}"
-                if name in seen:
-                    return None, f"lists '{name}' twice"
-                seen.add(name)
-                if leaf.closed and name not in leaf.options:
-                    return (
-                        None,
-                        f"'{name}' is not one of the options{suggest(name, leaf.options)}: "
-                        + "、".join(leaf.options),
-                    )
-            return list(value), None
-        return None, f"expected a count (a whole number ≥ 0) or a list of names, got {describe(value)}"
+            return _names(leaf, value)
+        return None, f"expected {_COUNT} or a list of names, got {_shown(value)}"
     if shape == "ratio" and isinstance(value, dict):
         extra = sorted(set(value) - {"value", "ref"})
         if extra:
@@ -129,39 +244,99 @@ def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noq
         if r <= 0:
             return None, f"ref must be more than 0, got {fmt(r)}"
         return {"value": v, "ref": r}, None
-    number = _number(value)
-    if number is not None and out_of_range(number) is not None:
-        return None, f"{out_of_range(number)}, got {describe(number)}"
-    if number is None:
+    number_ = _number(value)
+    if number_ is not None and out_of_range(number_) is not None:
+        return None, f"{out_of_range(number_)}, got {describe(number_)}"
+    if number_ is None:
         want = "a number or { value = …, ref = … }" if shape == "ratio" else "a number"
         if isinstance(value, Decimal | float) and not isinstance(value, bool):
             want = "a finite number"
-        return None, f"expected {want}, got {describe(value)}"
+        return None, f"expected {want}, got {_shown(value)}"
     if shape == "ratio":
-        return {"value": number, "ref": Decimal(1)}, None
+        return {"value": number_, "ref": Decimal(1)}, None
     if shape == "judged":
         assert leaf.low is not None
         assert leaf.high is not None
-        if number != 0 and not leaf.low <= number <= leaf.high:
-            return None, f"expected 0 or a number from {fmt(leaf.low)} to {fmt(leaf.high)}, got {fmt(number)}"
-        if leaf.step is not None and not multiple_of(number, leaf.step):
-            return None, f"expected a multiple of {fmt(leaf.step)}, got {fmt(number)}"
-    elif leaf.low is not None and leaf.high is not None and not leaf.low <= number <= leaf.high:
+        if number_ != 0 and not leaf.low <= number_ <= leaf.high:
+            span = f"0 or a number from {fmt(leaf.low)} to {fmt(leaf.high)}"
+            return None, f"expected {span}, got {fmt(number_)}"
+        if leaf.step is not None and not multiple_of(number_, leaf.step):
+            return None, f"expected a multiple of {fmt(leaf.step)}, got {fmt(number_)}"
+    elif leaf.low is not None and leaf.high is not None and not leaf.low <= number_ <= leaf.high:
         # A rule's declared range ("range = [0, 100]" for a rate): a figure outside it is refused.
-        return None, f"expected a number from {fmt(leaf.low)} to {fmt(leaf.high)}, got {fmt(number)}"
-    return number, None
+        return None, f"expected a number from {fmt(leaf.low)} to {fmt(leaf.high)}, got {fmt(number_)}"
+    return number_, None
 
 
-def suggest_address(address: str, leaves: Mapping[str, Leaf], items: frozenset[str]) -> str:
-    """' (did you mean …?)' preferring answerable addresses in the same branch of the rubric."""
-    del items  # only leaves can be answered; an item with parts is never the right suggestion
-    # "2.1.1.a" on an item without parts means "2.1.1"; "2.2" means one of its items.
-    for known in leaves:
-        if address.startswith(known + ".") or known.startswith(address + "."):
-            return f" (did you mean '{known}'?)"
-    parent = address.rpartition(".")[0]
-    near = [a for a in leaves if parent and a.startswith(parent + ".")]
-    return suggest(address, near) or suggest(address, list(leaves))
+def _prefixes(address: str) -> Iterator[str]:
+    """'2.2.1.a' → '2', '2.2', '2.2.1' (the proper prefixes at dots, shortest first)."""
+    at = address.find(".")
+    while at != -1:
+        yield address[:at]
+        at = address.find(".", at + 1)
+
+
+class Near:
+    """Where an unknown address was probably meant to point, found in bounded time.
+
+    Built once for a sheet, and only when it names an unknown address: an index from every
+    prefix of a leaf address to the leaves below it, so that each question is a few lookups.
+    At most `MAX_SUGGESTIONS` addresses are searched, each among at most `MAX_CANDIDATES`.
+    """
+
+    def __init__(self, leaves: Mapping[str, Leaf]) -> None:
+        self.order = {address: i for i, address in enumerate(leaves)}
+        self.below: dict[str, list[str]] = {"": list(leaves)}
+        for address in leaves:
+            for prefix in _prefixes(address):
+                self.below.setdefault(prefix, []).append(address)
+        self.budget = MAX_SUGGESTIONS
+
+    def parts_of(self, item: str) -> list[str]:
+        """The leaves of the item at *item*."""
+        return self.below.get(item, [])
+
+    def suggest(self, address: str) -> str:
+        """' (did you mean …?)', preferring answerable addresses in the same branch, or ''."""
+        if self.budget <= 0 or len(address) > MAX_SUGGESTED_LENGTH or address.count(".") > MAX_DEPTH:
+            return ""
+        self.budget -= 1
+        # "2.1.1.a" on an item without parts means "2.1.1"; "2.2" means one of its items.
+        related = [p for p in _prefixes(address) if p in self.order]
+        if address and address in self.below:
+            below = self.below[address]
+            # An item's own answer rather than its zero override or applicability.
+            related.append(next((a for a in below if not a.endswith((".zero", ".na"))), below[0]))
+        if related:
+            return f" (did you mean '{min(related, key=self.order.__getitem__)}'?)"
+        # Otherwise the closest address below the nearest branch of the rubric that exists.
+        branch = address
+        while branch:
+            branch = branch.rpartition(".")[0]
+            pool = self.below.get(branch)
+            if pool is not None:
+                hint = suggest(address, pool[:MAX_CANDIDATES])
+                if hint or not branch:
+                    return hint
+        return ""
+
+
+def _not_applicable(out: dict[str, object], marked: set[str], sheet: Sheet) -> list[Problem]:
+    """Answers given for an item the same sheet marks not applicable (``ADDRESS.na = true``)."""
+    problems = []
+    for address in list(out):
+        if address.endswith(".na") and address[: -len(".na")] in marked:
+            continue
+        item = next((p for p in (*_prefixes(address), address) if p in marked), None)
+        if item is not None:
+            message = (
+                f"'{item}.na' = true marks {item} not applicable, and '{address}' answers it too;"
+                " remove the answer or the mark"
+            )
+            where = f'answers."{address}"'
+            problems.append(Problem(file=sheet.file, line=sheet.row, path=where, message=message))
+            del out[address]
+    return problems
 
 
 def check_answers(
@@ -174,6 +349,9 @@ def check_answers(
     problems: list[Problem] = []
     file = sheet.file
     given: Mapping[Any, object] = sheet.answers
+    near: Near | None = None
+    # Items marked not applicable: only a `.na` leaf has no rule and a name ending so.
+    marked: set[str] = set()
     for address, value in given.items():
         leaf = leaves.get(address)
         # The common answers (true/false, a plain count) need no normalising: skip the general check.
@@ -186,6 +364,8 @@ def check_answers(
             )
         ):
             out[address] = value
+            if value is True and leaf.rule is None and address.endswith(".na"):
+                marked.add(address[: -len(".na")])
             continue
         if not isinstance(address, str):
             problems.append(
@@ -193,29 +373,33 @@ def check_answers(
                     file=file,
                     line=sheet.row,
                     path="answers",
-                    message=f'addresses are strings such as "2.2.1.a", got {describe(address)}',
+                    message=f'addresses are strings such as "2.2.1.a", got {_shown(address)}',
                 )
             )
             continue
         if leaf is None:
-            hint = suggest_address(address, leaves, items)
+            near = near or Near(leaves)
             if address in items:
-                own = ", ".join(a for a in leaves if a.startswith(address + "."))
+                own = ", ".join(near.parts_of(address))
                 msg = f"'{address}' is an item made of parts; answer its parts ({own})"
             else:
-                msg = f"unknown address '{address}'{hint}"
+                msg = f"unknown address '{address}'{near.suggest(address)}"
             problems.append(Problem(file=file, line=sheet.row, path=f'answers."{address}"', message=msg))
             continue
-        normal, error = check_answer(leaf, value)
+        normal_, error = check_answer(leaf, value)
         if error is not None:
             problems.append(Problem(file=file, line=sheet.row, path=f'answers."{address}"', message=error))
         else:
-            out[address] = normal
+            out[address] = normal_
+            if normal_ is True and leaf.rule is None and address.endswith(".na"):
+                marked.add(address[: -len(".na")])
+    if marked:
+        problems.extend(_not_applicable(out, marked, sheet))
     for table in ("evidence", "notes"):
         for address in getattr(sheet, table):
             if address not in leaves and address not in items:
-                hint = suggest_address(address, leaves, items)
-                message = f"unknown address '{address}'{hint}"
+                near = near or Near(leaves)
+                message = f"unknown address '{address}'{near.suggest(address)}"
                 problems.append(
                     Problem(file=file, line=sheet.row, path=f'{table}."{address}"', message=message)
                 )

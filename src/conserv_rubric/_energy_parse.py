@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
-import json
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -27,7 +24,8 @@ from ._energy_model import (
     Target,
     units_of,
 )
-from ._parse import check_depth, decode, parse_toml, read_bytes
+from ._headers import read_header
+from ._parse import csv_records, parse_json, parse_toml, read_bytes, read_text
 from ._text import describe, out_of_range, suggest
 from .errors import Problem, RubricError, SheetError
 
@@ -472,10 +470,6 @@ def _year(reader: _Reader, value: object, sheet_year: int | None) -> int | None:
 # --- files ---------------------------------------------------------------------------------
 
 
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
 def _from_document(doc: Mapping[str, Any], file: str) -> EnergyData:
     info = doc.get("sheet", {})
     info = info if isinstance(info, dict) else {}
@@ -493,18 +487,17 @@ def _from_document(doc: Mapping[str, Any], file: str) -> EnergyData:
 
 
 def _from_csv(text: str, file: str) -> list[EnergyData]:
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
-    except csv.Error as exc:
-        raise SheetError([Problem(file=file, message=f"invalid CSV: {exc}")]) from None
-    header = [h.strip() for h in rows[0]] if rows else []
+    # The sheets' CSV reader: lines counted as in the file, a quote left open refused.
+    records = csv_records(text, file)
+    rows = [cells for _, _, cells in records]
+    header = read_header(rows[0], file) if rows else []
     columns = [i for i, h in enumerate(header) if h.startswith(_PREFIX)]
     if not columns:
         message = "no energy columns (energy.area, energy.use.…)"
         raise SheetError([Problem(file=file, line=1, message=message)])
     out: list[EnergyData] = []
     problems: list[Problem] = []
-    for number, row in enumerate(rows[1:], start=2):
+    for number, _, row in records[1:]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
@@ -544,39 +537,30 @@ def load_energy(path: str | Path) -> list[EnergyData]:
     its agency is kept with the data. The rest of the sheet is not read here.
 
     Args:
-        path: a ``.toml``, ``.json`` or ``.csv`` sheet.
+        path: a ``.toml``, ``.json`` or ``.csv`` sheet, or an ``.xlsx`` workbook.
 
     Returns:
-        One record for a TOML or JSON sheet, one per row for CSV.
+        One record for a TOML or JSON sheet, one per row for CSV, one per worksheet of a
+        workbook (its ``energy.…`` rows, see `conserv_rubric.workbook`).
 
     Raises:
         SheetError: the file cannot be read, has no energy data, or the data are wrong.
     """
+    if Path(path).suffix.lower() in (".xlsx", ".xls", ".et"):
+        from ._xlsx_read import read_energy  # noqa: PLC0415 - openpyxl is an optional extra
+
+        return read_energy(path)
     file = str(path)
+    suffix = Path(path).suffix.lower()
     try:
-        text = decode(read_bytes(path), file)
-        suffix = Path(path).suffix.lower()
+        # Read as `load_sheets` reads: within the limits, a CSV saved as GB18030 read as such.
+        text, _ = read_text(read_bytes(path), file, gb18030=suffix == ".csv")
         if suffix == ".csv":
             return _from_csv(text, file)
         if suffix == ".json":
-            return [_from_document(_json(text, file), file)]
+            return [_from_document(parse_json(text, file), file)]
         return [_from_document(parse_toml(text, file), file)]
     except SheetError:
         raise
     except RubricError as exc:
         raise SheetError(exc.problems) from None
-
-
-def _json(text: str, file: str) -> dict[str, Any]:
-    try:
-        doc = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise SheetError(
-            [Problem(file=file, line=exc.lineno, column=exc.colno, message=f"invalid JSON: {exc.msg}")]
-        ) from None
-    except (ValueError, RecursionError, ArithmeticError) as exc:
-        raise SheetError([Problem(file=file, message=f"invalid JSON: {exc}")]) from None
-    if not isinstance(doc, dict):
-        raise SheetError([Problem(file=file, message=f"expected a JSON object, got {describe(doc)}")])
-    check_depth(doc, file)
-    return doc

@@ -9,12 +9,13 @@ from typing import Final
 from . import __version__
 from ._html_doc import Html, data, el, figure, row, table
 from ._html_svg import Bar, bars
+from ._labels import agency_label, stage_label
 from ._provenance import rubric_hash
 from ._rollup_report import day
 from ._score import ItemResult, ScoreCard
 from ._text import GATE_NAMES, fmt
 from .gaps import Gap, gap
-from .reports import STAGES, _headline, level_line
+from .reports import _headline, level_line
 
 #: The numeric columns of a four-column points table.
 _NUM2: Final = frozenset({2, 3})
@@ -24,12 +25,12 @@ def _heading(card: ScoreCard) -> Html:
     info = card.sheet.info if card.sheet is not None else None
     if info is None:
         return Html("")
-    parts = [el("span", f"单位：{info.agency or '—'}", class_="agency")]
+    parts = [el("span", f"单位：{agency_label(info.agency)}", class_="agency")]
     if info.code:
         parts.append(el("span", f"代码：{info.code}"))
     if info.year is not None:
         parts.append(el("span", f"年度：{info.year}"))
-    parts.append(el("span", f"阶段：{STAGES.get(info.stage, info.stage)}"))
+    parts.append(el("span", f"阶段：{stage_label(info.stage)}"))
     if info.assessor:
         parts.append(el("span", f"评估人：{info.assessor}"))
     if info.date is not None:
@@ -268,7 +269,7 @@ def _footer(card: ScoreCard, hashes: dict[int, str]) -> Html:
 
 
 def _agency(card: ScoreCard) -> str:
-    return card.sheet.info.agency if card.sheet is not None and card.sheet.info.agency else "—"
+    return agency_label(card.sheet.info.agency) if card.sheet is not None else "—"
 
 
 def card_page(card: ScoreCard, hashes: dict[int, str]) -> Html:

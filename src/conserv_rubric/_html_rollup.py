@@ -13,6 +13,7 @@ from typing import Final
 from . import __version__
 from ._html_doc import Html, data, el, figure, row, table
 from ._html_svg import WIDTH, Bar, Column, Mark, Segment, bars, histogram, stacked
+from ._html_whatif import comparison_section
 from ._provenance import rubric_hash
 from ._rollup import _share
 from ._rollup_model import CONTEXT, Rollup
@@ -518,43 +519,6 @@ def _problems(r: Rollup) -> list[Html]:
     return out
 
 
-def _comparison(c: Comparison) -> list[Html]:
-    base, other = c.base, c.other
-    ours, theirs = base.rubric, other.rubric
-    out = [
-        el("h2", "另一版本对比（what-if）"),
-        el(
-            "p",
-            f"本版：{ours.title}（{ours.version or '—'}），{rubric_hash(ours)[:19]}…；"
-            f"对比：{theirs.title}（{theirs.version or '—'}），{rubric_hash(theirs)[:19]}…",
-            class_="meta",
-        ),
-        el(
-            "p",
-            f"建成 {base.summary.reached} 家 → {other.summary.reached} 家；"
-            f"占 {percent(base.summary.share)} → {percent(other.summary.share)}",
-        ),
-    ]
-    if not c.changes:
-        out.append(el("p", "两个版本下各单位认定结果相同"))
-        return out
-    rows = []
-    for x in c.changes:
-        items = "、".join(f"{i.address}（{_signed(i.difference)}）" for i in x.items) or "—"
-        rows.append(
-            row(
-                [
-                    x.agency,
-                    f"{fmt(x.base_total)}分 {x.base_level or '未达到'}",
-                    f"{fmt(x.other_total)}分 {x.other_level or '未达到'}",
-                    items,
-                ]
-            )
-        )
-    out.append(table(["单位", "本版", "对比版", "得分变化的条目"], rows, class_="changes"))
-    return out
-
-
 def _footer(r: Rollup) -> Html:
     parts = [el("span", f"评价标准：{r.rubric.title}，{rubric_hash(r.rubric)[:19]}…")]
     if r.plan is not None and r.plan.file is not None:
@@ -594,7 +558,7 @@ def dashboard(r: Rollup, comparison: Comparison | None) -> Html:
         sections += [el("h2", f"各条目平均分（{r.summary.sheets}家）"), _items(r)]
     sections += [_problems(r)]
     if comparison is not None:
-        sections += [_comparison(comparison)]
+        sections += [comparison_section(comparison)]
     sections.append(_footer(r))
     return el("section", sections, class_="page dashboard")
 

@@ -1,7 +1,7 @@
 """Gathering a roll-up's sheets from files and folders: what is read, what is skipped, what is broken.
 
 A folder is walked in name order (subfolders included, symbolic links not followed). Sheet files
-(``.toml``, ``.json``, ``.csv``) are read; 佐证材料 (PDF, DOCX, images …), Excel's ``~$`` lock
+(``.toml``, ``.json``, ``.csv``, ``.xlsx``) are read; 佐证材料 (PDF, DOCX, images …), Excel's ``~$`` lock
 files, hidden files and the roster or plan themselves are listed as skipped, never as broken. A
 sheet that does not load is a problem, and the rest are still read.
 """
@@ -16,16 +16,13 @@ from typing import Final
 import attrs
 
 from ._sheet import Sheet, load_sheets
+from ._xlsx_layout import OLD_WORKBOOKS
 from .errors import Problem, SheetError
 
 #: Suffixes read as sheets.
-SHEET_SUFFIXES: Final = (".toml", ".json", ".csv")
+SHEET_SUFFIXES: Final = (".toml", ".json", ".csv", ".xlsx")
 #: Workbook formats that are sheets but cannot be read here, with what to do instead.
-UNREADABLE: Final = {
-    ".xlsx": "reading .xlsx workbooks is not supported yet; save the sheet as CSV or TOML",
-    ".xls": "an old .xls workbook cannot be read; save it as .xlsx",
-    ".et": "a WPS .et workbook cannot be read; save it as .xlsx",
-}
+UNREADABLE: Final = OLD_WORKBOOKS
 
 
 @attrs.frozen

@@ -6,6 +6,9 @@ syntax error into a problem located by file, line and column.
 
 from __future__ import annotations
 
+import csv
+import functools
+import io
 import json
 import os
 import re
@@ -15,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
-from ._limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_TABLES
+from ._limits import MAX_DEPTH, MAX_FILE_BYTES, MAX_TABLES, TOP
 from ._text import describe
 from .errors import Problem, RubricError
 
@@ -23,25 +26,72 @@ _HUGE_NUMBER: Final = re.compile(r"[0-9_]{300,}|[0-9][eE][+-]?[0-9_]{5,}")
 _TOML_POSITION: Final = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 
 
+#: Byte-order marks of encodings that are not UTF-8, longest first (UTF-32 LE starts as UTF-16 LE).
+_BOMS: Final = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
+
+
 def decode(data: bytes, file: str | None) -> str:
     """The text of *data*, which must be UTF-8 and not too large."""
+    return read_text(data, file)[0]
+
+
+def read_text(data: bytes, file: str | None, *, gb18030: bool = False) -> tuple[str, str]:
+    """The text of *data* and the encoding it was read in: ``"utf-8"`` (with or without a BOM),
+    or, with *gb18030*, ``"gb18030"`` for text that is not UTF-8 but is GB18030 (GBK's superset,
+    which Excel and WPS write on Chinese Windows).
+
+    Raises:
+        RubricError: the data is too large, or is not text in an encoding read here (a UTF-16
+            or UTF-32 byte-order mark and GBK are named, with the line of the first bad byte).
+    """
     if len(data) > MAX_FILE_BYTES:
         raise RubricError(
             [Problem(file=file, message=f"file is {len(data)} bytes; the limit is {MAX_FILE_BYTES}")]
         )
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        legacy = _gb18030(data)
+        if gb18030 and legacy is not None:
+            return legacy, "gb18030"
         line = data[: exc.start].count(b"\n") + 1
-        raise RubricError(
-            [
-                Problem(
-                    file=file,
-                    line=line,
-                    message=f"not UTF-8 text (byte {exc.start}); save the file as UTF-8",
-                )
-            ]
-        ) from None
+        bom = next((name for mark, name in _BOMS if data.startswith(mark)), None)
+        if bom is not None:
+            message = f"not UTF-8 text but {bom} (by its byte-order mark); save the file as UTF-8"
+        elif legacy is not None:
+            message = f"not UTF-8 text (byte {exc.start}; it reads as GBK/GB18030); save the file as UTF-8"
+        else:
+            message = f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"
+        raise RubricError([Problem(file=file, line=line, message=message)]) from None
+    nul = text.find("\x00")
+    if nul != -1:
+        line = text.count("\n", 0, nul) + 1
+        message = "holds a NUL character: not text, or UTF-16 without a byte-order mark;"
+        message += " save the file as UTF-8"
+        raise RubricError([Problem(file=file, line=line, message=message)])
+    return text, "utf-8"
+
+
+def _gb18030(data: bytes) -> str | None:
+    """*data* read as GB18030, or None when it is not GB18030 or is more likely broken UTF-8."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    if "\x00" in text:
+        return None
+    # UTF-8 Chinese text with one stray byte also decodes as GB18030, as nonsense: where most
+    # of the non-ASCII bytes form valid UTF-8, the file is UTF-8 with a bad byte, not GBK.
+    lenient = data.decode("utf-8", "replace")
+    valid = sum(1 for ch in lenient if ord(ch) > 0x7F and ch != "\ufffd")
+    if valid > lenient.count("\ufffd"):
+        return None
+    return text.removeprefix("\ufeff")
 
 
 #: The strings and comments of TOML text, whose dots are text, not key separators.
@@ -171,10 +221,68 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+class _Repeated(dict[str, Any]):
+    """A JSON object whose text gives a key more than once (json would keep the last silently)."""
+
+    __slots__ = ("repeated",)
+    repeated: tuple[str, ...]
+
+
+def _json_object(found: list[None], pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    doc = dict(pairs)
+    if len(doc) == len(pairs):
+        return doc
+    found.append(None)
+    seen: set[str] = set()
+    twice: dict[str, None] = {}
+    for key, _ in pairs:
+        if key in seen:
+            twice[key] = None
+        seen.add(key)
+    out = _Repeated(doc)
+    out.repeated = tuple(twice)
+    return out
+
+
+_BARE_KEY: Final = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _key_path(path: str, key: str) -> str:
+    part = key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+    return f"{path}.{part}" if path else part
+
+
+def _repeated_keys(doc: object, file: str | None) -> list[Problem]:
+    """A problem for each key that an object of *doc* repeats, located by its key path."""
+    problems = []
+    stack: list[tuple[object, str]] = [(doc, "")]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, _Repeated):
+            for key in node.repeated:
+                shown = json.dumps(key, ensure_ascii=False)
+                message = f"key {shown} appears more than once; keep one"
+                problems.append(Problem(file=file, path=path or TOP, message=message))
+        if isinstance(node, dict):
+            stack.extend((v, _key_path(path, k)) for k, v in reversed(node.items()))
+        elif isinstance(node, list):
+            stack.extend((v, f"{path}[{i}]") for i, v in reversed(list(enumerate(node))))
+    return problems
+
+
 def parse_json(text: str, file: str | None) -> dict[str, Any]:
-    """Parse a JSON object with exact decimals, turning syntax errors into located problems."""
+    """Parse a JSON object with exact decimals, turning syntax errors into located problems.
+
+    A key given twice in one object is refused, wherever it is (`json` would keep the last).
+    """
+    found: list[None] = []
     try:
-        doc = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+        doc = json.loads(
+            text,
+            parse_float=Decimal,
+            parse_constant=_reject_constant,
+            object_pairs_hook=functools.partial(_json_object, found),
+        )
     except json.JSONDecodeError as exc:
         raise RubricError(
             [Problem(file=file, line=exc.lineno, column=exc.colno, message=f"invalid JSON: {exc.msg}")]
@@ -184,7 +292,31 @@ def parse_json(text: str, file: str | None) -> dict[str, Any]:
     if not isinstance(doc, dict):
         raise RubricError([Problem(file=file, message=f"expected a JSON object, got {describe(doc)}")])
     check_depth(doc, file)
+    if found:
+        raise RubricError(_repeated_keys(doc, file))
     return doc
+
+
+def csv_records(text: str, file: str | None) -> list[tuple[int, int, list[str]]]:
+    """Each CSV record with the lines it starts and ends on (a quoted cell may hold line breaks).
+
+    Lines are counted as a text editor counts them (LF, CRLF or CR), and the reader is strict:
+    a quote never closed, or text after a closing quote, is an error located by its line.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records = []
+    first = 1
+    try:
+        for cells in reader:
+            records.append((first, reader.line_num, cells))
+            first = reader.line_num + 1
+    except csv.Error as exc:
+        if str(exc) == "unexpected end of data":
+            message = "invalid CSV: a quote opened in this row is never closed"
+            raise RubricError([Problem(file=file, line=first, message=message)]) from None
+        line = first if "field limit" in str(exc) else reader.line_num
+        raise RubricError([Problem(file=file, line=line, message=f"invalid CSV: {exc}")]) from None
+    return records
 
 
 #: What a file that is not a regular one is, by its `stat` type.

@@ -5,6 +5,11 @@ The hash is the sha256 of a canonical JSON of the resolved rubric: its canonical
 whitespace, strings as UTF-8 and numbers in their shortest exact form (``2``, ``2.5``). Leaving
 defaults out keeps the hash of a rubric when the library adds a field with a default.
 `HASH_VERSION` changes only when this canonical form does.
+
+Every result names its provenance: the JSON of a score card, a gap and a diff as `Provenance`
+under ``provenance`` (beside their `SCHEMA_VERSION`), the roll-up's likewise, a CSV table in its
+``rubric_hash`` and ``library`` columns, a text or Markdown report in the line of
+`provenance_line`. The hash is computed once per rubric object.
 """
 
 from __future__ import annotations
@@ -12,16 +17,27 @@ from __future__ import annotations
 import hashlib
 import json
 import tomllib
+import weakref
 from decimal import Decimal
 from typing import Any, Final
 
+import attrs
+
 from . import __version__
+from ._energy_coefficients import DEFAULT_COEFFICIENTS
+from ._energy_model import Coefficients
+from ._exact import exactly
 from ._rubric_io import dumps_rubric
 from ._text import fmt
 from .model import Rubric
 
 #: The version of the canonical form hashed; a change makes every hash differ.
 HASH_VERSION: Final = 1
+#: The version of the JSON of score cards, gaps and diffs (docs/scoring.md): it changes when a
+#: key is removed or changes meaning, not when one is added.
+SCHEMA_VERSION: Final = 1
+#: How many hex digits of the hash a text report shows: enough to tell editions apart.
+SHOWN_DIGITS: Final = 12
 
 
 def _canonical(value: object) -> str:
@@ -43,22 +59,74 @@ def _canonical(value: object) -> str:
     )  # pragma: no cover - TOML has no other types here
 
 
+@exactly
 def canonical_json(rubric: Rubric) -> str:
-    """The canonical JSON text of *rubric* that `rubric_hash` hashes."""
+    """The canonical JSON text of *rubric* that `rubric_hash` hashes, whatever the caller's
+    decimal context (writing and reading numbers back would otherwise follow its precision)."""
     return _canonical(tomllib.loads(dumps_rubric(rubric), parse_float=Decimal))
 
 
+_HASHES: Final[dict[int, tuple[weakref.ref[Rubric], str]]] = {}
+
+
 def rubric_hash(rubric: Rubric) -> str:
-    """``sha256:`` and the hex digest of *rubric*'s canonical JSON."""
-    return "sha256:" + hashlib.sha256(canonical_json(rubric).encode("utf-8")).hexdigest()
+    """``sha256:`` and the hex digest of *rubric*'s canonical JSON, worked out once per rubric object."""
+    found = _HASHES.get(id(rubric))
+    if found is not None and found[0]() is rubric:
+        return found[1]
+    digest = "sha256:" + hashlib.sha256(canonical_json(rubric).encode("utf-8")).hexdigest()
+    # Keyed by identity, as the compiled plans are (hashing a Rubric by value would cost as
+    # much as the digest), and holding it weakly, so that the entry goes with the rubric.
+    _HASHES[id(rubric)] = (weakref.ref(rubric), digest)
+    weakref.finalize(rubric, _HASHES.pop, id(rubric), None)
+    return digest
+
+
+@attrs.frozen
+class Provenance:
+    """What produced a result (DESIGN §14): the rubric's title, version and hash, the library.
+
+    Attributes:
+        rubric: the rubric's title.
+        version: its version (``version`` in the rubric), if it declares one.
+        hash: ``sha256:`` and the hex digest of the resolved rubric's canonical JSON; changing
+            one point of the rubric changes it, reordering keys or editing comments does not.
+        hash_version: the version of that canonical form (`HASH_VERSION`).
+        library: the version of conserv_rubric (``__version__``).
+    """
+
+    rubric: str
+    version: str | None
+    hash: str
+    hash_version: int
+    library: str
+
+
+def provenance_of(rubric: Rubric) -> Provenance:
+    """The `Provenance` of a result scored against *rubric*."""
+    return Provenance(rubric.title, rubric.version, rubric_hash(rubric), HASH_VERSION, __version__)
 
 
 def provenance(rubric: Rubric) -> dict[str, Any]:
-    """The provenance of a result scored against *rubric*: rubric, version, hash, hash_version, library."""
-    return {
-        "rubric": rubric.title,
-        "version": rubric.version,
-        "hash": rubric_hash(rubric),
-        "hash_version": HASH_VERSION,
-        "library": __version__,
-    }
+    """The provenance of a result scored against *rubric* as JSON: rubric, version, hash,
+    hash_version, library."""
+    return attrs.asdict(provenance_of(rubric))
+
+
+def provenance_line(p: Provenance) -> str:
+    """The line a text or Markdown report ends with: the rubric, its edition, the start of its
+    hash and the library, such as
+    ``评价标准：XX区节约型机关评价标准（2024），sha256:065c3843e403…，conserv_rubric 0.2.0``.
+
+    The rubric's title is as the rubric writes it: a report escapes the whole line.
+    """
+    edition = f"（{p.version}）" if p.version else ""
+    digest = p.hash[: len("sha256:") + SHOWN_DIGITS]
+    return f"评价标准：{p.rubric}{edition}，{digest}…，conserv_rubric {p.library}"
+
+
+def coefficients_provenance(table: Coefficients | None) -> dict[str, Any] | None:
+    """The coefficient table a result used, when it is not the default (DESIGN §14); else None."""
+    if table is None or (table.name == DEFAULT_COEFFICIENTS and table.file is None):
+        return None
+    return {"name": table.name, "version": table.version, "basis": table.basis, "file": table.file}

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import attrs
 
+from ._energy_model import Coefficients
 from ._inputs import gather
 from ._plan import Plan, check_plan, load_plan
 from ._rollup_model import (
@@ -206,7 +207,11 @@ def _difference(
 
 
 def _score_all(
-    rubric: Rubric, sheets: Sequence[Sheet], year: int | None, errors: list[InputError]
+    rubric: Rubric,
+    sheets: Sequence[Sheet],
+    year: int | None,
+    errors: list[InputError],
+    coefficients: Coefficients | None,
 ) -> list[tuple[Sheet, ScoreCard]]:
     """Every sheet of the roll-up's year scored; the others reported in *errors*."""
     scored = []
@@ -218,7 +223,7 @@ def _score_all(
             errors.append(InputError(sheet.file, sheet.row, None, None, message))
             continue
         try:
-            scored.append((sheet, score(rubric, sheet)))
+            scored.append((sheet, score(rubric, sheet, coefficients=coefficients)))
         except SheetError as exc:
             errors.extend(_error(p) for p in exc.problems)
     return scored
@@ -352,6 +357,8 @@ def rollup(
     plan: Plan | str | os.PathLike[str] | None = None,
     roster: Roster | str | os.PathLike[str] | None = None,
     year: int | None = None,
+    *,
+    coefficients: Coefficients | None = None,
 ) -> Rollup:
     """Roll up a district's sheets against its roster and plan (DESIGN §9).
 
@@ -366,6 +373,7 @@ def rollup(
             a row, in the order its first sheet was read, and none is missing.
         year: the year counted; default the plan's. A sheet of another year (or of none) is an
             error. Without a year or plan, years are not checked.
+        coefficients: the standard-coal table for sheets with ``[energy]`` (default 当量值).
 
     Returns:
         The roll-up. Broken sheets, sheets of another year, two sheets of one agency at one
@@ -387,7 +395,7 @@ def rollup(
         year = plan.year
     gathered = gather(sheets, _known_files(plan, roster))
     errors = [_error(p) for p in gathered.problems]
-    scored = _score_all(rubric, gathered.sheets, year, errors)
+    scored = _score_all(rubric, gathered.sheets, year, errors, coefficients)
     separately = plan is not None and plan.secondary.count == "separately"
     rows, unmatched = _assign(scored, roster, separately)
 

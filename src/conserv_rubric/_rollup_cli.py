@@ -13,12 +13,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._output import emit
+from ._coefficients_cli import add_coefficients_argument, coefficients_argument
+from ._labels import blank_agency
+from ._output import add_csv_options, add_output, csv_bom, emit
 from ._rollup import rollup
 from ._rollup_model import Rollup
 from ._rollup_report import error_line, render_rollup
 from ._rubric_io import load_rubric
-from ._shipped import rubric_argument
+from ._shipped import plan_argument, rubric_argument
+from ._text import visible
 from ._whatif import Comparison, compare
 from .pages import render_rollup_html
 
@@ -37,17 +40,24 @@ def add_parser(sub: Any) -> None:
     )
     p.add_argument("rubric", help="a rubric file, or a shipped rubric's name (see: conserv-rubric rubrics)")
     p.add_argument("sheets", type=Path, nargs="+", metavar="SHEET_OR_FOLDER")
-    p.add_argument("--plan", type=Path, help="the 创建行动方案 (plans/*.toml)")
+    p.add_argument("--plan", help="the 创建行动方案: a file, or a shipped plan's name (district)")
     p.add_argument("--roster", type=Path, help="the 名录 (CSV or TOML)")
     p.add_argument("--year", type=int, help="the year counted (default: the plan's)")
+    add_coefficients_argument(p)
     p.add_argument(
         "--compare", metavar="OTHER_RUBRIC", help="what-if under another edition (a file or a shipped name)"
     )
     p.add_argument("--format", choices=("text", "markdown", "json", "csv", "html"), default="text")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE")
+    add_output(p)
+    add_csv_options(p)
 
 
 def _report_failures(r: Rollup, tag: str = "") -> None:
+    for a in r.agencies:
+        sheet = a.card.sheet if a.card is not None else None
+        warning = None if sheet is None else blank_agency(sheet.info.agency, sheet.file, sheet.row)
+        if warning is not None:
+            sys.stderr.write(f"{tag}{visible(str(warning))}\n")
     for e in r.errors:
         sys.stderr.write(tag + error_line(e.file, e.line, e.column, e.cell, e.message) + "\n")
     for u in r.unmatched:
@@ -58,16 +68,17 @@ def _report_failures(r: Rollup, tag: str = "") -> None:
 def run(args: argparse.Namespace) -> int:
     """Run ``rollup`` with parsed *args*; return the exit code."""
     rubric = load_rubric(args.rubric)
-    result = rollup(rubric, args.sheets, plan=args.plan, roster=args.roster, year=args.year)
+    plan = None if args.plan is None else plan_argument(args.plan)
+    table = coefficients_argument(args.coefficients)
+    result = rollup(rubric, args.sheets, plan=plan, roster=args.roster, year=args.year, coefficients=table)
     comparison: Comparison | None = None
     if args.compare is not None:
         comparison = compare(result, load_rubric(rubric_argument(args.compare)))
     if args.format == "html":
         text = render_rollup_html(result, comparison)
     else:
-        text = render_rollup(result, args.format, comparison)
-    # CSV meant for Excel/WPS on Chinese Windows needs the BOM to be read as UTF-8.
-    emit(text, args.output, bom=args.format == "csv")
+        text = render_rollup(result, args.format, comparison, headers=args.headers or "en")
+    emit(text, args.output, bom=csv_bom(args))
     _report_failures(result)
     if comparison is not None:
         _report_failures(comparison.other, f"{args.compare}: ")

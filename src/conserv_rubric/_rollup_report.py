@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Final, Literal
 
-from ._provenance import rubric_hash
+from ._csv_report import rollup_csv
+from ._headers import Headers
+from ._labels import agency_label, stage_label
+from ._provenance import provenance_line, provenance_of, rubric_hash
 from ._rollup_model import CONTEXT, Rollup
 from ._termfit import grid
-from ._text import clip, dumps_json, fmt, markdown_table
+from ._text import clip, dumps_json, fmt, markdown, markdown_table, visible
 from ._whatif import Comparison
-from .reports import STAGES
 
 #: Items listed under 失分最多的条目.
 MOST_MISSED: Final = 10
 #: Display width of an item's text in the tables.
 TEXT_WIDTH: Final = 40
-#: The first characters of a CSV text cell that Excel would run as a formula.
-FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 Format = Literal["text", "markdown", "json", "csv"]
 
@@ -46,50 +44,59 @@ def _mean(value: Decimal | None) -> str:
 
 
 def _stage(stage: str | None) -> str:
-    return "未申报" if stage is None else STAGES.get(stage, stage)
+    return "未申报" if stage is None else stage_label(stage)
 
 
 class _Doc:
-    """Lines of a report, with headings and tables in text or Markdown."""
+    """Lines of a report, with headings and tables in text or Markdown.
+
+    Every text put in is escaped (`visible` in text, `markdown` in Markdown): names come from
+    rosters and sheets, so none may move the terminal's cursor, forge a line or become markup.
+    """
 
     def __init__(self, md: bool) -> None:
         self.md = md
+        self.esc: Callable[[str], str] = markdown if md else visible
         self.lines: list[str] = []
 
     def title(self, text: str) -> None:
-        self.lines.extend([f"## {text}" if self.md else text, ""])
+        self.lines.extend([f"## {self.esc(text)}" if self.md else self.esc(text), ""])
 
     def para(self, *texts: str) -> None:
         # Markdown joins adjacent lines into one paragraph: end each with a hard break.
+        shown = [self.esc(t) for t in texts]
         self.lines.extend(
-            [*(t + "  " if self.md and k < len(texts) - 1 else t for k, t in enumerate(texts)), ""]
+            [*(t + "  " if self.md and k < len(shown) - 1 else t for k, t in enumerate(shown)), ""]
         )
 
     def section(self, text: str) -> None:
         if self.lines and self.lines[-1] != "":
             self.lines.append("")
-        self.lines.extend([f"### {text}", ""] if self.md else [f"{text}："])
+        self.lines.extend([f"### {self.esc(text)}", ""] if self.md else [f"{self.esc(text)}："])
 
     def table(self, rows: Sequence[Sequence[str]], right: frozenset[int] = frozenset()) -> None:
-        self.lines.extend(markdown_table(rows, right) if self.md else grid(rows, right))
+        # markdown_table escapes | itself; the rest of Markdown's syntax is escaped here.
+        cells = [[(markdown(c).replace("\\|", "|") if self.md else visible(c)) for c in row] for row in rows]
+        self.lines.extend(markdown_table(cells, right) if self.md else grid(cells, right))
         self.lines.append("")
 
     def bullets(self, texts: Sequence[str]) -> None:
-        self.lines.extend(f"- {t}" if self.md else f"  {t}" for t in texts)
+        self.lines.extend(f"- {self.esc(t)}" if self.md else f"  {self.esc(t)}" for t in texts)
         self.lines.append("")
 
     def text(self) -> str:
         while self.lines and self.lines[-1] == "":
             self.lines.pop()
-        return "\n".join(self.lines) + "\n"
+        # Names come from rosters and sheets: no control character of theirs reaches a terminal
+        # (an ESC sequence) or starts a line of its own (a newline), as in the other reports.
+        return "\n".join(visible(line) for line in self.lines) + "\n"
 
 
 def _head(r: Rollup, doc: _Doc) -> None:
     rubric = r.rubric
     name = r.plan.title if r.plan is not None else rubric.title
     doc.title(f"{name} — {r.year}年度汇总" if r.year is not None else f"{name} — 汇总")
-    edition = f"（{rubric.version}）" if rubric.version else ""
-    lines = [f"评价标准：{rubric.title}{edition}，{rubric_hash(rubric)[:19]}…"]
+    lines = [provenance_line(provenance_of(rubric))]
     if r.level is not None:
         low = next(lv for lv in rubric.levels if lv.name == r.level)
         how = "" if r.plan is not None else "，本标准最低等级"
@@ -148,7 +155,7 @@ def _agencies(r: Rollup, doc: _Doc) -> None:
         if not a.counted and a.total is not None:
             level += "（不单独计数）"
         where = "" if a.file is None else _where(_name(a.file), a.line)
-        rows.append([str(n), a.agency, a.parent or "", stage, total, level, where])
+        rows.append([str(n), agency_label(a.agency), a.parent or "", stage, total, level, where])
     doc.table(rows, frozenset({0, 4}))
 
 
@@ -184,7 +191,7 @@ def _below(r: Rollup, doc: _Doc) -> None:
         else:
             need = f"{fmt(b.missing or 0)}分" if b.missing else "门槛项"
             steps = "、".join(s.address for s in b.plan) + f"（{len(b.plan)}项）"
-        rows.append([b.agency, fmt(b.total), need, steps])
+        rows.append([agency_label(b.agency), fmt(b.total), need, steps])
     doc.table(rows, frozenset({1, 2}))
 
 
@@ -214,7 +221,7 @@ def _lists(r: Rollup, doc: _Doc) -> None:
             before = f"{_stage(d.from_stage)}{fmt(d.from_total)}分"
             after = f"{_stage(d.to_stage)}{fmt(d.to_total)}分"
             changed = "、".join(f"{i.address}（{_signed(i.difference)}）" for i in d.items) or "—"
-            rows.append([d.agency, before, after, _signed(d.difference), changed])
+            rows.append([agency_label(d.agency), before, after, _signed(d.difference), changed])
         doc.table(rows, frozenset({3}))
     if r.unmatched:
         doc.section(f"未匹配名录的自评打分表（{len(r.unmatched)}份，未计入）")
@@ -244,10 +251,10 @@ def _where(file: str | None, line: int | None) -> str:
 
 
 def error_line(file: str | None, line: int | None, column: int | None, cell: str | None, message: str) -> str:
-    """An input error as one line: ``file:line:column: message`` or ``file!cell: message``."""
+    """An input error as one line: ``file:line:column: message`` or ``file: 自评打分表!G14: message``."""
     head = file or ""
     if cell is not None:
-        head += f"!{cell}"
+        head += f": {cell}" if head else cell
     elif line is not None:
         head += f":{line}" + (f":{column}" if column is not None else "")
     return f"{head}: {message}" if head else message
@@ -271,40 +278,17 @@ def _comparison(c: Comparison, doc: _Doc) -> None:
         mine = f"{fmt(x.base_total)}分 {x.base_level or '未达到'}"
         yours = f"{fmt(x.other_total)}分 {x.other_level or '未达到'}"
         items = "、".join(f"{i.address}（{_signed(i.difference)}）" for i in x.items) or "—"
-        rows.append([x.agency, mine, yours, items])
+        rows.append([agency_label(x.agency), mine, yours, items])
     doc.table(rows)
 
 
-def _csv_cell(text: str) -> str:
-    # A name that starts like a formula is written as text, so Excel/WPS shows it instead of running it.
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def _csv(r: Rollup) -> str:
-    units = [(u.address, u.title) for u in r.units]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    head = ["agency", "code", "parent", "type", "counted", "stage", "file", "line", "date"]
-    writer.writerow([*head, *(f"{a} {t}" for a, t in units), "total", "level", "passed", "reached"])
-    for a in r.agencies:
-        card = a.card
-        points = [fmt(u.points) for u in card.units] if card is not None else [""] * len(units)
-        cells = [a.agency, a.code or "", a.parent or "", a.type or "", str(a.counted).lower(), a.stage or ""]
-        cells += [a.file or "", "" if a.line is None else str(a.line), a.date.isoformat() if a.date else ""]
-        writer.writerow(
-            [
-                *(_csv_cell(c) for c in cells),
-                *points,
-                "" if a.total is None else fmt(a.total),
-                _csv_cell(a.level or ""),
-                "" if a.passed is None else str(a.passed).lower(),
-                str(a.reached).lower(),
-            ]
-        )
-    return out.getvalue()
-
-
-def render_rollup(r: Rollup, format: Format, comparison: Comparison | None = None) -> str:  # noqa: A002 - the CLI's word
+def render_rollup(
+    r: Rollup,
+    format: Format,  # noqa: A002 - the CLI's word
+    comparison: Comparison | None = None,
+    *,
+    headers: Headers = "en",
+) -> str:
     """A roll-up as text or Markdown (Chinese labels, for the 节能办), JSON, or CSV.
 
     Args:
@@ -312,8 +296,10 @@ def render_rollup(r: Rollup, format: Format, comparison: Comparison | None = Non
         format: ``"text"``, ``"markdown"``, ``"json"`` (`Rollup.to_dict`, with the what-if under
             ``"compare"`` when given) or ``"csv"`` (one row per roster agency: agency, code,
             parent, type, counted, stage, file, line, date, one column per unit, total, level,
-            passed, reached).
+            passed, reached, failed_gates, rubric_hash, library).
         comparison: the what-if under another edition, if any (not in CSV).
+        headers: the CSV header's language: ``"en"``, the column names above, or ``"zh"``
+            (单位, 统一社会信用代码, 上级单位 …); other formats ignore it.
 
     Returns:
         The report, ending in a newline.
@@ -324,7 +310,7 @@ def render_rollup(r: Rollup, format: Format, comparison: Comparison | None = Non
             data["compare"] = comparison.to_dict()
         return dumps_json(data) + "\n"
     if format == "csv":
-        return _csv(r)
+        return rollup_csv(r, headers)
     doc = _Doc(format == "markdown")
     _head(r, doc)
     _groups(r, doc)

@@ -17,19 +17,14 @@ from typing import Final, Literal
 import attrs
 
 from ._fields import Fields, table_lines
+from ._headers import READ_ZH
 from ._parse import decode, parse_toml
 from ._text import suggest
 from .errors import Problem, RubricError
 
 #: The roster's columns; Chinese headers are read as the column they name.
 COLUMNS: Final = ("agency", "parent", "type", "code")
-ZH_COLUMNS: Final = {
-    "单位": "agency",
-    "单位名称": "agency",
-    "上级单位": "parent",
-    "类型": "type",
-    "代码": "code",
-}
+ZH_COLUMNS: Final = {zh: en for zh, en in READ_ZH.items() if en in COLUMNS}
 
 
 def normalise(name: str) -> str:

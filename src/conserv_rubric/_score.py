@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -11,12 +12,15 @@ import attrs
 
 from ._answers import check_answers
 from ._compiled import Applicable, Compiled, GateKind, Outcome, compiled, describe_figure
+from ._energy_model import Coefficients
+from ._energy_score import Derived, derive
 from ._exact import exact, exactly
 from ._kinds import ZERO, Answers, Num, answered, explain, reachable
+from ._provenance import SCHEMA_VERSION, Provenance, coefficients_provenance, provenance_of, rubric_hash
 from ._sheet import Sheet, SheetInfo
 from ._stages import stage_problem
-from ._text import GATE_WORDS, fmt
-from .errors import Problem, SheetError
+from ._text import GATE_WORDS, describe, fmt
+from .errors import Problem, RubricError, SheetError
 from .model import Rubric, Rule
 
 
@@ -97,6 +101,7 @@ class ScoreCard:
         "_rubric",
         "_unit_pts",
         "answers",
+        "derived",
         "excluded",
         "failed_gates_raw",
         "held",
@@ -105,8 +110,16 @@ class ScoreCard:
         "total",
     )
 
-    def __init__(self, c: Compiled, answers: Answers, sheet: Sheet | None, outcome: Outcome) -> None:
+    def __init__(
+        self,
+        c: Compiled,
+        answers: Answers,
+        sheet: Sheet | None,
+        outcome: Outcome,
+        derived: Derived | None = None,
+    ) -> None:
         self._c = c
+        self.derived = derived
         self._rubric = c.rubric
         self.answers = answers
         self.sheet = sheet
@@ -238,13 +251,16 @@ class ScoreCard:
                 points, reason = explain(item.rule, item.address, self.answers)
                 if points != self._pts[k]:  # pragma: no cover - the two paths share one compiler
                     raise AssertionError(f"{item.address}: {points} != {self._pts[k]}")
+                if self.derived is not None:
+                    reason = self._energy_reason(item.address, item.leaves, reason)
             unit = c.unit_nodes[item.unit][0]
             project = None
             if item.project is not None:
                 project = f"{unit}.{c.unit_nodes[item.unit][1].projects[item.project].id or item.project + 1}"
-            docs: list[str] = []
+            # Each document once, in order: a dict, since a sheet may cite thousands.
+            docs: dict[str, None] = {}
             for address in dict.fromkeys((item.address, *item.leaves)):
-                docs.extend(d for d in evidence.get(address, ()) if d not in docs)
+                docs.update(dict.fromkeys(evidence.get(address, ())))
             out[item.address] = ItemResult(
                 item.address,
                 item.rule.text,
@@ -269,6 +285,20 @@ class ScoreCard:
         """What the reason of an item that is not scored says of answers given to it anyway:
         they do not count, said so rather than silently passed over."""
         return "；所填答案不计" if answered(rule, address, self.answers) else ""
+
+    def _energy_reason(self, address: str, leaves: tuple[str, ...], reason: str) -> str:
+        """*reason* with the figures of the leaves answered from ``[energy]``."""
+        assert self.derived is not None
+        told = self.derived.reasons
+        if address in told:
+            return told[address]
+        shown = [f"{a.removeprefix(address + '.')} {told[a]}" for a in leaves if a in told]
+        return f"{reason}（{'；'.join(shown)}）" if shown else reason
+
+    @property
+    def coefficients(self) -> Coefficients | None:
+        """The coefficient table the sheet's ``[energy]`` was scored with; None when nothing was."""
+        return None if self.derived is None else self.derived.coefficients
 
     @functools.cached_property
     def units(self) -> tuple[GroupResult, ...]:
@@ -312,15 +342,32 @@ class ScoreCard:
         """Items that earned points but cite no evidence (佐证材料)."""
         return tuple(a for a, r in self.items.items() if r.points > 0 and not r.evidence)
 
+    @property
+    def provenance(self) -> Provenance:
+        """What produced this card: the rubric's title, version and hash, the library (DESIGN §14)."""
+        return provenance_of(self._rubric)
+
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict (points as `Decimal`); the schema is documented in docs/scoring.md."""
+        """A JSON-ready dict (points as `Decimal`, the date as ISO text); the schema, version
+        `SCHEMA_VERSION`, is documented in docs/scoring.md."""
         info = self.sheet.info if self.sheet is not None else None
+        sheet = self.sheet
+        # Named only where it is not the default (DESIGN §14), so other cards keep their shape.
+        table = coefficients_provenance(self.coefficients)
         return {
+            "schema_version": SCHEMA_VERSION,
+            "provenance": attrs.asdict(self.provenance),
+            **({"coefficients": table} if table is not None else {}),
             "rubric": self.rubric.title,
             "agency": info.agency if info else None,
+            "code": info.code if info else None,
             "year": info.year if info else None,
             "stage": info.stage if info else None,
             "assessor": info.assessor if info else None,
+            "encoding": self.sheet.encoding if self.sheet is not None else None,
+            "date": info.date.isoformat() if info and info.date else None,
+            "file": sheet.file if sheet else None,
+            "line": sheet.row if sheet else None,
             "total": self.total,
             "max": self.max,
             "applicable_max": self.applicable_max,
@@ -342,55 +389,137 @@ class ScoreCard:
         }
 
 
+def _as_sheet(sheet: object, call: str) -> Sheet:
+    """*sheet* as a `Sheet`: a mapping of answers is wrapped; anything else is refused."""
+    if isinstance(sheet, Sheet):
+        return sheet
+    if isinstance(sheet, Mapping):
+        return Sheet(info=SheetInfo(agency=""), answers=dict(sheet))
+    if isinstance(sheet, str | os.PathLike):
+        got = f"a path ({os.fspath(sheet)})" if isinstance(sheet, os.PathLike) else describe(sheet)
+        message = (
+            f"{call}() takes a Sheet or a mapping from address to answer, not {got};"
+            f" read the file first: {call}(rubric, load_sheet(path))"
+        )
+    else:
+        message = f"{call}() takes a Sheet or a mapping from address to answer, not a {type(sheet).__name__}"
+    raise SheetError([Problem(message=message)])
+
+
+def _as_rubric(rubric: object, call: str) -> Rubric:
+    if isinstance(rubric, Rubric):
+        return rubric
+    got = f"a path ({os.fspath(rubric)})" if isinstance(rubric, os.PathLike) else describe(rubric)
+    hint = ""
+    if isinstance(rubric, str | os.PathLike):
+        hint = f"; load it first: {call}(load_rubric(path), sheet)"
+    raise RubricError([Problem(message=f"{call}() takes a Rubric as its first argument, not {got}{hint}")])
+
+
 def check_sheet(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> list[Problem]:
-    """Every problem with *sheet*'s answers for *rubric* (unknown addresses, wrong shapes …)."""
-    c = compiled(rubric)
-    if not isinstance(sheet, Sheet):
-        sheet = Sheet(info=SheetInfo(agency=""), answers=dict(sheet))
-    return check_answers(c.leaves, c.item_addresses, sheet)[1]
+    """Every problem with *sheet*'s answers for *rubric* (unknown addresses, wrong shapes …).
+
+    Args:
+        rubric: a validated rubric.
+        sheet: a `Sheet`, or a mapping from leaf address to answer.
+
+    Returns:
+        The problems `score` would raise, in order; empty when the sheet can be scored.
+
+    Raises:
+        RubricError: *rubric* is not a `Rubric` (a `SheetError`: *sheet* is neither a `Sheet`
+            nor a mapping, e.g. a path not yet read with `load_sheet`).
+    """
+    c = compiled(_as_rubric(rubric, "check_sheet"))
+    given = _as_sheet(sheet, "check_sheet")
+    _, given, energy_problems = _from_energy(c, given, None)
+    return _located(given, energy_problems + check_answers(c.leaves, c.item_addresses, given)[1])
 
 
-def score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
+def _from_energy(
+    c: Compiled, sheet: Sheet, coefficients: Coefficients | None
+) -> tuple[Derived | None, Sheet, list[Problem]]:
+    """*sheet* with its bound flags answered from its ``[energy]``; a sheet without one as it is."""
+    if sheet.energy is None:
+        return None, sheet, []
+    derived, problems = derive(c.leaves, sheet, coefficients, c.rubric.title)
+    if derived is None:
+        return None, sheet, problems
+    return derived, attrs.evolve(sheet, answers={**sheet.answers, **derived.answers}), problems
+
+
+def _located(sheet: Sheet, problems: list[Problem]) -> list[Problem]:
+    """*problems*, each with the workbook cell its path was read from (a workbook's sheet only)."""
+    cells = sheet.cells
+    return [attrs.evolve(p, cell=cells[p.path]) if p.path in cells else p for p in problems]
+
+
+def score(
+    rubric: Rubric, sheet: Sheet | Mapping[str, Any], *, coefficients: Coefficients | None = None
+) -> ScoreCard:
     """Score *sheet* against *rubric* and explain every point.
+
+    A sheet with ``[energy]`` answers the flags the rubric binds to an energy indicator
+    (``indicator = "area_energy"``) from its figures: met when the indicator meets its target,
+    with the figures as the reason (``单位建筑面积能耗 5.19 kgce/m²（目标 6.00）→ 3分``).
 
     Args:
         rubric: a validated rubric (from `load_rubric` or `loads_rubric`).
-        sheet: a `Sheet`, or a mapping from leaf address to answer.
+        sheet: a `Sheet` (from `load_sheet`, `load_sheets` or `loads_sheet`), or a mapping from
+            leaf address to answer.
+        coefficients: the standard-coal table for ``[energy]``
+            (`conserv_rubric.energy.load_coefficients`); default 当量值.
 
     Returns:
         The score card, with the total, the level, the failed gates and every item's points
         with the reason.
 
     Raises:
-        SheetError: *sheet* names an address that *rubric* lacks, or gives an answer of the
-            wrong shape; every such problem is listed.
+        SheetError: *sheet* names an address that *rubric* lacks, gives an answer of the
+            wrong shape, or names another rubric (its title or, for a workbook, its hash);
+            every such problem is listed. Also when its ``[energy]`` cannot be judged (no target
+            for a bound indicator), when it answers a bound flag both yes/no and from ``[energy]``,
+            or when the rubric binds nothing to an indicator; and when *sheet* is neither a
+            `Sheet` nor a mapping (a path: read it with `load_sheet` first).
+        RubricError: *rubric* is not a `Rubric`.
     """
-    c = compiled(rubric)
-    if not isinstance(sheet, Sheet):
-        sheet_obj = Sheet(info=SheetInfo(agency=""), answers=dict(sheet))
-        answers, problems = check_answers(c.leaves, c.item_addresses, sheet_obj)
-        if problems:
-            raise SheetError(problems)
-        # Bare answers have no stage: they are read as the first, the self-assessment.
-        return ScoreCard(c, answers, None, c.evaluate(answers, withhold=True))
-    answers, problems = check_answers(c.leaves, c.item_addresses, sheet)
-    wrong_stage = stage_problem(rubric, sheet.info.stage, sheet.file, sheet.row)
-    if wrong_stage is not None:
-        problems.insert(0, wrong_stage)
-    named = sheet.info.rubric
-    if named is not None and named != rubric.title:
+    c = compiled(_as_rubric(rubric, "score"))
+    given = _as_sheet(sheet, "score")
+    derived, given, energy_problems = _from_energy(c, given, coefficients)
+    answers, problems = check_answers(c.leaves, c.item_addresses, given)
+    problems[:0] = energy_problems
+    if isinstance(sheet, Sheet):
+        wrong_stage = stage_problem(c.rubric, given.info.stage, given.file, given.row)
+        if wrong_stage is not None:
+            problems.insert(0, wrong_stage)
+    named = given.info.rubric
+    if named is not None and named != c.rubric.title:
         problems.append(
             Problem(
-                file=sheet.file,
-                line=sheet.row,
+                file=given.file,
+                line=given.row,
                 path="sheet.rubric",
-                message=f"the sheet is for '{named}', not for '{rubric.title}'",
+                message=f"the sheet is for '{named}', not for '{c.rubric.title}'",
             )
         )
+    elif given.info.rubric_hash is not None and given.info.rubric_hash != rubric_hash(c.rubric):
+        problems.insert(
+            0,
+            Problem(
+                file=given.file,
+                line=given.row,
+                path="sheet.rubric_hash",
+                message=f"the sheet was made from another edition of '{c.rubric.title}' "
+                f"({given.info.rubric_hash[:19]}…, this rubric is {rubric_hash(c.rubric)[:19]}…); "
+                "fill in a template made from this rubric",
+            ),
+        )
     if problems:
-        raise SheetError(problems)
-    first = sheet.info.stage == rubric.stages[0]
-    return ScoreCard(c, answers, sheet, c.evaluate(answers, withhold=first))
+        raise SheetError(_located(given, problems))
+    card_sheet = sheet if isinstance(sheet, Sheet) else None
+    # Bare answers have no stage: they are read as the first, the self-assessment.
+    first = card_sheet is None or given.info.stage == c.rubric.stages[0]
+    return ScoreCard(c, answers, card_sheet, c.evaluate(answers, withhold=first), derived)
 
 
 def reachable_total(rubric: Rubric) -> Decimal:

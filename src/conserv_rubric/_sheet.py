@@ -2,25 +2,23 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import re
-from collections.abc import Mapping
-from decimal import Decimal
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final, Literal
 
 import attrs
 
+from ._cells import normal, number
 from ._convert import structure
+from ._energy_model import EnergyData
+from ._energy_parse import parse_energy
+from ._expect import Expectation, read_expect
 from ._fields import read_date
-from ._parse import decode, parse_json, parse_toml, read_bytes
-from ._text import describe, suggest
+from ._headers import read_header
+from ._parse import csv_records, parse_json, parse_toml, read_bytes, read_text
+from ._text import describe, hidden_character, suggest
 from .errors import Problem, RubricError, SheetError
-
-#: CSV columns that describe the sheet rather than answer a leaf.
-META_COLUMNS: Final = ("agency", "code", "year", "stage", "assessor", "date")
 
 
 @attrs.frozen(kw_only=True)
@@ -28,9 +26,15 @@ class SheetInfo:
     """The ``[sheet]`` table: who is assessed, when, and by whom.
 
     Attributes:
+        agency: the agency's name.
         code: the agency's code (统一社会信用代码 or the roster's own), if given.
+        year: the year assessed.
         stage: one of the rubric's stages (``Rubric.stages``); `score` checks it.
+        assessor: who filled the sheet in.
+        rubric: the title of the rubric the sheet is for (`conserv_rubric.templates.template` writes it).
         date: the day the sheet was signed off (a TOML date, or ``YYYY-MM-DD`` text).
+        rubric_hash: the hash of the rubric the sheet was made from (a workbook names it);
+            `score` refuses the sheet for a rubric with another hash.
     """
 
     agency: str
@@ -40,6 +44,7 @@ class SheetInfo:
     assessor: str | None = None
     rubric: str | None = None
     date: datetime.date | None = None
+    rubric_hash: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -51,16 +56,28 @@ class Sheet:
         answers: leaf address → answer, as written (checked against a rubric when scored).
         evidence: address → documents cited as 佐证材料.
         notes: address → free text.
+        expect: the ``[expect]`` table, the result the sheet should score (``conserv-rubric
+            test`` compares them; scoring ignores it).
         file: where the sheet was read from, if anywhere.
-        row: the CSV row it was read from, if any.
+        row: the line its CSV row starts on, if it was read from CSV.
+        encoding: how the file was decoded: ``"utf-8"``, or ``"gb18030"`` for a CSV file
+            that is not UTF-8 but GB18030 (GBK), as Excel and WPS save it on Chinese Windows;
+            None for a sheet not read from a file.
+        cells: for a workbook, where each value was read: problem path → cell (``自评打分表!G14``).
+        energy: the ``[energy]`` section (`conserv_rubric.energy.EnergyData`), from which the
+            items a rubric binds to an energy indicator are scored; None when the sheet has none.
     """
 
     info: SheetInfo
     answers: dict[str, Any] = attrs.field(factory=dict, hash=False)
     evidence: dict[str, tuple[str, ...]] = attrs.field(factory=dict, hash=False)
     notes: dict[str, str] = attrs.field(factory=dict, hash=False)
+    expect: Expectation | None = None
     file: str | None = None
     row: int | None = None
+    encoding: str | None = None
+    cells: dict[str, str] = attrs.field(factory=dict, hash=False, repr=False)
+    energy: EnergyData | None = attrs.field(default=None, hash=False)
 
     @property
     def agency(self) -> str:
@@ -73,9 +90,26 @@ class Sheet:
         return self.info.stage
 
 
+#: The [sheet] keys that hold one line of text (a name, a code), never a control character
+#: (`rubric` need not be checked: it must equal the rubric's own title).
+SINGLE_LINE: Final = ("agency", "code", "stage", "assessor")
+
+
+def _single_line(info: SheetInfo, file: str | None, where: str) -> list[Problem]:
+    """A problem for each single-line field of *info* that holds a control character."""
+    problems = []
+    for key in SINGLE_LINE:
+        value = getattr(info, key, None)
+        ch = hidden_character(value) if isinstance(value, str) else None
+        if ch is not None:
+            message = f"holds the control character {ch}; write it on one line, as plain text"
+            problems.append(Problem(file=file, path=f"{where}.{key}", message=message))
+    return problems
+
+
 def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -> Sheet:
     problems: list[Problem] = []
-    known = {"sheet", "answers", "evidence", "notes"}
+    known = {"sheet", "answers", "evidence", "notes", "expect", "energy"}
     for key in doc:
         if key not in known:
             problems.append(
@@ -102,6 +136,8 @@ def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -
             info = structure(rest, SheetInfo, f"{where}sheet")
         except RubricError as exc:
             problems.extend(p.with_file(file) for p in exc.problems)
+        if info is not None:
+            problems.extend(_single_line(info, file, f"{where}sheet"))
         if dated:
             day, error = read_date(raw_date)
             if error is not None:
@@ -124,12 +160,13 @@ def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -
             message = f"expected a list of document names, got {describe(docs)}"
             problems.append(Problem(file=file, path=f'{where}evidence."{address}"', message=message))
             continue
-        bad = [i for i, d in enumerate(docs) if not isinstance(d, str)]
-        if bad:
-            message = f"expected a document name, got {describe(docs[bad[0]])}"
-            problems.append(
-                Problem(file=file, path=f'{where}evidence."{address}"[{bad[0]}]', message=message)
-            )
+        bad = next((i for i, d in enumerate(docs) if not isinstance(d, str) or not normal(d)), None)
+        if bad is not None:
+            # A blank name would count as evidence cited, and hide the item from without_evidence.
+            shown = "a blank string" if isinstance(docs[bad], str) else describe(docs[bad])
+            message = f"expected a document name, got {shown}"
+            path = f'{where}evidence."{address}"' + (f"[{bad}]" if docs is cited else "")
+            problems.append(Problem(file=file, path=path, message=message))
             continue
         evidence[address] = tuple(docs)
     for address, note in tables["notes"].items():
@@ -141,19 +178,79 @@ def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -
                     message=f"expected a string, got {describe(note)}",
                 )
             )
+    expect, more = read_expect(doc.get("expect"), file, f"{where}expect")
+    problems.extend(more)
+    energy = _energy(doc, info, file, problems)
     if problems or info is None:
         raise SheetError(problems)
     return Sheet(
-        info=info, answers=dict(tables["answers"]), evidence=evidence, notes=dict(tables["notes"]), file=file
+        info=info,
+        answers=dict(tables["answers"]),
+        evidence=evidence,
+        notes=dict(tables["notes"]),
+        expect=expect,
+        file=file,
+        energy=energy,
     )
 
 
-def loads_sheet(text: str, *, format: Literal["toml", "json"] = "toml", file: str | None = None) -> Sheet:  # noqa: A002 - the word users know
-    """Read a sheet from TOML or JSON *text*.
+def _energy(
+    doc: Mapping[str, Any], info: SheetInfo | None, file: str | None, problems: list[Problem]
+) -> EnergyData | None:
+    """The ``[energy]`` table (nested, or a CSV row's dotted columns), its problems added to *problems*."""
+    if "energy" not in doc:
+        return None
+    section = doc["energy"]
+    if not isinstance(section, dict):
+        problems.append(
+            Problem(file=file, path="energy", message=f"expected a table, got {describe(section)}")
+        )
+        return None
+    if info is None:  # the [sheet] table's own problem is reported; the data need its year
+        return None
+    year = info.year
+    if year is None:
+        message = "missing; a sheet with [energy] needs its year: the data cover the calendar year before it"
+        problems.append(Problem(file=file, path="sheet.year", message=message))
+        return None
+    try:
+        data = parse_energy(section, file=file, sheet_year=year)
+    except SheetError as exc:
+        problems.extend(exc.problems)
+        return None
+    return attrs.evolve(data, agency=info.agency)
+
+
+_FORMATS: Final = ("toml", "json", "csv")
+
+
+def loads_sheet(
+    text: str,
+    *,
+    format: Literal["toml", "json", "csv"] = "toml",  # noqa: A002 - the word users know
+    file: str | None = None,
+) -> Sheet:
+    """Read a sheet from TOML, JSON or CSV *text* (CSV: a header and one row).
+
+    Args:
+        text: the sheet's text.
+        format: ``"toml"``, ``"json"`` or ``"csv"``.
+        file: the file name messages name, if the text comes from one.
+
+    Returns:
+        The sheet.
 
     Raises:
-        SheetError: the text is not a well-formed sheet; every problem is listed with its location.
+        SheetError: the format is unknown, or the text is not a well-formed sheet (CSV: or holds
+            more or fewer than one row); every problem is listed with its location.
     """
+    if format not in _FORMATS:
+        message = f"unknown sheet format {format!r}; expected one of {', '.join(map(repr, _FORMATS))}"
+        raise SheetError([Problem(file=file, message=message)])
+    if format == "csv":
+        return _one(
+            _sheets_from_csv(text, file), file, "loads_sheet() reads one: give it a header and one row"
+        )
     try:
         doc = parse_json(text, file) if format == "json" else parse_toml(text, file)
     except RubricError as exc:
@@ -161,117 +258,195 @@ def loads_sheet(text: str, *, format: Literal["toml", "json"] = "toml", file: st
     return _sheet_from_doc(doc, file)
 
 
-def _read(path: str | Path) -> tuple[str, str]:
+#: Files that are workbooks, which are not read (yet): what to do instead.
+_WORKBOOKS: Final = {
+    ".xlsm": "macro-enabled workbooks (.xlsm) are not read; save the workbook as .xlsx",
+}
+#: How workbooks begin, whatever their name says: a ZIP archive (.xlsx), an OLE file (.xls, .et).
+_WORKBOOK_MAGIC: Final = {
+    b"PK\x03\x04": "is a ZIP archive (a workbook?), not a TOML, JSON or CSV sheet; a workbook is read"
+    " when its name ends in .xlsx",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "is an Excel 97-2003 or WPS workbook, not a sheet; save it as .xlsx",
+}
+
+
+def _read(path: str | Path, csv_file: bool) -> tuple[str, str, str]:
     file = str(path)
+    refused = _WORKBOOKS.get(Path(path).suffix.lower())
+    if refused is not None:
+        raise SheetError([Problem(file=file, message=refused)])
     try:
-        return decode(read_bytes(path), file), file
+        data = read_bytes(path)
+        for magic, message in _WORKBOOK_MAGIC.items():
+            if data.startswith(magic):
+                raise SheetError([Problem(file=file, message=message)])
+        text, encoding = read_text(data, file, gb18030=csv_file)
+    except SheetError:
+        raise
     except RubricError as exc:
         raise SheetError(exc.problems) from None
+    return text, file, encoding
 
 
 def load_sheets(path: str | Path) -> list[Sheet]:
-    """Read every sheet in the file at *path*: one for TOML and JSON, one per row for CSV.
+    """Read every sheet in the file at *path*: one for TOML and JSON, one per row for CSV, one
+    per worksheet for an ``.xlsx`` workbook (see `conserv_rubric.workbook`).
+
+    A CSV file that is not UTF-8 but is GB18030 (as Excel and WPS save CSV on Chinese Windows)
+    is read as GB18030, and its sheets say so in `Sheet.encoding`.
+
+    Args:
+        path: a ``.toml``, ``.json`` or ``.csv`` file (any other name is read as TOML).
+
+    Returns:
+        The sheets, in the file's order.
 
     Raises:
-        SheetError: the file cannot be read or holds a malformed sheet.
+        SheetError: the file cannot be read (a workbook is refused, with what to do instead),
+            is malformed, or (CSV) holds a header without rows.
     """
-    text, file = _read(path)
     suffix = Path(path).suffix.lower()
+    if suffix in (".xlsx", ".xls", ".et"):  # read by the workbook module, which builds on this one
+        from ._xlsx_read import read_sheets  # noqa: PLC0415 - openpyxl is an optional extra
+
+        return read_sheets(path)
+    text, file, encoding = _read(path, suffix == ".csv")
     if suffix == ".csv":
-        return _sheets_from_csv(text, file)
-    return [loads_sheet(text, format="json" if suffix == ".json" else "toml", file=file)]
+        sheets = _sheets_from_csv(text, file)
+    else:
+        sheets = [loads_sheet(text, format="json" if suffix == ".json" else "toml", file=file)]
+    return [attrs.evolve(s, encoding=encoding) for s in sheets]
 
 
-def load_sheet(path: str | Path) -> Sheet:
-    """Read one sheet from a ``.toml``, ``.json`` or one-row ``.csv`` file.
-
-    Raises:
-        SheetError: the file cannot be read, is malformed, or (CSV) holds more than one row.
-    """
-    sheets = load_sheets(path)
+def _one(sheets: list[Sheet], file: str | None, advice: str) -> Sheet:
     if len(sheets) != 1:
-        raise SheetError(
-            [
-                Problem(
-                    file=str(path), message=f"holds {len(sheets)} sheets; use load_sheets() to read them all"
-                )
-            ]
-        )
+        raise SheetError([Problem(file=file, message=f"holds {len(sheets)} sheets; {advice}")])
     return sheets[0]
 
 
-_NUMBER: Final = re.compile(r"[+-]?[0-9]{1,18}(\.[0-9]{1,18})?")
+def load_sheet(path: str | Path) -> Sheet:
+    """Read one sheet from a ``.toml``, ``.json`` or one-row ``.csv`` file, or a one-agency ``.xlsx``.
+
+    Args:
+        path: the file; see `load_sheets`.
+
+    Returns:
+        The sheet.
+
+    Raises:
+        SheetError: the file cannot be read, is malformed, or (CSV, workbook) holds more than one sheet.
+    """
+    return _one(load_sheets(path), str(path), "use load_sheets() to read them all")
 
 
-class Cell(str):
-    """Text from a CSV cell: names separated by ``;`` where a list of names is wanted."""
-
-    __slots__ = ()
-
-    def names(self) -> list[str]:
-        """The names in the cell."""
-        return [name.strip() for name in self.split(";") if name.strip()]
+#: CSV columns that fill the ``[sheet]`` table rather than answer a leaf.
+META_COLUMNS: Final = ("agency", "code", "year", "stage", "assessor", "rubric", "date")
 
 
-def _cell(text: str) -> object:
-    text = text.strip()
-    if text == "":
-        return None
-    if text in ("true", "false"):
-        return text == "true"
-    if _NUMBER.fullmatch(text):
-        return int(text) if "." not in text else Decimal(text)
-    if "/" in text:
-        value, _, ref = text.partition("/")
-        if _NUMBER.fullmatch(value.strip()) and _NUMBER.fullmatch(ref.strip()):
-            return {"value": Decimal(value.strip()), "ref": Decimal(ref.strip())}
-    if text.lower() in ("true", "false"):
-        return text.lower() == "true"
-    return Cell(text)
-
-
-def _sheets_from_csv(text: str, file: str) -> list[Sheet]:
-    try:
-        rows = list(csv.reader(io.StringIO(text)))
-    except csv.Error as exc:
-        raise SheetError([Problem(file=file, message=f"invalid CSV: {exc}")]) from None
-    if not rows:
-        raise SheetError([Problem(file=file, message="the CSV file is empty; expected a header row")])
-    header = [h.strip() for h in rows[0]]
-    if "agency" not in header:
-        raise SheetError([Problem(file=file, line=1, message="the header needs an 'agency' column")])
-    dupes = sorted({h for h in header if header.count(h) > 1})
-    if dupes:
-        raise SheetError([Problem(file=file, line=1, message=f"column {dupes[0]!r} appears twice")])
-    sheets, problems = [], []
-    for number, row in enumerate(rows[1:], start=2):
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            problems.append(
-                Problem(file=file, line=number, message=f"has {len(row)} cells, the header has {len(header)}")
-            )
-            continue
-        info: dict[str, Any] = {}
-        answers: dict[str, Any] = {}
-        for column, cell in zip(header, row, strict=True):
-            if column in META_COLUMNS:
-                if cell.strip():
-                    info[column] = (
-                        int(cell)
-                        if column == "year" and re.fullmatch(r"[0-9]{1,6}", cell.strip())
-                        else cell.strip()
-                    )
-            else:
-                value = _cell(cell)
-                if value is not None:
-                    answers[column] = value
-        try:
-            sheet = _sheet_from_doc({"sheet": info, "answers": answers}, file)
-        except SheetError as exc:
-            problems.extend(attrs.evolve(p, line=number) for p in exc.problems)
+def _sheets_from_csv(text: str, file: str | None) -> list[Sheet]:
+    sheets: list[Sheet] = []
+    problems: list[Problem] = []
+    for row in csv_rows(text, file):
+        if isinstance(row, SheetError):
+            problems.extend(row.problems)
         else:
-            sheets.append(attrs.evolve(sheet, row=number))
+            sheets.append(row)
     if problems:
         raise SheetError(problems)
     return sheets
+
+
+def csv_header(cells: list[str], file: str | None) -> list[str]:
+    """The column names of a CSV sheet file's header row *cells*.
+
+    Raises:
+        SheetError: the header has no ``agency`` column, or names a column twice.
+    """
+    header = read_header(cells, file)  # 单位, 年度 … read as agency, year …
+    if "agency" not in header:
+        raise SheetError([Problem(file=file, line=1, message="the header needs an 'agency' (单位) column")])
+    seen: set[str] = set()
+    for column in header:
+        if column in seen:
+            raise SheetError([Problem(file=file, line=1, message=f"column {column!r} appears twice")])
+        seen.add(column)
+    return header
+
+
+def csv_row(
+    header: list[str], first: int, last: int, row: list[str], file: str | None, encoding: str | None = None
+) -> Sheet | SheetError | None:
+    """The sheet of one CSV record on lines *first* to *last*, its error, or None for a blank row."""
+    if not any(cell.strip() for cell in row):
+        return None
+    if len(row) != len(header):
+        message = f"has {len(row)} cells, the header has {len(header)}"
+        return SheetError([Problem(file=file, line=first, message=message)])
+    problems: list[Problem] = []
+    info: dict[str, Any] = {}
+    answers: dict[str, Any] = {}
+    energy: dict[str, str] = {}
+    for column, cell in zip(header, row, strict=True):
+        meta = column in META_COLUMNS
+        if "\n" in cell or "\r" in cell:
+            # No answer or [sheet] value holds a line break: this is a quote left open (or
+            # closed too late), which would otherwise swallow the rows below it.
+            where = f"sheet.{column}" if meta else f'answers."{column}"'
+            message = (
+                f"the cell holds a line break (the row runs from line {first} to line {last}):"
+                " close the quote that opens it, or keep the cell on one line"
+            )
+            problems.append(Problem(file=file, line=first, path=where, message=message))
+            continue
+        text_ = cell.strip()
+        if not normal(text_):
+            continue
+        if column == "year":
+            year = number(normal(text_))
+            info[column] = year if isinstance(year, int) else text_
+        elif meta:
+            info[column] = text_
+        elif column.startswith("energy."):  # dotted columns of [energy] (DESIGN §11)
+            energy[column] = text_
+        else:
+            # Text until checked against the rubric: the leaf decides what it means.
+            answers[column] = text_
+    if problems:
+        return SheetError(problems)
+    try:
+        doc = {"sheet": info, "answers": answers, **({"energy": energy} if energy else {})}
+        sheet = _sheet_from_doc(doc, file)
+    except SheetError as exc:
+        return SheetError(attrs.evolve(p, line=first) for p in exc.problems)
+    return attrs.evolve(sheet, row=first, encoding=encoding)
+
+
+def csv_rows(text: str, file: str | None) -> Iterator[Sheet | SheetError]:
+    """Each row of a CSV sheet file as a `Sheet`, or as the `SheetError` of that row, in order.
+
+    The whole text at once; `conserv_rubric._stream.stream_csv` reads a file of any size row by row
+    with the same per-row code.
+
+    Raises:
+        SheetError: a problem of the file itself: not CSV, no header or a bad one, no rows.
+    """
+    try:
+        records = csv_records(text, file)
+    except RubricError as exc:
+        raise SheetError(exc.problems) from None
+    if not records:
+        raise SheetError([Problem(file=file, message="the CSV file is empty; expected a header row")])
+    header = csv_header(records[0][2], file)
+    rows = 0
+    for first, last, row in records[1:]:
+        result = csv_row(header, first, last, row, file)
+        if result is None:
+            continue
+        rows += 1
+        yield result
+    if not rows:
+        raise SheetError([Problem(file=file, line=1, message=NO_ROWS)])
+
+
+#: The problem of a CSV file with a header and nothing below it.
+NO_ROWS: Final = "the header has no rows below it; add a row per agency"

@@ -103,12 +103,29 @@ def _is_file(path: Path) -> bool:
         return False
 
 
-def _lookup(text: str, base_dir: Path) -> Path | None:
-    """The file *text* means beside *base_dir*; else the shipped rubric it names; None if neither."""
+def _lookup(text: str, base_dir: Path, kind: Kind = "rubrics") -> Path | None:
+    """The file *text* means beside *base_dir*; else the shipped rubric (or plan) it names; None
+    if neither."""
     beside = base_dir / text
     if not is_name(text) or _is_file(beside):
         return beside
-    return index("rubrics").get(text)
+    return index(kind).get(text)
+
+
+def plan_argument(text: str) -> Path:
+    """The file a command line's ``--plan`` argument means: a file, or a shipped plan's name.
+
+    A file of that name in the working directory wins, as for a RUBRIC argument, so that
+    ``--plan district`` works in any folder once the package is installed.
+
+    Raises:
+        RubricError: *text* is a bare word that names neither a file nor a shipped plan.
+    """
+    found = _lookup(text, Path(), "plans")
+    if found is None:
+        message = "no such file, nor a shipped plan of that name"
+        raise RubricError([Problem(file=text, message=f"{message} {_unknown(text, 'plans')}")])
+    return found
 
 
 def rubric_argument(text: str, *, rewrite: bool = False) -> Path:

@@ -38,6 +38,13 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}"
 
 
+def hidden_character(text: str) -> str | None:
+    """The first control, separator or bidirectional character of *text*, shown as an escape;
+    None when *text* has none (what a single-line field such as an agency's name may not hold)."""
+    found = _HIDDEN.search(text)
+    return None if found is None else _escape(found)
+
+
 def visible(text: str) -> str:
     r"""*text* with every control character shown as an escape: ``\x1b``, ``\n``, ``\u202e``.
 
@@ -198,8 +205,8 @@ def markdown_table(rows: Sequence[Sequence[str]], right: frozenset[int] = frozen
     return ["| " + " | ".join(cell(c) for c in row) + " |" for row in (head, rule, *body)]
 
 
-def dumps_json(obj: object) -> str:
-    """*obj* as indented JSON, with every `Decimal` written as an exact JSON number.
+def dumps_json(obj: object, *, indent: int | None = 2) -> str:
+    """*obj* as indented JSON (*indent* None: on one line), every `Decimal` an exact JSON number.
 
     No control character is written raw: each is a ``\\uXXXX`` escape inside its string.
     """
@@ -216,7 +223,10 @@ def dumps_json(obj: object) -> str:
             return [convert(v) for v in value]
         return value
 
-    text = json.dumps(convert(obj), ensure_ascii=False, indent=2)
+    if indent is None:
+        text = json.dumps(convert(obj), ensure_ascii=False, separators=(",", ":"))
+    else:
+        text = json.dumps(convert(obj), ensure_ascii=False, indent=indent)
     # json escapes the C0 controls inside strings itself (the newlines left are the layout's);
     # the rest of what `visible` escapes (DEL, the C1 controls such as U+009B, which some
     # terminals read as ESC [, bidirectional controls) can only occur inside strings, and is

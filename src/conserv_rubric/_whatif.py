@@ -115,7 +115,7 @@ def for_edition(sheet: Sheet, rubric: Rubric) -> Sheet:
     return attrs.evolve(
         sheet,
         # The sheet names the edition it was filled in for; the what-if scores it under another on purpose.
-        info=attrs.evolve(sheet.info, rubric=None),
+        info=attrs.evolve(sheet.info, rubric=None, rubric_hash=None),
         answers={a: v for a, v in sheet.answers.items() if a in c.leaves},
         evidence={a: v for a, v in sheet.evidence.items() if a in known},
         notes={a: v for a, v in sheet.notes.items() if a in known},

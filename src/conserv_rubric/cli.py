@@ -22,24 +22,32 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Final, NoReturn
 
+from . import __version__
+from ._author_cli import add_parsers as add_author_parsers
+from ._author_cli import run_schema_command, run_test_command
 from ._batch import iter_sheets
 from ._catalogue import render_catalogue
+from ._coefficients_cli import add_coefficients_argument, coefficients_argument
 from ._fmt import Mode, format_file
-from ._output import emit, report_columns
+from ._labels import blank_agency
+from ._output import add_csv_options, add_output, check_csv_options, csv_bom, emit, report_columns
 from ._rollup_cli import add_parser as add_rollup_parser
 from ._rollup_cli import run as rollup_command
 from ._rubric_io import load_rubric, read_rubric
 from ._score import ScoreCard, score
-from ._sheet import load_sheet
+from ._sheet import Sheet, load_sheet
 from ._shipped import rubric_argument
-from ._termfit import fitted, fitting
+from ._sql_cli import add_parser as add_sql_parser
+from ._sql_cli import run as sql_command
+from ._termfit import fitting
 from ._text import visible
 from .diffs import diff
-from .errors import RubricError
+from .errors import Problem, RubricError
 from .gaps import gap
 from .pages import render_cards_html, render_gap_html
 from .reports import render_cards, render_check, render_diff, render_gap
 from .templates import template
+from .workbook import write_template
 
 OK: Final = 0
 FAILED: Final = 1
@@ -71,38 +79,49 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok; 1 invalid rubric / level not reached / sheets differ / goal not met; "
         "2 usage or input error; 3 internal error.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("check", help="validate a rubric and print its totals tree")
     _rubric_arguments(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    add_output(p)
 
     p = sub.add_parser("score", help="score sheets and explain every point")
     _rubric_arguments(p)
     p.add_argument("sheets", type=Path, nargs="+", metavar="SHEET")
-    p.add_argument("--format", choices=("text", "markdown", "json", "csv", "html"), default="text")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE")
+    add_coefficients_argument(p)
+    p.add_argument("--format", choices=("text", "markdown", "json", "csv", "jsonl", "html"), default="text")
+    add_output(p)
+    add_csv_options(p)
 
     p = sub.add_parser("gap", help="list the points still open and what reaches the next level")
     _rubric_arguments(p)
     p.add_argument("sheet", type=Path)
+    add_coefficients_argument(p)
     p.add_argument("--format", choices=("text", "markdown", "json", "html"), default="text")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="write the report to FILE")
+    add_output(p)
 
     p = sub.add_parser("template", help="print a blank answer sheet for a rubric")
     _rubric_arguments(p)
+    p.add_argument("--format", choices=("toml", "xlsx"), default="toml", help="xlsx: a 自评打分表 workbook")
+    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="the workbook to write (xlsx only)")
+    p.add_argument("--energy", action="store_true", help="xlsx: add the rows of the energy data (说明五)")
 
     p = sub.add_parser("diff", help="compare a self-assessed and a verified sheet")
     _rubric_arguments(p)
     p.add_argument("self_sheet", type=Path, metavar="SELF")
     p.add_argument("verified", type=Path, metavar="VERIFIED")
+    add_coefficients_argument(p)
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
+    add_output(p)
 
     p = sub.add_parser("energy", help="compute a sheet's energy indicators and show their derivation")
     p.add_argument("sheet", type=Path)
     p.add_argument("--coefficients", metavar="NAME|FILE", help="coefficient table (default: 当量值)")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    add_output(p)
 
     p = sub.add_parser("fmt", help="print a rubric in canonical form, keeping its comments")
     _rubric_arguments(p)
@@ -113,13 +132,12 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("rubrics", help="list the shipped rubrics, usable by name")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    add_output(p)
 
     add_rollup_parser(sub)
+    add_sql_parser(sub)
+    add_author_parsers(sub)
     return parser
-
-
-def _out(text: str) -> None:
-    sys.stdout.write(fitted(text if text.endswith("\n") else text + "\n"))
 
 
 def _err(error: RubricError) -> None:
@@ -127,12 +145,22 @@ def _err(error: RubricError) -> None:
     sys.stderr.write("".join(visible(str(p)) + "\n" for p in error.problems) or visible(str(error)) + "\n")
 
 
+def _warn(sheet: Sheet | None) -> None:
+    """Warn on standard error about a sheet that names no agency (a blank template scored as is)."""
+    if sheet is None:
+        return
+    warning = blank_agency(sheet.info.agency, sheet.file, sheet.row)
+    if warning is not None:
+        sys.stderr.write(visible(str(warning)) + "\n")
+
+
 def _batch(
-    rubric_path: Path, sheet_paths: Sequence[Path], root: Path | None
+    rubric_path: Path, sheet_paths: Sequence[Path], root: Path | None, coefficients: str | None = None
 ) -> list[ScoreCard | RubricError]:
     """A card for every sheet that scores, an error for every file, row or sheet that does not,
     in input order."""
     rubric = load_rubric(rubric_path, root=root)
+    table = coefficients_argument(coefficients)
     results: list[ScoreCard | RubricError] = []
     for path in sheet_paths:
         for sheet in iter_sheets(path):
@@ -140,33 +168,43 @@ def _batch(
                 results.append(sheet)
                 continue
             try:
-                results.append(score(rubric, sheet))
+                results.append(score(rubric, sheet, coefficients=table))
             except RubricError as exc:
                 results.append(exc)
     return results
 
 
 def _rubrics(args: argparse.Namespace) -> int:
-    _out(render_catalogue(args.format))
+    emit(render_catalogue(args.format), args.output)
     return OK
 
 
 def _check(args: argparse.Namespace) -> int:
     rubric, problems = read_rubric(args.rubric, root=args.root)
-    _out(render_check(rubric, problems, args.format, file=str(args.rubric)))
+    emit(render_check(rubric, problems, args.format, file=str(args.rubric)), args.output)
     failing = problems if args.strict else [p for p in problems if p.severity == "error"]
     return FAILED if failing else OK
 
 
 def _score(args: argparse.Namespace) -> int:
-    results = _batch(args.rubric, args.sheets, args.root)
+    if args.format in ("csv", "jsonl") and args.coefficients is None:  # written as scored, in flat memory
+        from ._stream_cli import score_streamed  # noqa: PLC0415 - kept off the other commands' start-up
+
+        return score_streamed(args)
+    results = _batch(args.rubric, args.sheets, args.root, args.coefficients)
     errors = [r for r in results if isinstance(r, RubricError)]
     cards = [r for r in results if isinstance(r, ScoreCard)]
-    for error in errors:
-        _err(error)
+    for result in results:
+        if isinstance(result, RubricError):
+            _err(result)
+        else:
+            _warn(result.sheet)
     if cards or args.format in ("json", "csv"):
-        text = render_cards_html(cards) if args.format == "html" else render_cards(results, args.format)
-        emit(text, args.output, bom=args.format == "csv")
+        if args.format == "html":
+            text = render_cards_html(cards)
+        else:
+            text = render_cards(results, args.format, headers=args.headers or "en")
+        emit(text, args.output, bom=csv_bom(args))
     if errors:
         return INPUT_ERROR
     return OK if all(c.passed for c in cards) else FAILED
@@ -174,20 +212,33 @@ def _score(args: argparse.Namespace) -> int:
 
 def _gap(args: argparse.Namespace) -> int:
     rubric = load_rubric(args.rubric, root=args.root)
-    card = score(rubric, load_sheet(args.sheet))
+    card = score(rubric, load_sheet(args.sheet), coefficients=coefficients_argument(args.coefficients))
+    _warn(card.sheet)
     emit(render_gap_html(card) if args.format == "html" else render_gap(gap(card), args.format), args.output)
     return OK if card.passed else FAILED
 
 
 def _template(args: argparse.Namespace) -> int:
-    _out(template(load_rubric(args.rubric, root=args.root)))
+    rubric = load_rubric(args.rubric, root=args.root)
+    if (args.format == "xlsx" and args.output is None) or (args.energy and args.format != "xlsx"):
+        raise RubricError(
+            [Problem(message="template: a workbook is written to a file: --format xlsx -o FILE")]
+        )
+    if args.format == "xlsx":
+        write_template(rubric, args.output, energy=args.energy)
+    else:
+        emit(template(rubric), args.output)
     return OK
 
 
 def _diff(args: argparse.Namespace) -> int:
     rubric = load_rubric(args.rubric, root=args.root)
-    result = diff(score(rubric, load_sheet(args.self_sheet)), score(rubric, load_sheet(args.verified)))
-    _out(render_diff(result, args.format))
+    table = coefficients_argument(args.coefficients)
+    mine = score(rubric, load_sheet(args.self_sheet), coefficients=table)
+    theirs = score(rubric, load_sheet(args.verified), coefficients=table)
+    result = diff(mine, theirs)
+    _warn(mine.sheet)
+    emit(render_diff(result, args.format), args.output)
     return FAILED if result.items else OK
 
 
@@ -196,7 +247,7 @@ def _energy(args: argparse.Namespace) -> int:
 
     table = energy.load_coefficients(args.coefficients)
     results = [energy.indicators(data, table) for data in energy.load_energy(args.sheet)]
-    _out(energy.render_energy(results[0] if len(results) == 1 else results, args.format))
+    emit(energy.render_energy(results[0] if len(results) == 1 else results, args.format), args.output)
     met = all(j.met for r in results for j in energy.judgements(r).values())
     return OK if met else FAILED
 
@@ -226,6 +277,9 @@ _COMMANDS: Final = {
     "fmt": _fmt,
     "rubrics": _rubrics,
     "rollup": rollup_command,
+    "sql": sql_command,
+    "schema": run_schema_command,
+    "test": run_test_command,
 }
 
 
@@ -254,6 +308,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``) and return the exit code."""
     with _never_unencodable():
         args = _parser().parse_args(argv)
+        check_csv_options(args)
         try:
             if "rubric" in args:
                 args.rubric = rubric_argument(args.rubric, rewrite=getattr(args, "write", False))

@@ -8,6 +8,7 @@ from decimal import Decimal
 import attrs
 
 from ._exact import exactly
+from ._provenance import Provenance
 from ._score import ScoreCard
 from ._sheet import Sheet
 from .errors import Problem, RubricError
@@ -40,6 +41,9 @@ class SheetDiff:
         verified_level: the level the verification reached.
         self_verdict: what the self-assessment reached, in the words of `ScoreCard.verdict`.
         verified_verdict: what the verification reached, likewise.
+        self_stage, verified_stage: the two sheets' stages, in the rubric's order (``"self"``
+            and ``"verified"`` by default); None for a card scored without a sheet.
+        provenance: the rubric and library both cards were scored with (DESIGN §14).
     """
 
     rubric: str
@@ -55,6 +59,9 @@ class SheetDiff:
     self_verdict: str
     verified_verdict: str
     items: tuple[ItemDiff, ...]
+    self_stage: str | None = None
+    verified_stage: str | None = None
+    provenance: Provenance | None = None
 
 
 def _agency(name: str) -> str:
@@ -120,7 +127,7 @@ def diff(self_card: ScoreCard, verified_card: ScoreCard) -> SheetDiff:
 
     Args:
         self_card: the agency's own scoring (自评).
-        verified_card: the verifier's scoring (核定) against the same rubric.
+        verified_card: the verifier's scoring (核查) against the same rubric.
 
     Returns:
         The items whose points differ, with both reasons, and both totals and levels.
@@ -159,4 +166,7 @@ def diff(self_card: ScoreCard, verified_card: ScoreCard) -> SheetDiff:
         self_card.verdict,
         verified_card.verdict,
         items,
+        self_card.sheet.info.stage if self_card.sheet is not None else None,
+        verified_card.sheet.info.stage if verified_card.sheet is not None else None,
+        self_card.provenance,
     )

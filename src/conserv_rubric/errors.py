@@ -1,8 +1,9 @@
 """Errors raised by conserv_rubric, all under `RubricError`.
 
 Every error carries the problems found, each of which names the file, the location (a TOML
-key path such as ``units[1].projects[0].items[2]``, a line and column, or a sheet address) and
-what was expected, so that the file can be fixed from the message alone.
+key path such as ``units[1].projects[0].items[2]``, a line and column, a sheet address, or a
+workbook cell such as ``自评打分表!G14``) and what was expected, so that the file can be fixed
+from the message alone.
 
 A hostile file cannot make the report itself the attack (DESIGN §4): an error keeps at most
 `MAX_PROBLEMS` problems of each severity and ends with one that counts the rest ("… and 40 more
@@ -48,6 +49,7 @@ class Problem:
         label: how the node is named in the message (``unit 2 完善制度体系``).
         line: 1-based line of a syntax error.
         column: 1-based column of a syntax error.
+        cell: the workbook cell the problem was found in (``自评打分表!G14``), for a workbook.
         expected: what was expected, if the problem is a mismatch.
         actual: what was found.
         severity: ``"error"`` (the input cannot be used) or ``"warning"`` (it can, but is
@@ -61,6 +63,7 @@ class Problem:
     label: str | None = attrs.field(default=None, converter=_clip_or_none)
     line: int | None = None
     column: int | None = None
+    cell: str | None = None
     expected: str | None = attrs.field(default=None, converter=_clip_or_none)
     actual: str | None = attrs.field(default=None, converter=_clip_or_none)
     severity: Literal["error", "warning"] = "error"
@@ -74,7 +77,7 @@ class Problem:
             if self.column is not None:
                 head.append(str(self.column))
         where = self.path
-        name = self.label or self.address
+        name = self.cell or self.label or self.address
         if name is not None:
             where = f"{name} ({self.path})" if self.path else name
         if where:

@@ -9,6 +9,7 @@ import attrs
 from ._compiled import Compiled, GateKind, compiled
 from ._exact import exactly
 from ._kinds import ZERO
+from ._provenance import Provenance
 from ._score import GateResult, ScoreCard
 
 __all__ = ["Gap", "OpenItem", "Shortfall", "Step", "Target", "UnitGap", "gap"]
@@ -104,6 +105,7 @@ class Gap:
         units: the units with open items, in rubric order.
         target: the next level, or None when the rubric has no levels, the highest is reached,
             or the rubric is transcribed only in part (it awards no level).
+        provenance: the rubric and library the card was scored with (DESIGN §14).
     """
 
     rubric: str
@@ -117,6 +119,7 @@ class Gap:
     units: tuple[UnitGap, ...]
     failed_gates: tuple[GateResult, ...]
     target: Target | None
+    provenance: Provenance | None = None
 
 
 @exactly
@@ -168,6 +171,7 @@ def gap(card: ScoreCard) -> Gap:
         tuple(units),
         card.failed_gates,
         _target(card, c, pts, excluded, open_k),
+        card.provenance,
     )
 
 

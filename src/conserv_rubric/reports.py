@@ -1,6 +1,11 @@
 """Reports: the totals tree of ``check``, score cards, gap analyses and self/verified comparisons,
 as text, Markdown, JSON or CSV.
 
+Every report of a result names what produced it (DESIGN §14): the JSON of a card, a gap and a
+diff carries ``schema_version`` (`SCHEMA_VERSION`) and ``provenance`` (`Provenance`); a text or
+Markdown report ends with the line 评价标准：title（version），sha256:…，conserv_rubric version; a CSV
+row ends with the ``rubric_hash`` and ``library`` columns.
+
 Text output aligns Chinese text by display width (wide and full-width characters take two
 columns). JSON output writes every `Decimal` as an exact JSON number (``2.5``, never ``2.5000001``
 or ``"2.5"``).
@@ -14,8 +19,6 @@ formula starts with ``'``; JSON escapes every control character.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, Final, Literal
@@ -23,8 +26,12 @@ from typing import Any, Final, Literal
 import attrs
 
 from ._compiled import partial_parts
+from ._csv_report import cards_csv
 from ._exact import exactly
+from ._headers import Headers
 from ._kinds import ZERO, maximum
+from ._labels import agency_label, stage_label
+from ._provenance import SCHEMA_VERSION, Provenance, provenance_line
 from ._score import ScoreCard
 from ._termfit import grid
 from ._text import (
@@ -32,7 +39,6 @@ from ._text import (
     Markup,
     check_format,
     clip,
-    csv_cell,
     dumps_json,
     fmt,
     markdown,
@@ -48,17 +54,22 @@ from .errors import Problem, RubricError, _total
 from .gaps import Gap
 from .model import Project, Rubric, Unit
 
-__all__ = ["error_entry", "level_line", "render_cards", "render_check", "render_diff", "render_gap"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "error_entry",
+    "level_line",
+    "render_cards",
+    "render_check",
+    "render_diff",
+    "render_gap",
+]
 
 #: Display width of an item's text in the totals tree (about 24 Chinese characters).
 TITLE_WIDTH: Final = 48
-STAGES: Final = {"self": "自评", "verified": "核定"}
 #: Display width an item's text is clipped to in a gap report (JSON keeps it whole).
 GAP_TEXT_WIDTH: Final = 60
 #: Display width an item's text is clipped to in a comparison table.
 DIFF_TEXT_WIDTH: Final = 30
-#: The sheet columns of a CSV score table, as in a CSV sheet.
-META: Final = ("agency", "year", "stage", "assessor")
 
 
 # --- check: the totals tree ------------------------------------------------------------------
@@ -286,10 +297,10 @@ def _heading(card: ScoreCard, esc: Callable[[str], str]) -> str:
     info = card.sheet.info if card.sheet is not None else None
     if info is None:
         return ""
-    parts = [f"单位：{esc(info.agency) or '—'}"]
+    parts = [f"单位：{esc(agency_label(info.agency))}"]
     if info.year is not None:
         parts.append(f"年度：{info.year}")
-    parts.append(f"阶段：{esc(STAGES.get(info.stage, info.stage))}")
+    parts.append(f"阶段：{esc(stage_label(info.stage))}")
     if info.assessor:
         parts.append(f"评估人：{esc(info.assessor)}")
     return "　".join(parts)
@@ -375,27 +386,18 @@ def _card(card: ScoreCard, md: bool) -> list[str]:
             lines.append("")
     while lines and not lines[-1]:
         lines.pop()
+    lines.extend(["", esc(provenance_line(card.provenance))])
     return lines
 
 
-def _csv(cards: Sequence[ScoreCard]) -> str:
-    units = [(u.address, u.title) for u in cards[0].units] if cards else []
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    header = [*META, *(f"{a} {t}" for a, t in units), "total", "max", "level", "passed"]
-    writer.writerow([csv_cell(cell) for cell in header])
-    for card in cards:
-        if [(u.address, u.title) for u in card.units] != units:
-            message = "cards scored against different rubrics cannot share one CSV table"
-            raise RubricError([Problem(message=message)])
-        info = card.sheet.info if card.sheet is not None else None
-        meta = ["", "", "", ""]
-        if info is not None:
-            meta = [info.agency, "" if info.year is None else str(info.year), info.stage, info.assessor or ""]
-        points = [fmt(u.points) for u in card.units]
-        row = [*meta, *points, fmt(card.total), fmt(card.max), card.level or "", str(card.passed).lower()]
-        writer.writerow([csv_cell(cell) for cell in row])
-    return buffer.getvalue()
+def _footer(p: Provenance | None, esc: Callable[[str], str]) -> list[str]:
+    """The provenance line that ends a gap or diff report, after a blank line."""
+    return [] if p is None else ["", esc(provenance_line(p))]
+
+
+def _versioned(data: dict[str, Any]) -> dict[str, Any]:
+    """The JSON of a gap or diff: ``schema_version`` and ``provenance`` first, then the rest."""
+    return {"schema_version": SCHEMA_VERSION, "provenance": data.pop("provenance"), **data}
 
 
 def error_entry(error: RubricError) -> dict[str, Any]:
@@ -420,12 +422,15 @@ def error_entry(error: RubricError) -> dict[str, Any]:
 def render_cards(
     cards: Sequence[ScoreCard | RubricError],
     format: Literal["text", "markdown", "json", "csv"],  # noqa: A002 - the CLI's word
+    *,
+    headers: Headers = "en",
 ) -> str:
     """Score cards as the standard's own table, as JSON, or as one CSV row per card.
 
     Text and Markdown show 序号 | 评价单元 | 评价项目 | 得分/分值 | 说明, one row per item with
     unit subtotals and the total, then the level reached, failed gates, unanswered leaves and
-    items that earned points without evidence (佐证材料).
+    items that earned points without evidence (佐证材料), and end each card with its provenance
+    line. A sheet that leaves its agency blank is headed 单位：未填写单位名称.
 
     A batch may hold the errors of inputs that could not be scored, in input order beside the
     cards: JSON lists each as its `error_entry`; text, Markdown and CSV show only the cards (the
@@ -435,8 +440,10 @@ def render_cards(
         cards: the cards, all scored against one rubric, and the errors of a batch.
         format: ``"text"``, ``"markdown"``, ``"json"`` (one entry: `ScoreCard.to_dict` or the
             `error_entry`; several: a list of them in order; points as exact numbers) or
-            ``"csv"`` (agency, year, stage, assessor, one column per unit, total, max, level,
-            passed).
+            ``"csv"`` (agency, code, year, stage, assessor, date, one column per unit, total,
+            max, level, passed, failed_gates, file, line, rubric_hash, library).
+        headers: the CSV header's language: ``"en"``, the column names above, or ``"zh"``
+            (单位, 统一社会信用代码, 年度 …; docs/cli.md lists them); other formats ignore it.
 
     Returns:
         The report, ending in a newline; without a card, text and Markdown are empty and CSV
@@ -451,7 +458,7 @@ def render_cards(
         return dumps_json(entries[0] if len(entries) == 1 else entries) + "\n"
     scored = [c for c in cards if isinstance(c, ScoreCard)]
     if format == "csv":
-        return _csv(scored)
+        return cards_csv(scored, headers)
     lines: list[str] = []
     for card in scored:
         lines.extend(["", *_card(card, format == "markdown")] if lines else _card(card, format == "markdown"))
@@ -517,7 +524,8 @@ def _open_rows(g: Gap) -> list[list[str]]:
 
 @exactly
 def render_gap(g: Gap, format: Literal["text", "markdown", "json"]) -> str:  # noqa: A002 - the CLI's word
-    """A gap analysis as text, Markdown or JSON (`attrs.asdict` of *g*, points as exact numbers).
+    """A gap analysis as text, Markdown or JSON (`attrs.asdict` of *g*, points as exact numbers,
+    with ``schema_version`` and ``provenance`` first); text and Markdown end with the provenance line.
 
     Args:
         g: the result of `gap`.
@@ -531,10 +539,10 @@ def render_gap(g: Gap, format: Literal["text", "markdown", "json"]) -> str:  # n
     """
     check_format(format, ("text", "markdown", "json"))
     if format == "json":
-        return dumps_json(attrs.asdict(g)) + "\n"
+        return dumps_json(_versioned(attrs.asdict(g))) + "\n"
     md = format == "markdown"
     esc = markdown if md else visible
-    title = esc(f"{g.rubric} — {g.agency}" if g.agency else g.rubric)
+    title = esc(g.rubric if g.agency is None else f"{g.rubric} — {agency_label(g.agency)}")
     standing = f"当前得分 {fmt(g.total)} 分（满分 {fmt(g.max)} 分），{esc(g.verdict)}"
     lines = [f"## {title} 差距分析" if md else f"{title} 差距分析", "", standing, ""]
     lines.extend(_headline(g, esc))
@@ -548,6 +556,7 @@ def render_gap(g: Gap, format: Literal["text", "markdown", "json"]) -> str:  # n
         lines.extend(_table(_open_rows(g), frozenset({1, 2}), md))
     else:
         lines.extend(["", "所有适用条目均已得满分"])
+    lines.extend(_footer(g.provenance, esc))
     return _join(lines)
 
 
@@ -565,7 +574,11 @@ def _standing(total: Decimal, verdict: str, esc: Callable[[str], str]) -> str:
 
 @exactly
 def render_diff(d: SheetDiff, format: Literal["text", "markdown", "json"]) -> str:  # noqa: A002 - the CLI's word
-    """A comparison as text, Markdown or JSON (`attrs.asdict` of *d*, points as exact numbers).
+    """A comparison as text, Markdown or JSON (`attrs.asdict` of *d*, points as exact numbers,
+    with ``schema_version`` and ``provenance`` first).
+
+    Text and Markdown name the two stages by their labels (自评, 核查, or a stage's own name)
+    and end with the provenance line.
 
     Args:
         d: the result of `diff`.
@@ -579,19 +592,23 @@ def render_diff(d: SheetDiff, format: Literal["text", "markdown", "json"]) -> st
     """
     check_format(format, ("text", "markdown", "json"))
     if format == "json":
-        return dumps_json(attrs.asdict(d)) + "\n"
+        return dumps_json(_versioned(attrs.asdict(d))) + "\n"
     md = format == "markdown"
     esc = markdown if md else visible
-    title = esc(f"{d.rubric} — {d.agency}" if d.agency else d.rubric)
-    heading = f"{title} 自评与核定对比"
+    title = esc(d.rubric if d.agency is None else f"{d.rubric} — {agency_label(d.agency)}")
+    # The labels as they are for the table (which escapes its cells), escaped for the lines.
+    earlier = stage_label(d.self_stage or "self")
+    later = stage_label(d.verified_stage or "verified")
+    first, then = esc(earlier), esc(later)
+    heading = f"{title} {first}与{then}对比"
     lines = [f"## {heading}" if md else heading, ""]
     mine = _standing(d.self_total, d.self_verdict, esc)
     theirs = _standing(d.verified_total, d.verified_verdict, esc)
-    lines.append(f"自评 {mine}；核定 {theirs}；相差 {signed(d.difference)} 分")
+    lines.append(f"{first} {mine}；{then} {theirs}；相差 {signed(d.difference)} 分")
     if not d.items:
-        lines.extend(["", "自评与核定各条目得分一致"])
+        lines.extend(["", f"{first}与{then}各条目得分一致", *_footer(d.provenance, esc)])
         return _join(lines)
-    rows = [["序号", "内容", "分值", "自评", "核定", "差值", "说明"]]
+    rows = [["序号", "内容", "分值", earlier, later, "差值", "说明"]]
     rows.extend(
         [
             i.address,
@@ -600,9 +617,10 @@ def render_diff(d: SheetDiff, format: Literal["text", "markdown", "json"]) -> st
             fmt(i.self_points),
             fmt(i.verified_points),
             signed(i.difference),
-            f"自评：{i.self_reason}；核定：{i.verified_reason}",
+            f"{earlier}：{i.self_reason}；{later}：{i.verified_reason}",
         ]
         for i in d.items
     )
     lines.extend(["", *_table(rows, frozenset({2, 3, 4, 5}), md), "", f"共 {len(d.items)} 项得分不同"])
+    lines.extend(_footer(d.provenance, esc))
     return _join(lines)

@@ -328,6 +328,10 @@ def _answers(draw: DrawFn, choices: tuple[tuple[str, st.SearchStrategy[Answer]],
         # about four in five leaves are answered; shrinking leaves them unanswered
         if draw(_ints(0, 4)):
             out[address] = draw(strategy)
+    # An item marked not applicable takes no other answer (score() refuses the sheet).
+    marked = tuple(a.removesuffix("na") for a, v in out.items() if a.endswith(".na") and v is True)
+    if marked:
+        out = {a: v for a, v in out.items() if a.endswith(".na") or not (a + ".").startswith(marked)}
     return out
 
 
@@ -390,13 +394,15 @@ MistakeLabel = Literal[
 #: Every label `invalid_sheets` uses.
 MISTAKES: Final[tuple[str, ...]] = get_args(MistakeLabel)
 
+# Text is read by the grammar of docs/sheet-format.md ("3" is a count, "true" a flag), so the
+# wrong texts here are ones it refuses: a word, a unit after the figure, a number it does not read.
 _WRONG_TYPE: Final[dict[str, tuple[Answer, ...]]] = {
-    "bool": (1, "true", Decimal(1)),
-    "count": (True, "3", [1]),
-    "count_or_names": (True, "节能", {"value": 1}),
-    "number": ("12", True, [Decimal(1)]),
-    "ratio": ("0.9", True, {"value": Decimal(1)}),
-    "judged": ("3", True),
+    "bool": (1, "是的", Decimal(1)),
+    "count": (True, "3次", [1]),
+    "count_or_names": (True, "1e3", {"value": 1}),
+    "number": ("12元", True, [Decimal(1)]),
+    "ratio": ("90%", True, {"value": Decimal(1)}),
+    "judged": ("3分", True),
     "tier": (1, True, ["符合"]),
 }
 

@@ -16,10 +16,11 @@ from ._answers import check_answer
 from ._compiled import compiled, describe_figure
 from ._exact import exactly
 from ._kinds import ZERO, Leaf, compile_rule, kind_of, maximum
+from ._labels import stages_comment
 from ._text import GATE_NAMES, fmt, show, visible, wrap
 from ._totals import group_max
 from ._tree import Node, walk
-from .model import Check, Project, Rubric, Tiers, Unit
+from .model import Check, Flag, Project, Rubric, Tiers, Unit
 
 __all__ = ["template"]
 
@@ -215,12 +216,13 @@ def template(rubric: Rubric, *, year: int | None = None) -> str:
             commented = True
     if commented:
         out += _comment("行首为 # 的答案行尚未填写；填写时删去行首的 #。")
+    year = year if year is not None else datetime.date.today().year
     info = [
         "[sheet]",
         f"rubric = {_toml(rubric.title)}",
         'agency = ""          # 被评价单位名称',
         f"year = {year if year is not None else datetime.date.today().year}",
-        'stage = "self"       # "self" 自评，"verified" 核定',
+        f"stage = {_toml(rubric.stages[0])}       # " + visible(stages_comment(rubric.stages)),
         'assessor = ""        # 填表人',
         "",
         "[answers]",
@@ -232,4 +234,44 @@ def template(rubric: Rubric, *, year: int | None = None) -> str:
         "# 佐证材料：条目或答案地址 = [文件名, …]，例如：",
         visible(f'# "{first}" = ["《……》"]'),
     ]
+    bound = [a for a, leaf in c.leaves.items() if isinstance(leaf.rule, Flag) and leaf.rule.indicator]
+    if bound:
+        tail += _energy_section(bound, year)
     return "\n".join([*out, "", *info, *body, *tail]) + "\n"
+
+
+#: The ``[energy]`` section, commented out so that a blank template scores from its yes/no answers.
+_ENERGY: Final = (
+    "[energy]",
+    "year = {data_year}                # 数据年度：本表年度的上一年",
+    "area = 0                   # 建筑面积，m²",
+    "energy_users = 0           # 用能人数，人（含编外人员）",
+    "water = 0                  # 用水总量，t",
+    "# water_users = 0          # 用水人数，人（不填时按用能人数计）",
+    "",
+    "[energy.use]               # 年度能源消耗总量，按品种",
+    "electricity = {{ kwh = 0 }}  # 电力，kWh",
+    "natural_gas = {{ m3 = 0 }}   # 天然气，m³",
+    "gasoline = {{ litres = 0 }}  # 汽油，L（或 kg）",
+    "heat = {{ gj = 0 }}          # 热力，GJ",
+    "",
+    "[energy.vehicles]          # 公务用车能源消耗量（上面的一部分）：没有时填 0，不可不填",
+    "gasoline = {{ litres = 0 }}  # 汽油，L",
+    "",
+    "[energy.targets]           # 上级主管部门下达的年度指标",
+    "area_energy = 0            # 单位建筑面积能耗，kgce/m²",
+    "per_capita_energy = 0      # 人均能耗，kgce/人",
+    "per_capita_water = 0       # 人均水耗，t/人",
+)
+
+
+def _energy_section(bound: list[str], year: int) -> list[str]:
+    head = [
+        "",
+        "# ═══ 能源资源消耗数据（说明五）",
+        *_comment(
+            f"{'、'.join(bound)} 也可由上一年度的能源资源消耗数据评分：删去下面各行行首的 # 并填写，"
+            "同时删去 [answers] 中这些地址的答案行（两者只填其一）。折标准煤按当量值（docs/energy.md）。"
+        ),
+    ]
+    return head + [f"# {line}".rstrip() for line in "\n".join(_ENERGY).format(data_year=year - 1).split("\n")]

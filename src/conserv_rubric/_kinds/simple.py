@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from .._text import fmt
+from .._energy_model import INDICATORS
+from .._text import fmt, suggest
 from .._tree import Node
 from ..model import Check, Flag
 from ._base import (
@@ -92,6 +93,15 @@ class FlagKind(Kind):
                 actual=fmt(rule.points),
                 severity="warning",
             )
+        if rule.indicator is not None:
+            if rule.indicator not in INDICATORS:
+                names = tuple(INDICATORS)
+                hint = suggest(rule.indicator, names)
+                add(node, f"unknown indicator '{rule.indicator}'{hint}; expected one of {', '.join(names)}")
+            if rule.at_least:
+                add(
+                    node, "a flag bound to an energy indicator takes no at_least: the indicator is met or not"
+                )
 
     def hint(self, leaf: Leaf, deduction: bool) -> str:
         if leaf.shape == "bool":

@@ -8,15 +8,20 @@ page, so keep them short and plain.
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
+
+import openpyxl
 
 import conserv_rubric as cr
 from conserv_rubric._fmt import format_file
 from conserv_rubric.diffs import diff
 from conserv_rubric.reports import render_cards
+from conserv_rubric.workbook import write_template
 
 # --- inputs ------------------------------------------------------------------------------------
 
@@ -137,6 +142,184 @@ def make_symlinked_rubric() -> None:
     Path("link.toml").symlink_to("rubric.toml")
 
 
+def make_nul_character() -> None:
+    """A CSV file with a NUL character in a cell."""
+    Path("sheet.csv").write_bytes(b"agency,1.1\na\x00,true\n")
+
+
+def make_workbook_named_csv() -> None:
+    """The first bytes of an .xlsx workbook (a ZIP archive), in a file named .csv."""
+    Path("sheet.csv").write_bytes(b"PK\x03\x04" + bytes(26))
+
+
+def make_old_workbook_named_csv() -> None:
+    """The first bytes of an .xls workbook (an OLE compound file), in a file named .csv."""
+    Path("sheet.csv").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(24))
+
+
+def make_csv_gbk_row_later() -> None:
+    """A UTF-8 CSV sheet file whose third line was saved as GBK."""
+    head = "agency,2.1.1\n甲局,true\n".encode()
+    Path("sheet.csv").write_bytes(head + "乙局,true\n".encode("gbk") + "丙局,false\n".encode())
+
+
+def make_csv_row_too_long() -> None:
+    """A CSV sheet file whose second row is longer than `MAX_CSV_ROW_BYTES`."""
+    long_cell = "x" * (1024 * 1024)
+    Path("sheet.csv").write_text(
+        f"agency,assessor,2.1.1\n甲局,,true\n乙局,{long_cell},true\n丙局,,false\n", encoding="utf-8"
+    )
+
+
+# --- workbooks: the template of the case's rubric.toml, filled in as a script would ----------
+
+
+def fill_in(values: dict[str, Any], column: str = "答案") -> None:
+    """Write the template of rubric.toml to sheet.xlsx, then *values* into *column* (答案 or 地址)
+    of the rows whose 地址 they name. The table's rows start at row 6: 1.1 in row 6, 1.2 in row 7."""
+    write_template(cr.load_rubric("rubric.toml"), "sheet.xlsx", year=2024)
+    book = openpyxl.load_workbook("sheet.xlsx")
+    for row in book["自评打分表"].iter_rows(min_row=6, max_col=7):
+        address = str(row[5].value)
+        if address in values:
+            cell = row[5] if column == "地址" else row[6]
+            cell.value = values[address]
+    book.save("sheet.xlsx")
+
+
+def make_workbook_bad_answer() -> None:
+    """A flag answered 也许 (maybe)."""
+    fill_in({"1.1": "也许"})
+
+
+def make_workbook_formula() -> None:
+    """An answer that is a formula."""
+    fill_in({"1.2": "=2+2"})
+
+
+def make_workbook_date() -> None:
+    """A count that Excel turned into a date."""
+    fill_in({"1.2": datetime.date(2024, 3, 1)})
+
+
+def make_workbook_error_value() -> None:
+    """An error value where the answer should be."""
+    fill_in({"1.2": "#DIV/0!"})
+    book = openpyxl.load_workbook("sheet.xlsx")
+    book["自评打分表"]["G7"].data_type = "e"
+    book.save("sheet.xlsx")
+
+
+def make_workbook_unknown_address() -> None:
+    """An address changed to one the rubric lacks, and answered."""
+    fill_in({"1.1": "1.9"}, column="地址")
+    book = openpyxl.load_workbook("sheet.xlsx")
+    book["自评打分表"]["G6"] = "是"
+    book.save("sheet.xlsx")
+
+
+def make_workbook_numeric_address() -> None:
+    """An address typed as a number."""
+    fill_in({"1.2": 1.2}, column="地址")
+
+
+def make_workbook_address_twice() -> None:
+    """Two rows with the same address."""
+    fill_in({"1.2": "1.1"}, column="地址")
+
+
+def make_workbook_no_address() -> None:
+    """An answer in a row whose address was deleted."""
+    fill_in({"1.2": 3})
+    book = openpyxl.load_workbook("sheet.xlsx")
+    book["自评打分表"]["F7"] = None
+    book.save("sheet.xlsx")
+
+
+def make_workbook_code_number() -> None:
+    """An 18-digit code typed into a cell of the General format."""
+    fill_in({})
+    book = openpyxl.load_workbook("sheet.xlsx")
+    book["自评打分表"]["G2"] = 111100001234567890
+    book.save("sheet.xlsx")
+
+
+def make_workbook_other_edition() -> None:
+    """A template made from another version of rubric.toml."""
+    text = Path("rubric.toml").read_text(encoding="utf-8")
+    write_template(cr.loads_rubric(text.replace('version = "1"', 'version = "2"')), "sheet.xlsx")
+
+
+def make_workbook_bad_hash() -> None:
+    """The hidden worksheet's hash edited by hand."""
+    fill_in({})
+    book = openpyxl.load_workbook("sheet.xlsx")
+    book["标准信息"]["B3"] = "abc"
+    book.save("sheet.xlsx")
+
+
+def make_workbook_without_table() -> None:
+    """A workbook of someone's own layout, without the 地址 and 答案 columns."""
+    book = openpyxl.Workbook()
+    book.active.append(["序号", "评价标准", "得分"])  # type: ignore[union-attr]
+    book.save("sheet.xlsx")
+
+
+def make_workbook_column_twice() -> None:
+    """A second 答案 column added to the header row."""
+    fill_in({})
+    book = openpyxl.load_workbook("sheet.xlsx")
+    book["自评打分表"]["J5"] = "答案"
+    book.save("sheet.xlsx")
+
+
+def make_workbook_label_twice() -> None:
+    """A second 单位名称 label above the table."""
+    fill_in({})
+    book = openpyxl.load_workbook("sheet.xlsx")
+    book["自评打分表"]["J3"] = "单位名称"
+    book.save("sheet.xlsx")
+
+
+def make_workbook_xls() -> None:
+    """An Excel 97–2003 workbook (the first bytes of one are enough)."""
+    Path("sheet.xls").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1"))
+
+
+def make_workbook_et() -> None:
+    """A workbook saved in WPS's own format."""
+    Path("sheet.et").write_bytes(bytes.fromhex("d0cf11e0a1b11ae1"))
+
+
+def make_workbook_too_many_rows() -> None:
+    """Something typed far below the table."""
+    fill_in({})
+    book = openpyxl.load_workbook("sheet.xlsx")
+    book["自评打分表"]["A10001"] = "x"
+    book.save("sheet.xlsx")
+
+
+def make_workbook_too_large() -> None:
+    """A workbook over 32 MiB (as pictures pasted in could make it)."""
+    Path("sheet.xlsx").write_bytes(b"PK" + b"\0" * (32 * 1024 * 1024))
+
+
+def make_workbook_zip_bomb() -> None:
+    """A worksheet that unpacks to 65 MiB."""
+    with zipfile.ZipFile("sheet.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (65 * 1024 * 1024))
+
+
+def make_workbook_no_energy() -> None:
+    """A template made without the energy rows."""
+    fill_in({})
+
+
+def make_workbook_energy_blank() -> None:
+    """A template with the energy rows, left blank."""
+    write_template(cr.load_rubric("rubric.toml"), "sheet.xlsx", energy=True)
+
+
 # --- calls -------------------------------------------------------------------------------------
 
 
@@ -191,3 +374,28 @@ def call_render_pdf() -> None:
     """A report in a format there is none of."""
     card = cr.score(cr.load_rubric("rubric.toml"), {})
     render_cards([card], "pdf")  # type: ignore[arg-type]  # an unknown format on purpose
+
+
+def call_loads_sheet_yaml() -> None:
+    """A format loads_sheet does not read."""
+    cr.loads_sheet("agency: a\n", format="yaml")  # type: ignore[arg-type]  # the mistake shown
+
+
+def call_loads_sheet_two_rows() -> None:
+    """CSV text of two rows given to loads_sheet."""
+    cr.loads_sheet("agency,1.1\na,true\nb,false\n", format="csv")
+
+
+def call_score_with_a_path() -> None:
+    """A sheet's path where the sheet is expected."""
+    cr.score(cr.load_rubric("rubric.toml"), Path("sheet.toml"))  # type: ignore[arg-type]  # the mistake shown
+
+
+def call_score_with_a_list() -> None:
+    """Answers as a list of pairs."""
+    cr.score(cr.load_rubric("rubric.toml"), [("1.1", True)])  # type: ignore[arg-type]  # the mistake shown
+
+
+def call_score_with_a_rubric_path() -> None:
+    """A rubric's path where the rubric is expected."""
+    cr.score("rubric.toml", {})  # type: ignore[arg-type]  # the mistake shown

@@ -1,0 +1,150 @@
+"""The cell grammar of `conserv_rubric._cells` as SQL: each leaf's text parsed, or its problem.
+
+A cell is text. It is normalised as `_cells.normal` does for what Chinese input methods type
+(full-width ASCII, the ideographic space and U+2212 MINUS SIGN, by ``translate``, since neither
+engine has NFKC), trimmed, and read against its leaf's shape; blank is unanswered.
+"""
+
+from __future__ import annotations
+
+from .._cells import normal
+from .._kinds import Leaf
+from .._limits import MAX_DECIMALS, MAX_LIST, MAX_NUMBER
+from ._base import NUMBER, NUMBER_PLACES, Ctx
+
+_FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\u2212"
+_HALF = "".join(chr(c) for c in range(0x21, 0x7F)) + " -"
+#: What `str.strip` takes away around an answer and a name, as SQL's trim takes it.
+_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85"
+
+
+def text(ctx: Ctx, value: str) -> str:
+    """*value* as a string literal of the dialect."""
+    body = value.replace("'", "''")
+    if ctx.dialect == "spark":
+        body = body.replace("\\", "\\\\")
+    return f"'{body}'"
+
+
+def _trim(ctx: Ctx, expr: str) -> str:
+    if ctx.dialect == "spark":
+        return f"trim(BOTH {text(ctx, _SPACE)} FROM {expr})"
+    return f"trim({expr}, {text(ctx, _SPACE)})"
+
+
+def normalised(ctx: Ctx, column: str) -> str:
+    """The normalised text of a raw cell, NULL when it is blank."""
+    raw = f"CAST({column} AS {'STRING' if ctx.dialect == 'spark' else 'VARCHAR'})"
+    # translate is slow on every cell: only text with a character beyond ASCII needs it.
+    octets = f"octet_length({raw})" if ctx.dialect == "spark" else f"strlen({raw})"
+    ascii_ = f"{octets} = {'char_length' if ctx.dialect == 'spark' else 'length'}({raw})"
+    mapped = (
+        f"CASE WHEN {ascii_} THEN {raw} ELSE translate({raw}, {text(ctx, _FULL)}, {text(ctx, _HALF)}) END"
+    )
+    return f"NULLIF({_trim(ctx, mapped)}, '')"
+
+
+def _matches(ctx: Ctx, expr: str, pattern: str) -> str:
+    if ctx.dialect == "spark":
+        return f"({expr} RLIKE {text(ctx, pattern)})"
+    return f"regexp_full_match({expr}, {text(ctx, pattern)})"
+
+
+_INT = "^[+-]?[0-9]+$"
+_NUM = "^[+-]?[0-9]+(\\.[0-9]+)?$"
+
+
+def _count(ctx: Ctx, t: str) -> str:
+    """A whole number ≥ 0 below the limit, or NULL."""
+    pattern = _INT.replace("^", "").replace("$", "") if ctx.dialect == "duckdb" else _INT
+    n = f"try_cast({t} AS DECIMAL(38, 0))"
+    fits = f"{_matches(ctx, t, pattern)} AND {n} >= 0 AND {n} < {MAX_NUMBER}"
+    return f"CASE WHEN {fits} THEN CAST({n} AS BIGINT) END"
+
+
+def _number(ctx: Ctx, t: str) -> str:
+    """A number within the limits of a sheet (`out_of_range`), or NULL."""
+    pattern = _NUM.replace("^", "").replace("$", "") if ctx.dialect == "duckdb" else _NUM
+    decimals = f"\\.[0-9]{{{MAX_DECIMALS + 1},}}"
+    n = f"try_cast({t} AS DECIMAL(38, {NUMBER_PLACES}))"
+    return (
+        f"CASE WHEN {_matches(ctx, t, pattern)} AND NOT {_contains(ctx, t, decimals)}"
+        f" AND abs({n}) < {MAX_NUMBER} THEN CAST({n} AS {NUMBER}) END"
+    )
+
+
+def _contains(ctx: Ctx, expr: str, pattern: str) -> str:
+    if ctx.dialect == "spark":
+        return f"({expr} RLIKE {text(ctx, pattern)})"
+    return f"regexp_matches({expr}, {text(ctx, pattern)})"
+
+
+def _lists(ctx: Ctx) -> tuple[str, str, str, str, str, str]:
+    if ctx.dialect == "spark":
+        return "x -> ", "split", "transform", "filter", "array_distinct", "size"
+    return "lambda x: ", "string_split_regex", "list_transform", "list_filter", "list_distinct", "len"
+
+
+def names_list(ctx: Ctx, t: str) -> str:
+    """The names in normalised text *t*, split at ``;`` and ``、`` and trimmed (computed once)."""
+    lam, split, transform, *_ = _lists(ctx)
+    return f"{transform}({split}({t}, '[;、]'), {lam}{_trim(ctx, 'x')})"
+
+
+def _names(ctx: Ctx, leaf: Leaf, names: str) -> tuple[str, str]:
+    """(the count of names, whether they are valid) for the list of names *names*."""
+    lam, _, _, filt, distinct, size = _lists(ctx)
+    bad = ["x = ''", _matches(ctx, "x", _INT if ctx.dialect == "spark" else _INT[1:-1])]
+    if leaf.closed:
+        options = ", ".join(text(ctx, normal(o)) for o in leaf.options)
+        bad.append(f"x NOT IN ({options})")
+    faults = f"{size}({filt}({names}, {lam}{' OR '.join(bad)}))"
+    valid = (
+        f"({faults} = 0 AND {size}({distinct}({names})) = {size}({names}) AND {size}({names}) <= {MAX_LIST})"
+    )
+    return f"CAST({size}({names}) AS BIGINT)", valid
+
+
+def parsed(ctx: Ctx, leaf: Leaf, t: str, names: str = "") -> tuple[str, str]:
+    """(the parsed answer of normalised text *t*, NULL when invalid; the message, an SQL string)
+    for *leaf*; a ``count_or_names`` leaf also needs *names*, its `names_list` column."""
+    shape = leaf.shape
+    if shape == "bool":
+        value = f"CASE lower({t}) WHEN 'true' THEN TRUE WHEN 'false' THEN FALSE END"
+        return value, "'expected true or false'"
+    if shape == "count":
+        value = _count(ctx, t)
+        want = "'expected a count (a whole number ≥ 0)'"
+        return value, want
+    if shape == "count_or_names":
+        option = (
+            f"{t} IN ({', '.join(text(ctx, normal(o)) for o in leaf.options)})" if leaf.options else "FALSE"
+        )
+        count = _count(ctx, t)
+        if leaf.closed:
+            count = f"CASE WHEN {count} <= {len(leaf.options)} THEN {count} END"
+        n, valid = _names(ctx, leaf, names)
+        numeric = _contains(ctx, t, "^[+-]?\\.?[0-9]")
+        value = (
+            f"CASE WHEN {t} IS NULL THEN NULL WHEN {option} THEN CAST(1 AS BIGINT)"
+            f" WHEN {numeric} THEN {count} WHEN {valid} THEN {n} END"
+        )
+        want = "expected a count in digits (such as 3) or names separated by ';'"
+        return value, text(ctx, want)
+    value = _number(ctx, t)
+    if shape == "judged":
+        assert leaf.low is not None
+        assert leaf.high is not None
+        low, high = ctx.number(leaf.low), ctx.number(leaf.high)
+        fits = f"({value} = 0 OR ({value} >= {low} AND {value} <= {high}))"
+        if leaf.step is not None:
+            step = int(leaf.step.scaleb(NUMBER_PLACES))
+            whole = f"CAST({value} * CAST({10**NUMBER_PLACES} AS DECIMAL(11, 0)) AS DECIMAL(38, 0))"
+            fits = f"({fits} AND {ctx.imod(whole, str(step))} = 0)"
+        value = f"CASE WHEN {fits} THEN {value} END"
+        want = f"expected 0 or a number from {leaf.low} to {leaf.high}" + (
+            f" in steps of {leaf.step}" if leaf.step is not None else ""
+        )
+        return value, text(ctx, want)
+    want = f"expected a number below {MAX_NUMBER:,} with at most {MAX_DECIMALS} decimal places"
+    return value, text(ctx, want)

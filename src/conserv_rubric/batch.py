@@ -1,0 +1,70 @@
+"""Batches that stream: score a province's sheets, or the nation's, one at a time.
+
+::
+
+    from conserv_rubric import load_rubric
+    from conserv_rubric.batch import score_many
+
+    rubric = load_rubric("rubrics/district.toml")
+    for result in score_many(rubric, "sheets.csv"):  # a CSV file of any size
+        ...  # a ScoreCard, or the SheetError of a row that cannot be scored
+
+Nothing is collected: each sheet is read, scored and handed on before the next one is read,
+so memory stays flat however many sheets there are.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from ._batch import iter_sheets
+from ._score import ScoreCard, _as_rubric, score
+from ._sheet import Sheet
+from .errors import SheetError
+from .model import Rubric
+
+__all__ = ["iter_sheets", "score_many"]
+
+
+def score_many(
+    rubric: Rubric, sheets: Iterable[Sheet | Mapping[str, Any] | SheetError] | str | os.PathLike[str]
+) -> Iterator[ScoreCard | SheetError]:
+    """Score every sheet of *sheets* against *rubric*, lazily and in order.
+
+    Each sheet is scored when the next result is asked for, so an iterable that reads its
+    sheets one at a time (or a CSV file of any size) is scored in flat memory. A sheet that
+    cannot be read or scored costs itself: its `SheetError` takes its place, and the sheets
+    after it are still scored.
+
+    Args:
+        rubric: a validated rubric (from `conserv_rubric.load_rubric`).
+        sheets: `Sheet`\\ s or mappings from leaf address to answer (a `SheetError` in it is
+            handed on as it is), or the path of a sheet file: ``.toml`` or ``.json`` (one
+            sheet), or ``.csv`` (a sheet per row, read a row at a time; see `iter_sheets`).
+
+    Returns:
+        An iterator of a `ScoreCard` for each sheet scored and a `SheetError` for each sheet,
+        row or file that could not be, in input order.
+
+    Raises:
+        RubricError: *rubric* is not a `Rubric` (raised at once, not at the first sheet).
+    """
+    checked = _as_rubric(rubric, "score_many")
+    source: Iterable[Sheet | Mapping[str, Any] | SheetError]
+    source = iter_sheets(os.fspath(sheets)) if isinstance(sheets, str | os.PathLike) else sheets
+    return _scored(checked, source)
+
+
+def _scored(
+    rubric: Rubric, sheets: Iterable[Sheet | Mapping[str, Any] | SheetError]
+) -> Iterator[ScoreCard | SheetError]:
+    for sheet in sheets:
+        if isinstance(sheet, SheetError):
+            yield sheet
+            continue
+        try:
+            yield score(rubric, sheet)
+        except SheetError as exc:
+            yield exc

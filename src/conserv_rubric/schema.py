@@ -1,0 +1,569 @@
+"""JSON Schemas (draft 2020-12) for rubrics and sheets, generated from the model, for editors.
+
+An editor that reads JSON Schema for TOML (VS Code with Even Better TOML, Tombi) then completes
+keys, shows what each key means and marks a misspelt key or a wrong type as it is typed
+(docs/editor.md). The schemas are generated from the attrs classes of `conserv_rubric.model`,
+`conserv_rubric.SheetInfo` and the ``[expect]`` table, and they accept exactly the types the
+loader accepts: a number is a TOML number (never ``"9"``), a flag is ``true`` or ``false`` (never
+``1``), every table is closed (``additionalProperties: false``) and a rule is one of the kinds
+of `conserv_rubric.model.RULE_KINDS`, chosen by its ``kind``. What needs more than the shape of
+the document (declared totals, ascending levels, unique addresses) is left to
+`conserv_rubric.validate`.
+
+The package ships the generated schemas in ``conserv_rubric/schemas/``: ``rubric.schema.json``,
+``sheet.schema.json`` and ``district-sheet.schema.json`` (the sheets of the shipped district
+rubric). ``python -m conserv_rubric.schema --write`` writes them again.
+
+>>> schema = rubric_schema()
+>>> schema["$defs"]["Each"]["properties"]["per"]["$ref"]
+'#/$defs/number'
+>>> sorted(schema["$defs"]["Each"]["required"])
+['kind', 'per']
+"""
+
+from __future__ import annotations
+
+import ast
+import datetime
+import functools
+import importlib.resources
+import inspect
+import re
+import sys
+import types
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final, Literal, Union, get_args, get_origin, get_type_hints
+
+import attrs
+
+from . import model
+from ._compiled import compiled
+from ._expect import Expectation
+from ._kinds import Leaf
+from ._limits import MAX_LIST, MAX_NUMBER
+from ._rubric_io import load_rubric
+from ._sheet import Sheet, SheetInfo
+from ._shipped import path as shipped_path
+from ._text import dumps_json
+from .model import RULE_KINDS, Rubric
+
+__all__ = ["DIALECT", "dumps_schema", "rubric_schema", "sheet_schema"]
+
+#: The JSON Schema dialect of every schema generated here.
+DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
+
+#: The shipped rubric whose sheets' schema ships too.
+_SHIPPED_RUBRIC: Final = "district"
+
+_RULE_CLASSES: Final = frozenset(RULE_KINDS.values())
+_NUMBER_REF: Final = {"$ref": "#/$defs/number"}
+_NUMBER_DEF: Final = {
+    "description": f"A TOML number, read as an exact decimal; its size stays below {MAX_NUMBER:,}.",
+    "type": "number",
+    "exclusiveMinimum": -MAX_NUMBER,
+    "exclusiveMaximum": MAX_NUMBER,
+}
+# The loader reads a TOML date, or the same as text (JSON has no dates); editors show TOML dates
+# to the schema as text.
+_DATE: Final = {"type": "string", "pattern": r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*$", "format": "date"}
+
+
+# --- descriptions from the source -----------------------------------------------------------
+
+
+def _plain(text: str) -> str:
+    """Docstring markup as the Markdown an editor shows: double backquotes become single ones."""
+    return re.sub(r"\s+", " ", text.replace("``", "`")).strip()
+
+
+@functools.cache
+def _comment_docs(module: types.ModuleType) -> dict[tuple[str, str], str]:
+    """``#:`` comments above the fields of *module*'s classes, by (class, field)."""
+    try:
+        source = inspect.getsource(module)
+    except OSError:  # pragma: no cover - an install without sources: the keys go undescribed
+        return {}
+    lines = source.splitlines()
+    out: dict[tuple[str, str], str] = {}
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ClassDef):
+            continue
+        for stmt in node.body:
+            if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
+                continue
+            comment: list[str] = []
+            row = stmt.lineno - 2
+            while row >= 0 and lines[row].strip().startswith("#:"):
+                comment.insert(0, lines[row].strip()[2:].strip())
+                row -= 1
+            if comment:
+                out[(node.name, stmt.target.id)] = _plain(" ".join(comment))
+    return out
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _docstring_attributes(cls: type[Any]) -> dict[str, str]:
+    """The ``Attributes:`` section of *cls*'s docstring, by name."""
+    doc = inspect.getdoc(cls) or ""
+    out: dict[str, str] = {}
+    current: str | None = None
+    inside = False
+    for line in doc.splitlines():
+        if line.strip() == "Attributes:":
+            inside = True
+            continue
+        if not inside:
+            continue
+        if line and not line.startswith(" "):
+            break
+        entry = re.match(r"    (\w+): (.*)", line)
+        if entry:
+            current = entry.group(1)
+            out[current] = entry.group(2)
+        elif current is not None and line.strip():
+            out[current] += " " + line.strip()
+    return {name: _capital(_plain(text)) for name, text in out.items()}
+
+
+def _summary(cls: type[Any]) -> str:
+    """The first paragraph of *cls*'s docstring."""
+    doc = inspect.getdoc(cls) or ""
+    return _plain(doc.split("\n\n", 1)[0])
+
+
+def _field_doc(cls: type[Any], name: str) -> str | None:
+    """What field *name* of *cls* means, from a ``#:`` comment or the class docstring."""
+    for klass in cls.__mro__:
+        module = sys.modules.get(klass.__module__)
+        if module is None or klass is object:
+            continue
+        found = _comment_docs(module).get((klass.__name__, name)) or _docstring_attributes(klass).get(name)
+        if found:
+            return found
+    return None
+
+
+# --- types to schemas -----------------------------------------------------------------------
+
+
+def _kind_is(name: str) -> dict[str, Any]:
+    """A condition: the table's ``kind`` is *name* (open to other keys, for Tombi's strict mode)."""
+    return {
+        "properties": {"kind": {"const": name}},
+        "required": ["kind"],
+        "additionalProperties": True,
+    }
+
+
+class _Builder:
+    """Turns attrs classes into closed object schemas, collecting them under ``$defs``."""
+
+    def __init__(self) -> None:
+        self.defs: dict[str, Any] = {"number": dict(_NUMBER_DEF)}
+
+    def ref(self, cls: type[Any]) -> dict[str, Any]:
+        """A ``$ref`` to *cls*'s schema, building it on first use."""
+        name = cls.__name__
+        if name not in self.defs:
+            self.defs[name] = {}  # a placeholder: a class may refer to itself through its rules
+            self.defs[name] = self.closed(cls)
+        return {"$ref": f"#/$defs/{name}"}
+
+    def rule(self) -> dict[str, Any]:
+        """A ``$ref`` to the schema of any rule: one of the kinds, chosen by ``kind``."""
+        if "Rule" not in self.defs:
+            self.defs["Rule"] = {}
+            # The kinds are a oneOf, discriminated by `kind`; the same choice made again with
+            # if/then lets a validator name the misspelt key or the wrong value inside the rule
+            # instead of only saying that no kind fits.
+            self.defs["Rule"] = {
+                "description": "A rule: its `kind` says which, and which keys it takes.",
+                "type": "object",
+                "properties": {"kind": {"type": "string", "enum": list(RULE_KINDS)}},
+                "required": ["kind"],
+                "additionalProperties": True,
+                "oneOf": [self.ref(cls) for cls in RULE_KINDS.values()],
+                "allOf": [{"if": _kind_is(name), "then": self.ref(cls)} for name, cls in RULE_KINDS.items()],
+            }
+        return {"$ref": "#/$defs/Rule"}
+
+    def of(self, hint: Any) -> dict[str, Any]:
+        """The schema of a value of type *hint*, as the strict converter accepts it."""
+        origin, args = get_origin(hint), get_args(hint)
+        if origin in (Union, types.UnionType):
+            members = [a for a in args if a is not type(None)]
+            if frozenset(members) == _RULE_CLASSES:
+                return self.rule()
+            if len(members) == 1:
+                return self.of(members[0])
+            raise TypeError(f"no schema for the union {hint!r}")  # pragma: no cover - the model has none
+        if origin is Literal:
+            return {"type": "string", "enum": list(args)} if len(args) > 1 else {"const": args[0]}
+        if origin is tuple:
+            if len(args) == 2 and args[1] is Ellipsis:
+                return {"type": "array", "items": self.of(args[0])}
+            if len(set(args)) != 1:  # pragma: no cover - the model's pairs are of numbers
+                raise TypeError(f"no schema for the tuple {hint!r}")
+            return {"type": "array", "items": self.of(args[0]), "minItems": len(args), "maxItems": len(args)}
+        if origin is dict:
+            return {"type": "object", "additionalProperties": self.of(args[1])}
+        if hint is Decimal:
+            return dict(_NUMBER_REF)
+        if hint is bool:
+            return {"type": "boolean"}
+        if hint is int:
+            return {"type": "integer"}
+        if hint is str:
+            return {"type": "string"}
+        if hint is datetime.date:
+            return dict(_DATE)
+        if isinstance(hint, type) and attrs.has(hint):
+            return self.ref(hint)
+        raise TypeError(f"no schema for {hint!r}")  # pragma: no cover - every field type is above
+
+    def properties(self, cls: type[Any]) -> tuple[dict[str, Any], list[str]]:
+        """The schemas of *cls*'s fields, ``kind`` first, and the names of the required ones."""
+        hints = get_type_hints(cls)
+        fields = sorted(attrs.fields(cls), key=lambda f: f.name != "kind")
+        properties: dict[str, Any] = {}
+        required: list[str] = []
+        for field in fields:
+            schema = self.of(hints[field.name])
+            doc = _field_doc(cls, field.name)
+            if field.name == "kind" and doc is None:
+                doc = f"The rule kind: {_summary(cls)}"
+            properties[field.name] = {"description": doc, **schema} if doc else schema
+            # A rule's kind has a default in the class, but a rule table must name it.
+            if field.default is attrs.NOTHING or field.name == "kind":
+                required.append(field.name)
+        return properties, required
+
+    def closed(
+        self, cls: type[Any], extra: Mapping[str, Any] | None = None, need: Sequence[str] = ()
+    ) -> dict[str, Any]:
+        """The closed object schema of *cls*, with *extra* properties (*need* among the required)."""
+        properties, required = self.properties(cls)
+        out: dict[str, Any] = {"title": cls.__name__, "description": _summary(cls), "type": "object"}
+        out["properties"] = {**(extra or {}), **properties}
+        out["required"] = [*need, *required]
+        if not out["required"]:
+            del out["required"]
+        out["additionalProperties"] = False
+        return out
+
+
+# --- rubrics ---------------------------------------------------------------------------------
+
+_NODE_CLASSES: Final = (model.Unit, model.Project, *RULE_KINDS.values())
+
+
+def _override(builder: _Builder) -> dict[str, Any]:
+    """An ``override`` entry: ``at`` and any key a unit, project or rule takes."""
+    shapes: dict[str, list[dict[str, Any]]] = {}
+    docs: dict[str, set[str]] = {}
+    for cls in _NODE_CLASSES:
+        for name, schema in builder.properties(cls)[0].items():
+            shape = {k: v for k, v in schema.items() if k != "description"}
+            if name == "kind":
+                shape = {"type": "string", "enum": list(RULE_KINDS)}
+            seen = shapes.setdefault(name, [])
+            if shape not in seen:
+                seen.append(shape)
+            docs.setdefault(name, set()).add(schema.get("description", ""))
+    properties: dict[str, Any] = {
+        "at": {"description": "The address of the unit, project or item to change.", "type": "string"}
+    }
+    for name, found in shapes.items():
+        [doc] = docs[name] if len(docs[name]) == 1 else [f"Replaces the `{name}` of the node at `at`."]
+        properties[name] = {"description": doc, **(found[0] if len(found) == 1 else {"anyOf": found})}
+    properties["kind"]["description"] = "A new rule kind replaces the whole rule, keeping its id."
+    return {
+        "title": "Override",
+        "description": "The given keys replace those of the unit, project or item at `at`.",
+        "type": "object",
+        "properties": properties,
+        "required": ["at"],
+        "additionalProperties": False,
+    }
+
+
+def _add(builder: _Builder) -> dict[str, Any]:
+    """An ``add`` entry: ``to`` and a whole project or item."""
+    to = {
+        "to": {
+            "description": "The address of the unit or project it is added to; "
+            "added to a unit with projects, it is a new project.",
+            "type": "string",
+        }
+    }
+    return {
+        "title": "Add",
+        "description": "A new item appended to a project (or to a unit without projects), or a new project.",
+        "oneOf": [builder.closed(cls, to, ["to"]) for cls in (model.Project, *RULE_KINDS.values())],
+    }
+
+
+_PATCH_KEYS: Final = ("remove", "override", "add")
+
+
+def rubric_schema() -> dict[str, Any]:
+    """The JSON Schema of a rubric file: a whole rubric, or a patch of another (``extends``).
+
+    A rubric that extends another may leave out every key; one that does not needs ``title``,
+    ``total`` and ``units``, and takes no patch keys.
+
+    Returns:
+        The schema as a JSON-ready dict (draft 2020-12).
+    """
+    builder = _Builder()
+    properties, required = builder.properties(Rubric)
+    units = properties["units"]
+    units["description"] += " In a rubric that extends another: units appended after the base's."
+    patch = {
+        "extends": {
+            "description": "The base rubric this one changes: a path relative to this file, or a shipped "
+            "rubric's name such as \"district\". The keys given here replace the base's.",
+            "type": "string",
+        },
+        "remove": {
+            "description": "Addresses to drop; the others keep their addresses.",
+            "type": "array",
+            "items": {"type": "string"},
+        },
+        "override": {
+            "description": "Changes by address: the given keys replace those of the node at `at`.",
+            "type": "array",
+            "items": {"$ref": "#/$defs/Override"},
+        },
+        "add": {
+            "description": "New items (or projects) appended at the address `to`.",
+            "type": "array",
+            "items": {"$ref": "#/$defs/Add"},
+        },
+    }
+    builder.defs["Override"] = _override(builder)
+    builder.defs["Add"] = _add(builder)
+    return {
+        "$schema": DIALECT,
+        "title": "conserv-rubric rubric",
+        "description": "An evaluation standard (评价标准) as a conserv-rubric rubric, or a variant that "
+        "extends one (docs/rubric-format.md).",
+        "type": "object",
+        "properties": {"extends": patch["extends"], **properties, **{k: patch[k] for k in _PATCH_KEYS}},
+        "additionalProperties": False,
+        "dependentRequired": {key: ["extends"] for key in _PATCH_KEYS},
+        # Tombi reads a schema without additionalProperties as closed: these only add conditions.
+        "if": {"required": ["extends"], "additionalProperties": True},
+        "else": {"required": required, "additionalProperties": True},
+        "$defs": builder.defs,
+    }
+
+
+# --- sheets ----------------------------------------------------------------------------------
+
+_RATIO: Final = {
+    "type": "object",
+    "properties": {
+        "value": {"description": "The measured figure.", **_NUMBER_REF},
+        "ref": {
+            "description": "Its reference (the average, the target), more than 0.",
+            **_NUMBER_REF,
+            "exclusiveMinimum": 0,
+        },
+    },
+    "required": ["value", "ref"],
+    "additionalProperties": False,
+}
+_NAMES: Final = {"type": "array", "items": {"type": "string"}, "uniqueItems": True, "maxItems": MAX_LIST}
+_COUNT: Final = {"type": "integer", "minimum": 0}
+_ANY_ANSWER: Final = {
+    "description": "An answer of the shape its leaf wants: true/false, a count, a list of names, "
+    "a number, or { value, ref }.",
+    "anyOf": [{"type": "boolean"}, _NUMBER_REF, _NAMES, _RATIO],
+}
+_EVIDENCE: Final = {
+    "description": "The documents cited (佐证材料): a list, or one document as a string.",
+    "anyOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}],
+}
+_NOTE: Final = {"description": "Free text.", "type": "string"}
+
+
+def _leaf(leaf: Leaf) -> dict[str, Any]:
+    """The schema of the answer *leaf* wants (what `conserv_rubric.score` checks)."""
+    if leaf.address.endswith(".zero"):
+        text = f"true when: {leaf.text} (the item then scores 0)"
+    elif leaf.address.endswith(".na"):
+        text = f"true when: {leaf.text} (the item is then not evaluated)"
+    else:
+        text = leaf.text
+    out: dict[str, Any] = {"description": text} if text else {}
+    if leaf.shape == "bool":
+        return {**out, "type": "boolean"}
+    if leaf.shape == "count":
+        return {**out, **_COUNT}
+    if leaf.shape == "count_or_names":
+        if leaf.closed:
+            count = {**_COUNT, "maximum": len(leaf.options)}
+            names = {**_NAMES, "items": {"enum": list(leaf.options)}, "maxItems": len(leaf.options)}
+        else:
+            count = dict(_COUNT)
+            named = {"anyOf": [{"enum": list(leaf.options)}, {"type": "string"}]}
+            names = {**_NAMES, "items": named} if leaf.options else dict(_NAMES)
+        return {**out, "anyOf": [count, names]}
+    if leaf.shape == "ratio":
+        return {**out, "anyOf": [_NUMBER_REF, _RATIO]}
+    if leaf.shape == "judged":
+        assert leaf.low is not None
+        assert leaf.high is not None
+        chosen: dict[str, Any] = {"type": "number", "minimum": leaf.low, "maximum": leaf.high}
+        if leaf.step is not None:
+            chosen["multipleOf"] = leaf.step
+        return {**out, "anyOf": [{"const": 0}, chosen]}
+    return {**out, **_NUMBER_REF}
+
+
+def _addresses(table: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    return {"type": "object", "properties": dict(table), "additionalProperties": False}
+
+
+def _expect(builder: _Builder, rubric: Rubric | None) -> dict[str, Any]:
+    """The ``[expect]`` table, with the rubric's addresses and levels when it is known."""
+    schema = builder.closed(Expectation)
+    if rubric is None:
+        return schema
+    c = compiled(rubric)
+    properties = schema["properties"]
+    groups = {
+        "units": [(a, u.title) for a, u in c.unit_nodes],
+        "projects": [(a, p.title) for a, p, _ in c.project_nodes],
+        "items": [(i.address, i.rule.text) for i in c.items],
+    }
+    for key, nodes in groups.items():
+        points = {"description": "The points it should score.", **_NUMBER_REF}
+        properties[key] = {
+            "description": properties[key]["description"],
+            **_addresses({a: {**points, "description": f"{a} {t}".strip()} for a, t in nodes}),
+        }
+    if rubric.levels:
+        properties["level"]["enum"] = [lv.name for lv in rubric.levels]
+    return schema
+
+
+def sheet_schema(rubric: Rubric | None = None) -> dict[str, Any]:
+    """The JSON Schema of a sheet file, for any rubric or for *rubric*'s sheets.
+
+    Args:
+        rubric: the rubric the sheets answer; its leaf addresses then become the properties of
+            ``answers`` (each with the shape of answer it wants), its leaf and item addresses
+            those of ``evidence`` and ``notes``, its stages the values of ``sheet.stage``.
+
+    Returns:
+        The schema as a JSON-ready dict (draft 2020-12); numbers from *rubric* are `Decimal`,
+        which `dumps_schema` writes exactly.
+    """
+    builder = _Builder()
+    info = builder.closed(SheetInfo)
+    sheet_doc = _docstring_attributes(Sheet)
+    answers: dict[str, Any] = {"type": "object", "additionalProperties": _ANY_ANSWER}
+    evidence: dict[str, Any] = {"type": "object", "additionalProperties": _EVIDENCE}
+    notes: dict[str, Any] = {"type": "object", "additionalProperties": _NOTE}
+    title, description = "conserv-rubric sheet", "One agency's answers (自评打分表) for a rubric."
+    if rubric is not None:
+        c = compiled(rubric)
+        answers = _addresses({a: _leaf(leaf) for a, leaf in c.leaves.items()})
+        cited = [*c.leaves, *(a for a in c.item_addresses if a not in c.leaves)]
+        evidence = _addresses({a: _EVIDENCE for a in sorted(cited, key=_address_key)})
+        notes = _addresses({a: _NOTE for a in sorted(cited, key=_address_key)})
+        info["properties"]["stage"]["enum"] = list(rubric.stages)
+        info["properties"]["rubric"]["enum"] = [rubric.title]
+        title = f"conserv-rubric sheet for {rubric.title}"
+        edition = "，".join(x for x in (rubric.issuer, rubric.version) if x)
+        description = f"One agency's answers (自评打分表) for {rubric.title}" + (
+            f"（{edition}）." if edition else "."
+        )
+    builder.defs["SheetInfo"] = info
+    return {
+        "$schema": DIALECT,
+        "title": title,
+        "description": description,
+        "type": "object",
+        "properties": {
+            "sheet": {"description": _summary(SheetInfo), "$ref": "#/$defs/SheetInfo"},
+            "answers": {"description": sheet_doc["answers"], **answers},
+            "evidence": {"description": sheet_doc["evidence"], **evidence},
+            "notes": {"description": sheet_doc["notes"], **notes},
+            "expect": {"description": sheet_doc["expect"], **_expect(builder, rubric)},
+        },
+        "required": ["sheet"],
+        "additionalProperties": False,
+        "$defs": builder.defs,
+    }
+
+
+def _address_key(address: str) -> list[tuple[int, int | str]]:
+    """Addresses in reading order: 2.10 after 2.9, 2.2.1 before 2.2.1.a."""
+    return [(0, int(s)) if s.isdigit() else (1, s) for s in address.split(".")]
+
+
+def dumps_schema(schema: Mapping[str, Any]) -> str:
+    """*schema* as indented JSON text, every `Decimal` written exactly, with a final newline.
+
+    Returns:
+        The text ``conserv-rubric schema`` prints and the shipped files hold.
+    """
+    return dumps_json(schema) + "\n"
+
+
+# --- the shipped files -----------------------------------------------------------------------
+
+
+def _shipped_schemas() -> dict[str, str]:
+    """The text of every schema file shipped in ``conserv_rubric/schemas/``, by file name."""
+    district = load_rubric(shipped_path(_SHIPPED_RUBRIC))
+    return {
+        "rubric.schema.json": dumps_schema(rubric_schema()),
+        "sheet.schema.json": dumps_schema(sheet_schema()),
+        f"{_SHIPPED_RUBRIC}-sheet.schema.json": dumps_schema(sheet_schema(district)),
+    }
+
+
+def _folder() -> Path:
+    found = importlib.resources.files("conserv_rubric") / "schemas"
+    assert isinstance(found, Path)  # pip installs wheels unzipped
+    return found
+
+
+def _main(argv: Sequence[str]) -> int:
+    """``python -m conserv_rubric.schema [--write]``: check (or write) the shipped schema files."""
+    write = list(argv) == ["--write"]
+    if argv and not write:
+        sys.stderr.write("usage: python -m conserv_rubric.schema [--write]\n")
+        return 2
+    stale = []
+    for name, text in _shipped_schemas().items():
+        file = _folder() / name
+        current = file.read_text(encoding="utf-8") if file.is_file() else None
+        if current == text:
+            continue
+        if write:
+            file.parent.mkdir(exist_ok=True)
+            file.write_text(text, encoding="utf-8")
+            sys.stdout.write(f"wrote {file}\n")
+        else:
+            stale.append(name)
+    for name in stale:
+        sys.stderr.write(f"{_folder() / name}: out of date (python -m conserv_rubric.schema --write)\n")
+    return 1 if stale else 0
+
+
+def __dir__() -> list[str]:
+    return list(__all__)
+
+
+if __name__ == "__main__":  # pragma: no cover - run by hand after a change to the model
+    sys.exit(_main(sys.argv[1:]))

@@ -1,0 +1,206 @@
+"""The SQL renderer (conserv_rubric.sql): DuckDB and Spark agree with score() on every row."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from conserv_rubric import Rubric, RubricError, Sheet, SheetInfo, loads_rubric, score
+from conserv_rubric._compiled import compiled
+from conserv_rubric.cli import main
+from conserv_rubric.sql import render, validation
+from conserv_rubric.strategies import rubrics, sheets
+
+duckdb = pytest.importorskip("duckdb")
+
+#: The kinds the renderer accepts (linear and bands but for the options it refuses).
+KINDS = ("flag", "check", "each", "parts", "best", "bands", "linear", "judged", "deduct", "cases")
+
+
+def cell(value: object) -> str:
+    """An answer written as a CSV cell writes it."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "0"  # no names: a count of none
+        return ";".join(str(v) for v in value)
+    if isinstance(value, Mapping):
+        return f"{cell(value['value'])}/{cell(value['ref'])}"
+    return str(value)
+
+
+def table(rubric: Rubric, rows: Sequence[tuple[str, Mapping[str, str]]]) -> Any:
+    """An in-memory DuckDB with a table ``sheets`` of *rows* (agency, cells by address)."""
+    con = duckdb.connect()
+    leaves = list(compiled(rubric).leaves)
+    columns = "".join(f', "{a}" VARCHAR' for a in leaves)
+    con.execute(f"CREATE TABLE sheets (agency VARCHAR{columns})")
+    if rows:
+        marks = ", ".join("?" * (len(leaves) + 1))
+        con.executemany(
+            f"INSERT INTO sheets VALUES ({marks})",
+            [[agency, *(c.get(a) for a in leaves)] for agency, c in rows],
+        )
+    return con
+
+
+def summary(rubric: Rubric, cells: Mapping[str, str]) -> tuple[Decimal, list[Decimal], str | None, bool]:
+    card = score(rubric, Sheet(info=SheetInfo(agency="x"), answers=dict(cells)))
+    return card.total, [u.points for u in card.units], card.level, card.passed
+
+
+def rendered(rubric: Rubric, dialect: str = "duckdb") -> str:
+    try:
+        return render(rubric, dialect)  # type: ignore[arg-type]
+    except RubricError:
+        assume(False)
+        raise
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_duckdb_equals_score(data: st.DataObject) -> None:
+    rubric = data.draw(rubrics(kinds=KINDS))
+    query = rendered(rubric)
+    drawn = data.draw(st.lists(sheets(rubric), min_size=1, max_size=4))
+    rows = [(f"a{k}", {a: cell(v) for a, v in s.answers.items()}) for k, s in enumerate(drawn)]
+    con = table(rubric, rows)
+    assert con.execute(validation(rubric)).fetchall() == []
+    got = {r[0]: r for r in con.execute(query).fetchall()}
+    assert sorted(got) == [a for a, _ in rows]
+    n = len(rubric.units)
+    for agency, cells in rows:
+        total, units, level, passed = summary(rubric, cells)
+        row = got[agency]
+        assert (row[1 + n], list(row[1 : 1 + n]), row[3 + n], row[4 + n]) == (total, units, level, passed)
+
+
+def _rubric(item: str, head: str = "") -> Rubric:
+    return loads_rubric(
+        f'title = "T"\ntotal = 10\n{head}\n[[units]]\ntitle = "单元"\npoints = 10\n'
+        f'[[units.projects]]\ntitle = "项目"\npoints = 10\n[[units.projects.items]]\n{item}\n'
+    )
+
+
+def refusal(rubric: Rubric) -> str:
+    with pytest.raises(RubricError) as err:
+        render(rubric)
+    return str(err.value.problems[0].message)
+
+
+def test_refuses_linear_exact_steps() -> None:
+    rubric = _rubric('kind = "linear"\nstart = 0\nstep = 4\nper = 2\nmax = 10\nsteps = "exact"')
+    assert refusal(rubric) == (
+        'item 1.1.1 (units[0].projects[0].items[0]): linear with steps = "exact" divides by its step:'
+        " not expressible exactly in SQL"
+    )
+
+
+def test_refuses_linear_rounding() -> None:
+    rubric = _rubric('kind = "linear"\nstart = 0\nstep = 1\nper = 0.25\nmax = 10\ndigits = 1')
+    assert refusal(rubric) == (
+        "item 1.1.1 (units[0].projects[0].items[0]): linear rounds its award to digits = 1:"
+        " not expressible exactly in SQL"
+    )
+
+
+def test_refuses_ratio_bands() -> None:
+    bands = 'kind = "bands"\ninput = "ratio"\nbands = [{ le = 1, points = 10 }, { gt = 1, points = 0 }]'
+    assert refusal(_rubric(bands)) == (
+        'item 1.1.1 (units[0].projects[0].items[0]): bands with input = "ratio" compare a product of'
+        " two answers: not expressible exactly in SQL"
+    )
+
+
+def test_refuses_not_applicable_items() -> None:
+    rubric = _rubric('kind = "flag"\npoints = 10\nna_if = "无食堂的"', head='na = "rescale"\ndigits = 1')
+    assert refusal(rubric) == (
+        'item 1.1.1 (units[0].projects[0].items[0]): na_if with na = "rescale" changes the maxima row by'
+        " row: not expressible exactly in SQL"
+    )
+
+
+def test_refuses_a_divided_total() -> None:
+    rubric = _rubric('kind = "flag"\npoints = 10', head="[aggregate]\nbase = 90\ndivisor = 10")
+    assert (
+        refusal(rubric) == "rubric (aggregate): a weighted or divided total: not expressible exactly in SQL"
+    )
+
+
+def test_refusal_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sql", "rubrics/gbt50378-2019-jiafenxiang.toml"]) == 2
+    assert capsys.readouterr().err == (
+        "rubrics/gbt50378-2019-jiafenxiang.toml: rubric (aggregate): a weighted or divided total:"
+        " not expressible exactly in SQL\n"
+    )
+
+
+def test_cells_read_as_the_python_readers_read_them() -> None:
+    # 1.1.1 flag 2; 1.1.2 each 1 per name or count, max 5; 1.1.3 judged 0~3 by 0.5.
+    rubric = loads_rubric(
+        'title = "T"\ntotal = 10\n[[units]]\ntitle = "单元"\npoints = 10\n'
+        '[[units.items]]\nkind = "flag"\npoints = 2\n'
+        '[[units.items]]\nkind = "each"\nper = 1\nmax = 5\n'
+        '[[units.items]]\nkind = "judged"\nrange = [1, 3]\nstep = 0.5\n'
+    )
+    rows = [
+        ("good", {"1.1": " TRUE ", "1.2": "３", "1.3": "２．５"}),  # 2 + 3 + 2.5
+        ("names", {"1.1": "False", "1.2": "会议；培训、宣传", "1.3": "0"}),  # 0 + 3 + 0
+        ("bad", {"1.1": "yes", "1.2": "-1", "1.3": "2.25"}),
+    ]
+    con = table(rubric, rows)
+    got = con.execute(render(rubric)).fetchall()
+    assert [(r[0], r[2]) for r in got] == [("good", Decimal("7.5")), ("names", Decimal("3"))]
+    bad = sorted(con.execute(validation(rubric)).fetchall())
+    assert bad == [
+        ("bad", "1.1", "yes", "expected true or false"),
+        ("bad", "1.2", "-1", "expected a count in digits (such as 3) or names separated by ';'"),
+        ("bad", "1.3", "2.25", "expected 0 or a number from 1 to 3 in steps of 0.5"),
+    ]
+
+
+@functools.cache
+def _spark() -> Any:
+    from pyspark.sql import SparkSession  # noqa: PLC0415 - only where Java runs
+
+    return (
+        SparkSession.builder.master("local[1]")
+        .appName("conserv-rubric-sql")
+        .config("spark.sql.ansi.enabled", "true")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+
+
+@pytest.mark.needs_java
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_spark_equals_score(data: st.DataObject) -> None:
+    pytest.importorskip("pyspark")
+    rubric = data.draw(rubrics(kinds=KINDS, max_units=2, max_items=3))
+    query = rendered(rubric, "spark")
+    drawn = data.draw(st.lists(sheets(rubric), min_size=1, max_size=3))
+    rows = [(f"a{k}", {a: cell(v) for a, v in s.answers.items()}) for k, s in enumerate(drawn)]
+    spark = _spark()
+    from pyspark.sql.types import StringType, StructField, StructType  # noqa: PLC0415
+
+    leaves = list(compiled(rubric).leaves)
+    schema = StructType([StructField(n, StringType()) for n in ("agency", *leaves)])
+    frame = spark.createDataFrame([[agency, *(c.get(a) for a in leaves)] for agency, c in rows], schema)
+    frame.createOrReplaceTempView("sheets")
+    assert spark.sql(validation(rubric, "spark")).collect() == []
+    got = {r[0]: r for r in spark.sql(query).collect()}
+    n = len(rubric.units)
+    for agency, cells in rows:
+        total, units, level, passed = summary(rubric, cells)
+        row = got[agency]
+        assert (row[1 + n], list(row[1 : 1 + n]), row[3 + n], row[4 + n]) == (total, units, level, passed)
