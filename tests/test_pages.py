@@ -116,6 +116,7 @@ def test_escaping_covers_quotes_and_control_characters() -> None:
     assert esc("""<a href="x">'&""") == "&lt;a href=&quot;x&quot;&gt;&#x27;&amp;"
     assert esc("甲\x1b[2J乙\x00\x9b") == "甲\\x1b[2J乙\\x00\\x9b"
     assert esc("第一行\n\t第二行") == "第一行\n\t第二行"
+    assert esc("红\u202e局\u2066") == "红\\u202e局\\u2066"  # shown, never reordering the text
 
 
 def test_input_text_is_escaped_everywhere() -> None:

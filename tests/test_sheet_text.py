@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from conserv_rubric import Rubric, SheetError, load_sheet, loads_rubric, score
+from conserv_rubric import Rubric, SheetError, load_rubric, load_sheet, loads_rubric, score
 
 # One leaf of each shape that text can answer:
 #   1.1 flag (2)                          1.2 flag at_least 4 (2): a count
@@ -67,6 +67,8 @@ kind = "bands"
 input = "ratio"
 bands = [{ le = 0.9, points = 4 }, { gt = 0.9, points = 0 }]
 """
+
+DISTRICT = Path(__file__).resolve().parent.parent / "rubrics" / "district.toml"
 
 
 @pytest.fixture(scope="module")
@@ -383,3 +385,18 @@ def test_counts_of_a_trillion_or_more_are_refused(
 def test_a_count_just_below_the_limit_is_read(rubric: Rubric) -> None:
     assert score(rubric, {"1.3": 10**12 - 1}).items["1.3"].points == Decimal(4)
     assert score(rubric, {"1.3": "999999999999"}).items["1.3"].points == Decimal(4)
+
+
+def test_a_count_in_chinese_numerals_is_refused_not_counted_as_a_name() -> None:
+    rubric = load_rubric(DISTRICT)
+    with pytest.raises(SheetError) as excinfo:
+        score(rubric, {"5.2.2": "三次"})
+    assert (
+        str(excinfo.value) == 'answers."5.2.2": expected a count in digits (such as 3), got a string ("三次")'
+    )
+
+
+def test_a_full_width_comma_separates_names_as_a_chinese_input_method_types_it() -> None:
+    rubric = load_rubric(DISTRICT)
+    card = score(rubric, {"2.2.2": "节能，节水"})
+    assert card.items["2.2.2"].points == 2

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 from ._cells import (
     boolean,
+    chinese_count,
     clipped,
     name_count,
     normal,
@@ -144,6 +145,8 @@ def _from_text(leaf: Leaf, text: str) -> tuple[object, str | None]:
             option = options_by_name(leaf.options).get(value)
             if option is not None:
                 return [option], None
+        if chinese_count(value):
+            return None, f"expected a count in digits (such as 3), got {describe(text)}"
         if not starts_like_a_number(value):
             n = name_count(value)
             if n > MAX_LIST:

@@ -30,7 +30,7 @@ _NUMBER: Final = re.compile(r"[+-]?([0-9]+)(?:\.([0-9]+))?")
 #: Text that starts like a number: read as one where a count is one of the answers allowed.
 _NUMERIC_START: Final = re.compile(r"[+-]?\.?[0-9]")
 #: How names are separated in one text: ';' (CSV) and '、' (as Chinese lists are written).
-_SEPARATORS: Final = re.compile(r"[;、]")
+_SEPARATORS: Final = re.compile(r"[;、,]")  # after NFKC, ； and ， are ; and ,
 #: U+2212 MINUS SIGN, which the reports print and NFKC leaves alone.
 _MINUS: Final = "\u2212"
 
@@ -83,11 +83,12 @@ def ratio(text: str) -> tuple[int | Decimal, int | Decimal] | None:
 
 def name_count(text: str) -> int:
     """How many names `split_names` finds in *text* (counted before anything is split)."""
-    return text.count(";") + text.count("、") + 1
+    return text.count(";") + text.count("、") + text.count(",") + 1
 
 
 def split_names(text: str) -> list[str]:
-    """The names in normalised *text*, separated by ``;`` or ``、`` (blanks kept, to be refused)."""
+    """The names in normalised *text*, separated by ``;``, ``、`` or ``,`` (the full-width ``；``
+    and ``，`` a Chinese input method types read as these); blanks are kept, to be refused."""
     return _SEPARATORS.split(text)
 
 
@@ -113,3 +114,13 @@ def clipped(text: str, limit: int = 40) -> str:
     """*text* escaped and cut to *limit* characters, ending in ... when cut."""
     text = escaped(text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+#: A count written in Chinese numerals, with or without the word it counts in (三次, 两项, 十二): a
+#: count the sheet must give in digits, never a name that counts as one.
+_CHINESE_COUNT: Final = re.compile(r"[〇零一二两三四五六七八九十百千万]+[次项个家条份人处类种篇期场回件]?")
+
+
+def chinese_count(text: str) -> bool:
+    """Whether normalised *text* is a count written in Chinese numerals (三次, 两项)."""
+    return _CHINESE_COUNT.fullmatch(text) is not None

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import Any, Literal
 
 from ._energy_compute import Indicators
 from ._energy_judge import judgements
+from ._text import dumps_json, visible
 
 
 def _doc(result: Indicators) -> dict[str, Any]:
@@ -49,5 +49,8 @@ def render_energy(
     results = list(result) if not isinstance(result, Indicators) else [result]
     if format == "json":
         docs = [_doc(r) for r in results]
-        return json.dumps(docs if several else docs[0], ensure_ascii=False, indent=2) + "\n"
-    return "\n".join(_text(r) for r in results)
+        # As every JSON report: control and bidirectional characters escaped, numbers exact.
+        return dumps_json(docs if several else docs[0]) + "\n"
+    # A sheet's names reach the text: shown escaped, line by line, as the other reports show them.
+    text = "\n".join(_text(r) for r in results)
+    return "\n".join(visible(line) for line in text.split("\n"))

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Final
 
 from . import __version__
+from ._text import visible
 
 
 class Html(str):
@@ -27,12 +28,19 @@ class Html(str):
 Child = Html | str | int | None | Iterable["Child"]
 
 #: C0 and C1 control characters (tab and newline aside) are shown as escapes, never passed on raw.
-_CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+#: The two control characters HTML reads as white space, kept as they are.
+_WHITE: Final = re.compile(r"([\n\t])")
 
 
 def esc(text: str) -> Html:
-    """*text* as HTML text: ``& < > " '`` escaped, control characters shown as ``\\x1b``."""
-    shown = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+    """*text* as HTML text: ``& < > " '`` escaped, control and bidirectional characters shown as
+    escapes (``\\x1b``, ``\\u202e``), as `visible` shows them."""
+    # The same escapes as every other report: C0 and C1 controls, the line separators and the
+    # bidirectional controls that would display the text in another order than it reads.
+    # A line break or a tab in a rubric's text is only white space to HTML, so those two stay.
+    shown = "".join(part if part in "\n\t" else visible(part) for part in _WHITE.split(text))
     return Html(html.escape(shown, quote=True))
 
 

@@ -15,7 +15,7 @@ from typing import Final, Literal
 import attrs
 
 from ._fields import Fields, table_lines
-from ._parse import decode, parse_toml
+from ._parse import decode, parse_toml, read_bytes
 from .errors import Problem, RubricError
 from .model import Rubric
 
@@ -230,12 +230,8 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
         RubricError: the file cannot be read or is not a valid plan (see `loads_plan`).
     """
     file = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except (OSError, ValueError) as exc:
-        raise RubricError(
-            [Problem(file=file, message=f"cannot read file: {getattr(exc, 'strerror', None) or exc}")]
-        ) from None
+    # Regular files only, within the limit: a FIFO or /dev/zero given as the file never hangs.
+    data = read_bytes(Path(path))
     return loads_plan(decode(data, file), file=file)
 
 

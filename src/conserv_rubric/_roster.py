@@ -18,7 +18,7 @@ import attrs
 
 from ._fields import Fields, table_lines
 from ._headers import READ_ZH
-from ._parse import decode, parse_toml
+from ._parse import decode, parse_toml, read_bytes
 from ._text import suggest
 from .errors import Problem, RubricError
 
@@ -234,11 +234,7 @@ def load_roster(path: str | os.PathLike[str]) -> Roster:
         RubricError: the file cannot be read or is not a valid roster (see `loads_roster`).
     """
     file = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except (OSError, ValueError) as exc:
-        raise RubricError(
-            [Problem(file=file, message=f"cannot read file: {getattr(exc, 'strerror', None) or exc}")]
-        ) from None
+    # Regular files only, within the limit: a FIFO or /dev/zero given as the file never hangs.
+    data = read_bytes(Path(path))
     text = decode(data, file)
     return loads_roster(text, format="csv" if Path(path).suffix.lower() == ".csv" else "toml", file=file)
