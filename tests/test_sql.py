@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conserv_rubric import Rubric, RubricError, Sheet, SheetInfo, loads_rubric, score
+from conserv_rubric import Rubric, RubricError, Sheet, SheetError, SheetInfo, loads_rubric, score
 from conserv_rubric._compiled import compiled
 from conserv_rubric.cli import main
 from conserv_rubric.sql import render, validation
@@ -59,6 +59,7 @@ def summary(rubric: Rubric, cells: Mapping[str, str]) -> tuple[Decimal, list[Dec
 
 
 def rendered(rubric: Rubric, dialect: str = "duckdb") -> str:
+    # Generated rubrics use every mechanism; about one in four is one the query renders exactly.
     try:
         return render(rubric, dialect)  # type: ignore[arg-type]
     except RubricError:
@@ -66,7 +67,7 @@ def rendered(rubric: Rubric, dialect: str = "duckdb") -> str:
         raise
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.data())
 def test_duckdb_equals_score(data: st.DataObject) -> None:
     rubric = data.draw(rubrics(kinds=KINDS))
@@ -168,6 +169,59 @@ def test_cells_read_as_the_python_readers_read_them() -> None:
     ]
 
 
+def test_a_declared_answer_range_makes_a_bad_cell_as_score_refuses_it() -> None:
+    # "投放准确率" as a percentage: `range = [0, 100]` refuses 0.85 typed as a fraction's 185.
+    rubric = _rubric(
+        'kind = "bands"\ntext = "投放准确率"\nrange = [0, 100]\n'
+        "points = 10\nbands = [{ lt = 80, points = 0 }, { ge = 80, lt = 90, points = 5 }, { ge = 90, points = 10 }]"
+    )
+    con = table(rubric, [("in", {"1.1.1": "85"}), ("out", {"1.1.1": "185"})])
+    assert [(r[0], r[-5]) for r in con.execute(render(rubric)).fetchall()] == [("in", Decimal("5"))]
+    assert summary(rubric, {"1.1.1": "85"})[0] == Decimal("5")
+    assert con.execute(validation(rubric)).fetchall() == [
+        ("out", "1.1.1", "185", "expected a number from 0 to 100")
+    ]
+    with pytest.raises(SheetError, match="expected a number from 0 to 100"):
+        summary(rubric, {"1.1.1": "185"})
+
+
+def test_a_starred_item_bars_the_pass_as_score_does() -> None:
+    rubric = _rubric('kind = "flag"\npoints = 10\nnonzero = true', head="[[levels]]\nname = \"达标\"\nmin = 1")
+    con = table(rubric, [("yes", {"1.1.1": "true"}), ("no", {"1.1.1": "false"})])
+    got = {r[0]: (r[-3], r[-2]) for r in con.execute(render(rubric)).fetchall()}
+    for agency, answer in (("yes", "true"), ("no", "false")):
+        _, _, level, passed = summary(rubric, {"1.1.1": answer})
+        assert got[agency] == (level, passed)
+    assert got == {"yes": ("达标", True), "no": (None, False)}
+
+
+def test_a_partial_transcription_awards_no_level_as_score_does() -> None:
+    rubric = _rubric('kind = "flag"\npoints = 10', head="published = 40\n[[levels]]\nname = \"达标\"\nmin = 5")
+    con = table(rubric, [("a", {"1.1.1": "true"})])
+    row = con.execute(render(rubric)).fetchall()[0]
+    assert (row[-5], row[-3], row[-2]) == (Decimal("10"), None, False)
+    assert summary(rubric, {"1.1.1": "true"})[2:] == (None, False)
+
+
+@pytest.mark.parametrize(
+    ("item", "why"),
+    [
+        (
+            'kind = "tiers"\ntiers = [{name = "符合", points = 10}, {name = "不符合", points = 0}]',
+            "kind 'tiers' has no SQL renderer",
+        ),
+        (
+            'kind = "flag"\npoints = 10\nverifier_only = true',
+            "verifier_only: the table does not say which stage scored a row",
+        ),
+    ],
+)
+def test_refuses_what_the_table_cannot_say(item: str, why: str) -> None:
+    assert refusal(_rubric(item)) == (
+        f"item 1.1.1 (units[0].projects[0].items[0]): {why}: not expressible exactly in SQL"
+    )
+
+
 @functools.cache
 def _spark() -> Any:
     from pyspark.sql import SparkSession  # noqa: PLC0415 - only where Java runs
@@ -182,7 +236,7 @@ def _spark() -> Any:
 
 
 @pytest.mark.needs_java
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.data())
 def test_spark_equals_score(data: st.DataObject) -> None:
     pytest.importorskip("pyspark")

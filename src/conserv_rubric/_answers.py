@@ -74,24 +74,27 @@ def _tier(leaf: Leaf, value: object) -> tuple[object, str | None]:
     ``{ tier = "基本符合", points = 2 }``), normalised to ``{"tier": name, "points": n}``."""
     rule = leaf.rule
     assert isinstance(rule, Tiers)
-    tiers = {t.name: t for t in rule.tiers}
-    names = "、".join(tiers)
+    # Names are compared as every answer is (`normal`: NFKC, trimmed), and shown as the rubric has them.
+    tiers = {normal(t.name): t for t in rule.tiers}
+    names = "、".join(t.name for t in rule.tiers)
     points: Decimal | None = None
     if isinstance(value, str):
-        text = value.strip()
+        text = normal(value)
         split = _TIER_POINTS.fullmatch(text)
         if text not in tiers and split is not None and split.group(1) in tiers:
             text, points = split.group(1), Decimal(split.group(2))
         if text not in tiers:
-            return None, f"'{text}' is not one of the tiers{suggest(text, list(tiers))}: {names}"
+            shown = [t.name for t in rule.tiers]
+            return None, f"'{text}' is not one of the tiers{suggest(text, shown)}: {names}"
         name = text
     elif isinstance(value, dict):
         extra = sorted(set(value) - {"tier", "points"})
         if extra:
             return None, f"unknown key '{extra[0]}' in the answer; expected tier and points"
-        name = value.get("tier")  # type: ignore[assignment]  # checked below
-        if not isinstance(name, str) or name not in tiers:
-            return None, f"expected tier = one of {names}, got {describe(name)}"
+        given = value.get("tier")
+        if not isinstance(given, str) or normal(given) not in tiers:
+            return None, f"expected tier = one of {names}, got {describe(given)}"
+        name = normal(given)
         if "points" in value:
             points = _number(value["points"])
             if points is None or out_of_range(points):
@@ -99,6 +102,7 @@ def _tier(leaf: Leaf, value: object) -> tuple[object, str | None]:
     else:
         return None, f"expected the name of a tier ({names}), got {describe(value)}"
     tier = tiers[name]
+    name = tier.name
     if tier.range is None:
         if points is not None and points != tier.points:
             return None, f"tier '{name}' is worth {fmt(tier.points or 0)} points; leave its points out"

@@ -389,6 +389,12 @@ def _more(rule: Rule, leaf: Any, value: object, penalty: bool) -> tuple[object, 
     return None
 
 
+def _marked_not_applicable(answers: Mapping[str, Any], address: str) -> bool:
+    """Whether *address* or a rule above it (a deduction with ``na_if``) is marked not applicable."""
+    parts = address.split(".")
+    return any(answers.get(".".join(parts[:k]) + ".na") is True for k in range(1, len(parts) + 1))
+
+
 def _check_monotone(
     rubric: Rubric, answers: dict[str, Any], card: ScoreCard, checker: _CardChecker, info: SheetInfo | None
 ) -> None:
@@ -398,7 +404,7 @@ def _check_monotone(
             continue  # not applicable: score() refuses any other answer for the item
         for node in checker.nodes[item_address]:
             leaf = leaf_map.get(node.address)
-            if leaf is None or leaf.rule is not node.rule:
+            if leaf is None or leaf.rule is not node.rule or _marked_not_applicable(answers, node.address):
                 continue
             move = _more(node.rule, leaf, answers.get(node.address), node.penalty)
             if move is None:

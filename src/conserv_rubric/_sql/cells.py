@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .._cells import normal
 from .._kinds import Leaf
+from .._text import fmt
 from .._limits import MAX_DECIMALS, MAX_LIST, MAX_NUMBER
 from ._base import NUMBER, NUMBER_PLACES, Ctx
 
@@ -146,5 +147,10 @@ def parsed(ctx: Ctx, leaf: Leaf, t: str, names: str = "") -> tuple[str, str]:
             f" in steps of {leaf.step}" if leaf.step is not None else ""
         )
         return value, text(ctx, want)
+    if leaf.low is not None and leaf.high is not None:
+        # A declared answer range (`range = [0, 100]`): outside it, the cell is bad, as in score().
+        low, high = ctx.number(leaf.low), ctx.number(leaf.high)
+        value = f"CASE WHEN {value} >= {low} AND {value} <= {high} THEN {value} END"
+        return value, text(ctx, f"expected a number from {fmt(leaf.low)} to {fmt(leaf.high)}")
     want = f"expected a number below {MAX_NUMBER:,} with at most {MAX_DECIMALS} decimal places"
     return value, text(ctx, want)

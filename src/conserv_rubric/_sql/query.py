@@ -21,14 +21,10 @@ def _scale(rubric: Rubric, plan: Compiled) -> int:
     """The places of the rubric's unit of points; raise `NotExpressible` for what SQL cannot score."""
     if not plan.aggregator.plain:
         raise NotExpressible(None, "rubric (aggregate): a weighted or divided total")
-    if rubric.published is not None:
-        raise NotExpressible(None, "rubric: published (a partial transcription awards no level)")
     scale = places(rubric.total)
     for node in walk(rubric):
         obj = node.obj
         if node.kind in ("unit", "project"):
-            if obj.published is not None:  # type: ignore[union-attr]
-                raise NotExpressible(node, "published (a partial transcription awards no level)")
             scale = max(scale, *(places(v) for v in (obj.max, obj.points) if v is not None), 0)  # type: ignore[union-attr]
             continue
         rule = node.rule
@@ -37,13 +33,10 @@ def _scale(rubric: Rubric, plan: Compiled) -> int:
         # Mechanisms the query does not render (#12): refused rather than scored otherwise.
         if rule.gate_figure is not None:
             raise NotExpressible(node, "gate_figure gates on the answered figure, not the points")
-        if rule.nonzero or rule.verifier_only:
-            key = "nonzero" if rule.nonzero else "verifier_only"
-            raise NotExpressible(node, f"{key} on an item")
+        if rule.verifier_only:
+            raise NotExpressible(node, "verifier_only: the table does not say which stage scored a row")
         if getattr(rule, "zero_at", None) is not None:
             raise NotExpressible(node, "zero_at zeroes the whole item from one deduction's count")
-        if getattr(rule, "range", None) is not None:
-            raise NotExpressible(node, "range refuses answers outside it, which the query would score")
         if rule.gate_min is not None:
             scale = max(scale, places(rule.gate_min))
         scale = max(scale, needed_places(node, rule))
@@ -125,8 +118,10 @@ def render_score(rubric: Rubric, dialect: str = "duckdb", table: str = "sheets")
     unit_cols = [q("u " + a) for a, _ in plan.unit_nodes]
     gates = []
     for gate in plan.gates:
-        if gate.kind == "nonzero":
+        if gate.test == "project":
             test = f"{q('p ' + gate.address)} <= 0"
+        elif gate.test == "positive":  # a ★ item
+            test = f"{q('i ' + gate.address)} <= 0"
         elif gate.index in plan.checks:
             test = f"{q(plan.checks[gate.index])} IS NOT TRUE"
         else:
@@ -141,9 +136,11 @@ def render_score(rubric: Rubric, dialect: str = "duckdb", table: str = "sheets")
         tests += [f"{unit_cols[u]} >= {ctx.units(need)}" for u, need in plan.level_needs[k]]
         whens.append(f"WHEN {' AND '.join(tests)} THEN {text(ctx, lv.name)}")
     level = f"CASE WHEN t.failed_any THEN NULL {' '.join(whens)} END" if whens else "CAST(NULL AS STRING)"
+    if plan.partial:  # a partial transcription (`published`) awards no level and never passes
+        level = "CAST(NULL AS STRING)"
     if ctx.dialect == "duckdb":
         level = level.replace("AS STRING", "AS VARCHAR")
-    passed = "t.level_ IS NOT NULL" if plan.levels else "NOT t.failed_any"
+    passed = "FALSE" if plan.partial else "t.level_ IS NOT NULL" if plan.levels else "NOT t.failed_any"
     labels = ", ".join(f"CASE WHEN {t} THEN {text(ctx, g.label)} END" for g, t in gates)
     failed = f"concat_ws('; ', {labels})" if labels else "''"
     out = [f"{_points(ctx, q('u ' + a))} AS {q(f'{a} {u.title}')}" for a, u in plan.unit_nodes]
