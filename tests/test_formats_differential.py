@@ -65,7 +65,9 @@ def _typed(draw: st.DrawFn, value: object) -> str:
     assert isinstance(value, dict), value
     if "tier" in value:  # a tier with a range, and the points chosen in it ("基本符合 2")
         points = _plain(value["points"])
-        return draw(st.sampled_from([f"{value['tier']} {points}", f"{value['tier']} {points.translate(FULL_WIDTH)}"]))
+        return draw(
+            st.sampled_from([f"{value['tier']} {points}", f"{value['tier']} {points.translate(FULL_WIDTH)}"])
+        )
     text = f"{_plain(value['value'])}/{_plain(value['ref'])}"
     return draw(st.sampled_from([text, text.translate(FULL_WIDTH)]))
 

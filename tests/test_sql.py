@@ -67,7 +67,9 @@ def rendered(rubric: Rubric, dialect: str = "duckdb") -> str:
         raise
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 @given(st.data())
 def test_duckdb_equals_score(data: st.DataObject) -> None:
     rubric = data.draw(rubrics(kinds=KINDS))
@@ -170,10 +172,11 @@ def test_cells_read_as_the_python_readers_read_them() -> None:
 
 
 def test_a_declared_answer_range_makes_a_bad_cell_as_score_refuses_it() -> None:
-    # "投放准确率" as a percentage: `range = [0, 100]` refuses 0.85 typed as a fraction's 185.
+    # "投放准确率" as a percentage: `range = [0, 100]` makes a mistyped 185 a bad cell.
     rubric = _rubric(
         'kind = "bands"\ntext = "投放准确率"\nrange = [0, 100]\n'
-        "points = 10\nbands = [{ lt = 80, points = 0 }, { ge = 80, lt = 90, points = 5 }, { ge = 90, points = 10 }]"
+        "points = 10\nbands = [{ lt = 80, points = 0 }, { ge = 80, lt = 90, points = 5 },"
+        " { ge = 90, points = 10 }]"
     )
     con = table(rubric, [("in", {"1.1.1": "85"}), ("out", {"1.1.1": "185"})])
     assert [(r[0], r[-5]) for r in con.execute(render(rubric)).fetchall()] == [("in", Decimal("5"))]
@@ -186,7 +189,7 @@ def test_a_declared_answer_range_makes_a_bad_cell_as_score_refuses_it() -> None:
 
 
 def test_a_starred_item_bars_the_pass_as_score_does() -> None:
-    rubric = _rubric('kind = "flag"\npoints = 10\nnonzero = true', head="[[levels]]\nname = \"达标\"\nmin = 1")
+    rubric = _rubric('kind = "flag"\npoints = 10\nnonzero = true', head='[[levels]]\nname = "达标"\nmin = 1')
     con = table(rubric, [("yes", {"1.1.1": "true"}), ("no", {"1.1.1": "false"})])
     got = {r[0]: (r[-3], r[-2]) for r in con.execute(render(rubric)).fetchall()}
     for agency, answer in (("yes", "true"), ("no", "false")):
@@ -196,7 +199,7 @@ def test_a_starred_item_bars_the_pass_as_score_does() -> None:
 
 
 def test_a_partial_transcription_awards_no_level_as_score_does() -> None:
-    rubric = _rubric('kind = "flag"\npoints = 10', head="published = 40\n[[levels]]\nname = \"达标\"\nmin = 5")
+    rubric = _rubric('kind = "flag"\npoints = 10', head='published = 40\n[[levels]]\nname = "达标"\nmin = 5')
     con = table(rubric, [("a", {"1.1.1": "true"})])
     row = con.execute(render(rubric)).fetchall()[0]
     assert (row[-5], row[-3], row[-2]) == (Decimal("10"), None, False)
@@ -236,7 +239,9 @@ def _spark() -> Any:
 
 
 @pytest.mark.needs_java
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 @given(st.data())
 def test_spark_equals_score(data: st.DataObject) -> None:
     pytest.importorskip("pyspark")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from .._cells import normal
 from .._kinds import Leaf
-from .._text import fmt
 from .._limits import MAX_DECIMALS, MAX_LIST, MAX_NUMBER
+from .._text import fmt
 from ._base import NUMBER, NUMBER_PLACES, Ctx
 
 _FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\u2212"
