@@ -288,3 +288,19 @@ def test_a_failed_gate_is_shown_first() -> None:
         alerts = [a for t, a in doc.elements if t == "div" and a.get("role") == "alert"]
         assert alerts == [{"class": "alert gates", "role": "alert"}]
         assert "7.2：条目 7.2 未满足（必须完成项，未完成不予认定）" in text
+
+
+def test_tiers_gates_on_figures_and_verifier_items_are_shown() -> None:
+    card = score(
+        load_rubric(Path(__file__).parent / "data" / "authored-mechanisms.toml"),
+        loads_sheet('[sheet]\nagency = "甲局"\n[answers]\n"1.1" = "基本符合 2"\n"1.3" = 50\n'),
+    )
+    doc = Parsed(render_cards_html([card]))
+    assert doc.rows_of("item") == [
+        ["1.1", "制度符合程度", "4", "2", "基本符合（1~3分）：评定2分说明：按核查意见评定"],
+        ["1.2", "由省教育厅依据参加情况评分", "3", "0", "仅由核查方评分，自评不计分"],
+        ["1.3", "满意率", "3", "0", "50%：x < 85 → 0分"],
+    ]
+    # The gate on the figure fails below 60 % with the standard's own consequence.
+    page = html.unescape(re.sub(r"<[^>]+>", "", render_cards_html([card])))
+    assert "1.3：条目 1.3 数值为50%，须不低于60%（不能被表彰）" in page

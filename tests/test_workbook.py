@@ -19,6 +19,7 @@ from conserv_rubric import (
     Problem,
     Rubric,
     RubricError,
+    Sheet,
     SheetError,
     load_rubric,
     load_sheet,
@@ -859,3 +860,58 @@ def test_without_openpyxl_a_workbook_names_the_extra(
     with pytest.raises(SheetError) as exc:
         load_sheets(path)
     assert str(exc.value) == f"{path}: {extra}"
+
+
+# --- the authoring mechanisms (#12) ------------------------------------------------------------
+
+AUTHORED = (Path(__file__).parent / "data" / "authored-mechanisms.toml").read_text(encoding="utf-8")
+
+
+def _validations(path: Path) -> dict[str, object]:
+    ws = openpyxl.load_workbook(path)["自评打分表"]
+    rows = {ws.cell(row=r, column=6).value: r for r in range(6, ws.max_row + 1)}
+    found: dict[str, object] = {}
+    for dv in ws.data_validations.dataValidation:
+        for cell_range in dv.sqref.ranges:
+            found[cell_range.coord] = dv
+    return {a: found.get(f"G{r}") for a, r in rows.items() if isinstance(a, str)}
+
+
+def test_tiers_ranges_and_verifier_items_reach_the_workbook(tmp_path: Path) -> None:
+    rubric = loads_rubric(AUTHORED)
+    path = made(rubric, tmp_path)
+    dv = _validations(path)
+    tier, ranged = dv["1.1"], dv["1.3"]
+    assert (tier.type, tier.prompt) == (  # type: ignore[attr-defined]
+        None,
+        "填写一个等级：符合（4分）、基本符合（1~3分，如“基本符合 3”）、不符合（0分）。",
+    )
+    assert (ranged.type, ranged.formula1, ranged.formula2, ranged.prompt) == (  # type: ignore[attr-defined]
+        "decimal",
+        "0",
+        "100",
+        "填写 0~100 之间的数值（单位：%）。",
+    )
+    ws = openpyxl.load_workbook(path)["自评打分表"]
+    texts = [ws.cell(row=r, column=4).value for r in range(6, ws.max_row + 1)]
+    assert "2.由省教育厅依据参加情况评分（由核查方评分，自评不计分）" in texts
+    lines = [ws.cell(row=r, column=1).value for r in range(6, ws.max_row + 1)]
+    assert "条目说明：1.1：按核查意见评定" in lines
+    # Filled in as a Chinese input method types it, the workbook scores as the answers do.
+    fill(path, {"1.1": "基本符合　２", "1.2": True, "1.3": 50}, details={"单位名称": "甲局"}, raw=True)
+    (sheet,) = read_workbook(path)
+    card = score(rubric, sheet)
+    direct = score(rubric, Sheet(info=sheet.info, answers={"1.1": "基本符合 2", "1.2": True, "1.3": 50}))
+    assert card.to_dict()["items"] == direct.to_dict()["items"]
+    assert (card.total, card.items["1.1"].reason) == (Decimal("2"), "基本符合（1~3分）：评定2分")
+    assert card.items["1.2"].reason == "仅由核查方评分，自评不计分；所填答案不计"
+
+
+def test_fixed_tiers_are_a_list_to_pick_from(tmp_path: Path) -> None:
+    rubric = loads_rubric(
+        'title = "T"\ntotal = 4\n[[units]]\ntitle = "单元"\npoints = 4\n[[units.items]]\nkind = "tiers"\n'
+        'text = "符合程度"\ntiers = [{ name = "符合", points = 4 }, { name = "基本符合", points = 2 },'
+        ' { name = "不符合", points = 0 }]\n'
+    )
+    tier = _validations(made(rubric, tmp_path))["1.1"]
+    assert (tier.type, tier.formula1) == ("list", '"符合,基本符合,不符合"')  # type: ignore[attr-defined]

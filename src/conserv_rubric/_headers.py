@@ -65,8 +65,11 @@ def read_header(cells: Sequence[str], file: str | None) -> list[str]:
     """
     names = [cell.strip() for cell in cells]
     columns = [READ_ZH.get(name, name) for name in names]
-    for column in dict.fromkeys(columns):
-        spellings = list(dict.fromkeys(n for n, c in zip(names, columns, strict=True) if c == column))
+    by_column: dict[str, dict[str, None]] = {}  # one pass: linear in the number of columns
+    for name, column in zip(names, columns, strict=True):
+        by_column.setdefault(column, {})[name] = None
+    for column, spelt in by_column.items():
+        spellings = list(spelt)
         if len(spellings) > 1:
             both = " and ".join(f"'{s}'" for s in spellings)
             message = f"columns {both} both name the column '{column}'; keep one"

@@ -39,7 +39,7 @@ from ._xlsx_layout import (
     require_openpyxl,
 )
 from .errors import Problem, RubricError
-from .model import Check, Project, Rubric, Unit
+from .model import Check, Project, Rubric, Tiers, Unit
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -61,6 +61,8 @@ FONT: Final = "宋体"
 LINE_HEIGHT: Final = 15
 #: Excel's limits on a data validation's input message and its title.
 PROMPT_LIMIT: Final = 255
+#: The longest list Excel takes in a data validation (its formula, quotes included).
+LIST_LIMIT: Final = 255
 PROMPT_TITLE_LIMIT: Final = 32
 #: The columns of the address and the answer (1-based, as openpyxl counts them).
 ADDRESS_COLUMN: Final = HEADERS.index(ADDRESS) + 1
@@ -147,7 +149,36 @@ def _item_text(item: Node) -> str:
     gate = "（必须满足）" if isinstance(rule, Check) else ""
     if rule.gate is not None:
         gate += f"（{GATE_NAMES[rule.gate]}）"
-    return f"{item.address.rsplit('.', 1)[-1]}.{rule.text}{gate}"
+    if rule.verifier_only:
+        gate += "（由核查方评分，自评不计分）"
+    star = "★" if rule.nonzero else ""
+    return f"{item.address.rsplit('.', 1)[-1]}.{star}{rule.text}{gate}"
+
+
+def _tier_hint(leaf: Leaf) -> str:
+    """How a ``tiers`` answer is written: a tier's name, a ranged one with its points."""
+    rule = leaf.rule
+    assert isinstance(rule, Tiers)
+    shown = []
+    for tier in rule.tiers:
+        if tier.range is None:
+            shown.append(f"{tier.name}（{fmt(tier.points or 0)}分）")
+        else:
+            lo, hi = tier.range
+            shown.append(f"{tier.name}（{fmt(lo)}~{fmt(hi)}分，如“{tier.name} {fmt(hi)}”）")
+    return f"填写一个等级：{'、'.join(shown)}。"
+
+
+def _tier_list(leaf: Leaf) -> str | None:
+    """The names of a ``tiers`` leaf as a list validation, when every tier has fixed points and
+    the list is one Excel can hold; None otherwise (the reader checks the text)."""
+    rule = leaf.rule
+    assert isinstance(rule, Tiers)
+    names = [t.name for t in rule.tiers]
+    if any(t.range is not None for t in rule.tiers) or any("," in n or '"' in n for n in names):
+        return None
+    listed = '"' + ",".join(names) + '"'
+    return listed if len(listed) <= LIST_LIMIT else None
 
 
 def _hint(leaf: Leaf, deduction: bool) -> str:
@@ -180,6 +211,10 @@ def _hint(leaf: Leaf, deduction: bool) -> str:
         step = f"，以{fmt(leaf.step)}分为单位" if leaf.step is not None else ""
         what = "扣分" if deduction else "分值"
         return f"填写 0 或 {fmt(leaf.low)}~{fmt(leaf.high)} 之间的{what}{step}。"
+    if leaf.shape == "tier":
+        return _tier_hint(leaf)
+    if leaf.low is not None and leaf.high is not None:  # a declared answer range
+        return f"填写 {fmt(leaf.low)}~{fmt(leaf.high)} 之间的数值{tail}。"
     return f"填写数值{tail}。"
 
 
@@ -239,8 +274,12 @@ def _answer_validation(dv: _Validations, cell: Cell, leaf: Leaf, deduction: bool
     elif leaf.shape == "judged":
         assert leaf.high is not None
         dv.add(cell, title, hint, "decimal", "0", fmt(leaf.high), "between")
+    elif leaf.shape == "number" and leaf.low is not None and leaf.high is not None:
+        dv.add(cell, title, hint, "decimal", fmt(leaf.low), fmt(leaf.high), "between")
     elif leaf.shape == "number":
         dv.add(cell, title, hint, "decimal", f"-{TOP}", TOP, "between")
+    elif leaf.shape == "tier" and (listed := _tier_list(leaf)) is not None:
+        dv.add(cell, title, hint, "list", listed)
     else:  # a count or names, a figure with its reference: text, which the reader checks
         dv.add(cell, title, hint)
 
@@ -469,6 +508,10 @@ class _Writer:
         ]
         if rubric.issuer or rubric.version:
             lines.insert(0, "，".join(x for x in (rubric.issuer, rubric.version) if x))
+        # The author's notes (answer units, readings of an ambiguous line), as check and the card show them.
+        notes = [f"{n.address}：{n.rule.note}" for n in walk(rubric) if n.kind == "item" and n.rule.note]
+        if notes:
+            lines.append("条目说明：" + "；".join(notes))
         row += 1
         for line in lines:
             row += 1
