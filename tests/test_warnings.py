@@ -56,6 +56,21 @@ def test_a_shortfall_deduction_counted_upwards() -> None:
     assert score(rubric, {"1.1.a": 85}).total == Decimal("30")
 
 
+def test_a_shortfall_said_by_the_item_and_counted_upwards() -> None:
+    # The item says "每低1个百分点扣2分"; its one deduction is labelled only "准确率".
+    rubric = one_item(
+        'kind = "deduct"\ntext = "投放准确率不低于90%，每低1个百分点扣2分"\npoints = 10\n'
+        'deductions = [{ kind = "linear", text = "准确率", start = 90, step = 1, per = 2, max = 10 }]\n',
+        "10",
+    )
+    assert warnings(rubric) == [
+        "part 1.1.a in unit 1 u (units[0].items[0].deductions[0]): warning: "
+        '"投放准确率不低于90%，每低1个百分点扣2分" deducts for a figure below 90, but direction is "up", '
+        'which deducts for one above it (91 loses 2 points, 89 none); write direction = "down"'
+    ]
+    assert score(rubric, {"1.1.a": 85}).total == Decimal("10")  # 5 points short, nothing taken
+
+
 def test_an_excess_deduction_counted_downwards() -> None:
     rubric = one_item(
         'kind = "deduct"\npoints = 10\ndeductions = [{ kind = "linear", direction = "down", start = 5, '
@@ -128,6 +143,24 @@ def test_a_percentage_typed_as_a_fraction(item: str, shown: str, rate: tuple[str
         f"between 0 and 1: a rate of {rate[0]}% is written {rate[0]}, not {rate[1]}; if answers are "
         "fractions, declare range = [0, 1] and drop the unit"
     ]
+
+
+def test_a_rate_without_a_unit_typed_as_a_fraction() -> None:
+    rubric = one_item(
+        'kind = "bands"\ntext = "满意率"\nbands = [{ lt = 0.85, points = 0 }, { ge = 0.85, points = 5 }]\n',
+        "5",
+    )
+    assert warnings(rubric) == [
+        f'{LABEL}: warning: "满意率" reads as a rate but every figure the rule compares with (0.85) lies '
+        "between 0 and 1: a rate of 85% is written 85, not 0.85; write the figures as percentages with "
+        'unit = "%", or declare range = [0, 1] if answers are fractions'
+    ]
+    declared = one_item(
+        'kind = "bands"\ntext = "满意率"\nrange = [0, 1]\n'
+        "bands = [{ lt = 0.85, points = 0 }, { ge = 0.85, points = 5 }]\n",
+        "5",
+    )
+    assert warnings(declared) == []
 
 
 def test_a_percentage_band_rubric_in_percent_is_fine() -> None:

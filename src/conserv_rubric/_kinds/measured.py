@@ -63,17 +63,30 @@ def check_range(node: Node, rule: Bands | Linear, add: Report, edges: list[tuple
                 severity="warning",
             )
         return
-    if rule.unit != "%" or not edges:
+    # A rate by its unit, or, with no unit, by its text ("满意率大于85%").
+    named = f"{rule.text}{rule.measure or ''}"
+    said_rate = rule.unit is None and any(w in named for w in ("%", "％", "率"))
+    if (rule.unit != "%" and not said_rate) or not edges:
         return
     numbers = sorted({e for _, e in edges})
     if all(0 <= e <= 1 for e in numbers) and any(0 < e < 1 for e in numbers):
         shown = ", ".join(fmt(e) for e in numbers)
         example = next(e for e in reversed(numbers) if 0 < e < 1)
+        if rule.unit == "%":
+            what, fix = (
+                'the unit is "%"',
+                "if answers are fractions, declare range = [0, 1] and drop the unit",
+            )
+        else:
+            what = f'"{rule.text}" reads as a rate'
+            fix = (
+                'write the figures as percentages with unit = "%", '
+                "or declare range = [0, 1] if answers are fractions"
+            )
         add(
             node,
-            f'the unit is "%" but every figure the rule compares with ({shown}) lies between 0 and 1: '
-            f"a rate of {fmt(example * 100)}% is written {fmt(example * 100)}, not {fmt(example)}; "
-            "if answers are fractions, declare range = [0, 1] and drop the unit",
+            f"{what} but every figure the rule compares with ({shown}) lies between 0 and 1: "
+            f"a rate of {fmt(example * 100)}% is written {fmt(example * 100)}, not {fmt(example)}; {fix}",
             severity="warning",
         )
 
@@ -483,9 +496,13 @@ def _check_direction(node: Node, rule: Linear, add: Report) -> None:
     takes points from a figure above its target and none from one below it."""
     if not is_deduction(node) or rule.step <= 0:
         return
-    short = any(w in rule.text for w in SHORTFALL_WORDS)
-    over = any(w in rule.text for w in EXCESS_WORDS)
-    said = f'"{rule.text}"'
+    text = rule.text
+    if node.parent is not None and not any(w in text for w in (*SHORTFALL_WORDS, *EXCESS_WORDS)):
+        # A deduction labelled briefly ("准确率") under an item that says it ("每低1个百分点扣2分").
+        text = node.parent.text
+    short = any(w in text for w in SHORTFALL_WORDS)
+    over = any(w in text for w in EXCESS_WORDS)
+    said = f'"{text}"'
     once = rule.base + rule.per
     loses = f"loses {fmt(once)} point{'' if once == 1 else 's'}"
     if rule.direction == "up" and short and not over and rule.start > 0:
