@@ -333,6 +333,33 @@ def test_tiers_are_checked() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("item", "message"),
+    [
+        (
+            'kind = "tiers"\ntiers = [{ name = "符合", points = 4 }, { name = "符合 ", points = 2 }]\n',
+            "tiers '符合' and '符合 ' are one name to a sheet",
+        ),
+        (
+            'kind = "tiers"\ntiers = [{ name = "A级", points = 4 }, { name = "Ａ级", points = 1 }]\n',
+            "tiers 'A级' and 'Ａ级' are one name to a sheet",
+        ),
+        (
+            'kind = "each"\nper = 1\nmax = 3\noptions = ["节能", "节能 ", "节水"]\n',
+            "options '节能' and '节能 ' are one name to a sheet",
+        ),
+    ],
+)
+def test_names_a_sheet_cannot_tell_apart_are_refused(item: str, message: str) -> None:
+    # An answer is normalised (NFKC, trimmed) before it is compared: "符合" would pick "符合 ".
+    with pytest.raises(RubricError) as excinfo:
+        one_item(item, total="3" if "each" in item else "4")
+    assert str(excinfo.value) == (
+        f"item 1.1 in unit 1 u (units[0].items[0]): {message} (compared after NFKC normalisation and "
+        "trimming): rename one"
+    )
+
+
 # --- 6. ★ on an item ---------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from budgets import scaled
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conserv_rubric import Rubric, ScoreCard, load_rubric, load_sheet, score, validate
+from conserv_rubric import Rubric, ScoreCard, load_rubric, load_sheet, loads_rubric, score, validate
 from conserv_rubric._reference import rule_max
 from conserv_rubric._tree import children
 from conserv_rubric.model import (
@@ -589,3 +589,16 @@ def test_monotone_and_capped_by_kind(kinds: tuple[str, ...]) -> None:
         check_scoring(rubric, data.draw(sheets(rubric), label="sheet"))
 
     run()
+
+
+@pytest.mark.parametrize("direction", ["up", "down"])
+def test_the_kit_steps_a_linear_figure_within_its_declared_range(direction: str) -> None:
+    # "每低1个百分点扣…" with range = [0, 100]: a step from 95 must not try 105 (or −5), which
+    # score() refuses; the kit once reported such a rubric's valid sheets as refused.
+    rubric = loads_rubric(
+        'title = "t"\ntotal = 10\n[[units]]\ntitle = "u"\npoints = 10\n[[units.items]]\n'
+        f'kind = "linear"\ntext = "x"\nstart = {0 if direction == "up" else 100}\nstep = 10\nper = 1\n'
+        f'max = 10\nunit = "%"\nrange = [0, 100]\ndirection = "{direction}"\n'
+    )
+    report = check_rubric(rubric, max_examples=scaled(60))
+    assert report.examples >= scaled(60) // 2

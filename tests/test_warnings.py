@@ -249,3 +249,42 @@ def test_check_prints_warnings_and_strict_fails(tmp_path: Path, capsys: pytest.C
     assert "警告（1）：\n" in out
     assert out.endswith("⚠ 1 个警告（check --strict 时视为不通过）\n")
     assert main(["check", "--strict", str(path)]) == 1
+
+
+def test_a_gate_figure_typed_as_a_fraction() -> None:
+    # "未达到标准60%不能被表彰" with the 60 written 0.6: 55 % would pass the gate.
+    rubric = one_item(
+        'kind = "bands"\ntext = "满意率"\nunit = "%"\nrange = [0, 100]\ngate = "required"\n'
+        "gate_figure = { ge = 0.6 }\nbands = [{ le = 85, points = 0 }, { gt = 85, points = 8 }]\n",
+        "8",
+    )
+    assert warnings(rubric) == [
+        f"{LABEL}: warning: gate_figure ge = 0.6 reads as a fraction, but the rule's figures are "
+        "percentages: a rate of 60% is written 60"
+    ]
+    assert score(rubric, {"1.1": Decimal(55)}).failed_gates == ()
+
+
+@pytest.mark.parametrize("said", ["每减少1个百分点扣2分", "每降1%扣2分", "按差距扣分"])
+def test_other_shortfall_wordings_counted_upwards(said: str) -> None:
+    rubric = one_item(
+        f'kind = "deduct"\npoints = 30\ndeductions = [{{ kind = "linear", start = 90, step = 1, per = 2, '
+        f'unit = "%", text = "投放准确率{said}" }}]\n',
+        "30",
+    )
+    assert warnings(rubric) == [
+        "part 1.1.a in unit 1 u (units[0].items[0].deductions[0]): warning: "
+        f'"投放准确率{said}" deducts for a figure below 90, but direction is "up", which deducts for '
+        'one above it (91 loses 2 points, 89 none); write direction = "down"'
+    ]
+
+
+def test_a_level_typed_as_a_share() -> None:
+    rubric = one_item(
+        'kind = "judged"\nrange = [0, 100]\n', "100", head='[[levels]]\nname = "节约型机关"\nmin = 0.8\n'
+    )
+    assert warnings(rubric) == [
+        "levels[0].min: warning: level '节约型机关' needs 0.8 of 100 points, which reads as a share: 80% "
+        "of the total is min = 80"
+    ]
+    assert score(rubric, {"1.1": Decimal(1)}).level == "节约型机关"  # 1 point of 100 reaches it

@@ -915,3 +915,43 @@ def test_fixed_tiers_are_a_list_to_pick_from(tmp_path: Path) -> None:
     )
     tier = _validations(made(rubric, tmp_path))["1.1"]
     assert (tier.type, tier.formula1) == ("list", '"符合,基本符合,不符合"')  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("clause", "label", "answers", "points"),
+    [
+        (
+            'na_if = "无中央空调系统的"',
+            "无中央空调系统的（不适用则填“是”，本项不评分）",
+            {"1.1.na": True},
+            "10",
+        ),
+        (
+            'zero_if = "发生浪费事件"',
+            "发生浪费事件（符合则本项不得分，填“是”）",
+            {"1.1": True, "1.1.zero": True},
+            "0",
+        ),
+    ],
+)
+def test_an_item_with_a_clause_keeps_its_answer_on_its_own_row(
+    tmp_path: Path, clause: str, label: str, answers: dict[str, object], points: str
+) -> None:
+    # The item is answered at its own address; its clause follows on a row of its own, and the
+    # workbook reads back (it once wrote the item's address twice).
+    rubric = loads_rubric(
+        'title = "T"\ntotal = 10\nna = "full"\n[[units]]\ntitle = "单元"\npoints = 10\n'
+        f'[[units.items]]\nkind = "flag"\ntext = "中央空调冷却水循环利用"\npoints = 10\n{clause}\n'
+    )
+    path = made(rubric, tmp_path)
+    ws = openpyxl.load_workbook(path)["自评打分表"]
+    table = [(ws.cell(row=r, column=4).value, ws.cell(row=r, column=6).value) for r in range(6, 8)]
+    suffix = ".na" if "na_if" in clause else ".zero"
+    assert table == [("1.中央空调冷却水循环利用", "1.1"), (label, "1.1" + suffix)]
+    assert set(_validations(path)) >= {"1.1", "1.1" + suffix}
+    (blank,) = read_workbook(path)
+    assert blank.answers == {}
+    fill(path, answers, details={"单位名称": "甲局"})
+    (sheet,) = read_workbook(path)
+    assert sheet.answers == answers
+    assert score(rubric, sheet).total == Decimal(points)

@@ -381,7 +381,15 @@ def _more(rule: Rule, leaf: Any, value: object, penalty: bool) -> tuple[object, 
         return n, n + 1, 1
     if isinstance(rule, Linear):
         x = number_of(value) if value is not None else rule.start
-        return x, x + rule.step if rule.direction == "up" else x - rule.step, 1
+        step = rule.step if rule.direction == "up" else -rule.step
+        pair = (x, x + step)
+        if leaf.low is not None and leaf.high is not None:
+            # A declared answer range: move within it (one step back from an end), or not at all.
+            if not leaf.low <= pair[1] <= leaf.high:
+                pair = (x - step, x)
+            if not all(leaf.low <= v <= leaf.high for v in pair):
+                return None
+        return pair[0], pair[1], 1
     if isinstance(rule, Judged):
         x = number_of(value) if value is not None else ZERO
         higher = [v for v in judged_values(leaf) if v > x]

@@ -11,7 +11,7 @@ import io
 import math
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, Literal, TypeAlias
@@ -127,12 +127,15 @@ def _lines(text: str, column_width: int) -> int:
     return sum(max(1, math.ceil(width(part) / room)) for part in text.split("\n"))
 
 
-def _leaf_label(leaf: Leaf, node: Node | None) -> str:
+def _leaf_label(leaf: Leaf, node: Node | None, node_of: Callable[[str], Node | None]) -> str:
     """What a leaf inside an item is, where the 分值 column cannot say it: a deduction, a bonus,
     a condition, a zero or N/A clause."""
     if leaf.address.endswith(".zero"):
         return "（符合则本项不得分，填“是”）"
     if leaf.address.endswith(".na"):
+        owner = node_of(leaf.address.removesuffix(".na"))
+        if owner is not None and owner.penalty:  # a deduction that applies only to some agencies
+            return "（不适用则填“是”，不扣此项）"
         return "（不适用则填“是”，本项不评分）"
     if node is None:
         return "（条件）"
@@ -315,14 +318,21 @@ def _rows(rubric: Rubric) -> Iterator[_Row]:
         declared = getattr(item.rule, "points", None)
         points = declared if declared is not None else maximum(item.rule)
         title = _item_text(item)
-        if len(leaves) == 1 and leaves[0].address == address:
-            yield _Row(unit, project, address, title, points, leaves[0])
-            continue
-        yield _Row(unit, project, address, title, points, None)
+        # An item answered at its own address keeps its answer cell on its own row; its other
+        # leaves (a condition, a zero or N/A clause, deductions) follow, each on a row.
+        own = next((leaf for leaf in leaves if leaf.address == address), None)
+        yield _Row(unit, project, address, title, points, own)
         for leaf in leaves:
+            if leaf is own:
+                continue
             node = nodes.get(leaf.address)
             penalty = node is not None and node.penalty
-            text = f"{leaf.address[len(address) + 1 :]}. {leaf.text}{_leaf_label(leaf, node)}"
+            # A clause is named by what it belongs to: "a. …" for a deduction's, nothing for the item's.
+            within = leaf.address[len(address) :]
+            within = within.removesuffix(".na") if within.endswith(".na") else within.removesuffix(".zero")
+            within = within.removeprefix(".")
+            head = f"{within}. " if within else ""
+            text = f"{head}{leaf.text}{_leaf_label(leaf, node, nodes.get)}"
             shown = maximum(node.rule) if node is not None and not penalty else None
             yield _Row(unit, project, leaf.address, text, shown, leaf, penalty)
 

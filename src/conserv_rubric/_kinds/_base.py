@@ -9,12 +9,13 @@ Adding a kind is one model class (`conserv_rubric.model`) and one module here, r
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar, Final, Literal, Protocol, TypeAlias, overload
 
 import attrs
 
+from .._cells import normal
 from .._exact import exactly
 from .._text import fmt
 from .._tree import Node, child_addresses
@@ -302,3 +303,21 @@ def count(value: object) -> int:
         return len(value)
     assert isinstance(value, int)
     return value
+
+
+def same_name(what: str, names: Iterable[str]) -> str | None:
+    """The problem with *names* (a rule's options or tiers) that a sheet cannot tell apart: one
+    listed twice, or two that are one name once normalised as answers are (NFKC, trimmed:
+    ``A级`` and ``Ａ级``, ``符合`` and ``符合 ``); None when every name is distinct."""
+    seen: dict[str, str] = {}
+    for name in names:
+        key = normal(name)
+        if key in seen:
+            if seen[key] == name:
+                return f"{what} '{name}' is listed twice"
+            return (
+                f"{what}s '{seen[key]}' and '{name}' are one name to a sheet (compared after NFKC "
+                "normalisation and trimming): rename one"
+            )
+        seen[key] = name
+    return None

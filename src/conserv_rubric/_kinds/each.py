@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 import math
 import re
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ from ._base import (
     is_deduction,
     positive,
     register,
+    same_name,
 )
 
 #: What a counter's text says one counted thing is worth: "每项得1分", "每差1人扣0.2分".
@@ -112,9 +112,9 @@ class EachKind(Kind):
         positive(node, add, "per", rule.per)
         positive(node, add, "max", rule.max)
         closed = bool(rule.options) and not rule.open
-        twice = [o for o, n in collections.Counter(rule.options).items() if n > 1]
-        if twice:
-            add(node, f"option '{twice[0]}' is listed twice")
+        clash = same_name("option", rule.options)
+        if clash is not None:
+            add(node, clash)
         if rule.at_least is not None and closed and rule.at_least > len(rule.options):
             add(
                 node,

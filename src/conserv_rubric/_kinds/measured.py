@@ -35,7 +35,7 @@ from ._base import (
 # --- what a number answer may be -------------------------------------------------------------
 
 #: Words of a deduction's text that deduct for a figure short of its target ("每低1%扣2分").
-SHORTFALL_WORDS: Final = ("每低", "低于", "每少", "少于", "每差", "不足", "每降低", "下降")
+SHORTFALL_WORDS: Final = ("每低", "低于", "每少", "少于", "每差", "不足", "每降", "下降", "每减少", "差距")
 #: Words of a deduction's text that deduct for a figure over its limit ("每高1%扣1分").
 EXCESS_WORDS: Final = ("每高", "高于", "每超", "超过", "超出", "每多")
 
@@ -43,6 +43,34 @@ EXCESS_WORDS: Final = ("每高", "高于", "每超", "超过", "超出", "每多
 def answer_range(rule: Bands | Linear) -> tuple[Decimal, Decimal] | None:
     """The numbers an answer to *rule* may take, when the rubric declares them."""
     return rule.range
+
+
+def check_gate_figure(
+    node: Node, rule: Bands | Linear, add: Report, edges: list[tuple[str, Decimal]]
+) -> None:
+    """Warn about a `gate_figure` bound written as a fraction ("0.6" for 60 %) on a rule whose
+    own figures are percentages: the gate would pass almost any answer."""
+    figure = rule.gate_figure
+    if figure is None:
+        return
+    named = f"{rule.text}{rule.measure or ''}"
+    rate = rule.unit is None and any(w in named for w in ("%", "％", "率"))
+    percent = (
+        rule.unit == "%"
+        or (rule.range is not None and rule.range[1] == 100)
+        or (rate and any(e > 1 for _, e in edges))
+    )
+    if not percent:
+        return
+    for key in ("gt", "ge", "lt", "le"):
+        bound = getattr(figure, key)
+        if bound is not None and 0 < bound < 1:
+            add(
+                node,
+                f"gate_figure {key} = {fmt(bound)} reads as a fraction, but the rule's figures are "
+                f"percentages: a rate of {fmt(bound * 100)}% is written {fmt(bound * 100)}",
+                severity="warning",
+            )
 
 
 def check_range(node: Node, rule: Bands | Linear, add: Report, edges: list[tuple[str, Decimal]]) -> None:
@@ -253,6 +281,7 @@ class BandsKind(Kind):
         elif rule.input == "number":
             bounds = {e for b in rule.bands for e in (b.gt, b.ge, b.lt, b.le) if e is not None}
             check_range(node, rule, add, [("edge", e) for e in sorted(bounds)])
+            check_gate_figure(node, rule, add, [("edge", e) for e in sorted(bounds)])
         for i, band in enumerate(rule.bands):
             where = f"{node.path}.bands[{i}]"
             if band.gt is not None and band.ge is not None:
@@ -485,6 +514,7 @@ class LinearKind(Kind):
         if full is not None and full != rule.start:
             edges.append(("the figure of the cap", full))
         check_range(node, rule, add, edges)
+        check_gate_figure(node, rule, add, edges)
 
     def hint(self, leaf: Leaf, deduction: bool) -> str:
         unit = getattr(leaf.rule, "unit", None)

@@ -7,7 +7,6 @@ exclusive deductions ("未定计划扣2分，计划不完整扣1分"): at most o
 
 from __future__ import annotations
 
-import collections
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
@@ -27,6 +26,7 @@ from ._base import (
     detail,
     fast,
     register,
+    same_name,
 )
 
 
@@ -95,9 +95,9 @@ class TiersKind(Kind):
         if not rule.tiers:
             add(node, "tiers is empty")
             return
-        twice = [n for n, k in collections.Counter(t.name for t in rule.tiers).items() if k > 1]
-        if twice:
-            add(node, f"tier '{twice[0]}' is listed twice")
+        clash = same_name("tier", (t.name for t in rule.tiers))
+        if clash is not None:
+            add(node, clash)
         for i, tier in enumerate(rule.tiers):
             where = f"{node.path}.tiers[{i}]"
             if not tier.name.strip():
