@@ -35,9 +35,6 @@ from .model import Check, Each, Flag, Parts, Rule
 #: What a plan's `Plan.quick` and `Plan.text` return: every unit's points, the total, the
 #: level and the gates that failed.
 Sums = tuple[list[Num], Decimal, "str | None", tuple[Gate, ...]]
-#: What `Plan.whole` returns: the checked answers (one per leaf, in rubric order, None where
-#: unanswered) and every item's points, then what `Sums` holds.
-Whole = tuple[tuple[Any, ...], list[Num], list[Num], Decimal, "str | None", tuple[Gate, ...]]
 #: A generated function: from answers as written and whether the items only a verifier scores
 #: are withheld, its result, or None when the full checker must read the answers.
 Quick = Callable[[dict[str, Any], bool], "Sums | None"]
@@ -127,9 +124,10 @@ class _Plan:
 
     Args:
         c: the compiled rubric.
-        full: the function also returns every checked answer and every item's points (what a
-            card's explanations read); without it, flags alone in their item are added straight
-            into their project's sum, as a hand-written scorer would.
+        full: the function only checks the answers and returns them, one per leaf in rubric
+            order, None where unanswered (what a card's explanations read); without it, it
+            scores them, flags alone in their item added straight into their project's sum,
+            as a hand-written scorer would.
         text: answers are expected as text (a CSV row): the memo of text already read is
             consulted first.
     """
@@ -241,7 +239,8 @@ class _Plan:
         add(2, "return None")
         values = "(" + "".join(f"v{j}, " for j in range(len(leaves))) + ")"
         if self.full:
-            add(1, f"vals = {values}")
+            add(1, f"return {values}")
+            return "\n".join(src.lines) + "\n"
         if c.integral:
             self._body(add, items, values)
         else:
@@ -254,8 +253,7 @@ class _Plan:
         """Items, projects, units, the total, gates and level, from the leaves read."""
         c, src = self.c, self.src
         if self.closures:
-            given = "vals" if self.full else values
-            add(1, f"o = {{k: x for k, x in zip(ADDRESSES, {given}) if x is not None}}")
+            add(1, f"o = {{k: x for k, x in zip(ADDRESSES, {values}) if x is not None}}")
         for k, found in enumerate(items):
             if k in self.summed:
                 continue
@@ -300,11 +298,7 @@ class _Plan:
             add(1, f"t = total = AGG.total({units})")
         self._gates(add)
         self._level(add)
-        if self.full:
-            pts = "[" + ", ".join(f"i{k}" for k in range(len(c.items))) + "]"
-            add(1, f"return vals, {pts}, {units}, total, level, failed")
-        else:
-            add(1, f"return {units}, total, level, failed")
+        add(1, f"return {units}, total, level, failed")
 
     def _leaf(self, j: int, leaf: Leaf) -> None:
         """Read leaf *j* into ``v{j}``, accepted inline or checked by `Checker.fix`; a flag's
@@ -442,17 +436,17 @@ class Plan:
     Attributes:
         quick: from answers as written (a dict), the unit points, total, level and failed gates.
         text: the same, looking text up first (a sheet read from CSV).
-        whole: also every checked answer and every item's points, for a card's explanations.
-        source: the source of `whole`, for reading.
+        whole: the checked answers alone, for a card's explanations.
+        source: the source of `quick`, for reading.
     """
 
     def __init__(self, c: Compiled) -> None:
         self.checker = Checker(list(c.leaves.values()))
-        self.quick: Quick = self._make(c, full=False, text=False)[1]
-        self.text: Quick = self._make(c, full=False, text=True)[1]
-        source, whole = self._make(c, full=True, text=False)
+        source, self.quick = self._make(c, full=False, text=False)
         self.source: str = source
-        self.whole: Callable[[dict[str, Any], bool], Whole | None] = whole
+        self.text: Quick = self._make(c, full=False, text=True)[1]
+        whole = self._make(c, full=True, text=False)[1]
+        self.whole: Callable[[dict[str, Any], bool], tuple[Any, ...] | None] = whole
         self.leaves = c.leaves.keys() | c.item_addresses
         self.title = c.rubric.title
         self.stages = c.rubric.stages

@@ -110,23 +110,26 @@ class ScoreCard:
         card.held = c.verifier_items if withhold else frozenset()
         return card
 
-    def _whole(self) -> None:
-        """The checked answers and the items' points of a card from the plan, worked out again
-        from the answers it was given (the plan is deterministic, so they are the same)."""
-        assert self._snap is not None
-        found = self._c.plan.whole(self._snap, self._withhold)
-        assert found is not None  # the same answers passed the same checks when scored
-        vals, self._given_pts = found[0], found[1]
-        index = self._c.leaf_index
-        self._answers = {k: vals[index[k]] for k in self._snap}
-        self._vals = vals
+    def _checked(self) -> tuple[Any, ...]:
+        """The checked answers, one per leaf in rubric order (None where unanswered): of a card
+        from the plan, checked again from the answers it was given (the same answers pass the
+        same checks), else read from `answers`."""
+        if self._vals is None:
+            if self._snap is not None:
+                self._vals = self._c.plan.whole(self._snap, self._withhold)
+                assert self._vals is not None  # the same answers passed the same checks when scored
+            else:
+                answers = self.answers
+                self._vals = tuple(answers.get(a) for a in self._c.leaves)
+        return self._vals
 
     @property
     def answers(self) -> Answers:
         """The answers as checked: leaf address → normalised answer."""
         if self._answers is None:
-            self._whole()
-            assert self._answers is not None
+            assert self._snap is not None
+            vals, index = self._checked(), self._c.leaf_index
+            self._answers = {k: vals[index[k]] for k in self._snap}
         return self._answers
 
     @property
@@ -200,11 +203,15 @@ class ScoreCard:
     @functools.cached_property
     @exactly
     def _pts(self) -> list[Num]:
-        if self._given_pts is None and self._snap is not None:
-            self._whole()
         if self._given_pts is not None:
             return self._given_pts
         return self._c.item_points(self.answers, self.held)[0]
+
+    def _point(self, k: int) -> Num:
+        """Item *k*'s points: of a card from the plan, that item's alone (by its closure)."""
+        if self._given_pts is not None or self._snap is None or "_pts" in self.__dict__:
+            return self._pts[k]
+        return 0 if k in self.held else self._c.fns[k](self.answers)
 
     @property
     def _projects_pts(self) -> list[Num]:
@@ -243,36 +250,33 @@ class ScoreCard:
     def items(self) -> dict[str, ItemResult]:
         """Every item's result by address, in rubric order."""
         c = self._c
-        answers = self.answers
         evidence = self.sheet.evidence if self.sheet is not None else {}
         # What an item's result is made of is its own answers alone (no evidence, no [energy]):
         # such results are shared by the cards of one rubric, keyed by those answers.
         shared = not evidence and self.derived is None
-        vals = self._vals
-        if shared and vals is None:
-            vals = self._vals = tuple(answers.get(a) for a in c.leaves)
-        index = c.leaf_index
+        vals = self._checked() if shared else ()
+        alone = self.excluded or self.held
+        memos = c.memo_items
         out = {}
-        for k, item in enumerate(c.items):
-            key = None
-            if shared and k not in self.excluded and k not in self.held:
-                assert vals is not None
-                start = index[item.leaves[0]] if item.leaves else 0
-                key = vals[start : start + len(item.leaves)]
+        for k, (address, start, stop) in enumerate(c.item_spans):
+            key: Any = None
+            if shared and not (alone and (k in self.excluded or k in self.held)):
+                if stop - start == 1:
+                    key = vals[start]
+                    if key.__class__ is list:
+                        key = tuple(key)
+                else:
+                    key = vals[start:stop]
                 try:
-                    found = c.memo_items[k].get(key)
-                except TypeError:  # a list of names: keyed by them
-                    key = tuple(tuple(v) if v.__class__ is list else v for v in key)
-                    try:
-                        found = c.memo_items[k].get(key)
-                    except TypeError:  # a ratio or a tier: not shared
-                        key = found = None
+                    found = memos[k].get(key)
+                except TypeError:  # a ratio or a tier, or names among several leaves: not shared
+                    key = found = None
                 if found is not None:
-                    out[item.address] = found
+                    out[address] = found
                     continue
-            result = out[item.address] = self._item(k, answers, evidence)
-            if key is not None and len(c.memo_items[k]) < MAX_SHARED:
-                c.memo_items[k][key] = result
+            result = out[address] = self._item(k, self.answers, evidence)
+            if key is not None and len(memos[k]) < MAX_SHARED:
+                memos[k][key] = result
         return out
 
     def _item(self, k: int, answers: Answers, evidence: Mapping[str, tuple[str, ...]]) -> ItemResult:
@@ -281,14 +285,13 @@ class ScoreCard:
         rule = item.rule
         applicable = k not in self.excluded
         if not applicable:
-            points = Decimal(self._pts[k])
+            points = Decimal(self._point(k))
             reason = f"不适用（{rule.na_if}）{self._ignored(rule, item.address)}"
         elif k in self.held:
             points = ZERO
             reason = f"仅由核查方评分，自评不计分{self._ignored(rule, item.address)}"
         else:
-            # The points already worked out; only the words are new.
-            points = Decimal(self._pts[k])
+            points = Decimal(self._point(k))
             if rule.zero_if is not None and answers.get(f"{item.address}.zero") is True:
                 reason = f"本项不得分（{rule.zero_if}）"
             else:
@@ -301,8 +304,9 @@ class ScoreCard:
             project = f"{unit}.{c.unit_nodes[item.unit][1].projects[item.project].id or item.project + 1}"
         # Each document once, in order: a dict, since a sheet may cite thousands.
         docs: dict[str, None] = {}
-        for address in dict.fromkeys((item.address, *item.leaves)):
-            docs.update(dict.fromkeys(evidence.get(address, ())))
+        if evidence:
+            for address in dict.fromkeys((item.address, *item.leaves)):
+                docs.update(dict.fromkeys(evidence.get(address, ())))
         return ItemResult(
             item.address,
             rule.text,
@@ -345,19 +349,29 @@ class ScoreCard:
         found = self._units
         if found is None:
             c = self._c
-            # Whole points (ints) with every item applicable: the same points, the same results.
-            key = tuple(self._unit_pts) if c.integral and not self.excluded else None
-            found = c.memo_units.get(key) if key is not None else None
-            if found is None:
-                found = tuple(
-                    GroupResult(a, u.title, Decimal(p), m, top)
-                    for (a, u), p, m, top in zip(
-                        c.unit_nodes, self._unit_pts, c.unit_max, self._applicable.units, strict=True
-                    )
-                )
-                if key is not None and len(c.memo_units) < MAX_SHARED:
-                    c.memo_units[key] = found
+            if c.integral and not self.excluded:
+                # Whole points (ints) with every item applicable: the same points, the same result.
+                try:
+                    found = tuple([m[p] for m, p in zip(c.memo_units, self._unit_pts)])  # noqa: B905 - one per unit
+                except KeyError:
+                    found = self._groups(c.memo_units)
+            else:
+                found = self._groups(None)
             self._units = found
+        return found
+
+    def _groups(self, memo: list[dict[Num, GroupResult]] | None) -> tuple[GroupResult, ...]:
+        c = self._c
+        found = tuple(
+            GroupResult(a, u.title, Decimal(p), m, top)
+            for (a, u), p, m, top in zip(
+                c.unit_nodes, self._unit_pts, c.unit_max, self._applicable.units, strict=True
+            )
+        )
+        if memo is not None:
+            for shared, p, result in zip(memo, self._unit_pts, found, strict=True):
+                if len(shared) < MAX_SHARED:
+                    shared[p] = result
         return found
 
     @functools.cached_property
