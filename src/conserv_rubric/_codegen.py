@@ -216,6 +216,8 @@ class _Plan:
         add = src.add
         add(0, "def quick(a, w):")
         add(1, "g = a.get")
+        if self.text:
+            add(1, "tb = TB.get")
         add(1, f"n = {len(leaves)}")
         for name in sorted(set(self.summed.values())):
             add(1, f"{name} = 0")
@@ -317,18 +319,17 @@ class _Plan:
             hit = f"{x} += {points}" if summed else f"{x} = {points}"
             miss = "pass" if summed else f"{x} = 0"
             after = f"if {v} is True: {hit}" if summed else f"{x} = {points} if {v} is True else 0"
-        if self.text and leaf.shape in ("bool", "count", "count_or_names"):
+        if self.text and leaf.shape == "bool":
+            # Text read before for a yes/no leaf becomes its bool; anything else stays as it is
+            # (a list raises TypeError: the checker says what is wrong with it).
+            add(1, f"{v} = tb({v}, {v})")
+        elif self.text and leaf.shape in ("count", "count_or_names"):
             # Text read before for this kind of leaf: looked up, not read again.
-            memo = "TB" if leaf.shape == "bool" else self.src.const(self.checker.memos[j], "M")
+            memo = self.src.const(self.checker.memos[j], "M")
             add(1, f"if {v}.__class__ is str and (m := {memo}.get({v}, MISS)) is not MISS:")
-            if leaf.shape == "bool":
-                add(2, f"{v} = m")
-                if flag:
-                    add(2, after)
-            else:
-                add(2, f"{v} = copy(m)" if self.full else f"{v} = m")
-                if leaf.shape == "count_or_names":
-                    add(2, f"n{j} = len(m) if m.__class__ is list else m")
+            add(2, f"{v} = m")
+            if leaf.shape == "count_or_names":
+                add(2, f"n{j} = len(m) if m.__class__ is list else m")
             word = "elif"
         if flag:
             add(1, f"{word} {v} is True:")
