@@ -159,7 +159,9 @@ class _Plan:
             if k in c.verifier_items:
                 continue
             j = self.index[item.address]
-            if not full and k not in gated and (k, None) in group_of:
+            # Added while the answers are read, outside the decimal context: whole points only.
+            whole = isinstance(fast(rule.points), int)
+            if not full and whole and k not in gated and (k, None) in group_of:
                 self.summed[k] = self.points_of[j] = group_of[(k, None)]
             else:
                 self.points_of[j] = f"i{k}"
@@ -499,3 +501,14 @@ class Plan:
         code = compile(source, f"<conserv_rubric plan for {c.rubric.title!r}>", "exec")
         exec(code, namespace)  # our own source, written from the validated rubric
         return source, namespace["quick"]
+
+
+def plan_of(c: Compiled) -> Plan | None:
+    """*c*'s generated plan, written when the rubric is scored the second time (a rubric
+    scored once is not worth it); None before."""
+    plan: Plan | None = c.plan
+    if plan is None:
+        c.uses += 1
+        if c.uses > 1:
+            plan = c.plan = Plan(c)
+    return plan

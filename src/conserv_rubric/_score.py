@@ -11,7 +11,7 @@ from typing import Any, Final
 import attrs
 
 from ._answers import check_answers
-from ._codegen import Plan, Sums
+from ._codegen import Sums, plan_of
 from ._compiled import Applicable, Compiled, Outcome, compiled, describe_figure
 from ._energy_model import Coefficients
 from ._energy_score import Derived, derive
@@ -24,6 +24,8 @@ from ._stages import stage_problem
 from ._text import GATE_WORDS, describe, fmt
 from .errors import Problem, RubricError, SheetError
 from .model import Rubric, Rule
+
+__all__ = ["GateResult", "GroupResult", "ItemResult", "ScoreCard", "check_sheet", "reachable_total", "score"]
 
 #: Results a rubric's cards share, at most, per item and for units and projects.
 MAX_SHARED: Final = 256
@@ -111,9 +113,8 @@ class ScoreCard:
         return card
 
     def _checked(self) -> tuple[Any, ...]:
-        """The checked answers, one per leaf in rubric order (None where unanswered): of a card
-        from the plan, checked again from the answers it was given (the same answers pass the
-        same checks), else read from `answers`."""
+        """The checked answers, one per leaf in rubric order (None: unanswered); a card from the
+        plan checks again the answers it was given (they pass the same checks)."""
         if self._vals is None:
             if self._snap is not None:
                 self._vals = self._c.plan.whole(self._snap, self._withhold)
@@ -213,12 +214,10 @@ class ScoreCard:
             return self._pts[k]
         return 0 if k in self.held else self._c.fns[k](self.answers)
 
-    @property
+    @functools.cached_property
+    @exactly
     def _projects_pts(self) -> list[Num]:
-        if self._project_pts is None:
-            with exact():
-                self._project_pts = self._c._groups(self._pts)[0]
-        return self._project_pts
+        return self._c._groups(self._pts)[0] if self._project_pts is None else self._project_pts
 
     @functools.cached_property
     def failed_gates(self) -> tuple[GateResult, ...]:
@@ -551,11 +550,7 @@ def score(
         RubricError: *rubric* is not a `Rubric`.
     """
     c = compiled(_as_rubric(rubric, "score"))
-    plan = c.plan
-    if plan is None:
-        c.uses += 1
-        if c.uses > 1:  # a rubric scored once is not worth writing a plan for
-            plan = c.plan = Plan(c)
+    plan = plan_of(c)
     if plan is not None:
         found = plan.run(sheet)
         if found is not None:
