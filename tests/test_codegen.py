@@ -98,7 +98,8 @@ def test_plan_scores_as_the_interpreter_does(data: st.DataObject) -> None:
     rubric = data.draw(rubrics(), label="rubric")
     sheet = data.draw(sheets(rubric), label="sheet")
     texted = attrs.evolve(sheet, answers={a: as_text(v) for a, v in sheet.answers.items()})
-    for scored in (sheet.answers, sheet, texted):
+    named = attrs.evolve(sheet, info=attrs.evolve(sheet.info, rubric=rubric.title))
+    for scored in (sheet.answers, sheet, texted, named):
         fast, slow = both(rubric, scored)
         assert fast == slow
         # Scored again, from the results the rubric's cards share: still the same card.

@@ -28,6 +28,7 @@ from ._compiled import Compiled, Gate, within
 from ._exact import EXACT
 from ._kinds import Leaf, Num, fast, kind_of, reachable
 from ._limits import MAX_NUMBER
+from ._provenance import rubric_hash
 from ._sheet import Sheet
 from ._tree import child_addresses
 from .model import Check, Each, Flag, Parts, Rule
@@ -452,12 +453,13 @@ class Plan:
         self.whole: Callable[[dict[str, Any], bool], tuple[Any, ...] | None] = whole
         self.leaves = c.leaves.keys() | c.item_addresses
         self.title = c.rubric.title
+        self.rubric = c._rubric
         self.stages = c.rubric.stages
 
     def run(self, sheet: object) -> tuple[dict[str, Any], Sheet | None, bool, Sums] | None:
         """*sheet* scored: the answers it was scored from (a copy), the sheet (None for a
         dict), whether the verifier's items were withheld, and the sums; or None when the full
-        checker must read it: a sheet with ``[energy]``, naming a rubric, of another stage,
+        checker must read it: a sheet with ``[energy]``, naming another rubric, of another stage,
         citing evidence or notes for addresses that may not exist, or with any answer in doubt."""
         if sheet.__class__ is dict:
             assert isinstance(sheet, dict)
@@ -467,8 +469,12 @@ class Plan:
         if not isinstance(sheet, Sheet) or sheet.__class__ is not Sheet:
             return None
         info = sheet.info
-        if sheet.energy is not None or info.rubric is not None or info.rubric_hash is not None:
+        if sheet.energy is not None or (info.rubric is not None and info.rubric != self.title):
             return None
+        if info.rubric_hash is not None:
+            rubric = self.rubric()
+            if rubric is None or info.rubric_hash != rubric_hash(rubric):
+                return None
         if info.stage not in self.stages:
             return None
         if (sheet.evidence or sheet.notes) and not (
