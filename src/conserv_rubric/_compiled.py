@@ -12,7 +12,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 import attrs
 
@@ -218,6 +218,21 @@ class Compiled:
             frozenset(): self._applicable(frozenset())
         }
         self.level_needs = [self._needs(k, None) for k in range(len(self.levels))]
+        self.leaf_index = {address: j for j, address in enumerate(self.leaves)}
+        #: Each item's address and where its leaves lie in the leaves' order (they are contiguous).
+        self.item_spans: list[tuple[str, int, int]] = []
+        for item in self.items:
+            start = self.leaf_index[item.leaves[0]] if item.leaves else 0
+            self.item_spans.append((item.address, start, start + len(item.leaves)))
+        #: How many sheets were scored with this rubric; its generated plan
+        #: (`conserv_rubric._codegen.Plan`), made once it is used more than once.
+        self.uses = 0
+        self.plan: Any = None
+        #: What cards of this rubric share, since it depends only on what they hold: the unit
+        #: and project results by their points, each item's result by its answers.
+        self.memo_units: list[dict[Num, Any]] = [{} for _ in self.unit_nodes]
+        self.memo_projects: dict[tuple[Num, ...], tuple[Any, ...]] = {}
+        self.memo_items: list[dict[tuple[object, ...], Any]] = [{} for _ in self.items]
 
     def _item_gate(self, rule: Rule, address: str, index: int) -> None:
         """The gate an item declares, if any: a gate on its points or on its measured figure,

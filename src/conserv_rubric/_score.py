@@ -6,76 +6,29 @@ import functools
 import os
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
 from ._answers import check_answers
-from ._compiled import Applicable, Compiled, GateKind, Outcome, compiled, describe_figure
+from ._codegen import Sums, plan_of
+from ._compiled import Applicable, Compiled, Outcome, compiled, describe_figure
 from ._energy_model import Coefficients
 from ._energy_score import Derived, derive
 from ._exact import exact, exactly
-from ._kinds import ZERO, Answers, Num, answered, explain, reachable
+from ._kinds import ZERO, Answers, Num, answered, kind_of, reachable
 from ._provenance import SCHEMA_VERSION, Provenance, coefficients_provenance, provenance_of, rubric_hash
+from ._results import GateResult, GroupResult, ItemResult
 from ._sheet import Sheet, SheetInfo
 from ._stages import stage_problem
 from ._text import GATE_WORDS, describe, fmt
 from .errors import Problem, RubricError, SheetError
 from .model import Rubric, Rule
 
+__all__ = ["GateResult", "GroupResult", "ItemResult", "ScoreCard", "check_sheet", "reachable_total", "score"]
 
-@attrs.frozen
-class GateResult:
-    """A gate that failed: which, where, and why it withholds every level."""
-
-    kind: GateKind
-    address: str
-    reason: str
-
-
-@attrs.frozen
-class ItemResult:
-    """One item's award, its maximum and the reason, in the standard's words.
-
-    Attributes:
-        max: the item's maximum, whether it applies or not.
-        applicable_max: what it can score on this sheet: its maximum, or 0 when it does not
-            apply (under ``na = "exclude"`` or ``"rescale"``).
-        unanswered: its leaves without an answer (none for an item the sheet's stage does
-            not score).
-        note: the rubric author's note on the item (how a line is read, what the answer is).
-    """
-
-    address: str
-    text: str
-    points: Decimal
-    max: Decimal
-    applicable_max: Decimal
-    reason: str
-    unit: str
-    project: str | None
-    applicable: bool
-    unanswered: tuple[str, ...]
-    evidence: tuple[str, ...]
-    note: str | None = None
-
-
-@attrs.frozen
-class GroupResult:
-    """A unit's or project's points and maximum.
-
-    Attributes:
-        max: its declared (or computed) maximum.
-        applicable_max: what it can score on this sheet given the items that do not apply:
-            the sum of its applicable items (capped) under ``na = "exclude"``; under
-            ``"rescale"`` a unit's full maximum while anything in it applies, else 0.
-    """
-
-    address: str
-    title: str
-    points: Decimal
-    max: Decimal
-    applicable_max: Decimal
+#: Results a rubric's cards share, at most, per item and for units and projects.
+MAX_SHARED: Final = 256
 
 
 class ScoreCard:
@@ -95,12 +48,16 @@ class ScoreCard:
 
     __slots__ = (
         "__dict__",
+        "_answers",
         "_c",
         "_given_pts",
         "_project_pts",
         "_rubric",
+        "_snap",
         "_unit_pts",
-        "answers",
+        "_units",
+        "_vals",
+        "_withhold",
         "derived",
         "excluded",
         "failed_gates_raw",
@@ -121,16 +78,60 @@ class ScoreCard:
         self._c = c
         self.derived = derived
         self._rubric = c.rubric
-        self.answers = answers
+        self._answers: Answers | None = answers
+        self._snap: dict[str, Any] | None = None
+        self._vals: tuple[Any, ...] | None = None
+        self._withhold = False
         self.sheet = sheet
         self._given_pts = outcome.pts
-        self._project_pts = outcome.project_pts
+        self._project_pts: list[Num] | None = outcome.project_pts
         self._unit_pts = outcome.unit_pts
+        self._units: tuple[GroupResult, ...] | None = None
         self.total = outcome.total
         self.level = outcome.level
         self.failed_gates_raw = outcome.failed
         self.excluded = outcome.excluded
         self.held = outcome.withheld
+
+    @classmethod
+    def _planned(
+        cls, c: Compiled, snap: dict[str, Any], sheet: Sheet | None, withhold: bool, found: Sums
+    ) -> ScoreCard:
+        """A card from the generated plan (`conserv_rubric._codegen`): the sums now, the checked
+        answers and the items' points when an explanation first asks for them."""
+        card = cls.__new__(cls)
+        card._c = c
+        card.derived = None
+        card._rubric = c.rubric
+        card._answers = card._vals = card._given_pts = card._project_pts = card._units = None
+        card._snap = snap
+        card._withhold = withhold
+        card.sheet = sheet
+        card._unit_pts, card.total, card.level, card.failed_gates_raw = found
+        card.excluded = frozenset()
+        card.held = c.verifier_items if withhold else frozenset()
+        return card
+
+    def _checked(self) -> tuple[Any, ...]:
+        """The checked answers, one per leaf in rubric order (None: unanswered); a card from the
+        plan checks again the answers it was given (they pass the same checks)."""
+        if self._vals is None:
+            if self._snap is not None:
+                self._vals = self._c.plan.whole(self._snap, self._withhold)
+                assert self._vals is not None  # the same answers passed the same checks when scored
+            else:
+                answers = self.answers
+                self._vals = tuple(answers.get(a) for a in self._c.leaves)
+        return self._vals
+
+    @property
+    def answers(self) -> Answers:
+        """The answers as checked: leaf address → normalised answer."""
+        if self._answers is None:
+            assert self._snap is not None
+            vals, index = self._checked(), self._c.leaf_index
+            self._answers = {k: vals[index[k]] for k in self._snap}
+        return self._answers
 
     @property
     def rubric(self) -> Rubric:
@@ -160,7 +161,7 @@ class ScoreCard:
         rubric transcribed only in part (see `partial`)."""
         if self._c.partial:
             return False
-        if self._c.rubric.levels:
+        if self._rubric.levels:
             return self.level is not None
         return not self.failed_gates_raw
 
@@ -207,6 +208,17 @@ class ScoreCard:
             return self._given_pts
         return self._c.item_points(self.answers, self.held)[0]
 
+    def _point(self, k: int) -> Num:
+        """Item *k*'s points: of a card from the plan, that item's alone (by its closure)."""
+        if self._given_pts is not None or self._snap is None or "_pts" in self.__dict__:
+            return self._pts[k]
+        return 0 if k in self.held else self._c.fns[k](self.answers)
+
+    @functools.cached_property
+    @exactly
+    def _projects_pts(self) -> list[Num]:
+        return self._c._groups(self._pts)[0] if self._project_pts is None else self._project_pts
+
     @functools.cached_property
     def failed_gates(self) -> tuple[GateResult, ...]:
         """Every failed gate with its reason, in the standard's own words where the rubric gives
@@ -238,48 +250,78 @@ class ScoreCard:
         """Every item's result by address, in rubric order."""
         c = self._c
         evidence = self.sheet.evidence if self.sheet is not None else {}
+        # What an item's result is made of is its own answers alone (no evidence, no [energy]):
+        # such results are shared by the cards of one rubric, keyed by those answers.
+        shared = not evidence and self.derived is None
+        vals = self._checked() if shared else ()
+        alone = self.excluded or self.held
+        memos = c.memo_items
         out = {}
-        for k, item in enumerate(c.items):
-            applicable = k not in self.excluded
-            if not applicable:
-                points = Decimal(self._pts[k])
-                reason = f"不适用（{item.rule.na_if}）{self._ignored(item.rule, item.address)}"
-            elif k in self.held:
-                points = ZERO
-                reason = f"仅由核查方评分，自评不计分{self._ignored(item.rule, item.address)}"
+        for k, (address, start, stop) in enumerate(c.item_spans):
+            key: Any = None
+            if shared and not (alone and (k in self.excluded or k in self.held)):
+                if stop - start == 1:
+                    key = vals[start]
+                    if key.__class__ is list:
+                        key = tuple(key)
+                else:
+                    key = vals[start:stop]
+                try:
+                    found = memos[k].get(key)
+                except TypeError:  # a ratio or a tier, or names among several leaves: not shared
+                    key = found = None
+                if found is not None:
+                    out[address] = found
+                    continue
+            result = out[address] = self._item(k, self.answers, evidence)
+            if key is not None and len(memos[k]) < MAX_SHARED:
+                memos[k][key] = result
+        return out
+
+    def _item(self, k: int, answers: Answers, evidence: Mapping[str, tuple[str, ...]]) -> ItemResult:
+        c = self._c
+        item = c.items[k]
+        rule = item.rule
+        applicable = k not in self.excluded
+        if not applicable:
+            points = Decimal(self._point(k))
+            reason = f"不适用（{rule.na_if}）{self._ignored(rule, item.address)}"
+        elif k in self.held:
+            points = ZERO
+            reason = f"仅由核查方评分，自评不计分{self._ignored(rule, item.address)}"
+        else:
+            points = Decimal(self._point(k))
+            if rule.zero_if is not None and answers.get(f"{item.address}.zero") is True:
+                reason = f"本项不得分（{rule.zero_if}）"
             else:
-                points, reason = explain(item.rule, item.address, self.answers)
-                if points != self._pts[k]:  # pragma: no cover - the two paths share one compiler
-                    raise AssertionError(f"{item.address}: {points} != {self._pts[k]}")
-                if self.derived is not None:
-                    reason = self._energy_reason(item.address, item.leaves, reason)
-            unit = c.unit_nodes[item.unit][0]
-            project = None
-            if item.project is not None:
-                project = f"{unit}.{c.unit_nodes[item.unit][1].projects[item.project].id or item.project + 1}"
-            # Each document once, in order: a dict, since a sheet may cite thousands.
-            docs: dict[str, None] = {}
+                reason = kind_of(rule).reason(rule, item.address, answers, points)
+            if self.derived is not None:
+                reason = self._energy_reason(item.address, item.leaves, reason)
+        unit = c.unit_nodes[item.unit][0]
+        project = None
+        if item.project is not None:
+            project = f"{unit}.{c.unit_nodes[item.unit][1].projects[item.project].id or item.project + 1}"
+        # Each document once, in order: a dict, since a sheet may cite thousands.
+        docs: dict[str, None] = {}
+        if evidence:
             for address in dict.fromkeys((item.address, *item.leaves)):
                 docs.update(dict.fromkeys(evidence.get(address, ())))
-            out[item.address] = ItemResult(
-                item.address,
-                item.rule.text,
-                points,
-                item.max,
-                self._applicable.items[k],
-                reason,
-                unit,
-                project,
-                applicable,
-                ()
-                if k in self.held
-                else tuple(
-                    a for a in item.leaves if a not in self.answers and not a.endswith((".zero", ".na"))
-                ),
-                tuple(docs),
-                item.rule.note,
-            )
-        return out
+        return ItemResult(
+            item.address,
+            rule.text,
+            points,
+            item.max,
+            self._applicable.items[k],
+            reason,
+            unit,
+            project,
+            applicable,
+            ()
+            if k in self.held
+            else tuple(a for a in item.leaves if a not in answers and not a.endswith((".zero", ".na"))),
+            tuple(docs),
+            rule.note,
+        )
 
     def _ignored(self, rule: Rule, address: str) -> str:
         """What the reason of an item that is not scored says of answers given to it anyway:
@@ -300,29 +342,53 @@ class ScoreCard:
         """The coefficient table the sheet's ``[energy]`` was scored with; None when nothing was."""
         return None if self.derived is None else self.derived.coefficients
 
-    @functools.cached_property
+    @property
     def units(self) -> tuple[GroupResult, ...]:
         """Every unit's points and maximum."""
-        return tuple(
+        found = self._units
+        if found is None:
+            c = self._c
+            if c.integral and not self.excluded:
+                # Whole points (ints) with every item applicable: the same points, the same result.
+                try:
+                    found = tuple([m[p] for m, p in zip(c.memo_units, self._unit_pts)])  # noqa: B905 - one per unit
+                except KeyError:
+                    found = self._groups(c.memo_units)
+            else:
+                found = self._groups(None)
+            self._units = found
+        return found
+
+    def _groups(self, memo: list[dict[Num, GroupResult]] | None) -> tuple[GroupResult, ...]:
+        c = self._c
+        found = tuple(
             GroupResult(a, u.title, Decimal(p), m, top)
             for (a, u), p, m, top in zip(
-                self._c.unit_nodes, self._unit_pts, self._c.unit_max, self._applicable.units, strict=True
+                c.unit_nodes, self._unit_pts, c.unit_max, self._applicable.units, strict=True
             )
         )
+        if memo is not None:
+            for shared, p, result in zip(memo, self._unit_pts, found, strict=True):
+                if len(shared) < MAX_SHARED:
+                    shared[p] = result
+        return found
 
     @functools.cached_property
     def projects(self) -> tuple[GroupResult, ...]:
         """Every project's points and maximum."""
-        return tuple(
-            GroupResult(a, p.title, Decimal(pts), m, top)
-            for (a, p, _), pts, m, top in zip(
-                self._c.project_nodes,
-                self._project_pts,
-                self._c.project_max,
-                self._applicable.projects,
-                strict=True,
+        c = self._c
+        key = tuple(self._projects_pts) if c.integral and not self.excluded else None
+        found = c.memo_projects.get(key) if key is not None else None
+        if found is None:
+            found = tuple(
+                GroupResult(a, p.title, Decimal(pts), m, top)
+                for (a, p, _), pts, m, top in zip(
+                    c.project_nodes, self._projects_pts, c.project_max, self._applicable.projects, strict=True
+                )
             )
-        )
+            if key is not None and len(c.memo_projects) < MAX_SHARED:
+                c.memo_projects[key] = found
+        return found
 
     @functools.cached_property
     def unanswered(self) -> tuple[str, ...]:
@@ -484,6 +550,11 @@ def score(
         RubricError: *rubric* is not a `Rubric`.
     """
     c = compiled(_as_rubric(rubric, "score"))
+    plan = plan_of(c)
+    if plan is not None:
+        found = plan.run(sheet)
+        if found is not None:
+            return ScoreCard._planned(c, *found)
     given = _as_sheet(sheet, "score")
     derived, given, energy_problems = _from_energy(c, given, coefficients)
     answers, problems = check_answers(c.leaves, c.item_addresses, given)

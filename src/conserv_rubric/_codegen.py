@@ -1,0 +1,520 @@
+"""The plan as generated Python source: one function per rubric that reads, checks and scores a
+sheet's answers in one pass, written out the way attrs writes an ``__init__``.
+
+The function covers the common case: every answer a leaf's own shape in plain form (``true``,
+a count, a list of the names the standard lists) or text the cell grammar has read before for
+that kind of leaf. Flags, checks, capped counters and sums of them are scored inline in ints (or
+in `Decimal` constants, inside the library's context, for a rubric whose points are not whole);
+every other rule calls the closure `conserv_rubric._kinds.compile_rule` made for it. Projects,
+units, caps, gates, the total and the level follow, written out.
+
+On any doubt — an unknown address, an answer the inline checks do not accept and the full checker
+refuses, an item marked not applicable — the function returns None, and `score` runs the full
+checker and the interpreter (`conserv_rubric._compiled`), so every error stays as located as it
+was. The interpreter is also the oracle the property tests compare this plan with.
+"""
+
+from __future__ import annotations
+
+import decimal
+import math
+from collections.abc import Callable
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Final
+
+from ._answers import check_answer
+from ._compiled import Compiled, Gate, within
+from ._exact import EXACT
+from ._kinds import Leaf, Num, fast, kind_of, reachable
+from ._limits import MAX_NUMBER
+from ._provenance import rubric_hash
+from ._sheet import Sheet
+from ._tree import child_addresses
+from .model import Check, Each, Flag, Parts, Rule
+
+#: What a plan's `Plan.quick` and `Plan.text` return: every unit's points, the total, the
+#: level and the gates that failed.
+Sums = tuple[list[Num], Decimal, "str | None", tuple[Gate, ...]]
+#: A generated function: from answers as written and whether the items only a verifier scores
+#: are withheld, its result, or None when the full checker must read the answers.
+Quick = Callable[[dict[str, Any], bool], "Sums | None"]
+
+#: Returned by `Checker.fix` for an answer the full checker refuses.
+MISS: Final = object()
+#: Text answers remembered per kind of leaf; once full, further ones are read each time.
+MAX_MEMO: Final = 1024
+#: Longer text is read each time rather than remembered.
+MAX_MEMO_TEXT: Final = 128
+#: Whole totals up to this have their Decimal made once per plan.
+MAX_TOTALS: Final = 10_000
+
+
+def _copy(value: object) -> object:
+    """A fresh copy of a remembered answer that a card could hand out (names, a ratio, a tier)."""
+    if isinstance(value, list):
+        return list(value)
+    if isinstance(value, dict):
+        return dict(value)
+    return value
+
+
+class Checker:
+    """The answers the inline checks leave in doubt, read by the full checker leaf by leaf.
+
+    The full checker's reading of a text answer depends only on the leaf's shape, options and
+    range, so what it made of a text is remembered for every leaf that reads text the same way:
+    the yes/no leaves share one memo (the generated code looks it up inline), the plain counts
+    another, every other leaf has its own. Lists of names are remembered per leaf too.
+    """
+
+    def __init__(self, leaves: list[Leaf]) -> None:
+        self.leaves = leaves
+        self.text_bool: dict[object, object] = {}
+        text_count: dict[object, object] = {}
+        self.memos: list[dict[object, object]] = []
+        for leaf in leaves:
+            if leaf.shape == "bool":
+                self.memos.append(self.text_bool)
+            elif leaf.shape == "count":
+                self.memos.append(text_count)
+            else:
+                self.memos.append({})
+
+    def fix(self, j: int, raw: object) -> object:
+        """The checked answer of leaf *j* for *raw*, or `MISS` when the full checker refuses it."""
+        memo = self.memos[j]
+        key: object = None
+        if isinstance(raw, str):
+            key = raw if len(raw) <= MAX_MEMO_TEXT else None
+        elif isinstance(raw, list) and all(e.__class__ is str for e in raw):
+            key = tuple(raw)
+        if key is not None:
+            found = memo.get(key, MISS)
+            if found is not MISS:
+                return _copy(found)
+        value, error = check_answer(self.leaves[j], raw)
+        if error is not None:
+            return MISS
+        if key is not None and len(memo) < MAX_MEMO:
+            memo[key] = _copy(value)
+        return value
+
+
+class _Source:
+    """Lines of Python and the constants they name."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.names: dict[str, object] = {}
+
+    def add(self, depth: int, text: str) -> None:
+        self.lines.append("    " * depth + text)
+
+    def const(self, value: object, prefix: str = "K") -> str:
+        """A name for *value* in the generated code: an int literal, else a named constant."""
+        if value.__class__ is int:
+            return repr(value)
+        name = f"{prefix}{len(self.names)}"
+        self.names[name] = value
+        return name
+
+
+class _Plan:
+    """Writes one scoring function of a compiled rubric.
+
+    Args:
+        c: the compiled rubric.
+        full: the function only checks the answers and returns them, one per leaf in rubric
+            order, None where unanswered (what a card's explanations read); without it, it
+            scores them, flags alone in their item added straight into their project's sum,
+            as a hand-written scorer would.
+        text: answers are expected as text (a CSV row): the memo of text already read is
+            consulted first.
+    """
+
+    def __init__(self, c: Compiled, *, full: bool, text: bool) -> None:
+        self.c = c
+        self.full = full
+        self.text = text
+        self.checker: Checker
+        self.src = _Source()
+        self.index = {address: j for j, address in enumerate(c.leaves)}
+        gated = {g.index for g in c.gates if g.test != "project"}
+        group_of: dict[tuple[int, int | None], str] = {}
+        for p, (start, end, _) in enumerate(c.project_plan):
+            for k in range(start, end):
+                group_of[(k, None)] = f"s{p}"
+        for u, (_, span, _) in enumerate(c.unit_plan):
+            if span is not None:
+                for k in range(*span):
+                    group_of[(k, None)] = f"su{u}"
+        #: Leaf → the local its flag's points go to: the item's own, or a group's sum (``+=``).
+        self.points_of: dict[int, str] = {}
+        #: Items whose points are only added to a group's sum (no local of their own).
+        self.summed: dict[int, str] = {}
+        for k, item in enumerate(c.items):
+            rule = item.rule
+            if not (isinstance(rule, Flag) and not rule.at_least and rule.zero_if is None):
+                continue
+            if k in c.verifier_items:
+                continue
+            j = self.index[item.address]
+            # Added while the answers are read, outside the decimal context: whole points only.
+            whole = isinstance(fast(rule.points), int)
+            if not full and whole and k not in gated and (k, None) in group_of:
+                self.summed[k] = self.points_of[j] = group_of[(k, None)]
+            else:
+                self.points_of[j] = f"i{k}"
+        # A figure gate reads its figure from a mapping of the checked answers, as closures do.
+        self.closures = any(g.test == "figure" for g in c.gates)
+
+    def var(self, address: str) -> str:
+        return f"v{self.index[address]}"
+
+    def num(self, value: Decimal) -> str:
+        return self.src.const(fast(value))
+
+    def expr(self, rule: Rule, address: str) -> str | None:
+        """An expression for the points *rule* at *address* awards (as `compile_rule` would), or
+        None when the rule is scored by its closure."""
+        inner = self._inner(rule, address)
+        if inner is None or rule.zero_if is None:
+            return inner
+        return f"(0 if {self.var(address + '.zero')} is True else {inner})"
+
+    def _inner(self, rule: Rule, address: str) -> str | None:
+        if isinstance(rule, Check):
+            return "0"
+        if isinstance(rule, Flag):
+            v = self.var(address)
+            points = self.num(rule.points)
+            if rule.at_least:
+                return f"({points} if ({v} or 0) >= {rule.at_least!r} else 0)"
+            j = self.index[address]
+            return self.points_of.get(j, f"x{j}")
+        if isinstance(rule, Each):
+            return self._each(rule, address)
+        if isinstance(rule, Parts):
+            terms = [self.expr(child, a) for a, child in child_addresses(rule, address)]
+            if not terms or any(t is None for t in terms):
+                return None
+            summed = "(" + " + ".join(t for t in terms if t is not None) + ")"
+            return summed if rule.max is None else f"min({summed}, {self.num(rule.max)})"
+        return None
+
+    def _each(self, rule: Each, address: str) -> str:
+        n = f"n{self.index[address]}"
+        per, need = self.num(rule.per), rule.at_least or 0
+        top = kind_of(rule).maximum(rule)
+        if top is None:
+            return f"(0 if {n} < {need!r} else {per} * {n})"
+        full = math.ceil(Fraction(top) / Fraction(rule.per))
+        cap = self.num(top)
+        return f"(0 if {n} < {need!r} or {n} == 0 else ({cap} if {n} >= {full!r} else {per} * {n}))"
+
+    def build(self) -> str:
+        c, src = self.c, self.src
+        leaves = list(c.leaves.values())
+        add = src.add
+        add(0, "def quick(a, w):")
+        add(1, "g = a.get")
+        if self.text:
+            add(1, "tb = TB.get")
+        add(1, f"n = {len(leaves)}")
+        for name in sorted(set(self.summed.values())):
+            add(1, f"{name} = 0")
+        add(1, "try:")
+        items: list[str] = []
+        for k, item in enumerate(c.items):
+            found = self.expr(item.rule, item.address)
+            if found is None:
+                self.closures = True
+                found = f"F{k}(o)"
+                src.names[f"F{k}"] = item.evaluate
+            items.append(found)
+        start = len(src.lines)
+        for j, leaf in enumerate(leaves):
+            self._leaf(j, leaf)
+        src.lines[start:] = ["    " + line for line in src.lines[start:]]
+        add(1, "except TypeError:  # an unhashable answer: the full checker says what is wrong")
+        add(2, "return None")
+        # Every key was a leaf of the rubric: nothing unknown, nothing given as None.
+        add(1, "if len(a) != n:")
+        add(2, "return None")
+        values = "(" + "".join(f"v{j}, " for j in range(len(leaves))) + ")"
+        if self.full:
+            add(1, f"return {values}")
+            return "\n".join(src.lines) + "\n"
+        if c.integral:
+            self._body(add, items, values)
+        else:
+            # Decimal points: the sums and the closures run in the library's own context.
+            add(1, "with localcontext(EXACT):")
+            self._body(lambda depth, text: src.add(depth + 1, text), items, values)
+        return "\n".join(src.lines) + "\n"
+
+    def _body(self, add: Callable[[int, str], None], items: list[str], values: str) -> None:
+        """Items, projects, units, the total, gates and level, from the leaves read."""
+        c, src = self.c, self.src
+        if self.closures:
+            add(1, f"o = {{k: x for k, x in zip(ADDRESSES, {values}) if x is not None}}")
+        for k, found in enumerate(items):
+            if k in self.summed:
+                continue
+            if k in c.verifier_items:
+                add(1, f"i{k} = 0 if w else {found}")
+            elif found != f"i{k}":
+                add(1, f"i{k} = {found}")
+
+        def terms(ks: range, own: str) -> str:
+            got = ([own] if any(k in self.summed for k in ks) else []) + [
+                f"i{k}" for k in ks if k not in self.summed
+            ]
+            return " + ".join(got) or "0"
+
+        for p, (start, end, cap) in enumerate(c.project_plan):
+            add(1, f"p{p} = {terms(range(start, end), f's{p}')}")
+            if cap is not None:
+                limit = src.const(cap)
+                add(1, f"if p{p} > {limit}: p{p} = {limit}")
+        for u, (projects, span, cap) in enumerate(c.unit_plan):
+            parts = (
+                " + ".join(f"p{p}" for p in projects) or "0"
+                if span is None
+                else terms(range(*span), f"su{u}")
+            )
+            add(1, f"u{u} = {parts}")
+            if cap is not None:
+                limit = src.const(cap)
+                add(1, f"if u{u} > {limit}: u{u} = {limit}")
+        units = "[" + ", ".join(f"u{u}" for u in range(len(c.unit_plan))) + "]"
+        if c.aggregator.plain:
+            add(1, f"t = {' + '.join(f'u{u}' for u in range(len(c.unit_plan))) or '0'}")
+            if c.integral:
+                # Whole totals: the Decimal of each is made once (Decimal(int) costs more than a lookup).
+                top = int(sum((reachable(i.rule) or i.max for i in c.items), Decimal(0)))
+                src.names["DEC"] = tuple(Decimal(x) for x in range(min(top, MAX_TOTALS) + 1))
+                add(1, f"total = DEC[t] if 0 <= t <= {min(top, MAX_TOTALS)!r} else Decimal(t)")
+            else:
+                add(1, "total = Decimal(t)")
+        else:
+            src.names["AGG"] = c.aggregator
+            add(1, f"t = total = AGG.total({units})")
+        self._gates(add)
+        self._level(add)
+        add(1, f"return {units}, total, level, failed")
+
+    def _leaf(self, j: int, leaf: Leaf) -> None:
+        """Read leaf *j* into ``v{j}``, accepted inline or checked by `Checker.fix`; a flag's
+        points and a counter's count are taken on the way."""
+        add = self.src.add
+        v = f"v{j}"
+        add(1, f"{v} = g({leaf.address!r})")
+        flag = isinstance(leaf.rule, Flag) and leaf.shape == "bool"
+        word = "if"
+        hit = miss = after = ""
+        if flag:
+            assert isinstance(leaf.rule, Flag)
+            points = self.num(leaf.rule.points)
+            x = self.points_of.get(j, f"x{j}")
+            summed = x.startswith("s")
+            hit = f"{x} += {points}" if summed else f"{x} = {points}"
+            miss = "pass" if summed else f"{x} = 0"
+            after = f"if {v} is True: {hit}" if summed else f"{x} = {points} if {v} is True else 0"
+        if self.text and leaf.shape == "bool":
+            # Text read before for a yes/no leaf becomes its bool; anything else stays as it is
+            # (a list raises TypeError: the checker says what is wrong with it).
+            add(1, f"{v} = tb({v}, {v})")
+        elif self.text and leaf.shape in ("count", "count_or_names"):
+            # Text read before for this kind of leaf: looked up, not read again.
+            memo = self.src.const(self.checker.memos[j], "M")
+            add(1, f"if {v}.__class__ is str and (m := {memo}.get({v}, MISS)) is not MISS:")
+            add(2, f"{v} = m")
+            if leaf.shape == "count_or_names":
+                add(2, f"n{j} = len(m) if m.__class__ is list else m")
+            word = "elif"
+        if flag:
+            add(1, f"{word} {v} is True:")
+            add(2, hit)
+            add(1, f"elif {v} is False:")
+            add(2, miss)
+            add(1, "else:")
+        elif leaf.shape == "bool":
+            add(1, f"{word} {v} is not True and {v} is not False:")
+        elif leaf.shape in ("count", "count_or_names"):
+            # What the full checker passes unchanged: a whole number, within what it allows.
+            top = len(leaf.options) if leaf.closed else MAX_NUMBER - 1
+            add(1, f"{word} {v}.__class__ is int and 0 <= {v} <= {top!r}:")
+            add(2, f"n{j} = {v}" if leaf.shape == "count_or_names" else "pass")
+            if leaf.shape == "count_or_names":
+                # A list of names the checker has read before (unhashable names: TypeError).
+                memo = self.src.const(self.checker.memos[j], "M")
+                add(1, f"elif {v}.__class__ is list and (m := {memo}.get(tuple({v}), MISS)) is not MISS:")
+                add(2, f"n{j} = len(m)")
+                add(2, f"{v} = m.copy()" if self.full else f"{v} = m")
+            add(1, "else:")
+        elif word == "elif":
+            add(1, "else:")
+        else:
+            add(1, "if True:")
+        add(2, f"if {v} is None:")
+        add(3, "n -= 1")
+        add(2, "else:")
+        if leaf.shape == "bool":
+            add(3, f"{v} = TB.get({v}, {v}) if {v}.__class__ is str else {v}")
+            add(3, f"if {v}.__class__ is not bool:")
+            add(4, f"{v} = fix({j}, {v})")
+            add(4, f"if {v} is MISS:")
+            add(5, "return None")
+        else:
+            add(3, f"{v} = fix({j}, {v})")
+            add(3, f"if {v} is MISS:")
+            add(4, "return None")
+        if flag:
+            add(2, after)
+        elif leaf.shape == "count_or_names":
+            add(2, f"n{j} = 0 if {v} is None else len({v}) if {v}.__class__ is list else {v}")
+        if leaf.rule is None and leaf.address.endswith(".na"):
+            # Marked not applicable: the item counts differently; the interpreter scores it.
+            add(1, f"if {v} is True:")
+            add(2, "return None")
+
+    def _gates(self, add: Callable[[int, str], None]) -> None:
+        c, src = self.c, self.src
+        if not c.gates:
+            add(1, "failed = NONE")
+            return
+        add(1, "failed = []")
+        zero = any(g.kind == "zero" for g in c.gates)
+        for n, gate in enumerate(c.gates):
+            name = f"G{n}"
+            src.names[name] = gate
+            depth = 1
+            if gate.test != "project" and gate.index in c.verifier_items:
+                add(1, "if not w:")  # the verifier's to score: not evaluated on a self-assessment
+                depth = 2
+            i = f"i{gate.index}"
+            if gate.test == "project":
+                test = f"p{gate.index} <= 0"
+            elif gate.test == "check":
+                test = f"{self.var(gate.address)} is not True"
+            elif gate.test == "figure":
+                src.names[f"R{n}"] = gate.read
+                src.names[f"W{n}"] = gate.figure
+                add(depth, f"x = R{n}(o)")
+                test = f"x is None or not within(W{n}, x)"
+            elif gate.test == "positive":
+                test = f"{i} < {self.num(gate.need)} or {i} <= 0"
+            else:
+                test = f"{i} < {self.num(gate.need)}"
+            add(depth, f"if {test}:")
+            add(depth + 1, f"failed.append({name})")
+        add(1, "failed = tuple(failed)")
+        if zero:
+            add(1, "if any(f.kind == 'zero' for f in failed):")
+            add(2, "total = ZERO")
+
+    def _level(self, add: Callable[[int, str], None]) -> None:
+        c = self.c
+        if c.partial or not c.levels:
+            add(1, "level = None")
+            return
+        if c.gates:
+            add(1, "if failed:")
+            add(2, "level = None")
+        for k, lv in enumerate(c.levels):
+            # The sum before it became a Decimal: a whole threshold is compared as an int.
+            tests = [f"t >= {self.num(lv.min)}"]
+            tests += [f"u{u} >= {self.num(need)}" for u, need in c.level_needs[k]]
+            word = "elif" if c.gates or k else "if"
+            add(1, f"{word} {' and '.join(tests)}:")
+            add(2, f"level = {lv.name!r}")
+        add(1, "else:")
+        add(2, "level = None")
+
+
+class Plan:
+    """The generated functions of one compiled rubric, and the memo of text they share.
+
+    Attributes:
+        quick: from answers as written (a dict), the unit points, total, level and failed gates.
+        text: the same, looking text up first (a sheet read from CSV).
+        whole: the checked answers alone, for a card's explanations.
+        source: the source of `quick`, for reading.
+    """
+
+    def __init__(self, c: Compiled) -> None:
+        self.checker = Checker(list(c.leaves.values()))
+        source, self.quick = self._make(c, full=False, text=False)
+        self.source: str = source
+        self.text: Quick = self._make(c, full=False, text=True)[1]
+        whole = self._make(c, full=True, text=False)[1]
+        self.whole: Callable[[dict[str, Any], bool], tuple[Any, ...] | None] = whole
+        self.leaves = c.leaves.keys() | c.item_addresses
+        self.title = c.rubric.title
+        self.rubric = c._rubric
+        self.stages = c.rubric.stages
+
+    def run(self, sheet: object) -> tuple[dict[str, Any], Sheet | None, bool, Sums] | None:
+        """*sheet* scored: the answers it was scored from (a copy), the sheet (None for a
+        dict), whether the verifier's items were withheld, and the sums; or None when the full
+        checker must read it: a sheet with ``[energy]``, naming another rubric, of another stage,
+        citing evidence or notes for addresses that may not exist, or with any answer in doubt."""
+        if sheet.__class__ is dict:
+            assert isinstance(sheet, dict)
+            snap: dict[str, Any] = sheet.copy()
+            found = self.quick(snap, True)
+            return None if found is None else (snap, None, True, found)
+        if not isinstance(sheet, Sheet) or sheet.__class__ is not Sheet:
+            return None
+        info = sheet.info
+        if sheet.energy is not None or (info.rubric is not None and info.rubric != self.title):
+            return None
+        if info.rubric_hash is not None:
+            rubric = self.rubric()
+            if rubric is None or info.rubric_hash != rubric_hash(rubric):
+                return None
+        if info.stage not in self.stages:
+            return None
+        if (sheet.evidence or sheet.notes) and not (
+            self.leaves.issuperset(sheet.evidence) and self.leaves.issuperset(sheet.notes)
+        ):
+            return None
+        snap = sheet.answers.copy()
+        withhold = info.stage == self.stages[0]
+        found = self.text(snap, withhold)
+        return None if found is None else (snap, sheet, withhold, found)
+
+    def _make(self, c: Compiled, *, full: bool, text: bool) -> tuple[str, Callable[..., Any]]:
+        plan = _Plan(c, full=full, text=text)
+        plan.checker = self.checker
+        source = plan.build()
+        namespace: dict[str, Any] = {
+            **plan.src.names,
+            "Decimal": Decimal,
+            "localcontext": decimal.localcontext,
+            "EXACT": EXACT,
+            "ZERO": Decimal(0),
+            "NONE": (),
+            "MISS": MISS,
+            "TB": self.checker.text_bool,
+            "fix": self.checker.fix,
+            "copy": _copy,
+            "within": within,
+            "ADDRESSES": tuple(c.leaves),
+        }
+        code = compile(source, f"<conserv_rubric plan for {c.rubric.title!r}>", "exec")
+        exec(code, namespace)  # our own source, written from the validated rubric
+        return source, namespace["quick"]
+
+
+def plan_of(c: Compiled) -> Plan | None:
+    """*c*'s generated plan, written when the rubric is scored the second time (a rubric
+    scored once is not worth it); None before."""
+    plan: Plan | None = c.plan
+    if plan is None:
+        c.uses += 1
+        if c.uses > 1:
+            plan = c.plan = Plan(c)
+    return plan

@@ -1,0 +1,180 @@
+"""The generated plan (`conserv_rubric._codegen`) against the interpreter it stands in for, and
+against the reference reading of the testing kit, over generated rubrics and sheets.
+
+Every card is compared whole (`ScoreCard.to_dict`, as its repr, so a Decimal's exponent counts
+too), with the checked answers in their order; a sheet either path refuses must be refused by
+both with the same message.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Final
+
+import attrs
+import pytest
+from budgets import scaled
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conserv_rubric import Rubric, ScoreCard, Sheet, SheetError, load_rubric, load_sheets, score
+from conserv_rubric._codegen import Plan
+from conserv_rubric._compiled import compiled
+from conserv_rubric.strategies import invalid_sheets, rubrics, sheets
+from conserv_rubric.testing import PropertyFailure, check_scoring
+
+ROOT: Final = Path(__file__).resolve().parent.parent
+SHIPPED: Final = sorted(glob.glob(str(ROOT / "rubrics" / "**" / "*.toml"), recursive=True))
+#: Shipped rubrics invalid by design (each says so in its header; test_properties skips them too).
+INVALID: Final = ("jieneng-mubiao-zeren-county.toml", "sichuan-jieshui-qiye.toml")
+
+
+@contextmanager
+def interpreted(rubric: Rubric) -> Iterator[None]:
+    """Score with the full checker and the interpreter only (no generated plan)."""
+    c = compiled(rubric)
+    saved = c.plan, c.uses
+    c.plan, c.uses = None, -(10**9)
+    try:
+        yield
+    finally:
+        c.plan, c.uses = saved
+
+
+def planned(rubric: Rubric) -> Plan:
+    """*rubric*'s generated plan, made now if it was not yet."""
+    c = compiled(rubric)
+    if c.plan is None:
+        c.plan = Plan(c)
+    plan: Plan = c.plan
+    return plan
+
+
+def outcome(fn: Callable[[], ScoreCard]) -> tuple[str, Any]:
+    """What scoring gave: the card whole (with its checked answers in order), or the error."""
+    try:
+        card = fn()
+    except SheetError as exc:
+        return "error", str(exc)
+    return "card", (repr(card.to_dict()), list(card.answers.items()), card.withheld)
+
+
+def both(rubric: Rubric, sheet: Sheet | dict[str, Any]) -> tuple[tuple[str, Any], tuple[str, Any]]:
+    """*sheet* scored by the plan, then by the interpreter."""
+    planned(rubric)
+    fast = outcome(lambda: score(rubric, sheet))
+    with interpreted(rubric):
+        slow = outcome(lambda: score(rubric, sheet))
+    return fast, slow
+
+
+def kit(rubric: Rubric, sheet: Sheet | dict[str, Any]) -> str | None:
+    """The testing kit's verdict on the card of *sheet*: None, or the property that failed."""
+    try:
+        check_scoring(rubric, sheet)
+    except PropertyFailure as exc:
+        return str(exc)
+    return None
+
+
+def as_text(value: object) -> object:
+    """*value* as a CSV cell would hold it (ratios and tiers stay tables)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | Decimal):
+        return str(value)
+    if isinstance(value, list) and all(";" not in v for v in value):
+        return ";".join(value)
+    return value
+
+
+@settings(max_examples=scaled(60), deadline=None)
+@given(st.data())
+def test_plan_scores_as_the_interpreter_does(data: st.DataObject) -> None:
+    rubric = data.draw(rubrics(), label="rubric")
+    sheet = data.draw(sheets(rubric), label="sheet")
+    texted = attrs.evolve(sheet, answers={a: as_text(v) for a, v in sheet.answers.items()})
+    named = attrs.evolve(sheet, info=attrs.evolve(sheet.info, rubric=rubric.title))
+    for scored in (sheet.answers, sheet, texted, named):
+        fast, slow = both(rubric, scored)
+        assert fast == slow
+        # Scored again, from the results the rubric's cards share: still the same card.
+        assert both(rubric, scored) == (fast, slow)
+    # The kit's reference reading judges the planned cards as it judges the interpreted ones
+    # (the same failure, if any: the kit can itself step a figure outside a declared range).
+    for scored in (sheet, dict(sheet.answers)):
+        planned(rubric)
+        fast_check = kit(rubric, scored)
+        with interpreted(rubric):
+            assert kit(rubric, scored) == fast_check
+
+
+@settings(max_examples=scaled(40), deadline=None)
+@given(st.data())
+def test_plan_refuses_what_the_interpreter_refuses(data: st.DataObject) -> None:
+    rubric = data.draw(rubrics(), label="rubric")
+    sheet, _ = data.draw(invalid_sheets(rubric), label="sheet")
+    for scored in (sheet, sheet.answers):
+        fast, slow = both(rubric, scored)
+        assert fast == slow
+    fast, _ = both(rubric, sheet)
+    assert fast[0] == "error"
+
+
+def test_generated_plans_cover_the_shipped_rubrics() -> None:
+    assert SHIPPED
+    found = 0
+    for path in SHIPPED:
+        if Path(path).name in INVALID:
+            continue
+        rubric = load_rubric(path)
+        found += 1
+        source = planned(rubric).source
+        # Only flags, checks, counters and sums of them are written out; the rest call closures.
+        compile(source, path, "exec")
+    assert found >= 7
+
+
+def test_district_sheets_take_the_plan_from_a_dict_and_from_csv(tmp_path: Path) -> None:
+    rubric = load_rubric(ROOT / "rubrics" / "district.toml")
+    answers = {"2.1.1": True, "2.1.2": False, "2.2.2": ["节能", "节水", "其他（自报）"], "5.1.3": 3}
+    csv = tmp_path / "sheets.csv"
+    csv.write_text(
+        "agency,2.1.1,2.1.2,2.2.2,5.1.3\nXX局,true,FALSE,节能;节水;其他（自报）,3\n", encoding="utf-8"
+    )
+    (loaded,) = load_sheets(csv)
+    plan = planned(rubric)
+    assert plan.quick(dict(answers), True) is not None
+    assert plan.text(dict(loaded.answers), True) is not None
+    for scored in (answers, loaded):
+        card = score(rubric, scored)
+        assert card._snap is not None  # the plan scored it
+        assert card.total == Decimal(1 + 3 + 2)
+        assert [u.points for u in card.units] == [0, 1 + 3, 0, 0, 2]
+        assert card.answers["2.2.2"] == ["节能", "节水", "其他(自报)"]
+        assert card.items["2.2.2"].reason == "3项（节能、节水、其他(自报)） × 1分 = 3分（最高5分）"
+        assert card.items["5.1.3"].reason == "3次 × 1分 = 3分，按最高2分计"
+        fast, slow = both(rubric, scored)
+        assert fast == slow
+
+
+@pytest.mark.parametrize(
+    ("answers", "message"),
+    [
+        ({"2.1.1": 1}, 'answers."2.1.1": expected true or false, got a number (1)'),
+        ({"2.1.9": True}, "answers.\"2.1.9\": unknown address '2.1.9' (did you mean '2.1.4'?)"),
+        ({"2.2.2": ["节能", "节能"]}, "answers.\"2.2.2\": lists '节能' twice"),
+        ({"2.1.1": None}, 'answers."2.1.1": expected true or false, got null'),
+        ({"2.1.1": [["a"]]}, 'answers."2.1.1": expected true or false, got an array'),
+    ],
+)
+def test_plan_leaves_doubtful_answers_to_the_checker(answers: dict[str, Any], message: str) -> None:
+    rubric = load_rubric(ROOT / "rubrics" / "district.toml")
+    assert planned(rubric).quick(dict(answers), True) is None
+    with pytest.raises(SheetError) as exc:
+        score(rubric, answers)
+    assert str(exc.value) == message
