@@ -110,23 +110,27 @@ class Totals:
         u, _, _, _, _, unit_pts = self._unit(k, x)
         return unit_pts, self._total(u, unit_pts)[0]
 
-    def with_unit(self, u: int, pts: Sequence[Num]) -> Decimal:
-        """The total were unit *u*'s items to score what *pts* (every item's points) gives them."""
+    def unit_from(self, u: int, pts: Sequence[Num]) -> Num:
+        """Unit *u*'s points as the total counts them, from *pts* (every item's points)."""
         c = self.c
         projects, span, cap = c.unit_plan[u]
         if span is None:
-            raw = sum(
-                [
-                    _capped(sum(pts[c.project_plan[p][0] : c.project_plan[p][1]]), c.project_plan[p][2])
-                    for p in projects
-                ]
-            )
+            plan = c.project_plan
+            raw = sum([_capped(sum(pts[plan[p][0] : plan[p][1]]), plan[p][2]) for p in projects])
         else:
             raw = sum(pts[span[0] : span[1]])
         points = _capped(raw, cap)
         if self.rescale and self.unit_top[u]:
             points = c.rescaled(u, points, self.unit_top[u])
+        return points
+
+    def total_with(self, u: int, points: Num) -> Decimal:
+        """The total were unit *u* to count *points* (nothing changes)."""
         return self._total(u, points)[0]
+
+    def total_of(self, unit_pts: Sequence[Num]) -> Decimal:
+        """The total of *unit_pts*, every unit's points as the total counts them."""
+        return self.c.aggregator.total(unit_pts, self.dropped)
 
     def set(self, k: int, x: Num) -> None:
         """Let item *k* score *x*."""
@@ -163,7 +167,7 @@ class Candidates:
         c = totals.c
         self.units = len(c.unit_nodes)
         self.unit_of = [i.unit for i in c.items]
-        self.max = [i.max for i in c.items]
+        self.max = c.item_max
         self.capped = capped
         # Without rescaling and with an exact aggregate, an item's gain depends on its own
         # project, and through a unit cap on its unit, and on nothing else.

@@ -146,15 +146,17 @@ def gap(card: ScoreCard) -> Gap:
     pts: list[Num] = card._pts
     excluded = card.excluded
     items = c.items
-    open_k = [k for k, item in enumerate(items) if k not in excluded and item.max - pts[k] > 0]
+    top = c.item_max
+    open_k = [k for k in range(len(items)) if k not in excluded and pts[k] < top[k]]
     totals = Totals(c, pts, excluded)
     start = totals.total
     full = list(pts)
     by_unit: list[list[int]] = [[] for _ in c.unit_nodes]
     for k in open_k:
-        full[k] = items[k].max
+        full[k] = top[k]
         by_unit[items[k].unit].append(k)
     units = []
+    raised = list(totals.unit_pts)
     for u, group in enumerate(card.units):
         if by_unit[u]:
             opened = tuple(
@@ -163,13 +165,14 @@ def gap(card: ScoreCard) -> Gap:
                     items[k].rule.text,
                     Decimal(pts[k]),
                     items[k].max,
-                    totals.raised(k, items[k].max)[1] - start,
+                    totals.raised(k, top[k])[1] - start,
                 )
                 for k in by_unit[u]
             )
-            adds = totals.with_unit(u, full) - start
+            raised[u] = totals.unit_from(u, full)
+            adds = totals.total_with(u, raised[u]) - start
             units.append(UnitGap(group.address, group.title, group.points, group.max, adds, opened))
-    adds = c.totals(full, excluded)[2] - start
+    adds = totals.total_of(raised) - start
     return Gap(
         card.rubric.title,
         card.sheet.info.agency if card.sheet is not None else None,
