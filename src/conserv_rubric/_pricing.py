@@ -160,9 +160,17 @@ class Candidates:
     rounded aggregate makes additions to the unit interact, else of its project's items when the
     project is capped — and those only, since the gains it leaves are the ones pricing them
     again would give. The best is the greatest gain, ties to the earliest item.
+
+    Args:
+        totals: the sheet's totals, which the caller raises along the plan.
+        open_k: the open items, in rubric order.
+        capped: the units where a pick may change the gains of the unit's other items.
+        adds: what raising each open item alone adds to the total of *totals* as they are now.
     """
 
-    def __init__(self, totals: Totals, open_k: Sequence[int], capped: Collection[int]) -> None:
+    def __init__(
+        self, totals: Totals, open_k: Sequence[int], capped: Collection[int], adds: Sequence[Decimal]
+    ) -> None:
         self.totals = totals
         c = totals.c
         self.units = len(c.unit_nodes)
@@ -181,6 +189,19 @@ class Candidates:
         self.heaps: list[list[tuple[Num, Decimal, int, int]]] = [[] for _ in range(self.units)]
         self.heap: list[tuple[Num, Decimal, int, int]] = []
         self.short: frozenset[int] = frozenset()
+        if self.linear:
+            # A gain then stays what it is now until a pick in its own group changes it, so the
+            # additions already priced are the gains a first choice would price.
+            for k, add in zip(open_k, adds, strict=True):
+                self.stamp += 1
+                self.gains[k] = (self.stamp, (ZERO, add))
+                entry = (ZERO, -add, k, self.stamp)
+                self.heap.append(entry)
+                self.heaps[self.unit_of[k]].append(entry)
+                self.pending[self.unit_of[k]].discard(k)
+            heapq.heapify(self.heap)
+            for heap in self.heaps:
+                heapq.heapify(heap)
 
     def left(self, k: int) -> bool:
         """Whether *k* is open and not yet picked."""

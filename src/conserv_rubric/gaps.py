@@ -155,18 +155,14 @@ def gap(card: ScoreCard) -> Gap:
     for k in open_k:
         full[k] = top[k]
         by_unit[items[k].unit].append(k)
+    # What raising each open item alone adds, in rubric order (by unit, open_k's order).
+    each = {k: totals.raised(k, top[k])[1] - start for k in open_k}
     units = []
     raised = list(totals.unit_pts)
     for u, group in enumerate(card.units):
         if by_unit[u]:
             opened = tuple(
-                OpenItem(
-                    items[k].address,
-                    items[k].rule.text,
-                    Decimal(pts[k]),
-                    items[k].max,
-                    totals.raised(k, top[k])[1] - start,
-                )
+                OpenItem(items[k].address, items[k].rule.text, Decimal(pts[k]), items[k].max, each[k])
                 for k in by_unit[u]
             )
             raised[u] = totals.unit_from(u, full)
@@ -184,13 +180,16 @@ def gap(card: ScoreCard) -> Gap:
         adds,
         tuple(units),
         card.failed_gates,
-        _target(card, c, totals, open_k),
+        _target(card, c, totals, open_k, [each[k] for k in open_k]),
         card.provenance,
     )
 
 
-def _target(card: ScoreCard, c: Compiled, totals: Totals, open_k: list[int]) -> Target | None:
-    """The next level and the plan to reach it; raises *totals* along the plan."""
+def _target(
+    card: ScoreCard, c: Compiled, totals: Totals, open_k: list[int], adds: list[Decimal]
+) -> Target | None:
+    """The next level and the plan to reach it (*adds*: what each open item adds alone);
+    raises *totals* along the plan."""
     ladder = sorted(card.rubric.levels, key=lambda lv: lv.min)
     names = [lv.name for lv in ladder]
     following = ladder[names.index(card.level) + 1 :] if card.level is not None else ladder
@@ -213,7 +212,7 @@ def _target(card: ScoreCard, c: Compiled, totals: Totals, open_k: list[int]) -> 
         for u, (_, unit) in enumerate(c.unit_nodes)
         if unit.max is not None or any(p.max is not None for p in unit.projects) or excluded
     }
-    candidates = Candidates(totals, open_k, capped)
+    candidates = Candidates(totals, open_k, capped, adds)
 
     def take(k: int, gate: GateKind | None, need: Decimal = ZERO) -> None:
         nonlocal total, zero_pending
