@@ -289,3 +289,103 @@ def test_a_rounded_total_prices_the_rest_of_a_capped_unit_again() -> None:
     got = _agree(score(loads_rubric(THIRDS), {}))
     assert got.target is not None
     assert [(s.address, s.total) for s in got.target.plan] == [("2.1.1", D(1)), ("2.2.1", D(2))]
+
+
+STAR = """\
+title = "thirds, starred"
+total = 2
+digits = 0
+
+[aggregate]
+base = 0
+divisor = 3
+
+[[levels]]
+name = "good"
+min = 1
+
+[[units]]
+title = "A"
+points = 3
+
+[[units.projects]]
+title = "A1"
+points = 3
+nonzero = true
+
+[[units.projects.items]]
+kind = "flag"
+text = "a1"
+points = 1
+
+[[units.projects.items]]
+kind = "flag"
+text = "a2"
+points = 2
+
+[[units]]
+title = "B"
+points = 3
+
+[[units.items]]
+kind = "flag"
+text = "b"
+points = 3
+"""
+
+
+def test_a_starred_project_under_a_rounded_total() -> None:
+    # The ★ project's best item is priced when the gate asks for it: a2 makes the total 2/3, so 1.
+    got = _agree(score(loads_rubric(STAR), {}))
+    assert got.target is not None
+    assert [(s.address, s.gate, s.total) for s in got.target.plan] == [("1.1.2", "nonzero", D(1))]
+
+
+RESCALED = """\
+title = "rescaled, with a bonus unit"
+total = 4
+bonus = 1
+na = "rescale"
+digits = 0
+
+[[levels]]
+name = "good"
+min = 4
+
+[[units]]
+title = "A"
+points = 2
+
+[[units.items]]
+kind = "flag"
+text = "a"
+points = 2
+na_if = "no canteen"
+
+[[units]]
+title = "B"
+points = 2
+
+[[units.items]]
+kind = "flag"
+text = "b"
+points = 2
+
+[[units]]
+title = "C"
+points = 1
+bonus = true
+
+[[units.items]]
+kind = "flag"
+text = "c"
+points = 1
+"""
+
+
+def test_a_rescaled_total_with_a_dropped_unit_and_a_bonus_unit() -> None:
+    # A does not apply, so B counts for the base units' 4 points; the bonus unit's c adds 1.
+    got = _agree(score(loads_rubric(RESCALED), {"1.1.na": True}))
+    assert [(i.address, i.adds) for u in got.units for i in u.items] == [("2.1", D(4)), ("3.1", D(1))]
+    assert got.target is not None
+    assert [(s.address, s.total) for s in got.target.plan] == [("2.1", D(4))]

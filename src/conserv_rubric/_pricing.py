@@ -225,14 +225,15 @@ class Candidates:
         gain = self.gains[k][1]
         return (gain[0], gain[1], -k)
 
-    def _top(self, heap: list[tuple[Num, Decimal, int, int]]) -> tuple[Num, Decimal, int, int] | None:
-        while heap:
+    def _top(self, heap: list[tuple[Num, Decimal, int, int]]) -> tuple[Num, Decimal, int, int]:
+        """The best entry of *heap* still priced (the stale ones before it dropped); *heap*
+        holds one, since every open item of the units asked for is priced."""
+        while True:
             entry = heap[0]
             found = self.gains.get(entry[2])
             if found is not None and found[0] == entry[3]:
                 return entry
             heapq.heappop(heap)
-        return None
 
     def short_of(self, short: Collection[int]) -> None:
         """Rank by gains to the units *short* of the level from now on (all priced anew if
@@ -256,11 +257,8 @@ class Candidates:
             for k in list(self.pending[u]):
                 self._price(k)
         if len(units) < self.units:
-            tops = [t for t in (self._top(self.heaps[u]) for u in units) if t is not None]
-            return min(tops)[2]
-        top = self._top(self.heap)
-        assert top is not None, "an unreachable level has no plan"
-        return top[2]
+            return min(self._top(self.heaps[u]) for u in units)[2]
+        return self._top(self.heap)[2]
 
     def picked(self, k: int) -> None:
         """Take *k* out, after the totals have it at its new points."""
