@@ -343,18 +343,30 @@ class Compiled:
         50378-2014's Qi = actual × 100 / applicable maximum, caps included), rounded half up
         once to the rubric's digits; return the base units of which nothing applied, which drop
         out of the total (`Aggregator`)."""
+        unit_top, dropped = self.rescaling(excluded)
+        for u, top in enumerate(unit_top):
+            if top:
+                unit_pts[u] = self.rescaled(u, unit_pts[u], top)
+        return dropped
+
+    def rescaling(self, excluded: set[int] | frozenset[int]) -> tuple[list[Num], frozenset[int]]:
+        """What each unit's applicable items can score, and the base units of which nothing
+        applies, for a sheet whose items *excluded* do not apply (``na = "rescale"``)."""
         unit_top = self._groups([0 if k in excluded else m for k, m in enumerate(self.item_max)])[1]
-        places = self.rubric.digits or 0
-        dropped = set()
-        for u, top in enumerate(self.unit_max):
-            if not unit_top[u]:
-                if top and not self.bonus_units[u]:
-                    dropped.add(u)
-            elif unit_top[u] < top:
-                unit_pts[u] = round_half_up(
-                    Fraction(unit_pts[u]) * Fraction(top) / Fraction(unit_top[u]), places
-                )
-        return frozenset(dropped)
+        dropped = frozenset(
+            u for u, top in enumerate(self.unit_max) if not unit_top[u] and top and not self.bonus_units[u]
+        )
+        return unit_top, dropped
+
+    def rescaled(self, u: int, points: Num, applicable: Num) -> Num:
+        """Unit *u*'s *points* scaled to its maximum over *applicable* (> 0), what its
+        applicable items can score; unchanged when all of it applies."""
+        top = self.unit_max[u]
+        if applicable < top:
+            return round_half_up(
+                Fraction(points) * Fraction(top) / Fraction(applicable), self.rubric.digits or 0
+            )
+        return points
 
     def _applicable(self, excluded: frozenset[int]) -> Applicable:
         na = self.rubric.na
@@ -509,13 +521,20 @@ class Compiled:
             return lv.name
         return None
 
+    def unit_needs(
+        self, level: Level, excluded: set[int] | frozenset[int] = frozenset()
+    ) -> list[tuple[int, Decimal]]:
+        """What *level* asks of each unit it constrains (``unit_min``, ``unit_share``), as
+        (unit, need) pairs; a unit may appear more than once."""
+        k = next(i for i, lv in enumerate(self.levels) if lv.name == level.name)
+        return self._unit_needs(k, excluded)
+
     def shortfalls(
         self, level: Level, unit_pts: Sequence[Decimal], excluded: set[int] | frozenset[int] = frozenset()
     ) -> dict[int, Decimal]:
         """The units below what *level* asks (``unit_min``, ``unit_share``), with what it asks."""
         out: dict[int, Decimal] = {}
-        k = next(i for i, lv in enumerate(self.levels) if lv.name == level.name)
-        for u, need in self._unit_needs(k, excluded):
+        for u, need in self.unit_needs(level, excluded):
             if unit_pts[u] < need:
                 out[u] = max(need, out.get(u, ZERO))
         return out

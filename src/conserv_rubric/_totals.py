@@ -141,17 +141,26 @@ class Aggregator:
             dropped: the base units none of whose points apply, under ``na = "rescale"``.
         """
         if dropped:
-            return self._rescaled(unit_pts, dropped)
+            return self.of_rescaled(*self.rescaled_sums(unit_pts, dropped))
         if self.plain:
             return Decimal(sum(unit_pts))
-        weighted = sum([p * w for p, w in zip(unit_pts, self.weights, strict=True)], ZERO)
+        return self.of_weighted(sum([p * w for p, w in zip(unit_pts, self.weights, strict=True)], ZERO))
+
+    def of_weighted(self, weighted: Num) -> Decimal:
+        """The total from Σ weight × unit points (for a plain sum, the points' sum), so that a
+        caller who changes one unit can update the sum instead of summing again."""
         if self.divisor is None:
-            return weighted
+            return Decimal(weighted)
         if self.exact_divisor:
             return (self.base + weighted) / self.divisor  # a finite decimal: EXACT proves it
         return quotient(self.rubric, self.base + weighted)
 
-    def _rescaled(self, unit_pts: Sequence[Num], dropped: frozenset[int]) -> Decimal:
+    def rescaled_sums(
+        self, unit_pts: Sequence[Num], dropped: frozenset[int]
+    ) -> tuple[Fraction, Fraction, Fraction, Fraction]:
+        """The sums a rescaled total is made of, for `of_rescaled`: the weighted points of the
+        base units that apply (*got*), the weighted maxima of all base units (*full*) and of
+        those that apply (*kept*), and the weighted points of the bonus units (*extra*)."""
         got = full = kept = extra = Fraction(0)
         for u, (points, weight, top, bonus) in enumerate(
             zip(unit_pts, self.weights, self.maxima, self.bonus, strict=True)
@@ -163,6 +172,10 @@ class Aggregator:
             if u not in dropped:
                 kept += Fraction(top) * Fraction(weight)
                 got += Fraction(points) * Fraction(weight)
+        return got, full, kept, extra
+
+    def of_rescaled(self, got: Fraction, full: Fraction, kept: Fraction, extra: Fraction) -> Decimal:
+        """The total under ``na = "rescale"`` from the sums of `rescaled_sums`."""
         scaled = got * full / kept if kept else Fraction(0)
         total = Fraction(self.base) + scaled + extra
         if self.divisor is not None:

@@ -8,7 +8,8 @@ import attrs
 
 from ._compiled import Compiled, GateKind, compiled
 from ._exact import exactly
-from ._kinds import ZERO
+from ._kinds import ZERO, Num
+from ._pricing import Candidates, Totals
 from ._provenance import Provenance
 from ._score import GateResult, ScoreCard
 
@@ -141,24 +142,33 @@ def gap(card: ScoreCard) -> Gap:
         The gap: open items by unit and the next level with the plan to reach it.
     """
     c = compiled(card.rubric)
-    results = list(card.items.values())
-    excluded = set(card.excluded)
-    pts = [r.points for r in results]
-    start = c.totals(pts, excluded)[2]
-    open_k = [k for k, r in enumerate(results) if r.applicable and r.max - r.points > 0]
+    # The points `ScoreCard.items` shows, without the reasons this analysis does not read.
+    pts: list[Num] = card._pts
+    excluded = card.excluded
+    items = c.items
+    top = c.item_max
+    open_k = [k for k in range(len(items)) if k not in excluded and pts[k] < top[k]]
+    totals = Totals(c, pts, excluded)
+    start = totals.total
+    full = list(pts)
+    by_unit: list[list[int]] = [[] for _ in c.unit_nodes]
+    for k in open_k:
+        full[k] = top[k]
+        by_unit[items[k].unit].append(k)
+    # What raising each open item alone adds, in rubric order (by unit, open_k's order).
+    each = {k: totals.raised(k, top[k])[1] - start for k in open_k}
     units = []
+    raised = list(totals.unit_pts)
     for u, group in enumerate(card.units):
-        items = tuple(
-            OpenItem(
-                r.address, r.text, r.points, r.max, c.totals(_raised(pts, k, r.max), excluded)[2] - start
+        if by_unit[u]:
+            opened = tuple(
+                OpenItem(items[k].address, items[k].rule.text, Decimal(pts[k]), items[k].max, each[k])
+                for k in by_unit[u]
             )
-            for k, r in ((k, results[k]) for k in open_k)
-            if c.items[k].unit == u
-        )
-        if items:
-            full = _raised_all(pts, {k: results[k].max for k in open_k if c.items[k].unit == u})
-            adds = c.totals(full, excluded)[2] - start
-            units.append(UnitGap(group.address, group.title, group.points, group.max, adds, items))
+            raised[u] = totals.unit_from(u, full)
+            adds = totals.total_with(u, raised[u]) - start
+            units.append(UnitGap(group.address, group.title, group.points, group.max, adds, opened))
+    adds = totals.total_of(raised) - start
     return Gap(
         card.rubric.title,
         card.sheet.info.agency if card.sheet is not None else None,
@@ -167,109 +177,88 @@ def gap(card: ScoreCard) -> Gap:
         card.level,
         card.passed,
         card.verdict,
-        c.totals(_raised_all(pts, {k: results[k].max for k in open_k}), excluded)[2] - start,
+        adds,
         tuple(units),
         card.failed_gates,
-        _target(card, c, pts, excluded, open_k),
+        _target(card, c, totals, open_k, [each[k] for k in open_k]),
         card.provenance,
     )
 
 
-def _raised(pts: list[Decimal], k: int, to: Decimal) -> list[Decimal]:
-    return _raised_all(pts, {k: to})
-
-
-def _raised_all(pts: list[Decimal], targets: dict[int, Decimal]) -> list[Decimal]:
-    out = list(pts)
-    for k, to in targets.items():
-        out[k] = max(out[k], to)
-    return out
-
-
 def _target(
-    card: ScoreCard, c: Compiled, pts: list[Decimal], excluded: set[int], open_k: list[int]
+    card: ScoreCard, c: Compiled, totals: Totals, open_k: list[int], adds: list[Decimal]
 ) -> Target | None:
+    """The next level and the plan to reach it (*adds*: what each open item adds alone);
+    raises *totals* along the plan."""
     ladder = sorted(card.rubric.levels, key=lambda lv: lv.min)
     names = [lv.name for lv in ladder]
     following = ladder[names.index(card.level) + 1 :] if card.level is not None else ladder
     if not following or card.partial:
         return None
     level = following[0]
-    results = list(card.items.values())
-    pts = list(pts)
+    excluded = card.excluded
+    items = c.items
+    was = list(totals.pts)
     plan: list[Step] = []
     chosen: set[int] = set()
-    failed = {(g.kind, g.address) for g in card.failed_gates}
-    zero_pending = sum(1 for g in card.failed_gates if g.kind == "zero")
+    failed = {(g.kind, g.address) for g in card.failed_gates_raw}
+    zero_pending = sum(1 for g in card.failed_gates_raw if g.kind == "zero")
     total = card.total
-
-    # What raising each item would add, relative to the current points. Raising one item changes
-    # no other unit's points (caps act within a unit and the aggregate is linear), so a pick only
-    # invalidates the gains of items in its own unit; this keeps the plan near O(n²), not O(n³).
-    gains: dict[int, tuple[Decimal, Decimal]] = {}
-    # Without caps (or rescaling) in a unit, its items' gains do not depend on each other either.
+    # Raising one item changes no other unit's points (caps act within a unit and the aggregate
+    # is linear), so a pick only changes the gains of items in its own unit, and only where
+    # caps (or rescaling) make its items' additions depend on each other.
     capped = {
         u
         for u, (_, unit) in enumerate(c.unit_nodes)
         if unit.max is not None or any(p.max is not None for p in unit.projects) or excluded
     }
-    gains_for: list[frozenset[int]] = [frozenset()]
+    candidates = Candidates(totals, open_k, capped, adds)
 
     def take(k: int, gate: GateKind | None, need: Decimal = ZERO) -> None:
         nonlocal total, zero_pending
-        r = results[k]
-        pts[k] = max(pts[k], r.max, need)
+        item = items[k]
+        totals.set(k, max(totals.pts[k], item.max, need))
         chosen.add(k)
-        unit = c.items[k].unit
-        if unit in capped:
-            for other in [o for o in gains if c.items[o].unit == unit]:
-                del gains[other]
+        candidates.picked(k)
         if gate == "zero":
             zero_pending -= 1
-        now = ZERO if zero_pending else c.totals(pts, excluded)[2]
-        plan.append(Step(r.address, r.text, r.points, max(r.max, need), now - total, now, gate))
+        now = ZERO if zero_pending else totals.total
+        plan.append(
+            Step(item.address, item.rule.text, Decimal(was[k]), max(item.max, need), now - total, now, gate)
+        )
         total = now
-
-    def best_of(pool: list[int], short: dict[int, Decimal]) -> int:
-        if frozenset(short) != gains_for[0]:
-            gains.clear()
-            gains_for[0] = frozenset(short)
-        _, base_units, base = c.totals(pts, excluded)
-
-        def key(k: int) -> tuple[Decimal, Decimal, int]:
-            if k not in gains:
-                _, unit_pts, after = c.totals(_raised(pts, k, results[k].max), excluded)
-                units_gain = sum((unit_pts[u] - base_units[u] for u in short), ZERO)
-                gains[k] = (units_gain, after - base)
-            return (*gains[k], -k)
-
-        return max(pool, key=key)
 
     for g in c.gates:
         if (g.kind, g.address) not in failed:
             continue
         if g.test == "project":
             start, end = c.project_slices[g.index]
-            pool = [k for k in open_k if start <= k < end and k not in chosen]
+            pool = [k for k in range(start, end) if candidates.left(k)]
             if pool:
-                take(best_of(pool, {}), "nonzero")
+                take(candidates.best_of(pool), "nonzero")
         elif g.index not in chosen:
             take(g.index, g.kind, g.need)
-    _, best_units, best = c.totals(_raised_all(pts, {k: results[k].max for k in open_k}), excluded)
+    raised = list(totals.pts)
+    for k in open_k:
+        raised[k] = max(raised[k], items[k].max)
+    _, best_units, best = c.totals(raised, excluded)
     shortfalls = tuple(
         Shortfall(card.units[u].address, card.units[u].title, card.units[u].points, need)
         for u, need in sorted(c.shortfalls(level, [u.points for u in card.units], excluded).items())
     )
     reachable = best >= level.min and not c.shortfalls(level, best_units, excluded)
     if reachable:
-        while True:
-            _, unit_pts, now = c.totals(pts, excluded)
-            short = c.shortfalls(level, unit_pts, excluded)
-            if now >= level.min and not short:
-                break
-            rest = [k for k in open_k if k not in chosen]
-            lacking = [k for k in rest if c.items[k].unit in short]
-            take(best_of(lacking or rest, short), None)
+        needs: dict[int, list[Decimal]] = {}
+        for u, need in c.unit_needs(level, excluded):
+            needs.setdefault(u, []).append(need)
+        short = {u for u, asked in needs.items() if any(totals.unit_pts[u] < need for need in asked)}
+        while totals.total < level.min or short:
+            candidates.short_of(short)
+            k = candidates.best()
+            take(k, None)
+            u = items[k].unit
+            if u in short and not any(totals.unit_pts[u] < need for need in needs[u]):
+                short.discard(u)
     return Target(
         level.name,
         level.min,
