@@ -106,15 +106,21 @@ def render_score(rubric: Rubric, dialect: str = "duckdb", table: str = "sheets")
     return _query(rubric, Ctx(_check_dialect(dialect), _scale(rubric, compiled(rubric))), table)
 
 
-def render_rows(rubric: Rubric, table: str, keep: Sequence[str]) -> str:
+def render_rows(
+    rubric: Rubric, table: str, keep: Sequence[str], out: Sequence[str], tail: Sequence[str]
+) -> str:
     """The DuckDB scoring query over every row of *table*, valid or not: the columns *keep*
     carried first, then ``"!valid"`` (no invalid cell), then the columns of `render_score`, the
     points as text written as `conserv_rubric._text.fmt` writes them (what the `score` command's
-    DuckDB engine formats); raise `NotExpressible` as `render_score` does."""
-    return _query(rubric, Ctx("duckdb", _scale(rubric, compiled(rubric))), table, keep, as_text=True)
+    DuckDB engine formats), ``failed`` as a list of each gate's reason (NULL where it passed);
+    *tail* are more expressions of the last row ``t``. The columns *keep* are carried through,
+    those in *out* given first. Raise `NotExpressible` as `render_score` does."""
+    ctx = Ctx("duckdb", _scale(rubric, compiled(rubric)))
+    return _query(rubric, ctx, table, keep, as_text=True, out=out, tail=tail)
 
 
-def _query(rubric: Rubric, ctx: Ctx, table: str, keep: Sequence[str] = (), *, as_text: bool = False) -> str:
+def _query(rubric: Rubric, ctx: Ctx, table: str, keep: Sequence[str] = (), *, as_text: bool = False, out: Sequence[str] = (), tail: Sequence[str] = ()
+) -> str:
     plan = compiled(rubric)
     q = ctx.quote
     leaves = plan.leaves
@@ -163,8 +169,10 @@ def _query(rubric: Rubric, ctx: Ctx, table: str, keep: Sequence[str] = (), *, as
     passed = "FALSE" if plan.partial else "t.level_ IS NOT NULL" if plan.levels else "NOT t.failed_any"
     reasons = ", ".join(f"CASE WHEN {t} THEN {_reason(ctx, g)} END" for g, t in gates)
     failed = f"concat_ws({text(ctx, GATE_SEPARATOR)}, {reasons})" if reasons else "''"
+    if as_text:
+        failed = f"list_value({reasons})" if reasons else "CAST([] AS VARCHAR[])"
     points = _shown if as_text else _points
-    out = [f"{points(ctx, q('u ' + a))} AS {q(f'{a} {u.title}')}" for a, u in plan.unit_nodes]
+    shown_units = [f"{points(ctx, q('u ' + a))} AS {q(f'{a} {u.title}')}" for a, u in plan.unit_nodes]
     return (
         f"WITH {_parsed(ctx, leaves, table, keep)},\n"
         f"i AS (SELECT *, {items or 'TRUE AS _i'}{every} FROM a{where}),\n"
@@ -173,12 +181,13 @@ def _query(rubric: Rubric, ctx: Ctx, table: str, keep: Sequence[str] = (), *, as
         f"g AS (SELECT *, {failed_any} AS failed_any, {failed} AS failed_ FROM u),\n"
         f"t AS (SELECT *, {total} AS total FROM g),\n"
         f"l AS (SELECT *, {level} AS level_ FROM t)\n"
-        f"SELECT {''.join(f't.{q(k)} AS {q(k)}, ' for k in keep)}"
+        f"SELECT {''.join(f't.{q(k)} AS {q(k)}, ' for k in out)}"
         f"{'t.' + q('!valid') + ' AS ' + q('!valid') + ', ' if keep else ''}"
-        f"t.agency AS agency, {', '.join(o.replace(q('u '), 't.' + q('u ')) for o in out)}"
-        f"{', ' if out else ''}{points(ctx, 't.total')} AS total,"
+        f"t.agency AS agency, {', '.join(o.replace(q('u '), 't.' + q('u ')) for o in shown_units)}"
+        f"{', ' if shown_units else ''}{points(ctx, 't.total')} AS total,"
         f" CAST('{rubric.total}' AS DECIMAL(38, {places(rubric.total)})) AS max,"
-        f" t.level_ AS level, {passed} AS passed, t.failed_ AS failed\nFROM l AS t\n"
+        f" t.level_ AS level, {passed} AS passed, t.failed_ AS failed{''.join(', ' + e for e in tail)}"
+        "\nFROM l AS t\n"
     ).replace("t.failed_any", "failed_any")
 
 
