@@ -6,6 +6,7 @@ import argparse
 import sys
 from typing import Any
 
+from ._headers import Headers
 from ._rubric_io import load_rubric
 from .errors import RubricError
 from .sql import DIALECTS, render, validation
@@ -59,7 +60,7 @@ def score_duckdb(args: argparse.Namespace) -> int:
     if refused is not None:
         raise refused
     table = coefficients_argument(args.coefficients)
-    headers = "zh" if args.headers == "zh" else "en"
+    headers: Headers = "zh" if args.headers == "zh" else "en"
     bom = csv_bom(args)
     failed = errored = 0
     header = args.format != "csv"

@@ -33,11 +33,11 @@ from ._headers import Headers, header_row
 from ._limits import MAX_CSV_COLUMNS, MAX_CSV_ROW_BYTES
 from ._provenance import provenance_of
 from ._score import ScoreCard, score
-from ._sheet import META_COLUMNS, NO_ROWS, csv_header, csv_row
+from ._sheet import NO_ROWS, csv_header, csv_row
 from ._sql import NotExpressible
 from ._sql.cells import _SPACE
 from ._sql.query import render_rows
-from ._stream import BLOCK, _encoding, _Lines, _open
+from ._stream import BLOCK, _encoding, _Lines, _open, _TooLong
 from ._text import csv_cell, fmt
 from .errors import Problem, RubricError, SheetError
 from .model import Rubric
@@ -164,7 +164,7 @@ def _csv_header(path: str | Path, file: str) -> list[str]:
         try:
             cells = next(csv.reader(lines, strict=True))
             header = csv_header(cells, file)
-        except (StopIteration, csv.Error, SheetError, Exception):  # the Python engine names it
+        except (StopIteration, csv.Error, SheetError, _TooLong):  # the Python engine names it
             raise Fallback(None) from None
         if lines.line != 1 or lines.problems or len(header) > MAX_CSV_COLUMNS:
             raise Fallback(None)
@@ -201,9 +201,7 @@ def _needs_python(rubric: Rubric, plan: Compiled, header: Sequence[str], raw: Se
             tests.append(f"coalesce(regexp_matches({cell}, {_lit(_HIDDEN)}), FALSE)")
         elif column == "stage":
             stages = ", ".join(_lit(s) for s in rubric.stages)
-            tests.append(
-                f"({filled} AND ({t} NOT IN ({stages}) OR regexp_matches({cell}, {_lit(_HIDDEN)})))"
-            )
+            tests.append(f"({filled} AND ({t} NOT IN ({stages}) OR regexp_matches({cell}, {_lit(_HIDDEN)})))")
         elif column == "year":
             tests.append(f"({filled} AND NOT regexp_full_match({t}, '[0-9]{{1,9}}'))")
         elif column == "rubric":
@@ -258,7 +256,9 @@ def _query(p: _Plan, header: Sequence[str], source: str, parquet: bool) -> str:
     keep = ["#line", "?python", *("=" + c for c in _OUT_META), *(f"${i}" for i in range(len(header)))]
     out = ["#line", "?python", *("=" + c for c in _OUT_META)]
     flagged = f"NOT t.{_q('!valid')} OR t.{_q('?python')}"
-    tail = [f"CASE WHEN {flagged} THEN list_value({', '.join('t.' + d for d in dollars)}) END AS {_q('#raw')}"]
+    tail = [
+        f"CASE WHEN {flagged} THEN list_value({', '.join('t.' + d for d in dollars)}) END AS {_q('#raw')}"
+    ]
     return render_rows(p.rubric, table, keep, out, tail)
 
 
@@ -347,12 +347,13 @@ def _parquet(p: _Plan, path: Path, file: str, coefficients: Coefficients | None)
         yield exc
         return
     if header != names:  # 单位 read as agency: the query names the file's own columns
-        source = f"(SELECT {', '.join(f'{_q(n)} AS {_q(h)}' for n, h in zip(names, header, strict=True))} FROM {source})"
+        renamed = ", ".join(f"{_q(n)} AS {_q(h)}" for n, h in zip(names, header, strict=True))
+        source = f"(SELECT {renamed} FROM {source})"
+    import duckdb  # noqa: PLC0415 - the optional extra [sql]
+
     try:
         yield from _rows(p, con, _query(p, header, source, parquet=True), header, file, coefficients)
-    except Exception as exc:  # noqa: BLE001 - duckdb.Error
-        if isinstance(exc, RubricError):
-            raise
+    except duckdb.Error as exc:
         yield _duck_error(file, exc)
 
 
@@ -448,4 +449,3 @@ def refusal(rubric: Rubric, file: str) -> RubricError | None:
     except NotExpressible as exc:
         return RubricError([Problem(file=file, message=str(exc))])
     return None
-

@@ -119,7 +119,15 @@ def render_rows(
     return _query(rubric, ctx, table, keep, as_text=True, out=out, tail=tail)
 
 
-def _query(rubric: Rubric, ctx: Ctx, table: str, keep: Sequence[str] = (), *, as_text: bool = False, out: Sequence[str] = (), tail: Sequence[str] = ()
+def _query(
+    rubric: Rubric,
+    ctx: Ctx,
+    table: str,
+    keep: Sequence[str] = (),
+    *,
+    as_text: bool = False,
+    out: Sequence[str] = (),
+    tail: Sequence[str] = (),
 ) -> str:
     plan = compiled(rubric)
     q = ctx.quote
@@ -211,7 +219,8 @@ def _reason(ctx: Ctx, gate: Gate) -> str:
         return text(ctx, f"{gate.label} 未满足（{word}）")
     assert gate.test != "figure", "gate_figure is refused by _scale"
     got = _shown(ctx, ctx.quote("i " + gate.address))
-    return f"concat({text(ctx, gate.label + ' 得')}, {got}, {text(ctx, f'分，未达到{fmt(gate.need)}分（{word}）')})"
+    rest = text(ctx, f"分，未达到{fmt(gate.need)}分（{word}）")
+    return f"concat({text(ctx, gate.label + ' 得')}, {got}, {rest})"
 
 
 def _capped(ctx: Ctx, s: str, cap: object) -> str:
