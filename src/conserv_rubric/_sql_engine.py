@@ -35,7 +35,7 @@ from ._provenance import provenance_of
 from ._score import ScoreCard, score
 from ._sheet import NO_ROWS, csv_header, csv_row
 from ._sql import NotExpressible
-from ._sql.cells import _SPACE
+from ._sql.cells import _SPACE, SPACE
 from ._sql.query import render_rows
 from ._stream import BLOCK, _encoding, _Lines, _open, _TooLong
 from ._text import csv_cell, fmt
@@ -103,11 +103,15 @@ def _lit(value: str) -> str:
 
 
 def _trim(expr: str) -> str:
-    return f"trim({expr}, {_lit(_SPACE)})"
+    return f"trim({expr}, {_lit(SPACE)})"
 
 
 def _blank(expr: str) -> str:
-    return f"(coalesce({_trim(expr)}, '') = '')"
+    """Whether the cell is blank as `str.strip` finds it (the shorter set of spaces first: faster)."""
+    ascii_ = f"trim({expr}, {_lit(_SPACE)})"
+    return (
+        f"({expr} IS NULL OR {ascii_} = '' OR (strlen({ascii_}) <> length({ascii_}) AND {_trim(expr)} = ''))"
+    )
 
 
 def _physical_lines(path: str | Path) -> int:
@@ -245,7 +249,8 @@ def _query(p: _Plan, header: Sequence[str], source: str, parquet: bool) -> str:
     ]
     meta = [f"{_meta(c, header, raw)} AS {_q('=' + c)}" for c in _OUT_META]
     python = _needs_python(p.rubric, p.plan, header, raw)
-    blank = " AND ".join(_blank(r) for r in raw)
+    # Every cell is blank exactly when all of them together are nothing but spaces: one test a row.
+    blank = _blank(f"concat({', '.join(raw)})")
     line = "row_number() OVER ()" + ("" if parquet else " + 1")
     table = (
         f"(SELECT * FROM (SELECT {line} AS {_q('#line')}, {agency} AS agency, {', '.join(leaves)}"
