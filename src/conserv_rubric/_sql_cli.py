@@ -50,7 +50,7 @@ def score_duckdb(args: argparse.Namespace) -> int:
     from ._coefficients_cli import coefficients_argument  # noqa: PLC0415
     from ._output import csv_bom  # noqa: PLC0415
     from ._score import ScoreCard  # noqa: PLC0415
-    from ._sql_engine import Row, csv_header_line, csv_line, refusal, results, summary  # noqa: PLC0415
+    from ._sql_engine import Row, csv_header_line, refusal, results, summary  # noqa: PLC0415
     from ._stream_cli import _output  # noqa: PLC0415
     from ._text import dumps_json, visible  # noqa: PLC0415
     from .reports import error_entry, render_cards  # noqa: PLC0415
@@ -70,7 +70,7 @@ def score_duckdb(args: argparse.Namespace) -> int:
         writer = csv.writer(out, lineterminator="\n")
         for path in args.sheets:
             notes: list[str] = []
-            for result in results(rubric, path, table, notes):
+            for result in results(rubric, path, table, notes, args.format == "jsonl"):
                 while notes:
                     sys.stderr.write(visible(notes.pop(0)) + "\n")
                 if isinstance(result, RubricError):
@@ -83,11 +83,11 @@ def score_duckdb(args: argparse.Namespace) -> int:
                     writer.writerow(csv_header_line(rubric, headers))
                     header = True
                 if isinstance(result, Row):
-                    failed += result.json["passed"] is not True
+                    failed += not result.passed
                     if args.format == "jsonl":
                         out.write(dumps_json(result.json, indent=None) + "\n")
                     else:
-                        csv_line(result, writer)
+                        writer.writerow(result.cells)
                     continue
                 assert isinstance(result, ScoreCard)
                 failed += not result.passed

@@ -17,6 +17,7 @@ number (the first row is 1).
 from __future__ import annotations
 
 import csv
+import functools
 import os
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
@@ -85,10 +86,12 @@ class Fallback(Exception):
 
 @attrs.frozen
 class Row:
-    """A row DuckDB scored: the cells of the CSV report and the summary of JSON Lines."""
+    """A row DuckDB scored: the cells of the CSV report (made safe as `csv_cell` makes them) or
+    the summary of JSON Lines, whichever the report is; and whether the agency passed."""
 
-    cells: list[str]
-    json: dict[str, Any]
+    passed: bool
+    cells: list[str] = attrs.field(factory=list)
+    json: dict[str, Any] = attrs.field(factory=dict)
 
 
 Result = Row | ScoreCard | RubricError
@@ -287,20 +290,21 @@ def _duck_error(file: str, exc: Exception) -> RubricError:
 
 
 def results(
-    rubric: Rubric, path: Path, coefficients: Coefficients | None, notes: list[str]
+    rubric: Rubric, path: Path, coefficients: Coefficients | None, notes: list[str], as_json: bool
 ) -> Iterator[Result]:
-    """Every result of the file at *path*, in file order; a note on why a file was scored by the
-    Python engine is appended to *notes* (and written by the caller as it comes)."""
+    """Every result of the file at *path*, in file order, rows made for JSON Lines (*as_json*)
+    or CSV; a note on why a file was scored by the Python engine is appended to *notes* (and
+    written by the caller as it comes)."""
     file = str(path)
     p = _plan(rubric)
     suffix = path.suffix.lower()
     try:
         if suffix == ".parquet":
-            yield from _parquet(p, path, file, coefficients)
+            yield from _parquet(p, path, file, coefficients, as_json)
             return
         if suffix != ".csv":
             raise Fallback("not a CSV or Parquet file")
-        yield from _csv(p, path, file, coefficients)
+        yield from _csv(p, path, file, coefficients, as_json)
     except Fallback as fb:
         if fb.note is not None:
             notes.append(f"{file}: {fb.note}; scored by the Python engine")
@@ -318,7 +322,9 @@ def _python(rubric: Rubric, path: Path, coefficients: Coefficients | None) -> It
             yield exc
 
 
-def _csv(p: _Plan, path: Path, file: str, coefficients: Coefficients | None) -> Iterator[Result]:
+def _csv(
+    p: _Plan, path: Path, file: str, coefficients: Coefficients | None, as_json: bool
+) -> Iterator[Result]:
     header = _csv_header(path, file)
     lines = _physical_lines(path)
     con = _connect()
@@ -335,10 +341,12 @@ def _csv(p: _Plan, path: Path, file: str, coefficients: Coefficients | None) -> 
         got = con.execute(f"SELECT max({longest}) FROM {source}").fetchone()
         if got is not None and got[0] is not None and got[0] * 2 >= MAX_CSV_ROW_BYTES:
             raise Fallback(None)  # the Python reader refuses a row of more than the limit
-    yield from _rows(p, con, _query(p, header, source, parquet=False), header, file, coefficients)
+    yield from _rows(p, con, _query(p, header, source, parquet=False), header, file, coefficients, as_json)
 
 
-def _parquet(p: _Plan, path: Path, file: str, coefficients: Coefficients | None) -> Iterator[Result]:
+def _parquet(
+    p: _Plan, path: Path, file: str, coefficients: Coefficients | None, as_json: bool
+) -> Iterator[Result]:
     con = _connect()
     source = f"read_parquet({_lit(str(path))})"
     try:
@@ -357,19 +365,27 @@ def _parquet(p: _Plan, path: Path, file: str, coefficients: Coefficients | None)
     import duckdb  # noqa: PLC0415 - the optional extra [sql]
 
     try:
-        yield from _rows(p, con, _query(p, header, source, parquet=True), header, file, coefficients)
+        yield from _rows(p, con, _query(p, header, source, parquet=True), header, file, coefficients, as_json)
     except duckdb.Error as exc:
         yield _duck_error(file, exc)
 
 
 def _rows(
-    p: _Plan, con: Any, query: str, header: Sequence[str], file: str, coefficients: Coefficients | None
+    p: _Plan,
+    con: Any,
+    query: str,
+    header: Sequence[str],
+    file: str,
+    coefficients: Coefficients | None,
+    as_json: bool,
 ) -> Iterator[Result]:
     n = len(p.plan.unit_nodes)
     ref = p.reference
     units = ref["units"]
     gates = p.plan.gates
     top = fmt(ref["max"])
+    safe = functools.lru_cache(maxsize=4096)(csv_cell)  # a rubric's words, a few of them
+    where, stamp = safe(file), [safe(x) for x in p.stamp]
     cursor = con.execute(query)
     done = 0
     while True:
@@ -396,23 +412,26 @@ def _rows(
             total, _, level, passed, reasons = row[9 + n : 14 + n]
             day = date.isoformat() if date is not None else None
             failed = [(g, r) for g, r in zip(gates, reasons, strict=True) if r is not None]
-            cells_ = [
-                agency,
-                code or "",
-                year or "",
-                stage,
-                assessor or "",
-                day or "",
-                *points,
-                total,
-                top,
-                level or "",
-                "true" if passed else "false",
-                GATE_SEPARATOR.join(r for _, r in failed),
-                file,
-                str(line),
-                *p.stamp,
-            ]
+            if not as_json:
+                cells_ = [
+                    csv_cell(agency),
+                    csv_cell(code or ""),
+                    year or "",  # digits, the date ISO text and the points are safe as they are
+                    safe(stage),
+                    csv_cell(assessor or ""),
+                    day or "",
+                    *points,
+                    total,
+                    top,
+                    safe(level or ""),
+                    "true" if passed else "false",
+                    safe(GATE_SEPARATOR.join(r for _, r in failed)),
+                    where,
+                    str(line),
+                    *stamp,
+                ]
+                yield Row(passed, cells=cells_)
+                continue
             json = {
                 **{k: ref[k] for k in ("schema_version", "provenance", "rubric")},
                 "agency": agency,
@@ -431,14 +450,9 @@ def _rows(
                 "failed_gates": [{"kind": g.kind, "address": g.address, "reason": r} for g, r in failed],
                 "units": [{**u, "points": Decimal(x)} for u, x in zip(units, points, strict=True)],
             }
-            yield Row(cells_, json)
+            yield Row(passed, json=json)
     if not done:
         yield SheetError([Problem(file=file, line=1, message=NO_ROWS)])
-
-
-def csv_line(row: Row, writer: Any) -> None:
-    """Write the CSV cells of *row* with *writer*, each made safe as the CSV report makes it."""
-    writer.writerow([csv_cell(c) for c in row.cells])
 
 
 def csv_header_line(rubric: Rubric, headers: Headers) -> list[str]:
