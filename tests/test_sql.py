@@ -263,3 +263,41 @@ def test_spark_equals_score(data: st.DataObject) -> None:
         total, units, level, passed = summary(rubric, cells)
         row = got[agency]
         assert (row[1 + n], list(row[1 : 1 + n]), row[3 + n], row[4 + n]) == (total, units, level, passed)
+
+
+#: Hostile cells: full-width and ideographic spaces, forms the grammar refuses, formulas, huge numbers.
+HOSTILE_CELLS = (
+    "３", "\u3000３\u3000", "－１", "1e3", "0x2", "1_000", "2.", ".5", "三次", "两项", "=1+1", "+3",
+    "1000000000000", "999999999999", "0.00000000001", "ｔｒｕｅ", "会议，培训", "会议;1.5",
+    "会议;;培训", "会议\t培训", "会议;会议",
+)  # fmt: skip
+#: Cells holding a character NFKC reads otherwise than the query's translate: always invalid in SQL.
+UNMAPPED_CELLS = ("falſe", "①", "会议﹔培训", "a\u200bb", "ﬁle")
+
+
+@pytest.mark.parametrize("value", HOSTILE_CELLS + UNMAPPED_CELLS)
+def test_hostile_cells_are_refused_as_the_python_readers_refuse_them(value: str) -> None:
+    # 1.1 flag; 1.2 each (a count or names); 1.3 a number in bands; 1.4 a count (linear).
+    rubric = loads_rubric(
+        'title = "T"\ntotal = 40\n[[units]]\ntitle = "单元"\npoints = 40\n'
+        '[[units.items]]\nkind = "flag"\npoints = 10\n'
+        '[[units.items]]\nkind = "each"\nper = 1\nmax = 10\n'
+        '[[units.items]]\nkind = "bands"\npoints = 10\n'
+        "bands = [{ lt = 5, points = 0 }, { ge = 5, points = 10 }]\n"
+        '[[units.items]]\nkind = "linear"\nstart = 0\nstep = 1\nper = 1\nmax = 10\n'
+    )
+    leaves = list(compiled(rubric).leaves)
+    con = table(rubric, [(a, {a: value}) for a in leaves])
+    bad = {r[1] for r in con.execute(validation(rubric)).fetchall()}
+    scored = {r[0]: r[-5] for r in con.execute(render(rubric)).fetchall()}
+    for address in leaves:
+        try:
+            expected: Decimal | None = summary(rubric, {address: value})[0]
+        except SheetError:
+            expected = None
+        if value in UNMAPPED_CELLS:
+            assert address in bad
+        elif expected is None:
+            assert address in bad, address
+        else:
+            assert (address not in bad, scored[address]) == (True, expected), address

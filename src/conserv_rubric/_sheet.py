@@ -261,6 +261,8 @@ def loads_sheet(
 #: Files that are workbooks, which are not read (yet): what to do instead.
 _WORKBOOKS: Final = {
     ".xlsm": "macro-enabled workbooks (.xlsm) are not read; save the workbook as .xlsx",
+    ".parquet": "Parquet files are read by the DuckDB engine only: conserv-rubric score RUBRIC FILE"
+    " --engine duckdb --format csv (or jsonl)",
 }
 #: How workbooks begin, whatever their name says: a ZIP archive (.xlsx), an OLE file (.xls, .et).
 _WORKBOOK_MAGIC: Final = {

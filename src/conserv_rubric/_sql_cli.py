@@ -6,7 +6,9 @@ import argparse
 import sys
 from typing import Any
 
+from ._headers import Headers
 from ._rubric_io import load_rubric
+from .errors import RubricError
 from .sql import DIALECTS, render, validation
 
 
@@ -33,3 +35,71 @@ def run(args: argparse.Namespace) -> int:
         text = render(rubric, args.dialect, table=args.table, file=str(args.rubric))
     sys.stdout.write(text)
     return 0
+
+
+def score_duckdb(args: argparse.Namespace) -> int:
+    """``score … --engine duckdb``: every sheet file scored in DuckDB, the rows written as they come.
+
+    The rows, errors and exit code are the Python engine's ``--format csv``/``jsonl`` ones (2
+    if any input failed, else 1 if any agency did not reach the level, else 0), but that a JSON
+    Lines row is a card's summary (`_sql_engine.SUMMARY_KEYS`), without per-item reasons.
+    """
+    # Kept off the other commands' start-up: only this command needs them.
+    import csv  # noqa: PLC0415
+
+    from ._coefficients_cli import coefficients_argument  # noqa: PLC0415
+    from ._output import csv_bom  # noqa: PLC0415
+    from ._score import ScoreCard  # noqa: PLC0415
+    from ._sql_engine import Row, csv_header_line, refusal, results, summary  # noqa: PLC0415
+    from ._stream_cli import _output  # noqa: PLC0415
+    from ._text import dumps_json, visible  # noqa: PLC0415
+    from .reports import error_entry, render_cards  # noqa: PLC0415
+
+    rubric = load_rubric(args.rubric, root=args.root)
+    refused = refusal(rubric, str(args.rubric))
+    if refused is not None:
+        raise refused
+    table = coefficients_argument(args.coefficients)
+    headers: Headers = "zh" if args.headers == "zh" else "en"
+    bom = csv_bom(args)
+    failed = errored = 0
+    header = args.format != "csv"
+    with _output(args.output, bom) as out:
+        if bom and args.output is None:
+            out.write("\ufeff")
+        writer = csv.writer(out, lineterminator="\n")
+        for path in args.sheets:
+            notes: list[str] = []
+            for result in results(rubric, path, table, notes, args.format == "jsonl"):
+                while notes:
+                    sys.stderr.write(visible(notes.pop(0)) + "\n")
+                if isinstance(result, RubricError):
+                    errored += 1
+                    sys.stderr.write("".join(visible(str(p)) + "\n" for p in result.problems))
+                    if args.format == "jsonl":
+                        out.write(dumps_json(error_entry(result), indent=None) + "\n")
+                    continue
+                if not header:
+                    writer.writerow(csv_header_line(rubric, headers))
+                    header = True
+                if isinstance(result, Row):
+                    failed += not result.passed
+                    if args.format == "jsonl":
+                        out.write(dumps_json(result.json, indent=None) + "\n")
+                    else:
+                        writer.writerow(result.cells)
+                    continue
+                assert isinstance(result, ScoreCard)
+                failed += not result.passed
+                if args.format == "jsonl":
+                    out.write(dumps_json(summary(result), indent=None) + "\n")
+                else:
+                    text = render_cards([result], "csv", headers=headers)
+                    out.write(text[text.index("\n") + 1 :])
+            while notes:
+                sys.stderr.write(visible(notes.pop(0)) + "\n")
+        if not header:
+            out.write(render_cards([], "csv", headers=headers))
+    if errored:
+        return 2
+    return 1 if failed else 0

@@ -93,6 +93,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("sheets", type=Path, nargs="+", metavar="SHEET")
     add_coefficients_argument(p)
     p.add_argument("--format", choices=("text", "markdown", "json", "csv", "jsonl", "html"), default="text")
+    p.add_argument(
+        "--engine",
+        choices=("python", "duckdb"),
+        default="python",
+        help="duckdb: score CSV or Parquet files inside DuckDB (extra [sql]; --format csv or jsonl)",
+    )
     add_output(p)
     add_csv_options(p)
 
@@ -187,6 +193,12 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
+    if args.engine == "duckdb":
+        if args.format not in ("csv", "jsonl"):
+            args.csv_parser.error(f"--engine duckdb writes --format csv or jsonl, not --format {args.format}")
+        from ._sql_cli import score_duckdb  # noqa: PLC0415 - DuckDB only for this engine
+
+        return score_duckdb(args)
     if args.format in ("csv", "jsonl") and args.coefficients is None:  # written as scored, in flat memory
         from ._stream_cli import score_streamed  # noqa: PLC0415 - kept off the other commands' start-up
 

@@ -7,16 +7,85 @@ engine has NFKC), trimmed, and read against its leaf's shape; blank is unanswere
 
 from __future__ import annotations
 
+import functools
+import unicodedata
+
 from .._cells import normal
 from .._kinds import Leaf
 from .._limits import MAX_DECIMALS, MAX_LIST, MAX_NUMBER
 from .._text import fmt
 from ._base import NUMBER, NUMBER_PLACES, Ctx
 
-_FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\u2212"
-_HALF = "".join(chr(c) for c in range(0x21, 0x7F)) + " -"
+#: The spaces NFKC makes a plain space (the ideographic space of Chinese input methods among them).
+_SPACES = "\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
+_FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + _SPACES + "\u2212"
+_HALF = "".join(chr(c) for c in range(0x21, 0x7F)) + " " * len(_SPACES) + "-"
 #: What `str.strip` takes away around an answer and a name, as SQL's trim takes it.
-_SPACE = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85"
+SPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+#: The part of `SPACE` left once `normalised` has mapped (or marked) what lies beyond ASCII: a
+#: shorter set, which DuckDB trims much faster.
+_SPACE = "".join(c for c in SPACE if c.isascii())
+#: Blocks of the characters Chinese answers are written in (ASCII, CJK ideographs and punctuation,
+#: full-width forms): text of these alone is read without the slower test of `unmapped`.
+_COMMON_BLOCKS = ((0x00, 0x7F), (0x3000, 0x303F), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF))
+#: Counts written in Chinese numerals, which a count-or-names answer refuses (`_cells.chinese_count`).
+_CHINESE_COUNT = "[〇零一二两三四五六七八九十百千万]+[次项个家条份人处类种篇期场回件]?"
+
+
+@functools.cache
+def unmapped() -> str:
+    """A regular expression of the characters beyond ASCII the query does not read as NFKC reads
+    them (see `_unmapped`)."""
+    return f"[{_ranges(_unmapped())}]"
+
+
+@functools.cache
+def _unmapped() -> list[list[int]]:
+    """The ranges of characters beyond ASCII the query does not read as NFKC reads them: those
+    NFKC changes (but the full-width forms and spaces `translate` maps), combining marks and
+    Hangul jamo (which NFKC composes with the character before), and those
+    `str.isprintable` refuses. A cell holding one is invalid, never read otherwise than in Python."""
+    mapped = set(_FULL)
+    ranges: list[list[int]] = []
+    for c in range(0x80, 0x110000):
+        ch = chr(c)
+        if ch in mapped:
+            continue
+        cat = unicodedata.category(ch)
+        if (
+            cat[0] in "MC"
+            or cat in ("Zs", "Zl", "Zp")
+            or 0x1100 <= c <= 0x11FF
+            or 0xA960 <= c <= 0xA97F
+            or 0xD7B0 <= c <= 0xD7FF
+            or unicodedata.normalize("NFKC", ch) != ch
+            or not ch.isprintable()
+        ):
+            if ranges and ranges[-1][1] == c - 1:
+                ranges[-1][1] = c
+            else:
+                ranges.append([c, c])
+    return ranges
+
+
+def _ranges(ranges: list[list[int]]) -> str:
+    return "".join(f"\\x{{{a:X}}}" + (f"-\\x{{{b:X}}}" if b > a else "") for a, b in ranges)
+
+
+@functools.cache
+def common() -> str:
+    """A regular expression of text made of `_COMMON_BLOCKS` alone, none of whose characters
+    `unmapped` finds (the C0 controls aside, which the grammar refuses on its own)."""
+    unread = {c for a, b in _unmapped() for c in range(a, b + 1)}
+    ranges: list[list[int]] = []
+    for low, high in _COMMON_BLOCKS:
+        for c in range(low, high + 1):
+            if c not in unread:
+                if ranges and ranges[-1][1] == c - 1:
+                    ranges[-1][1] = c
+                else:
+                    ranges.append([c, c])
+    return f"^[{_ranges(ranges)}]*$"
 
 
 def text(ctx: Ctx, value: str) -> str:
@@ -39,10 +108,32 @@ def normalised(ctx: Ctx, column: str) -> str:
     # translate is slow on every cell: only text with a character beyond ASCII needs it.
     octets = f"octet_length({raw})" if ctx.dialect == "spark" else f"strlen({raw})"
     ascii_ = f"{octets} = {'char_length' if ctx.dialect == 'spark' else 'length'}({raw})"
+    # A character NFKC would read otherwise than translate does marks the cell (`UNREAD`) as invalid.
     mapped = (
-        f"CASE WHEN {ascii_} THEN {raw} ELSE translate({raw}, {text(ctx, _FULL)}, {text(ctx, _HALF)}) END"
+        f"CASE WHEN {ascii_} THEN {raw} WHEN NOT {_contains(ctx, raw, common())}"
+        f" AND {_contains(ctx, raw, unmapped())} THEN concat(chr(1), {raw})"
+        f" ELSE translate({raw}, {text(ctx, _FULL)}, {text(ctx, _HALF)}) END"
     )
     return f"NULLIF({_trim(ctx, mapped)}, '')"
+
+
+def unread(ctx: Ctx, t: str) -> str:
+    """Whether normalised text *t* is a cell `normalised` marked as holding a character it cannot read."""
+    return f"(substr({t}, 1, 1) = chr(1))"
+
+
+def shown(ctx: Ctx, t: str) -> str:
+    """The cell as written (trimmed) of normalised text *t*, marked or not."""
+    return f"CASE WHEN {unread(ctx, t)} THEN substr({t}, 2) ELSE {t} END"
+
+
+def unread_message(ctx: Ctx, t: str) -> str:
+    """The message of a cell `normalised` marked: the character named."""
+    char = f"regexp_extract(substr({t}, 2), {text(ctx, unmapped())}, 0)"
+    return (
+        f"concat('holds the character ', {char}, ', which the query does not read as the Python readers do"
+        f" (NFKC); write the answer without it, or score the sheet in Python')"
+    )
 
 
 def _matches(ctx: Ctx, expr: str, pattern: str) -> str:
@@ -89,13 +180,15 @@ def _lists(ctx: Ctx) -> tuple[str, str, str, str, str, str]:
 def names_list(ctx: Ctx, t: str) -> str:
     """The names in normalised text *t*, split at ``;`` and ``、`` and trimmed (computed once)."""
     lam, split, transform, *_ = _lists(ctx)
-    return f"{transform}({split}({t}, '[;、]'), {lam}{_trim(ctx, 'x')})"
+    return f"{transform}({split}({t}, '[;、,]'), {lam}{_trim(ctx, 'x')})"
 
 
 def _names(ctx: Ctx, leaf: Leaf, names: str) -> tuple[str, str]:
     """(the count of names, whether they are valid) for the list of names *names*."""
     lam, _, _, filt, distinct, size = _lists(ctx)
-    bad = ["x = ''", _matches(ctx, "x", _INT if ctx.dialect == "spark" else _INT[1:-1])]
+    # As `_answers._names` refuses them: a blank name, a number, a control character.
+    number_ = _NUM if ctx.dialect == "spark" else _NUM[1:-1]
+    bad = ["x = ''", _matches(ctx, "x", number_), _contains(ctx, "x", "[\\x00-\\x1f\\x7f]")]
     if leaf.closed:
         options = ", ".join(text(ctx, normal(o)) for o in leaf.options)
         bad.append(f"x NOT IN ({options})")
@@ -126,9 +219,10 @@ def parsed(ctx: Ctx, leaf: Leaf, t: str, names: str = "") -> tuple[str, str]:
             count = f"CASE WHEN {count} <= {len(leaf.options)} THEN {count} END"
         n, valid = _names(ctx, leaf, names)
         numeric = _contains(ctx, t, "^[+-]?\\.?[0-9]")
+        chinese = _matches(ctx, t, _CHINESE_COUNT if ctx.dialect == "duckdb" else f"^{_CHINESE_COUNT}$")
         value = (
             f"CASE WHEN {t} IS NULL THEN NULL WHEN {option} THEN CAST(1 AS BIGINT)"
-            f" WHEN {numeric} THEN {count} WHEN {valid} THEN {n} END"
+            f" WHEN {chinese} THEN NULL WHEN {numeric} THEN {count} WHEN {valid} THEN {n} END"
         )
         want = "expected a count in digits (such as 3) or names separated by ';'"
         return value, text(ctx, want)

@@ -3,14 +3,17 @@ gates and levels judged, points converted back exactly; and its companion of inv
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
-from .._compiled import Compiled, compiled
+from .._compiled import Compiled, Gate, compiled
+from .._csv_report import GATE_SEPARATOR
 from .._kinds import Leaf
+from .._text import GATE_WORDS, fmt
 from .._tree import walk
 from ..model import Rubric
 from ._base import DIALECTS, UNITS, Ctx, Dialect, NotExpressible, needed_places, places
-from .cells import names_list, normalised, parsed, text
+from .cells import names_list, normalised, parsed, shown, text, unread, unread_message
 from .kinds import rule_sql
 
 #: The most decimal places of points rendered (whole units of 10**-MAX_SCALE points).
@@ -56,11 +59,13 @@ def _check_dialect(dialect: str) -> Dialect:
     return dialect
 
 
-def _parsed(ctx: Ctx, leaves: dict[str, Leaf], table: str) -> str:
+def _parsed(ctx: Ctx, leaves: dict[str, Leaf], table: str, keep: Sequence[str] = ()) -> str:
     """The CTEs ``n`` (normalised text, as ``"#ADDRESS"``), ``s`` (lists of names, ``"~ADDRESS"``)
     and ``a`` (each parsed answer as ``"ADDRESS"``, its problem or NULL as ``"!ADDRESS"``): every
-    expression is computed once per cell, and later ones refer to earlier ones by column."""
+    expression is computed once per cell, and later ones refer to earlier ones by column; the
+    columns *keep* of *table* are carried along."""
     q = ctx.quote
+    kept = "".join(f", {q(k)}" for k in keep)
     norm = "".join(f", {normalised(ctx, q(a))} AS {q('#' + a)}" for a in leaves)
     lists = "".join(
         f", {names_list(ctx, q('#' + a))} AS {q('~' + a)}"
@@ -72,13 +77,15 @@ def _parsed(ctx: Ctx, leaves: dict[str, Leaf], table: str) -> str:
         value, message = parsed(ctx, leaf, q("#" + a), q("~" + a))
         values.append(f", {value} AS {q(a)}")
         problems.append(
-            f", CASE WHEN {q('#' + a)} IS NOT NULL AND {q(a)} IS NULL THEN {message} END AS {q('!' + a)}"
+            f", CASE WHEN {q('#' + a)} IS NOT NULL AND {q(a)} IS NULL THEN CASE WHEN"
+            f" {unread(ctx, q('#' + a))} THEN {unread_message(ctx, q('#' + a))} ELSE {message} END END"
+            f" AS {q('!' + a)}"
         )
     # DuckDB inlines a CTE and may then compute a column once per reference: materialized, the
     # parsed answers are computed once (Spark plans its own way and has no such keyword).
     mat = "MATERIALIZED " if ctx.dialect == "duckdb" else ""
     return (
-        f"n AS (SELECT agency{norm} FROM {table}),\n"
+        f"n AS (SELECT agency{kept}{norm} FROM {table}),\n"
         f"s AS (SELECT *{lists} FROM n),\n"
         f"v AS (SELECT *{''.join(values)} FROM s),\n"
         f"a AS {mat}(SELECT *{''.join(problems)} FROM v)"
@@ -96,11 +103,38 @@ def _points(ctx: Ctx, expr: str) -> str:
 def render_score(rubric: Rubric, dialect: str = "duckdb", table: str = "sheets") -> str:
     """One ``SELECT`` scoring every valid row of *table* (rows with an invalid cell are left to
     `render_validation`); raise `NotExpressible` for a rubric SQL cannot score exactly."""
+    return _query(rubric, Ctx(_check_dialect(dialect), _scale(rubric, compiled(rubric))), table)
+
+
+def render_rows(
+    rubric: Rubric, table: str, keep: Sequence[str], out: Sequence[str], tail: Sequence[str]
+) -> str:
+    """The DuckDB scoring query over every row of *table*, valid or not: the columns *keep*
+    carried first, then ``"!valid"`` (no invalid cell), then the columns of `render_score`, the
+    points as text written as `conserv_rubric._text.fmt` writes them (what the `score` command's
+    DuckDB engine formats), ``failed`` as a list of each gate's reason (NULL where it passed);
+    *tail* are more expressions of the last row ``t``. The columns *keep* are carried through,
+    those in *out* given first. Raise `NotExpressible` as `render_score` does."""
+    ctx = Ctx("duckdb", _scale(rubric, compiled(rubric)))
+    return _query(rubric, ctx, table, keep, as_text=True, out=out, tail=tail)
+
+
+def _query(
+    rubric: Rubric,
+    ctx: Ctx,
+    table: str,
+    keep: Sequence[str] = (),
+    *,
+    as_text: bool = False,
+    out: Sequence[str] = (),
+    tail: Sequence[str] = (),
+) -> str:
     plan = compiled(rubric)
-    ctx = Ctx(_check_dialect(dialect), _scale(rubric, plan))
     q = ctx.quote
     leaves = plan.leaves
     valid = " AND ".join(f"{q('!' + a)} IS NULL" for a in leaves) or "TRUE"
+    # Every row, with whether it is valid (the engine reads the others again in Python), or the valid ones.
+    every, where = (f", {valid} AS {q('!valid')}", "") if keep else ("", f" WHERE {valid}")
     items = ", ".join(
         f"{rule_sql(ctx, i.rule, i.address, False)} AS {q('i ' + i.address)}" for i in plan.items
     )
@@ -141,22 +175,52 @@ def render_score(rubric: Rubric, dialect: str = "duckdb", table: str = "sheets")
     if ctx.dialect == "duckdb":
         level = level.replace("AS STRING", "AS VARCHAR")
     passed = "FALSE" if plan.partial else "t.level_ IS NOT NULL" if plan.levels else "NOT t.failed_any"
-    labels = ", ".join(f"CASE WHEN {t} THEN {text(ctx, g.label)} END" for g, t in gates)
-    failed = f"concat_ws('; ', {labels})" if labels else "''"
-    out = [f"{_points(ctx, q('u ' + a))} AS {q(f'{a} {u.title}')}" for a, u in plan.unit_nodes]
+    reasons = ", ".join(f"CASE WHEN {t} THEN {_reason(ctx, g)} END" for g, t in gates)
+    failed = f"concat_ws({text(ctx, GATE_SEPARATOR)}, {reasons})" if reasons else "''"
+    if as_text:
+        failed = f"list_value({reasons})" if reasons else "CAST([] AS VARCHAR[])"
+    points = _shown if as_text else _points
+    shown_units = [f"{points(ctx, q('u ' + a))} AS {q(f'{a} {u.title}')}" for a, u in plan.unit_nodes]
     return (
-        f"WITH {_parsed(ctx, leaves, table)},\n"
-        f"i AS (SELECT *, {items or 'TRUE AS _i'} FROM a WHERE {valid}),\n"
+        f"WITH {_parsed(ctx, leaves, table, keep)},\n"
+        f"i AS (SELECT *, {items or 'TRUE AS _i'}{every} FROM a{where}),\n"
         f"p AS (SELECT *{''.join(', ' + p for p in projects)} FROM i),\n"
         f"u AS (SELECT *{''.join(', ' + u for u in units)} FROM p),\n"
         f"g AS (SELECT *, {failed_any} AS failed_any, {failed} AS failed_ FROM u),\n"
         f"t AS (SELECT *, {total} AS total FROM g),\n"
         f"l AS (SELECT *, {level} AS level_ FROM t)\n"
-        f"SELECT t.agency AS agency, {', '.join(o.replace(q('u '), 't.' + q('u ')) for o in out)}"
-        f"{', ' if out else ''}{_points(ctx, 't.total')} AS total,"
+        f"SELECT {''.join(f't.{q(k)} AS {q(k)}, ' for k in out)}"
+        f"{'t.' + q('!valid') + ' AS ' + q('!valid') + ', ' if keep else ''}"
+        f"t.agency AS agency, {', '.join(o.replace(q('u '), 't.' + q('u ')) for o in shown_units)}"
+        f"{', ' if shown_units else ''}{points(ctx, 't.total')} AS total,"
         f" CAST('{rubric.total}' AS DECIMAL(38, {places(rubric.total)})) AS max,"
-        f" t.level_ AS level, {passed} AS passed, t.failed_ AS failed\nFROM l AS t\n"
+        f" t.level_ AS level, {passed} AS passed, t.failed_ AS failed{''.join(', ' + e for e in tail)}"
+        "\nFROM l AS t\n"
     ).replace("t.failed_any", "failed_any")
+
+
+def _shown(ctx: Ctx, expr: str) -> str:
+    """Whole units as the text `conserv_rubric._text.fmt` writes of the points (``2.5``, never ``2.50``)."""
+    if ctx.dialect == "spark":
+        figure = f"CAST({_points(ctx, expr)} AS STRING)"
+        return figure if ctx.scale == 0 else f"TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM {figure}))"
+    figure = f"CAST({_points(ctx, expr)} AS VARCHAR)"
+    return figure if ctx.scale == 0 else f"rtrim(rtrim({figure}, '0'), '.')"
+
+
+def _reason(ctx: Ctx, gate: Gate) -> str:
+    """The reason `ScoreCard.failed_gates` gives for *gate* failed, as an SQL string."""
+    word = gate.consequence or GATE_WORDS[gate.kind]
+    if gate.test == "project":
+        return text(ctx, f"{gate.label} 得0分（{word}）")
+    if gate.test == "positive":
+        return text(ctx, f"{gate.label} 得0分（{gate.consequence or '★条目得分不得为0分'}）")
+    if gate.test == "check":
+        return text(ctx, f"{gate.label} 未满足（{word}）")
+    assert gate.test != "figure", "gate_figure is refused by _scale"
+    got = _shown(ctx, ctx.quote("i " + gate.address))
+    rest = text(ctx, f"分，未达到{fmt(gate.need)}分（{word}）")
+    return f"concat({text(ctx, gate.label + ' 得')}, {got}, {rest})"
 
 
 def _capped(ctx: Ctx, s: str, cap: object) -> str:
@@ -175,7 +239,8 @@ def render_validation(rubric: Rubric, dialect: str = "duckdb", table: str = "she
     if not leaves:
         return f"SELECT agency, '' AS {q('column')}, '' AS value, '' AS message FROM {table} WHERE FALSE"
     union = "\nUNION ALL\n".join(
-        f"SELECT agency, {text(ctx, a)} AS {q('column')}, {q('#' + a)} AS value, {q('!' + a)} AS message"
+        f"SELECT agency, {text(ctx, a)} AS {q('column')}, {shown(ctx, q('#' + a))} AS value,"
+        f" {q('!' + a)} AS message"
         f" FROM a WHERE {q('!' + a)} IS NOT NULL"
         for a in leaves
     )
