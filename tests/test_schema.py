@@ -27,6 +27,7 @@ from conserv_rubric._expect import Expectation
 from conserv_rubric._rubric_io import read_rubric
 from conserv_rubric._scenarios import check_sheet_expectation
 from conserv_rubric._sheet import SheetInfo
+from conserv_rubric._text import dumps_json
 from conserv_rubric.schema import (
     DIALECT,
     _folder,
@@ -532,12 +533,32 @@ def test_an_answer_mistake_fails_the_rubrics_schema_and_scoring(edit: Edit, path
         score(load_rubric(DISTRICT), loads_sheet(tomli_w.dumps(doc)))
 
 
-def test_a_string_answer_fails_even_the_general_sheet_schema() -> None:
+def test_a_string_answer_fails_the_rubrics_sheet_schema() -> None:
+    # The general schema cannot refuse it: a tier is answered by its name, a string.
     doc = read(SHEET)
     doc["answers"]["2.1.1"] = "true"
-    assert ("answers/2.1.1", "'true' is not valid under any of the given schemas") in errors_of(
-        SHEET_SCHEMA, doc
+    assert ("answers/2.1.1", "'true' is not of type 'boolean'") in errors_of(DISTRICT_SHEETS, doc)
+    assert errors_of(SHEET_SCHEMA, doc) == set()
+
+
+def test_tier_answers_validate_against_their_rubric() -> None:
+    rubric = loads_rubric(
+        'title = "T"\ntotal = 4\n[[units]]\ntitle = "u"\npoints = 4\n[[units.items]]\nkind = "tiers"\n'
+        'tiers = [{ name = "符合", points = 4 }, { name = "基本符合", range = [1, 3] }, '
+        '{ name = "不符合", points = 0 }]\n'
     )
+    schema = as_json(sheet_schema(rubric))
+    for good in ("符合", "不符合", "基本符合 2", {"tier": "基本符合", "points": 1.5}):
+        doc = {"sheet": {"agency": "a"}, "answers": {"1.1": good}}
+        assert errors_of(schema, doc) == set(), good
+        assert errors_of(SHEET_SCHEMA, doc) == set(), good
+        score(rubric, loads_sheet(dumps_json(doc), format="json"))
+    for bad in ("基本", "基本符合", "符合 2", {"tier": "基本符合", "points": 5}, True):
+        doc = {"sheet": {"agency": "a"}, "answers": {"1.1": bad}}
+        found = {path for path, _ in errors_of(schema, doc)}
+        assert found and all(path.startswith("answers/1.1") for path in found), bad
+        with pytest.raises(RubricError):
+            score(rubric, loads_sheet(dumps_json(doc), format="json"))
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,10 @@
 An editor that reads JSON Schema for TOML (VS Code with Even Better TOML, Tombi) then completes
 keys, shows what each key means and marks a misspelt key or a wrong type as it is typed
 (docs/editor.md). The schemas are generated from the attrs classes of `conserv_rubric.model`,
-`conserv_rubric.SheetInfo` and the ``[expect]`` table, and they accept exactly the types the
-loader accepts: a number is a TOML number (never ``"9"``), a flag is ``true`` or ``false`` (never
-``1``), every table is closed (``additionalProperties: false``) and a rule is one of the kinds
+`conserv_rubric.SheetInfo` and the ``[expect]`` table, and they accept the types the loader
+accepts: a number is a TOML number (never ``"9"``), a flag is ``true`` or ``false`` (never
+``1``; an answer the loader would read from text, as a CSV cell holds it, is marked, so that a
+TOML sheet keeps its types; a tier is answered by its name), every table is closed (``additionalProperties: false``) and a rule is one of the kinds
 of `conserv_rubric.model.RULE_KINDS`, chosen by its ``kind``. What needs more than the shape of
 the document (declared totals, ascending levels, unique addresses) is left to
 `conserv_rubric.validate`.
@@ -47,7 +48,7 @@ from ._rubric_io import load_rubric
 from ._sheet import Sheet, SheetInfo
 from ._shipped import path as shipped_path
 from ._text import dumps_json
-from .model import RULE_KINDS, Rubric
+from .model import RULE_KINDS, Rubric, Tiers
 
 __all__ = ["DIALECT", "dumps_schema", "rubric_schema", "sheet_schema"]
 
@@ -381,10 +382,20 @@ _RATIO: Final = {
 }
 _NAMES: Final = {"type": "array", "items": {"type": "string"}, "uniqueItems": True, "maxItems": MAX_LIST}
 _COUNT: Final = {"type": "integer", "minimum": 0}
+_TIER_TABLE: Final = {
+    "description": "A ranged tier and the points chosen in it.",
+    "type": "object",
+    "properties": {
+        "tier": {"description": "The tier's name.", "type": "string"},
+        "points": {"description": "The points chosen within its range.", **_NUMBER_REF},
+    },
+    "required": ["tier"],
+    "additionalProperties": False,
+}
 _ANY_ANSWER: Final = {
     "description": "An answer of the shape its leaf wants: true/false, a count, a list of names, "
-    "a number, or { value, ref }.",
-    "anyOf": [{"type": "boolean"}, _NUMBER_REF, _NAMES, _RATIO],
+    'a number, { value, ref }, or a tier\'s name ("基本符合 2" or { tier, points } for a ranged one).',
+    "anyOf": [{"type": "boolean"}, _NUMBER_REF, _NAMES, _RATIO, {"type": "string"}, _TIER_TABLE],
 }
 _EVIDENCE: Final = {
     "description": "The documents cited (佐证材料): a list, or one document as a string.",
@@ -424,7 +435,28 @@ def _leaf(leaf: Leaf) -> dict[str, Any]:
         if leaf.step is not None:
             chosen["multipleOf"] = leaf.step
         return {**out, "anyOf": [{"const": 0}, chosen]}
+    if leaf.shape == "tier":
+        return {**out, "anyOf": _tier_answers(leaf)}
     return {**out, **_NUMBER_REF}
+
+
+def _tier_answers(leaf: Leaf) -> list[dict[str, Any]]:
+    """A tier's name; for a ranged tier, its name and points ("基本符合 2") or { tier, points }."""
+    rule = leaf.rule
+    assert isinstance(rule, Tiers)
+    fixed = [t.name for t in rule.tiers if t.range is None]
+    ranged = [t for t in rule.tiers if t.range is not None]
+    out: list[dict[str, Any]] = [{"enum": fixed}] if fixed else []
+    for tier in ranged:
+        assert tier.range is not None
+        low, high = tier.range
+        points = {**_NUMBER_REF, "minimum": low, "maximum": high}
+        if tier.step is not None:
+            points["multipleOf"] = tier.step
+        number = r"[0-9]+(\.[0-9]+)?"
+        out.append({"type": "string", "pattern": f"^{re.escape(tier.name)}\\s+{number}$"})
+        out.append({**_TIER_TABLE, "properties": {"tier": {"const": tier.name}, "points": points}})
+    return out
 
 
 def _addresses(table: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
