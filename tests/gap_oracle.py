@@ -68,6 +68,7 @@ def full_gap(card: ScoreCard) -> Gap:
         card.failed_gates,
         _target(card, c, pts, excluded, open_k),
         card.provenance,
+        card.partial,
     )
 
 

@@ -454,6 +454,19 @@ def test_a_partial_transcription_gives_no_verdict() -> None:
     assert gap(card).target is None
 
 
+def test_a_partial_transcription_with_levels_plans_no_level() -> None:
+    # The rubric declares a level, but a partial transcription awards none: the gap says why,
+    # not that the standard has no levels.
+    rubric = one_item(
+        'kind = "flag"\npoints = 10\n', total="10", head='published = 40\n[[levels]]\nname = "达标"\nmin = 8'
+    )
+    found = gap(score(rubric, {"1.1": False}))
+    assert (found.partial, found.target) == (True, None)
+    assert render_gap(found, "text").splitlines()[4] == (
+        "转录不完整，不作认定：总分录入10分（原标准40分），故不计算达到等级的差距"
+    )
+
+
 def test_a_partial_rubric_total_is_said_in_check() -> None:
     rubric = one_item('kind = "flag"\npoints = 17.5\n', total="17.5", head="published = 49")
     assert score(rubric, {"1.1": True}).verdict == "转录不完整，不作认定：总分录入17.5分（原标准49分）"

@@ -107,6 +107,8 @@ class Gap:
         target: the next level, or None when the rubric has no levels, the highest is reached,
             or the rubric is transcribed only in part (it awards no level).
         provenance: the rubric and library the card was scored with (DESIGN §14).
+        partial: whether the rubric transcribes only part of the standard (`ScoreCard.partial`),
+            so that no level is planned even where the rubric declares levels.
     """
 
     rubric: str
@@ -121,6 +123,7 @@ class Gap:
     failed_gates: tuple[GateResult, ...]
     target: Target | None
     provenance: Provenance | None = None
+    partial: bool = False
 
 
 @exactly
@@ -182,6 +185,7 @@ def gap(card: ScoreCard) -> Gap:
         card.failed_gates,
         _target(card, c, totals, open_k, [each[k] for k in open_k]),
         card.provenance,
+        card.partial,
     )
 
 

@@ -471,6 +471,8 @@ def render_cards(
 def _headline(g: Gap, esc: Callable[[str], str]) -> list[str]:
     t = g.target
     if t is None:
+        if g.partial:  # levels declared, but a partial transcription awards none
+            return [f"{esc(g.verdict)}，故不计算达到等级的差距"]
         return [f"已达到最高等级“{esc(g.level)}”" if g.level is not None else "本标准未设认定等级"]
     lines = [
         f"评价单元 {u.address} {esc(u.title)}：现{fmt(u.points)}分，需 ≥ {fmt(u.need)}分"
