@@ -556,7 +556,8 @@ def test_tier_answers_validate_against_their_rubric() -> None:
     for bad in ("基本", "基本符合", "符合 2", {"tier": "基本符合", "points": 5}, True):
         doc = {"sheet": {"agency": "a"}, "answers": {"1.1": bad}}
         found = {path for path, _ in errors_of(schema, doc)}
-        assert found and all(path.startswith("answers/1.1") for path in found), bad
+        assert found, bad
+        assert all(path.startswith("answers/1.1") for path in found), bad
         with pytest.raises(RubricError):
             score(rubric, loads_sheet(dumps_json(doc), format="json"))
 

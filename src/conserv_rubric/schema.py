@@ -6,8 +6,9 @@ keys, shows what each key means and marks a misspelt key or a wrong type as it i
 `conserv_rubric.SheetInfo` and the ``[expect]`` table, and they accept the types the loader
 accepts: a number is a TOML number (never ``"9"``), a flag is ``true`` or ``false`` (never
 ``1``; an answer the loader would read from text, as a CSV cell holds it, is marked, so that a
-TOML sheet keeps its types; a tier is answered by its name), every table is closed (``additionalProperties: false``) and a rule is one of the kinds
-of `conserv_rubric.model.RULE_KINDS`, chosen by its ``kind``. What needs more than the shape of
+TOML sheet keeps its types; a tier is answered by its name), every table is closed
+(``additionalProperties: false``) and a rule is one of the kinds of
+`conserv_rubric.model.RULE_KINDS`, chosen by its ``kind``. What needs more than the shape of
 the document (declared totals, ascending levels, unique addresses) is left to
 `conserv_rubric.validate`.
 
