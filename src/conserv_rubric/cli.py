@@ -61,6 +61,20 @@ class _Parser(argparse.ArgumentParser):
         self.exit(INPUT_ERROR, f"{self.prog}: error: {visible(message)}\n")
 
 
+_JOBS: Final = "csv and jsonl: score on N processes, the output the same (default: 1)"
+
+
+def _jobs(text: str) -> int:
+    """``--jobs N``: a whole number of at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, got {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 process, got {number}")
+    return number
+
+
 def _add_check(sub: Any) -> None:
     p = sub.add_parser("check", help="validate a rubric and print its totals tree")
     _rubric_arguments(p)
@@ -75,6 +89,7 @@ def _add_score(sub: Any) -> None:
     p.add_argument("sheets", type=Path, nargs="+", metavar="SHEET")
     add_coefficients_argument(p)
     p.add_argument("--format", choices=("text", "markdown", "json", "csv", "jsonl", "html"), default="text")
+    p.add_argument("--jobs", type=_jobs, default=1, metavar="N", help=_JOBS)
     add_output(p)
     add_csv_options(p)
 
@@ -242,7 +257,11 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace) -> int:
-    if args.format in ("csv", "jsonl") and args.coefficients is None:  # written as scored, in flat memory
+    streamed = args.format in ("csv", "jsonl") and args.coefficients is None
+    if args.jobs > 1 and not streamed:
+        message = "score: --jobs scores --format csv or jsonl on several processes, without --coefficients"
+        raise RubricError([Problem(message=message)])
+    if streamed:  # written as scored, in flat memory
         from ._stream_cli import score_streamed  # noqa: PLC0415 - kept off the other commands' start-up
 
         return score_streamed(args)
