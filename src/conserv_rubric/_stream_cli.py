@@ -94,28 +94,34 @@ def _start_worker(rubric: Rubric, fmt: _Format, headers: _Headers) -> None:
     _WORKER.update(rubric=rubric, fmt=fmt, headers=headers)
 
 
-def _chunk_outcomes(items: list[_Item]) -> list[_Outcome]:
+def _chunk_outcomes(items: list[Record | Sheet | _Outcome]) -> list[_Outcome]:
     """A worker's part: the outcome of every item of one chunk, in order."""
     rubric, fmt, headers = _WORKER["rubric"], _WORKER["fmt"], _WORKER["headers"]
-    return [_outcome(rubric, item, fmt, headers) for item in items]
+    return [item if isinstance(item, _Outcome) else _outcome(rubric, item, fmt, headers) for item in items]
 
 
 def _in_workers(
     jobs: int, rubric: Rubric, items: Iterable[_Item], fmt: _Format, headers: _Headers
 ) -> Iterator[_Outcome]:
     """The outcomes of *items* scored by *jobs* worker processes, in input order."""
-    import multiprocessing  # noqa: PLC0415 - kept off start-up: only --jobs needs it
+    # concurrent.futures, not multiprocessing.Pool: a worker that dies breaks the pool with an
+    # error (an internal error, exit 3) instead of leaving the batch waiting for it forever.
+    from concurrent.futures import Future, ProcessPoolExecutor  # noqa: PLC0415 - only --jobs needs it
 
-    rest = iter(items)
-    chunks = iter(lambda: list(itertools.islice(rest, CHUNK)), [])
-    with multiprocessing.get_context().Pool(jobs, _start_worker, (rubric, fmt, headers)) as pool:
-        pending: collections.deque[Any] = collections.deque()
+    # An error is rendered here: it is cheap, and an exception need not survive pickling.
+    sent = (_outcome(rubric, i, fmt, headers) if isinstance(i, SheetError) else i for i in items)
+    chunks = iter(lambda: list(itertools.islice(sent, CHUNK)), [])
+    pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(rubric, fmt, headers))
+    pending: collections.deque[Future[list[_Outcome]]] = collections.deque()
+    try:
         for chunk in chunks:
-            pending.append(pool.apply_async(_chunk_outcomes, (chunk,)))
+            pending.append(pool.submit(_chunk_outcomes, chunk))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                yield from pending.popleft().get()
+                yield from pending.popleft().result()
         while pending:
-            yield from pending.popleft().get()
+            yield from pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 class _Progress:
@@ -172,7 +178,7 @@ def score_streamed(args: argparse.Namespace) -> int:
     else:
         outcomes = (_outcome(rubric, item, fmt, headers) for item in items)
     worst = done = errored = 0
-    header = fmt != "csv"  # written (csv) once, with the first row
+    header = False  # csv: the header line written, with the first card
     progress = _Progress()
     bom = csv_bom(args)
     with _output(args.output, bom) as out:
@@ -186,10 +192,10 @@ def score_streamed(args: argparse.Namespace) -> int:
                 progress.clear()
                 sys.stderr.write(errors)
             if text:  # a card's (csv: its header line, kept for the first card only), or jsonl's error
-                out.write(text if not header else text[text.index("\n") + 1 :])
+                out.write(text[text.index("\n") + 1 :] if fmt == "csv" and header else text)
                 header = True
             progress.tick(done, errored)
-        if not header:
+        if fmt == "csv" and not header:
             out.write(render_cards([], "csv", headers=headers))
     progress.clear()
     return worst
