@@ -1,13 +1,13 @@
 """Benchmark: the nation's 1.6 million district sheets from one CSV through the CLI, and memory.
 
-Run ``python bench/national.py [--rows N] [--dir DIR]`` from the repository (default 1,600,000
+Run ``python bench/national.py [--rows N] [--dir DIR] [--jobs J]`` from the repository (default 1,600,000
 rows; about two minutes on 2 cores today, most of it writing the CSV files and the hand-written
 script's run). It
 
 1. writes the generated sheets of `bench.district` to CSV files of 10,000, 20,000, 200,000 and N
    rows (the sizes below N, and N), one row at a time in one pass, so nothing is held in memory;
    the first rows of every file are the same;
-2. for each file, runs ``conserv-rubric score district FILE --format csv > /dev/null`` and the
+2. for each file, runs ``conserv-rubric score district FILE --format csv [--jobs J] > /dev/null`` and the
    hand-written streaming script ``python bench/hand_stream.py FILE > /dev/null`` (which writes the
    same bytes), one after the other, and takes each child's wall time and its own peak resident
    memory (``os.wait4``, the figure ``/usr/bin/time -v`` prints as "Maximum resident set size").
@@ -15,6 +15,10 @@ script's run). It
 A file the CLI refuses (exit status 2: today any CSV over 4 MiB, about 14,000 of these rows) is
 reported as "refused" with the CLI's own message, not as a time. The files are deleted at the end
 unless ``--dir`` names a folder to keep them in; a file already there is used again.
+
+With ``--jobs J`` (J > 1) the CLI scores on J worker processes. Its peak memory is then that of
+the largest of its processes (``os.wait4`` reports the maximum over the child and the children
+it waited for), not their sum; the hand-written script stays on one process.
 """
 
 from __future__ import annotations
@@ -127,12 +131,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--rows", type=int, default=ROWS, metavar="N", help="rows of the largest file (1600000)"
     )
     parser.add_argument("--dir", type=Path, metavar="DIR", help="keep the CSV files here (and reuse them)")
+    parser.add_argument("--jobs", type=int, default=1, metavar="J", help="the CLI's --jobs (1)")
     args = parser.parse_args(argv)
     if args.rows < 1:
         parser.error("--rows must be at least 1")
+    if args.jobs < 1:
+        parser.error("--jobs must be at least 1")
     sizes = [s for s in SMALLER if s < args.rows] + [args.rows]
 
     print(machine())
+    if args.jobs > 1:
+        print(f"the CLI runs with --jobs {args.jobs}; its peak is its largest process's")
     with contextlib.ExitStack() as stack:
         if args.dir is None:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-national-")))
@@ -149,10 +158,14 @@ def main(argv: Sequence[str] | None = None) -> None:
                 f"wrote the files of {', '.join(f'{r:,}' for r in sorted(missing))} rows in {seconds:.1f} s"
             )
         cli = [*cli_command(), "score", "district"]
+        jobs = ["--jobs", str(args.jobs)] if args.jobs > 1 else []
         results: list[tuple[int, Child, Child]] = []
         for k, rows in enumerate(sizes):
             path = str(paths[rows])
-            commands = {"cli": [*cli, path, "--format", "csv"], "hand": [sys.executable, str(HAND), path]}
+            commands = {
+                "cli": [*cli, path, "--format", "csv", *jobs],
+                "hand": [sys.executable, str(HAND), path],
+            }
             order = ["cli", "hand"] if k % 2 == 0 else ["hand", "cli"]  # neither always goes first
             done = {name: run_child(commands[name]) for name in order}
             results.append((rows, done["cli"], done["hand"]))

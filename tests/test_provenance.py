@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import decimal
 import json
+import tomllib
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
 
 import conserv_rubric as cr
 from conserv_rubric import Provenance, cli, load_rubric, load_sheet, loads_rubric, score
-from conserv_rubric._provenance import rubric_hash
+from conserv_rubric._provenance import _canonical, canonical_json, rubric_hash
+from conserv_rubric._rubric_io import read_rubric
 from conserv_rubric.diffs import diff
 from conserv_rubric.gaps import gap
+from conserv_rubric.strategies import rubrics
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT = ROOT / "rubrics" / "district.toml"
@@ -205,3 +209,20 @@ def test_the_rollup_report_shows_control_characters_as_escapes(
         assert "\x1b" not in out
         assert any(shown in line for line in out.splitlines())
         assert not any(line.startswith("认定：达到") for line in out.splitlines())
+
+
+def _through_toml(rubric: cr.Rubric) -> str:
+    """The canonical JSON as first defined: `dumps_rubric`'s TOML parsed back."""
+    with decimal.localcontext(decimal.Context(prec=28)):
+        return _canonical(tomllib.loads(cr.dumps_rubric(rubric), parse_float=Decimal))
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "rubrics").glob("*.toml")), ids=lambda p: p.name)
+def test_canonical_json_is_the_toml_read_back(path: Path) -> None:
+    rubric, _ = read_rubric(path)
+    assert canonical_json(rubric) == _through_toml(rubric)
+
+
+@given(rubrics())
+def test_generated_canonical_json_is_the_toml_read_back(rubric: cr.Rubric) -> None:
+    assert canonical_json(rubric) == _through_toml(rubric)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
@@ -263,4 +264,5 @@ def test_progress_is_shown_on_a_terminal_only(
     code, again, err = run(capsys, "score", DISTRICT, path, "--format", "csv")
     assert (code, again) == (1, out)
     # Every 256 sheets, rewritten in place, and wiped at the end.
-    assert err == "\rscored 256 sheets (0 errors)\x1b[K\r\x1b[K"
+    # (with the pace so far: a figure of the machine, so only its shape is checked)
+    assert re.fullmatch(r"\rscored 256 sheets \(0 errors\), [\d,]+ sheets/s\x1b\[K\r\x1b\[K", err)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from ._energy_coefficients import load_coefficients
-from ._energy_model import Coefficients
+if TYPE_CHECKING:
+    from ._energy_model import Coefficients
 
 _HELP: Final = (
     "standard-coal coefficient table for sheets with [energy]: a shipped table's name or a TOML file "
@@ -25,4 +25,8 @@ def coefficients_argument(value: str | None) -> Coefficients | None:
     Raises:
         RubricError: no shipped table has that name and no file that path, or the file is wrong.
     """
-    return None if value is None else load_coefficients(value)
+    if value is None:
+        return None
+    from ._energy_coefficients import load_coefficients  # noqa: PLC0415 - off start-up: rarely named
+
+    return load_coefficients(value)

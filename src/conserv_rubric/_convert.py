@@ -2,26 +2,33 @@
 
 No 1 for true, no "9" for 9, unknown keys refused with the nearest key suggested. The rubric
 and the sheet loaders both structure through `structure`.
+
+A document that fits is structured by plain functions built once per model class from its
+fields (`_fast`): no code is generated and cattrs is not even imported, so the first rubric a
+process loads costs what the later ones do. At the first misfit, or at any type they do not
+know, they give up, and the document is structured again by the cattrs converter, whose errors
+the problems are made from; so every message is cattrs', whatever the fast path knows.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+import types
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Final, Literal, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Final, Literal, Union, get_args, get_origin
 
 import attrs
-import cattrs
-from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
-from cattrs.gen import make_dict_structure_fn
 
 from ._limits import MAX_PROBLEMS, TOP
 from ._text import describe, out_of_range, suggest
 from ._tree import join
 from .errors import Problem, RubricError, _Problems
 from .model import RULE_KINDS, Rule
+
+if TYPE_CHECKING:
+    import cattrs
 
 
 class _Bad(Exception):
@@ -83,7 +90,11 @@ def _origin_is(origin: object, cl: Any) -> bool:
     return get_origin(cl) is origin
 
 
-def _make_converter() -> cattrs.Converter:
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """The cattrs converter, made when a document first fails the fast path."""
+    import cattrs  # noqa: PLC0415 - kept off start-up: only a misfit needs it
+
     conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
     conv.register_structure_hook(Decimal, _decimal)
     conv.register_structure_hook(int, _int)
@@ -167,6 +178,7 @@ def _register_containers(conv: cattrs.Converter) -> None:
 
 def _register_classes(conv: cattrs.Converter) -> None:
     """Hooks for the model classes and for rules, chosen by their ``kind``."""
+    from cattrs.gen import make_dict_structure_fn  # noqa: PLC0415 - loaded with the converter
 
     def attrs_hook(cl: Any) -> Callable[[object, object], object]:
         structure = make_dict_structure_fn(cl, conv, _cattrs_forbid_extra_keys=True)
@@ -202,11 +214,14 @@ def _key(key: str) -> str:
     return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else f'"{key}"'
 
 
-_CONVERTER: Final = _make_converter()
-
-
 def _collect(exc: BaseException, path: str, out: _Problems) -> None:
     """Turn cattrs' nested errors into located problems (only counted once *out* is full)."""
+    from cattrs.errors import (  # noqa: PLC0415 - loaded with the converter, which raised *exc*
+        ClassValidationError,
+        ForbiddenExtraKeysError,
+        IterableValidationError,
+    )
+
     if isinstance(exc, ClassValidationError | IterableValidationError):
         with_notes, without = exc.group_exceptions()
         for sub, note in with_notes:
@@ -247,10 +262,155 @@ def _add(out: _Problems, path: str, message: str | Callable[[], str]) -> None:
         out.append(Problem(path=path or TOP, message=message if isinstance(message, str) else message()))
 
 
+class _Misfit(Exception):
+    """The fast path gives up: the value does not fit, or its type is one it does not know."""
+
+
+_Fast = Callable[[object], Any]
+_FAST: Final[dict[object, _Fast]] = {}
+
+
+def _fast(cl: Any) -> _Fast:
+    """The function structuring a value into type *cl* as the converter does when it fits, or
+    raising `_Misfit` (the converter then says why, or structures a type this does not know)."""
+    found = _FAST.get(cl)
+    if found is None:
+        found = _FAST[cl] = _fast_for(cl)
+    return found
+
+
+def _misfit(_: object) -> Any:
+    raise _Misfit
+
+
+def _fast_decimal(obj: object) -> Decimal:
+    if isinstance(obj, bool) or not isinstance(obj, int | Decimal):
+        raise _Misfit
+    value = Decimal(obj)
+    if out_of_range(value) is not None:
+        raise _Misfit
+    return value
+
+
+def _fast_int(obj: object) -> int:
+    if isinstance(obj, bool) or not isinstance(obj, int):
+        raise _Misfit
+    return obj
+
+
+def _fast_str(obj: object) -> str:
+    if not isinstance(obj, str):
+        raise _Misfit
+    return obj
+
+
+def _fast_bool(obj: object) -> bool:
+    if not isinstance(obj, bool):
+        raise _Misfit
+    return obj
+
+
+_SCALARS: Final[dict[object, _Fast]] = {
+    Decimal: _fast_decimal,
+    int: _fast_int,
+    str: _fast_str,
+    bool: _fast_bool,
+}
+
+
+def _fast_for(cl: Any) -> _Fast:
+    scalar = _SCALARS.get(cl)
+    if scalar is not None:
+        return scalar
+    if cl == Rule:
+        return _fast_rule
+    origin, args = get_origin(cl), get_args(cl)
+    if origin is Literal:
+        allowed = frozenset(args)
+
+        def literal(obj: object) -> object:
+            if not isinstance(obj, str) or obj not in allowed:
+                raise _Misfit
+            return obj
+
+        return literal
+    if origin in (Union, types.UnionType) and len(args) == 2 and type(None) in args:
+        inner = _fast(args[0] if args[1] is type(None) else args[1])
+        return lambda obj: None if obj is None else inner(obj)
+    if origin is tuple:
+        return _fast_tuple(args)
+    if origin is dict and len(args) == 2:
+        value = _fast(args[1])
+
+        def table(obj: object) -> object:
+            if not isinstance(obj, dict):
+                raise _Misfit
+            return {k: value(v) for k, v in obj.items()}
+
+        return table
+    if isinstance(cl, type) and attrs.has(cl):
+        return _fast_class(cl)
+    return _misfit
+
+
+def _fast_tuple(args: tuple[Any, ...]) -> _Fast:
+    if len(args) == 2 and args[1] is Ellipsis:
+        element = _fast(args[0])
+
+        def array(obj: object) -> object:
+            if not isinstance(obj, list):
+                raise _Misfit
+            return tuple([element(e) for e in obj])
+
+        return array
+    parts = [_fast(a) for a in args]
+
+    def fixed(obj: object) -> object:
+        if not isinstance(obj, list) or len(obj) != len(parts):
+            raise _Misfit
+        return tuple([f(e) for f, e in zip(parts, obj, strict=True)])
+
+    return fixed
+
+
+def _fast_class(cl: type[Any]) -> _Fast:
+    attrs.resolve_types(cl)
+    fields = attrs.fields(cl)
+    if any(not f.init or f.alias != f.name for f in fields):
+        return _misfit
+    names = frozenset(f.name for f in fields)
+    required = frozenset(f.name for f in fields if f.default is attrs.NOTHING)
+    # Built on first use: a model class holds itself (rules hold rules).
+    structurers: dict[str, _Fast] = {}
+
+    def instance(obj: object) -> object:
+        if not isinstance(obj, dict) or not required <= obj.keys() or not obj.keys() <= names:
+            raise _Misfit
+        if not structurers:
+            structurers.update((f.name, _fast(f.type)) for f in fields)
+        return cl(**{k: structurers[k](v) for k, v in obj.items()})
+
+    return instance
+
+
+def _fast_rule(obj: object) -> Rule:
+    if not isinstance(obj, dict):
+        raise _Misfit
+    kind = obj.get("kind")
+    if not isinstance(kind, str) or kind not in RULE_KINDS:
+        raise _Misfit
+    rule: Rule = _fast(RULE_KINDS[kind])(obj)
+    return rule
+
+
 def structure(data: Mapping[str, Any], cls: type[Any], root: str = "") -> Any:
     """Structure *data* into *cls*, raising `RubricError` with every located problem."""
     try:
-        return _CONVERTER.structure(data, cls)
+        return _fast(cls)(data)
+    except Exception:  # noqa: BLE001 - any doubt: the converter structures it, or says why
+        pass
+    try:
+        return _converter().structure(data, cls)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a located problem
         problems = _Problems()
         _collect(exc, root, problems)

@@ -8,6 +8,8 @@ from typing import Final, Literal
 
 import attrs
 
+from ._indicators import INDICATOR_NAMES
+
 # --- vocabulary ----------------------------------------------------------------------------
 
 
@@ -87,12 +89,18 @@ class IndicatorKind:
     unit: str
 
 
-INDICATORS: Final[Mapping[str, IndicatorKind]] = {
-    "area_energy": IndicatorKind("单位建筑面积能耗", "单位建筑面积能源消耗", "kgce/m²"),
-    "per_capita_energy": IndicatorKind("人均能耗", "人均能源消耗", "kgce/人"),
-    "per_capita_water": IndicatorKind("人均水耗", "人均水资源消耗", "t/人"),
-    "area_energy_non_heating": IndicatorKind("单位建筑面积非供暖能耗", "单位建筑面积非供暖能耗", "kgce/m²"),
-}
+INDICATORS: Final[Mapping[str, IndicatorKind]] = dict(
+    zip(
+        INDICATOR_NAMES,
+        (
+            IndicatorKind("单位建筑面积能耗", "单位建筑面积能源消耗", "kgce/m²"),
+            IndicatorKind("人均能耗", "人均能源消耗", "kgce/人"),
+            IndicatorKind("人均水耗", "人均水资源消耗", "t/人"),
+            IndicatorKind("单位建筑面积非供暖能耗", "单位建筑面积非供暖能耗", "kgce/m²"),
+        ),
+        strict=True,
+    )
+)
 
 TIERS: Final[Mapping[str, str]] = {"constraint": "约束值", "benchmark": "基准值", "guide": "引导值"}
 #: Peer-average bands (节约型公共机构示范单位评价标准 评分表): upper bound as a multiple of A.

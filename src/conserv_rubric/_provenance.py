@@ -16,20 +16,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 import weakref
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from . import __version__
-from ._energy_coefficients import DEFAULT_COEFFICIENTS
-from ._energy_model import Coefficients
 from ._exact import exactly
-from ._rubric_io import dumps_rubric
+from ._rubric_io import unstructure
 from ._text import fmt
 from .model import Rubric
+
+if TYPE_CHECKING:
+    from ._energy_model import Coefficients
 
 #: The version of the canonical form hashed; a change makes every hash differ.
 HASH_VERSION: Final = 1
@@ -40,11 +40,13 @@ SCHEMA_VERSION: Final = 1
 SHOWN_DIGITS: Final = 12
 
 
+#: ``json.dumps(text, ensure_ascii=False)``, without making an encoder for every string.
+_STRING: Final = json.JSONEncoder(ensure_ascii=False).encode
+
+
 def _canonical(value: object) -> str:
     if isinstance(value, dict):
-        body = ",".join(
-            f"{json.dumps(k, ensure_ascii=False)}:{_canonical(v)}" for k, v in sorted(value.items())
-        )
+        body = ",".join(f"{_STRING(k)}:{_canonical(v)}" for k, v in sorted(value.items()))
         return "{" + body + "}"
     if isinstance(value, list):
         return "[" + ",".join(_canonical(v) for v in value) + "]"
@@ -53,7 +55,7 @@ def _canonical(value: object) -> str:
     if isinstance(value, int | Decimal):
         return fmt(value)
     if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
+        return _STRING(value)
     raise TypeError(
         f"no canonical JSON for {type(value).__name__}"
     )  # pragma: no cover - TOML has no other types here
@@ -62,8 +64,13 @@ def _canonical(value: object) -> str:
 @exactly
 def canonical_json(rubric: Rubric) -> str:
     """The canonical JSON text of *rubric* that `rubric_hash` hashes, whatever the caller's
-    decimal context (writing and reading numbers back would otherwise follow its precision)."""
-    return _canonical(tomllib.loads(dumps_rubric(rubric), parse_float=Decimal))
+    decimal context.
+
+    It is the JSON of `dumps_rubric`'s TOML read back, built from the same plain document
+    (`unstructure`) without writing and parsing the text: TOML keeps every string, flag and
+    number of it as it is, and `fmt` writes a number by its value alone.
+    """
+    return _canonical(unstructure(rubric))
 
 
 _HASHES: Final[dict[int, tuple[weakref.ref[Rubric], str]]] = {}
@@ -127,6 +134,10 @@ def provenance_line(p: Provenance) -> str:
 
 def coefficients_provenance(table: Coefficients | None) -> dict[str, Any] | None:
     """The coefficient table a result used, when it is not the default (DESIGN §14); else None."""
-    if table is None or (table.name == DEFAULT_COEFFICIENTS and table.file is None):
+    if table is None:
+        return None
+    from ._energy_coefficients import DEFAULT_COEFFICIENTS  # noqa: PLC0415 - loaded with *table*
+
+    if table.name == DEFAULT_COEFFICIENTS and table.file is None:
         return None
     return {"name": table.name, "version": table.version, "basis": table.basis, "file": table.file}

@@ -11,19 +11,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._coefficients_cli import add_coefficients_argument, coefficients_argument
-from ._labels import blank_agency
 from ._output import add_csv_options, add_output, csv_bom, emit
-from ._rollup import rollup
-from ._rollup_model import Rollup
-from ._rollup_report import error_line, render_rollup
-from ._rubric_io import load_rubric
 from ._shipped import plan_argument, rubric_argument
 from ._text import visible
-from ._whatif import Comparison, compare
-from .pages import render_rollup_html
+
+if TYPE_CHECKING:
+    from ._rollup_model import Rollup
+    from ._whatif import Comparison
 
 OK = 0
 GOAL_NOT_MET = 1
@@ -53,6 +50,9 @@ def add_parser(sub: Any) -> None:
 
 
 def _report_failures(r: Rollup, tag: str = "") -> None:
+    from ._labels import blank_agency  # noqa: PLC0415 - loaded by run() by now
+    from ._rollup_report import error_line  # noqa: PLC0415 - as above
+
     for a in r.agencies:
         sheet = a.card.sheet if a.card is not None else None
         warning = None if sheet is None else blank_agency(sheet.info.agency, sheet.file, sheet.row)
@@ -67,6 +67,13 @@ def _report_failures(r: Rollup, tag: str = "") -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``rollup`` with parsed *args*; return the exit code."""
+    # The parser above is built for every command; what the roll-up runs is imported only here.
+    from ._rollup import rollup  # noqa: PLC0415 - kept off the other commands' start-up
+    from ._rollup_report import render_rollup  # noqa: PLC0415 - as above
+    from ._rubric_io import load_rubric  # noqa: PLC0415 - as above
+    from ._whatif import compare  # noqa: PLC0415 - as above
+    from .pages import render_rollup_html  # noqa: PLC0415 - as above
+
     rubric = load_rubric(args.rubric)
     plan = None if args.plan is None else plan_argument(args.plan)
     table = coefficients_argument(args.coefficients)

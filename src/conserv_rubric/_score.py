@@ -6,15 +6,13 @@ import functools
 import os
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from ._answers import check_answers
 from ._codegen import Sums, plan_of
 from ._compiled import Applicable, Compiled, Outcome, compiled, describe_figure
-from ._energy_model import Coefficients
-from ._energy_score import Derived, derive
 from ._exact import exact, exactly
 from ._kinds import ZERO, Answers, Num, answered, kind_of, reachable
 from ._provenance import SCHEMA_VERSION, Provenance, coefficients_provenance, provenance_of, rubric_hash
@@ -24,6 +22,10 @@ from ._stages import stage_problem
 from ._text import GATE_WORDS, describe, fmt
 from .errors import Problem, RubricError, SheetError
 from .model import Rubric, Rule
+
+if TYPE_CHECKING:
+    from ._energy_model import Coefficients
+    from ._energy_score import Derived
 
 __all__ = ["GateResult", "GroupResult", "ItemResult", "ScoreCard", "check_sheet", "reachable_total", "score"]
 
@@ -508,6 +510,8 @@ def _from_energy(
     """*sheet* with its bound flags answered from its ``[energy]``; a sheet without one as it is."""
     if sheet.energy is None:
         return None, sheet, []
+    from ._energy_score import derive  # noqa: PLC0415 - kept off start-up: only [energy] needs it
+
     derived, problems = derive(c.leaves, sheet, coefficients, c.rubric.title)
     if derived is None:
         return None, sheet, problems

@@ -5,20 +5,21 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
 from ._cells import normal, number
 from ._convert import structure
-from ._energy_model import EnergyData
-from ._energy_parse import parse_energy
 from ._expect import Expectation, read_expect
 from ._fields import read_date
 from ._headers import read_header
 from ._parse import csv_records, parse_json, parse_toml, read_bytes, read_text
 from ._text import describe, hidden_character, suggest
 from .errors import Problem, RubricError, SheetError
+
+if TYPE_CHECKING:
+    from ._energy_model import EnergyData
 
 
 @attrs.frozen(kw_only=True)
@@ -213,6 +214,8 @@ def _energy(
         message = "missing; a sheet with [energy] needs its year: the data cover the calendar year before it"
         problems.append(Problem(file=file, path="sheet.year", message=message))
         return None
+    from ._energy_parse import parse_energy  # noqa: PLC0415 - kept off start-up: only [energy] needs it
+
     try:
         data = parse_energy(section, file=file, sheet_year=year)
     except SheetError as exc:

@@ -9,7 +9,6 @@ are read from the repository, beside ``src/``.
 from __future__ import annotations
 
 import difflib
-import importlib.resources
 from pathlib import Path
 from typing import Final, Literal, TypeAlias
 
@@ -27,11 +26,9 @@ def folder(kind: Kind, package: Path | None = None) -> Path | None:
     An installed wheel's ``_data/<kind>`` wins over a checkout's top-level ``<kind>/``.
     """
     if package is None:
-        found = importlib.resources.files("conserv_rubric")
-        # A zip import has no real folder; shipped rubrics need the package on the file system.
-        if not isinstance(found, Path):  # pragma: no cover - pip installs wheels unzipped
-            return None
-        package = found
+        # The package's own folder, as importlib.resources finds it (without its import cost);
+        # in a zip import neither folder below is a directory, so none is found.
+        package = Path(__file__).parent
     installed = package / "_data" / kind
     if installed.is_dir():
         return installed

@@ -13,7 +13,7 @@ import io
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO, Final
+from typing import BinaryIO, Final, NamedTuple
 
 from ._limits import MAX_CSV_COLUMNS, MAX_CSV_ROW_BYTES
 from ._parse import _BOMS, _OPEN_FLAGS, Unreadable, _gb18030, _reason, _regular
@@ -144,6 +144,23 @@ def _encoding(block: bytes, whole: bool, file: str) -> str:
     return "utf-8"
 
 
+class Record(NamedTuple):
+    """One CSV record not yet read into a `Sheet`: what `csv_row` takes, cheap to send to a worker."""
+
+    header: list[str]
+    first: int
+    last: int
+    cells: list[str]
+    file: str
+    encoding: str
+
+    def sheet(self) -> Sheet | SheetError:
+        """The record's `Sheet`, or the `SheetError` of its cells."""
+        result = csv_row(self.header, self.first, self.last, self.cells, self.file, self.encoding)
+        assert result is not None  # blank rows are skipped before a Record is made
+        return result
+
+
 def stream_csv(path: str | Path) -> Iterator[Sheet | SheetError]:
     """Every row of the CSV sheet file at *path* as a `Sheet` or the `SheetError` of that row.
 
@@ -158,6 +175,13 @@ def stream_csv(path: str | Path) -> Iterator[Sheet | SheetError]:
     Yields:
         Each row's `Sheet` (with `Sheet.row` and `Sheet.encoding`) or `SheetError`, in file order.
     """
+    for record in stream_records(path):
+        yield record if isinstance(record, SheetError) else record.sheet()
+
+
+def stream_records(path: str | Path) -> Iterator[Record | SheetError]:
+    """As `stream_csv`, but each row that is not blank as its `Record`, read into a sheet later
+    (by a worker process of ``score --jobs``); the errors are the same, in the same places."""
     file = str(path)
     try:
         stream = _open(path, file)
@@ -178,7 +202,7 @@ def stream_csv(path: str | Path) -> Iterator[Sheet | SheetError]:
         yield from _records(_Lines(stream, encoding, file), encoding, file)
 
 
-def _records(lines: _Lines, encoding: str, file: str) -> Iterator[Sheet | SheetError]:
+def _records(lines: _Lines, encoding: str, file: str) -> Iterator[Record | SheetError]:
     reader = csv.reader(lines, strict=True)
     header: list[str] | None = None
     rows = 0
@@ -226,10 +250,9 @@ def _records(lines: _Lines, encoding: str, file: str) -> Iterator[Sheet | SheetE
             rows += 1
             yield SheetError(lines.problems)
             continue
-        result = csv_row(header, first, lines.line, cells, file, encoding)
-        if result is not None:
+        if any(cell.strip() for cell in cells):  # a blank row is no sheet (as in csv_row)
             rows += 1
-            yield result
+            yield Record(header, first, lines.line, cells, file, encoding)
     if header is None:
         yield SheetError([Problem(file=file, message="the CSV file is empty; expected a header row")])
     elif not rows:

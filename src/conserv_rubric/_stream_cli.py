@@ -2,28 +2,153 @@
 
 Nothing is collected, so a file of a million rows is scored in flat memory; the exit code is
 the batch's (2 if any input failed, else 1 if any agency did not reach the level, else 0).
+
+With ``--jobs N`` (N > 1) the rows are read here and sent, a chunk of `CHUNK` at a time, to N
+worker processes that read each row into a sheet, score it and render its line; the lines come
+back and are written in input order, at most `IN_FLIGHT_PER_JOB` chunks per worker under way,
+so memory stays flat. Reading, scoring and rendering are the same functions in one process or
+many (`_outcome`), so the bytes written are the same for every N.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import contextlib
+import itertools
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Final, Literal, TextIO
+from typing import Any, Final, Literal, NamedTuple, TextIO
 
 from ._output import csv_bom
 from ._rubric_io import load_rubric
-from ._score import ScoreCard
+from ._score import ScoreCard, score
+from ._sheet import Sheet, load_sheets
+from ._stream import Record, stream_records
 from ._text import dumps_json, visible
-from .batch import score_many
-from .errors import Problem, RubricError
+from .errors import Problem, RubricError, SheetError
+from .model import Rubric
 from .reports import error_entry, render_cards
 
 #: How often, in seconds, the progress line on a terminal is rewritten.
 PROGRESS_EVERY: Final = 1.0
+#: Rows sent to a worker at a time: enough to make the cost of sending them small.
+CHUNK: Final = 512
+#: Chunks under way per worker: one being scored, one waiting, so that no worker idles.
+IN_FLIGHT_PER_JOB: Final = 2
+
+_Item = Record | Sheet | SheetError
+_Format = Literal["csv", "jsonl"]
+_Headers = Literal["en", "zh"]
+
+
+class _Outcome(NamedTuple):
+    """What one sheet, row or file writes: its output text, its lines on standard error, and its
+    status (0 reached the level, 1 did not, 2 could not be read or scored)."""
+
+    text: str
+    errors: str
+    status: int
+
+
+def _outcome(rubric: Rubric, item: _Item, fmt: _Format, headers: _Headers) -> _Outcome:
+    """Read *item* into a sheet if it is a row, score it, and render the result."""
+    sheet = item.sheet() if isinstance(item, Record) else item
+    result: ScoreCard | SheetError
+    if isinstance(sheet, SheetError):
+        result = sheet
+    else:
+        try:
+            result = score(rubric, sheet)
+        except SheetError as exc:
+            result = exc
+    if isinstance(result, ScoreCard):
+        if fmt == "jsonl":
+            text = dumps_json(result.to_dict(), indent=None) + "\n"
+        else:
+            text = render_cards([result], "csv", headers=headers)  # its header line, then its row
+        return _Outcome(text, "", 0 if result.passed else 1)
+    errors = "".join(visible(str(p)) + "\n" for p in result.problems)
+    text = dumps_json(error_entry(result), indent=None) + "\n" if fmt == "jsonl" else ""
+    return _Outcome(text, errors, 2)
+
+
+def _items(path: Path) -> Iterator[_Item]:
+    """The rows of a CSV file (as records, read into sheets where they are scored), or the
+    sheets of any other file, and an error for each that cannot be read, in file order."""
+    if path.suffix.lower() == ".csv":
+        yield from stream_records(path)
+        return
+    try:
+        yield from load_sheets(path)
+    except SheetError as exc:
+        yield exc
+
+
+_WORKER: Final[dict[str, Any]] = {}
+
+
+def _start_worker(rubric: Rubric, fmt: _Format, headers: _Headers) -> None:
+    _WORKER.update(rubric=rubric, fmt=fmt, headers=headers)
+
+
+def _chunk_outcomes(items: list[Record | Sheet | _Outcome]) -> list[_Outcome]:
+    """A worker's part: the outcome of every item of one chunk, in order."""
+    rubric, fmt, headers = _WORKER["rubric"], _WORKER["fmt"], _WORKER["headers"]
+    return [item if isinstance(item, _Outcome) else _outcome(rubric, item, fmt, headers) for item in items]
+
+
+def _in_workers(
+    jobs: int, rubric: Rubric, items: Iterable[_Item], fmt: _Format, headers: _Headers
+) -> Iterator[_Outcome]:
+    """The outcomes of *items* scored by *jobs* worker processes, in input order."""
+    # concurrent.futures, not multiprocessing.Pool: a worker that dies breaks the pool with an
+    # error (an internal error, exit 3) instead of leaving the batch waiting for it forever.
+    from concurrent.futures import Future, ProcessPoolExecutor  # noqa: PLC0415 - only --jobs needs it
+
+    # An error is rendered here: it is cheap, and an exception need not survive pickling.
+    sent = (_outcome(rubric, i, fmt, headers) if isinstance(i, SheetError) else i for i in items)
+    chunks = iter(lambda: list(itertools.islice(sent, CHUNK)), [])
+    pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(rubric, fmt, headers))
+    pending: collections.deque[Future[list[_Outcome]]] = collections.deque()
+    try:
+        for chunk in chunks:
+            pending.append(pool.submit(_chunk_outcomes, chunk))
+            if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Progress:
+    """``scored N sheets (E errors), R sheets/s`` on standard error, rewritten in place: only
+    when standard error is a terminal."""
+
+    def __init__(self) -> None:
+        self.on = sys.stderr.isatty()
+        self.shown = False
+        self.start = time.monotonic()
+        self.next = self.start + PROGRESS_EVERY
+
+    def tick(self, done: int, errors: int) -> None:
+        if not self.on or done % 256:
+            return
+        now = time.monotonic()
+        if now >= self.next:
+            self.next = now + PROGRESS_EVERY
+            rate = done / (now - self.start) if now > self.start else 0.0
+            sys.stderr.write(f"\rscored {done:,} sheets ({errors:,} errors), {rate:,.0f} sheets/s\x1b[K")
+            sys.stderr.flush()
+            self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            sys.stderr.write("\r\x1b[K")
+            self.shown = False
 
 
 @contextlib.contextmanager
@@ -40,63 +165,37 @@ def _output(path: Path | None, bom: bool) -> Iterator[TextIO]:
         yield out
 
 
-class _Progress:
-    """``scored N sheets (E errors)`` on standard error, rewritten in place: only on a terminal."""
-
-    def __init__(self) -> None:
-        self.on = sys.stderr.isatty()
-        self.shown = False
-        self.next = time.monotonic() + PROGRESS_EVERY
-
-    def tick(self, done: int, errors: int) -> None:
-        if not self.on or done % 256:
-            return
-        now = time.monotonic()
-        if now >= self.next:
-            self.next = now + PROGRESS_EVERY
-            sys.stderr.write(f"\rscored {done:,} sheets ({errors:,} errors)\x1b[K")
-            sys.stderr.flush()
-            self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            sys.stderr.write("\r\x1b[K")
-            self.shown = False
-
-
 def score_streamed(args: argparse.Namespace) -> int:
-    """Score ``args.sheets`` against ``args.rubric``, writing each result as it comes."""
+    """Score ``args.sheets`` against ``args.rubric``, writing each result as it comes (on
+    ``args.jobs`` processes)."""
     rubric = load_rubric(args.rubric, root=args.root)
-    fmt: str = args.format
-    failed = errored = done = 0
-    header = fmt != "csv"  # written (csv) once, before the first row
+    fmt: _Format = "jsonl" if args.format == "jsonl" else "csv"
+    headers: _Headers = "zh" if getattr(args, "headers", None) == "zh" else "en"
+    jobs: int = getattr(args, "jobs", 1)
+    items = itertools.chain.from_iterable(_items(path) for path in args.sheets)
+    if jobs > 1:
+        outcomes = _in_workers(jobs, rubric, items, fmt, headers)
+    else:
+        outcomes = (_outcome(rubric, item, fmt, headers) for item in items)
+    worst = done = errored = 0
+    header = False  # csv: the header line written, with the first card
     progress = _Progress()
     bom = csv_bom(args)
-    headers: Literal["en", "zh"] = "zh" if getattr(args, "headers", None) == "zh" else "en"
     with _output(args.output, bom) as out:
         if bom and args.output is None:  # --bom on standard output: the file's own BOM
             out.write("\ufeff")
-        for path in args.sheets:
-            for result in score_many(rubric, path):
-                done += 1
-                if isinstance(result, ScoreCard):
-                    failed += not result.passed
-                    if fmt == "jsonl":
-                        out.write(dumps_json(result.to_dict(), indent=None) + "\n")
-                    else:
-                        text = render_cards([result], "csv", headers=headers)
-                        out.write(text if not header else text[text.index("\n") + 1 :])
-                        header = True
-                else:
-                    errored += 1
-                    progress.clear()
-                    sys.stderr.write("".join(visible(str(p)) + "\n" for p in result.problems))
-                    if fmt == "jsonl":
-                        out.write(dumps_json(error_entry(result), indent=None) + "\n")
-                progress.tick(done, errored)
-        if not header:
+        for text, errors, status in outcomes:
+            done += 1
+            worst = max(worst, status)
+            if errors:
+                errored += 1
+                progress.clear()
+                sys.stderr.write(errors)
+            if text:  # a card's (csv: its header line, kept for the first card only), or jsonl's error
+                out.write(text[text.index("\n") + 1 :] if fmt == "csv" and header else text)
+                header = True
+            progress.tick(done, errored)
+        if fmt == "csv" and not header:
             out.write(render_cards([], "csv", headers=headers))
     progress.clear()
-    if errored:
-        return 2
-    return 1 if failed else 0
+    return worst

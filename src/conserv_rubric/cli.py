@@ -18,36 +18,25 @@ import argparse
 import contextlib
 import io
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Final, NoReturn
+from typing import TYPE_CHECKING, Any, Final, NoReturn
 
 from . import __version__
-from ._author_cli import add_parsers as add_author_parsers
-from ._author_cli import run_schema_command, run_test_command
-from ._batch import iter_sheets
-from ._catalogue import render_catalogue
 from ._coefficients_cli import add_coefficients_argument, coefficients_argument
-from ._fmt import Mode, format_file
-from ._labels import blank_agency
 from ._output import add_csv_options, add_output, check_csv_options, csv_bom, emit, report_columns
-from ._rollup_cli import add_parser as add_rollup_parser
-from ._rollup_cli import run as rollup_command
-from ._rubric_io import load_rubric, read_rubric
-from ._score import ScoreCard, score
-from ._sheet import Sheet, load_sheet
 from ._shipped import rubric_argument
-from ._sql_cli import add_parser as add_sql_parser
-from ._sql_cli import run as sql_command
 from ._termfit import fitting
 from ._text import visible
-from .diffs import diff
 from .errors import Problem, RubricError
-from .gaps import gap
-from .pages import render_cards_html, render_gap_html
-from .reports import render_cards, render_check, render_diff, render_gap
-from .templates import template
-from .workbook import write_template
+
+if TYPE_CHECKING:
+    from ._fmt import Mode
+    from ._score import ScoreCard
+    from ._sheet import Sheet
+
+# Each command imports what it needs when it runs (each such import marked PLC0415), so that
+# one sheet scored pays for no report, page, workbook, roll-up or energy module it never uses.
 
 OK: Final = 0
 FAILED: Final = 1
@@ -72,27 +61,35 @@ class _Parser(argparse.ArgumentParser):
         self.exit(INPUT_ERROR, f"{self.prog}: error: {visible(message)}\n")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="conserv-rubric",
-        description="Validate evaluation-standard rubrics and score agencies against them.",
-        epilog="Exit codes: 0 ok; 1 invalid rubric / level not reached / sheets differ / goal not met; "
-        "2 usage or input error; 3 internal error.",
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+_JOBS: Final = "csv and jsonl: score on N processes, the output the same (default: 1)"
 
+
+def _jobs(text: str) -> int:
+    """``--jobs N``: a whole number of at least 1."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of processes, got {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1 process, got {number}")
+    return number
+
+
+def _add_check(sub: Any) -> None:
     p = sub.add_parser("check", help="validate a rubric and print its totals tree")
     _rubric_arguments(p)
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     add_output(p)
 
+
+def _add_score(sub: Any) -> None:
     p = sub.add_parser("score", help="score sheets and explain every point")
     _rubric_arguments(p)
     p.add_argument("sheets", type=Path, nargs="+", metavar="SHEET")
     add_coefficients_argument(p)
     p.add_argument("--format", choices=("text", "markdown", "json", "csv", "jsonl", "html"), default="text")
+    p.add_argument("--jobs", type=_jobs, default=1, metavar="N", help=_JOBS)
     p.add_argument(
         "--engine",
         choices=("python", "duckdb"),
@@ -102,6 +99,8 @@ def _parser() -> argparse.ArgumentParser:
     add_output(p)
     add_csv_options(p)
 
+
+def _add_gap(sub: Any) -> None:
     p = sub.add_parser("gap", help="list the points still open and what reaches the next level")
     _rubric_arguments(p)
     p.add_argument("sheet", type=Path)
@@ -109,12 +108,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "markdown", "json", "html"), default="text")
     add_output(p)
 
+
+def _add_template(sub: Any) -> None:
     p = sub.add_parser("template", help="print a blank answer sheet for a rubric")
     _rubric_arguments(p)
     p.add_argument("--format", choices=("toml", "xlsx"), default="toml", help="xlsx: a 自评打分表 workbook")
     p.add_argument("-o", "--output", type=Path, metavar="FILE", help="the workbook to write (xlsx only)")
     p.add_argument("--energy", action="store_true", help="xlsx: add the rows of the energy data (说明五)")
 
+
+def _add_diff(sub: Any) -> None:
     p = sub.add_parser("diff", help="compare a self-assessed and a verified sheet")
     _rubric_arguments(p)
     p.add_argument("self_sheet", type=Path, metavar="SELF")
@@ -123,12 +126,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("text", "markdown", "json"), default="text")
     add_output(p)
 
+
+def _add_energy(sub: Any) -> None:
     p = sub.add_parser("energy", help="compute a sheet's energy indicators and show their derivation")
     p.add_argument("sheet", type=Path)
     p.add_argument("--coefficients", metavar="NAME|FILE", help="coefficient table (default: 当量值)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     add_output(p)
 
+
+def _add_fmt(sub: Any) -> None:
     p = sub.add_parser("fmt", help="print a rubric in canonical form, keeping its comments")
     _rubric_arguments(p)
     group = p.add_mutually_exclusive_group()
@@ -136,13 +143,65 @@ def _parser() -> argparse.ArgumentParser:
     group.add_argument("--write", action="store_true", help="rewrite the file in place")
     p.add_argument("--flatten", action="store_true", help="merge the rubric it extends into it")
 
+
+def _add_rubrics(sub: Any) -> None:
     p = sub.add_parser("rubrics", help="list the shipped rubrics, usable by name")
     p.add_argument("--format", choices=("text", "json"), default="text")
     add_output(p)
 
-    add_rollup_parser(sub)
-    add_sql_parser(sub)
-    add_author_parsers(sub)
+
+def _add_rollup(sub: Any) -> None:
+    from ._rollup_cli import add_parser  # noqa: PLC0415 - kept off the other commands' start-up
+
+    add_parser(sub)
+
+
+def _add_sql(sub: Any) -> None:
+    from ._sql_cli import add_parser  # noqa: PLC0415 - kept off the other commands' start-up
+
+    add_parser(sub)
+
+
+def _add_author(sub: Any) -> None:
+    from ._author_cli import add_parsers  # noqa: PLC0415 - kept off the other commands' start-up
+
+    add_parsers(sub)
+
+
+_ADD_PARSERS: Final[dict[str, Callable[[Any], None]]] = {
+    "check": _add_check,
+    "score": _add_score,
+    "gap": _add_gap,
+    "template": _add_template,
+    "diff": _add_diff,
+    "energy": _add_energy,
+    "fmt": _add_fmt,
+    "rubrics": _add_rubrics,
+    "rollup": _add_rollup,
+    "sql": _add_sql,
+    "schema": _add_author,
+    "test": _add_author,
+}
+
+
+def _parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The command line's parser: with every command, or only *command* when it names one.
+
+    A parser of thirteen commands costs more to build than scoring one sheet; the one being
+    run is all that parses its arguments (``-h``, an unknown command or none get them all).
+    """
+    parser = _Parser(
+        prog="conserv-rubric",
+        description="Validate evaluation-standard rubrics and score agencies against them.",
+        epilog="Exit codes: 0 ok; 1 invalid rubric / level not reached / sheets differ / goal not met; "
+        "2 usage or input error; 3 internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    wanted = [_ADD_PARSERS[command]] if command in _ADD_PARSERS else _ADD_PARSERS.values()
+    for add in dict.fromkeys(wanted):  # the author commands come as one pair
+        add(sub)
     return parser
 
 
@@ -155,6 +214,8 @@ def _warn(sheet: Sheet | None) -> None:
     """Warn on standard error about a sheet that names no agency (a blank template scored as is)."""
     if sheet is None:
         return
+    from ._labels import blank_agency  # noqa: PLC0415 - kept off start-up, as the commands' imports
+
     warning = blank_agency(sheet.info.agency, sheet.file, sheet.row)
     if warning is not None:
         sys.stderr.write(visible(str(warning)) + "\n")
@@ -165,6 +226,10 @@ def _batch(
 ) -> list[ScoreCard | RubricError]:
     """A card for every sheet that scores, an error for every file, row or sheet that does not,
     in input order."""
+    from ._batch import iter_sheets  # noqa: PLC0415 - kept off start-up: only the scoring commands
+    from ._rubric_io import load_rubric  # noqa: PLC0415 - as above
+    from ._score import score  # noqa: PLC0415 - as above
+
     rubric = load_rubric(rubric_path, root=root)
     table = coefficients_argument(coefficients)
     results: list[ScoreCard | RubricError] = []
@@ -181,11 +246,16 @@ def _batch(
 
 
 def _rubrics(args: argparse.Namespace) -> int:
+    from ._catalogue import render_catalogue  # noqa: PLC0415 - kept off start-up: only this command
+
     emit(render_catalogue(args.format), args.output)
     return OK
 
 
 def _check(args: argparse.Namespace) -> int:
+    from ._rubric_io import read_rubric  # noqa: PLC0415 - kept off start-up: not every command loads
+    from .reports import render_check  # noqa: PLC0415 - as above
+
     rubric, problems = read_rubric(args.rubric, root=args.root)
     emit(render_check(rubric, problems, args.format, file=str(args.rubric)), args.output)
     failing = problems if args.strict else [p for p in problems if p.severity == "error"]
@@ -196,13 +266,22 @@ def _score(args: argparse.Namespace) -> int:
     if args.engine == "duckdb":
         if args.format not in ("csv", "jsonl"):
             args.csv_parser.error(f"--engine duckdb writes --format csv or jsonl, not --format {args.format}")
+        if args.jobs > 1:
+            args.csv_parser.error("--jobs is for the Python engine; --engine duckdb uses every core itself")
         from ._sql_cli import score_duckdb  # noqa: PLC0415 - DuckDB only for this engine
 
         return score_duckdb(args)
-    if args.format in ("csv", "jsonl") and args.coefficients is None:  # written as scored, in flat memory
+    streamed = args.format in ("csv", "jsonl") and args.coefficients is None
+    if args.jobs > 1 and not streamed:
+        message = "score: --jobs scores --format csv or jsonl on several processes, without --coefficients"
+        raise RubricError([Problem(message=message)])
+    if streamed:  # written as scored, in flat memory
         from ._stream_cli import score_streamed  # noqa: PLC0415 - kept off the other commands' start-up
 
         return score_streamed(args)
+    from ._score import ScoreCard  # noqa: PLC0415 - kept off start-up: only the scoring commands
+    from .reports import render_cards  # noqa: PLC0415 - as above
+
     results = _batch(args.rubric, args.sheets, args.root, args.coefficients)
     errors = [r for r in results if isinstance(r, RubricError)]
     cards = [r for r in results if isinstance(r, ScoreCard)]
@@ -213,6 +292,8 @@ def _score(args: argparse.Namespace) -> int:
             _warn(result.sheet)
     if cards or args.format in ("json", "csv"):
         if args.format == "html":
+            from .pages import render_cards_html  # noqa: PLC0415 - only the HTML page needs it
+
             text = render_cards_html(cards)
         else:
             text = render_cards(results, args.format, headers=args.headers or "en")
@@ -223,6 +304,13 @@ def _score(args: argparse.Namespace) -> int:
 
 
 def _gap(args: argparse.Namespace) -> int:
+    from ._rubric_io import load_rubric  # noqa: PLC0415 - kept off start-up: only this command
+    from ._score import score  # noqa: PLC0415 - as above
+    from ._sheet import load_sheet  # noqa: PLC0415 - as above
+    from .gaps import gap  # noqa: PLC0415 - as above
+    from .pages import render_gap_html  # noqa: PLC0415 - as above
+    from .reports import render_gap  # noqa: PLC0415 - as above
+
     rubric = load_rubric(args.rubric, root=args.root)
     card = score(rubric, load_sheet(args.sheet), coefficients=coefficients_argument(args.coefficients))
     _warn(card.sheet)
@@ -231,6 +319,10 @@ def _gap(args: argparse.Namespace) -> int:
 
 
 def _template(args: argparse.Namespace) -> int:
+    from ._rubric_io import load_rubric  # noqa: PLC0415 - kept off start-up: only this command
+    from .templates import template  # noqa: PLC0415 - as above
+    from .workbook import write_template  # noqa: PLC0415 - as above
+
     rubric = load_rubric(args.rubric, root=args.root)
     if (args.format == "xlsx" and args.output is None) or (args.energy and args.format != "xlsx"):
         raise RubricError(
@@ -244,6 +336,12 @@ def _template(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from ._rubric_io import load_rubric  # noqa: PLC0415 - kept off start-up: only this command
+    from ._score import score  # noqa: PLC0415 - as above
+    from ._sheet import load_sheet  # noqa: PLC0415 - as above
+    from .diffs import diff  # noqa: PLC0415 - as above
+    from .reports import render_diff  # noqa: PLC0415 - as above
+
     rubric = load_rubric(args.rubric, root=args.root)
     table = coefficients_argument(args.coefficients)
     mine = score(rubric, load_sheet(args.self_sheet), coefficients=table)
@@ -265,6 +363,8 @@ def _energy(args: argparse.Namespace) -> int:
 
 
 def _fmt(args: argparse.Namespace) -> int:
+    from ._fmt import format_file  # noqa: PLC0415 - kept off start-up: only this command
+
     path: Path = args.rubric
     mode: Mode = "check" if args.check else "write" if args.write else "print"
     result = format_file(path, mode=mode, flatten=args.flatten, root=args.root)
@@ -279,6 +379,30 @@ def _fmt(args: argparse.Namespace) -> int:
     return OK
 
 
+def _rollup(args: argparse.Namespace) -> int:
+    from ._rollup_cli import run  # noqa: PLC0415 - loaded with its parser by now
+
+    return run(args)
+
+
+def _sql(args: argparse.Namespace) -> int:
+    from ._sql_cli import run  # noqa: PLC0415 - loaded with its parser by now
+
+    return run(args)
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from ._author_cli import run_schema_command  # noqa: PLC0415 - loaded with its parser by now
+
+    return run_schema_command(args)
+
+
+def _test(args: argparse.Namespace) -> int:
+    from ._author_cli import run_test_command  # noqa: PLC0415 - loaded with its parser by now
+
+    return run_test_command(args)
+
+
 _COMMANDS: Final = {
     "check": _check,
     "score": _score,
@@ -288,10 +412,10 @@ _COMMANDS: Final = {
     "energy": _energy,
     "fmt": _fmt,
     "rubrics": _rubrics,
-    "rollup": rollup_command,
-    "sql": sql_command,
-    "schema": run_schema_command,
-    "test": run_test_command,
+    "rollup": _rollup,
+    "sql": _sql,
+    "schema": _schema,
+    "test": _test,
 }
 
 
@@ -319,7 +443,8 @@ def _never_unencodable() -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``) and return the exit code."""
     with _never_unencodable():
-        args = _parser().parse_args(argv)
+        argv = sys.argv[1:] if argv is None else list(argv)
+        args = _parser(argv[0] if argv else None).parse_args(argv)
         check_csv_options(args)
         try:
             if "rubric" in args:

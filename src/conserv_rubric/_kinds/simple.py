@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from .._energy_model import INDICATORS
+from .._indicators import INDICATOR_NAMES
 from .._text import fmt, suggest
 from .._tree import Node
 from ..model import Check, Flag
@@ -94,8 +94,8 @@ class FlagKind(Kind):
                 severity="warning",
             )
         if rule.indicator is not None:
-            if rule.indicator not in INDICATORS:
-                names = tuple(INDICATORS)
+            if rule.indicator not in INDICATOR_NAMES:
+                names = INDICATOR_NAMES
                 hint = suggest(rule.indicator, names)
                 add(node, f"unknown indicator '{rule.indicator}'{hint}; expected one of {', '.join(names)}")
             if rule.at_least:
