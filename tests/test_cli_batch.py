@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conserv_rubric import cli, load_rubric, load_sheet, score
+from conserv_rubric import RubricError, ScoreCard, cli, load_rubric, load_sheet, score
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT = ROOT / "rubrics" / "district.toml"
@@ -234,3 +234,36 @@ def test_a_gbk_stderr_names_a_file_gbk_cannot_spell(tmp_path: Path) -> None:
     assert (
         done.stderr.decode("gbk") == f"{tmp_path}/\\u2713.toml: cannot read file: No such file or directory\n"
     )
+
+
+@pytest.mark.parametrize("rows", [0, 1, 2, 7])
+def test_json_is_written_as_it_is_scored_with_the_bytes_of_render_cards(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, rows: int
+) -> None:
+    # --format json streams its entries; the document is the one render_cards builds whole:
+    # one entry alone, several (cards and errors, in input order) as a list.
+    from conserv_rubric._batch import iter_sheets  # noqa: PLC0415 - the reader the command uses
+    from conserv_rubric.reports import render_cards  # noqa: PLC0415
+
+    lines = ["agency,2.1.1,2.2.2"]
+    lines += [f"局{i},{'true' if i % 2 else 'false'},{'3' if i % 3 else '三次'}" for i in range(rows)]
+    sheets = tmp_path / "sheets.csv"
+    sheets.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    inputs = [PASS, sheets] if rows else [PASS]
+    code, out, err = run(capsys, "score", DISTRICT, *inputs, "--format", "json")
+    rubric = load_rubric(DISTRICT)
+    expected = []
+    for path in inputs:
+        for sheet in iter_sheets(path):
+            try:
+                expected.append(sheet if isinstance(sheet, RubricError) else score(rubric, sheet))
+            except RubricError as exc:  # a row the grammar refuses ("三次")
+                expected.append(exc)
+    assert out == render_cards(expected, "json")
+    bad = [e for e in expected if isinstance(e, RubricError)]
+    passed = all(c.passed for c in expected if isinstance(c, ScoreCard))
+    assert code == (2 if bad else 0 if passed else 1)
+    assert err.count("\n") == sum(len(e.problems) for e in bad)
+    written = tmp_path / "out.json"
+    assert run(capsys, "score", DISTRICT, *inputs, "--format", "json", "-o", written)[0] == code
+    assert written.read_text(encoding="utf-8") == out

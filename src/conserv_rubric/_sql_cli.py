@@ -51,7 +51,7 @@ def score_duckdb(args: argparse.Namespace) -> int:
     from ._output import csv_bom  # noqa: PLC0415
     from ._score import ScoreCard  # noqa: PLC0415
     from ._sql_engine import Row, csv_header_line, refusal, results, summary  # noqa: PLC0415
-    from ._stream_cli import _output  # noqa: PLC0415
+    from ._stream_cli import output  # noqa: PLC0415
     from ._text import dumps_json, visible  # noqa: PLC0415
     from .reports import error_entry, render_cards  # noqa: PLC0415
 
@@ -64,7 +64,7 @@ def score_duckdb(args: argparse.Namespace) -> int:
     bom = csv_bom(args)
     failed = errored = 0
     header = args.format != "csv"
-    with _output(args.output, bom) as out:
+    with output(args.output, bom) as out:
         if bom and args.output is None:
             out.write("\ufeff")
         writer = csv.writer(out, lineterminator="\n")

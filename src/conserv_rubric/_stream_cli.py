@@ -152,7 +152,8 @@ class _Progress:
 
 
 @contextlib.contextmanager
-def _output(path: Path | None, bom: bool) -> Iterator[TextIO]:
+def output(path: Path | None, bom: bool) -> Iterator[TextIO]:
+    """The file at *path* opened for a report written as it goes (standard output when None)."""
     if path is None:
         yield sys.stdout
         return
@@ -181,7 +182,7 @@ def score_streamed(args: argparse.Namespace) -> int:
     header = False  # csv: the header line written, with the first card
     progress = _Progress()
     bom = csv_bom(args)
-    with _output(args.output, bom) as out:
+    with output(args.output, bom) as out:
         if bom and args.output is None:  # --bom on standard output: the file's own BOM
             out.write("\ufeff")
         for text, errors, status in outcomes:

@@ -223,26 +223,60 @@ def _warn(sheet: Sheet | None) -> None:
 
 def _batch(
     rubric_path: Path, sheet_paths: Sequence[Path], root: Path | None, coefficients: str | None = None
-) -> list[ScoreCard | RubricError]:
+) -> Iterator[ScoreCard | RubricError]:
     """A card for every sheet that scores, an error for every file, row or sheet that does not,
-    in input order."""
+    in input order, as they come (the rubric and the coefficients are read first)."""
     from ._batch import iter_sheets  # noqa: PLC0415 - kept off start-up: only the scoring commands
     from ._rubric_io import load_rubric  # noqa: PLC0415 - as above
     from ._score import score  # noqa: PLC0415 - as above
 
     rubric = load_rubric(rubric_path, root=root)
     table = coefficients_argument(coefficients)
-    results: list[ScoreCard | RubricError] = []
-    for path in sheet_paths:
-        for sheet in iter_sheets(path):
-            if isinstance(sheet, RubricError):
-                results.append(sheet)
-                continue
-            try:
-                results.append(score(rubric, sheet, coefficients=table))
-            except RubricError as exc:
-                results.append(exc)
-    return results
+
+    def results() -> Iterator[ScoreCard | RubricError]:
+        for path in sheet_paths:
+            for sheet in iter_sheets(path):
+                if isinstance(sheet, RubricError):
+                    yield sheet
+                    continue
+                try:
+                    yield score(rubric, sheet, coefficients=table)
+                except RubricError as exc:
+                    yield exc
+
+    return results()
+
+
+def _score_json(args: argparse.Namespace) -> int:
+    """``score --format json``: each entry written as it is scored, so memory stays flat; the
+    bytes are those of `render_cards` (one entry alone, several as a list)."""
+    from ._score import ScoreCard  # noqa: PLC0415 - kept off start-up: only the scoring commands
+    from ._stream_cli import output  # noqa: PLC0415 - as above
+    from ._text import dumps_json  # noqa: PLC0415 - as above
+    from .reports import error_entry  # noqa: PLC0415 - as above
+
+    results = _batch(args.rubric, args.sheets, args.root, args.coefficients)
+    status, count, first = OK, 0, ""
+    with output(args.output, bom=False) as out:
+        for result in results:
+            if isinstance(result, ScoreCard):
+                _warn(result.sheet)
+                status = max(status, OK if result.passed else FAILED)
+                text = dumps_json(result.to_dict())
+            else:
+                _err(result)
+                status = INPUT_ERROR
+                text = dumps_json(error_entry(result))
+            entry = "  " + text.replace("\n", "\n  ")  # as an element of the list, indented once more
+            if count == 0:
+                first = text
+            elif count == 1:
+                out.write("[\n" + "  " + first.replace("\n", "\n  ") + ",\n" + entry)
+            else:
+                out.write(",\n" + entry)
+            count += 1
+        out.write("[]\n" if count == 0 else first + "\n" if count == 1 else "\n]\n")
+    return status
 
 
 def _rubrics(args: argparse.Namespace) -> int:
@@ -279,10 +313,12 @@ def _score(args: argparse.Namespace) -> int:
         from ._stream_cli import score_streamed  # noqa: PLC0415 - kept off the other commands' start-up
 
         return score_streamed(args)
+    if args.format == "json":
+        return _score_json(args)
     from ._score import ScoreCard  # noqa: PLC0415 - kept off start-up: only the scoring commands
     from .reports import render_cards  # noqa: PLC0415 - as above
 
-    results = _batch(args.rubric, args.sheets, args.root, args.coefficients)
+    results = list(_batch(args.rubric, args.sheets, args.root, args.coefficients))
     errors = [r for r in results if isinstance(r, RubricError)]
     cards = [r for r in results if isinstance(r, ScoreCard)]
     for result in results:
