@@ -252,7 +252,7 @@ def test_json_is_written_as_it_is_scored_with_the_bytes_of_render_cards(
     inputs = [PASS, sheets] if rows else [PASS]
     code, out, err = run(capsys, "score", DISTRICT, *inputs, "--format", "json")
     rubric = load_rubric(DISTRICT)
-    expected = []
+    expected: list[ScoreCard | RubricError] = []
     for path in inputs:
         for sheet in iter_sheets(path):
             try:
