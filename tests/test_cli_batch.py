@@ -267,3 +267,20 @@ def test_json_is_written_as_it_is_scored_with_the_bytes_of_render_cards(
     written = tmp_path / "out.json"
     assert run(capsys, "score", DISTRICT, *inputs, "--format", "json", "-o", written)[0] == code
     assert written.read_text(encoding="utf-8") == out
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "json"])
+def test_an_output_that_is_an_input_is_refused_before_it_is_emptied(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, fmt: str
+) -> None:
+    # The streamed formats open -o before reading the sheets: naming an input would erase it.
+    sheets = tmp_path / "sheets.csv"
+    sheets.write_text("agency,2.1.1\n甲局,true\n", encoding="utf-8")
+    before = sheets.read_bytes()
+    code, out, err = run(
+        capsys, "score", DISTRICT, sheets, "--format", fmt, "-o", tmp_path / "." / "sheets.csv"
+    )
+    assert (code, out) == (2, "")
+    output = tmp_path / "." / "sheets.csv"
+    assert err == f"{output}: -o names the input {sheets}: writing the report there would erase it first\n"
+    assert sheets.read_bytes() == before

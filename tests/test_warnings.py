@@ -161,6 +161,15 @@ def test_a_rate_without_a_unit_typed_as_a_fraction() -> None:
         "5",
     )
     assert warnings(declared) == []
+    # The rate may be named by the figure's `measure` alone; the warning names what says so.
+    measured = one_item(
+        'kind = "bands"\ntext = "群众评价"\nmeasure = "满意率"\n'
+        "bands = [{ lt = 0.85, points = 0 }, { ge = 0.85, points = 5 }]\n",
+        "5",
+    )
+    assert [w.split(" but ")[0] for w in warnings(measured)] == [
+        f'{LABEL}: warning: "满意率" reads as a rate'
+    ]
 
 
 def test_a_percentage_band_rubric_in_percent_is_fine() -> None:

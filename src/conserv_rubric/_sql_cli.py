@@ -64,7 +64,7 @@ def score_duckdb(args: argparse.Namespace) -> int:
     bom = csv_bom(args)
     failed = errored = 0
     header = args.format != "csv"
-    with output(args.output, bom) as out:
+    with output(args.output, bom, args.sheets) as out:
         if bom and args.output is None:
             out.write("\ufeff")
         writer = csv.writer(out, lineterminator="\n")

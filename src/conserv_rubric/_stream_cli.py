@@ -18,7 +18,7 @@ import contextlib
 import itertools
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final, Literal, NamedTuple, TextIO
 
@@ -152,11 +152,21 @@ class _Progress:
 
 
 @contextlib.contextmanager
-def output(path: Path | None, bom: bool) -> Iterator[TextIO]:
-    """The file at *path* opened for a report written as it goes (standard output when None)."""
+def output(path: Path | None, bom: bool, inputs: Sequence[Path] = ()) -> Iterator[TextIO]:
+    """The file at *path* opened for a report written as it goes (standard output when None).
+
+    Raises:
+        RubricError: *path* is one of the *inputs* (opening it would empty it before it is read),
+            or it cannot be opened.
+    """
     if path is None:
         yield sys.stdout
         return
+    for given in inputs:
+        with contextlib.suppress(OSError):
+            if path.exists() and path.samefile(given):
+                message = f"-o names the input {given}: writing the report there would erase it first"
+                raise RubricError([Problem(file=str(path), message=message)])
     try:
         out = path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="")
     except OSError as exc:
@@ -182,7 +192,7 @@ def score_streamed(args: argparse.Namespace) -> int:
     header = False  # csv: the header line written, with the first card
     progress = _Progress()
     bom = csv_bom(args)
-    with output(args.output, bom) as out:
+    with output(args.output, bom, args.sheets) as out:
         if bom and args.output is None:  # --bom on standard output: the file's own BOM
             out.write("\ufeff")
         for text, errors, status in outcomes:

@@ -16,7 +16,7 @@ from typing import Final
 
 import attrs
 
-from ._exact import exact, exactly
+from ._exact import exactly
 from ._kinds import ZERO, Severity, is_deduction, kind_of, leaves, maximum, positive, reachable
 from ._text import fmt
 from ._totals import divides_exactly, group_max, sum_or_none, transform, unit_value, unit_weight
@@ -334,8 +334,7 @@ def _levels(ctx: _Context) -> None:
             add(None, f"level '{level.name}' needs min > 0, got {fmt(level.min)}", f"{path}.min")
         elif level.min < 1 <= rubric.total / 10:
             # A share typed for points ("80%" as 0.8): the level would be reached by almost any sheet.
-            with exact():
-                share, percent = level.min * rubric.total, level.min * 100
+            share, percent = level.min * rubric.total, level.min * 100  # validate() is exact
             add(
                 None,
                 f"level '{level.name}' needs {fmt(level.min)} of {fmt(rubric.total)} points, which "

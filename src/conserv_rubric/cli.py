@@ -257,7 +257,7 @@ def _score_json(args: argparse.Namespace) -> int:
 
     results = _batch(args.rubric, args.sheets, args.root, args.coefficients)
     status, count, first = OK, 0, ""
-    with output(args.output, bom=False) as out:
+    with output(args.output, bom=False, inputs=args.sheets) as out:
         for result in results:
             if isinstance(result, ScoreCard):
                 _warn(result.sheet)

@@ -45,7 +45,15 @@ def answer_range(rule: Bands | Linear) -> tuple[Decimal, Decimal] | None:
     return rule.range
 
 
-def check_gate_figure(
+def _rate_name(rule: Bands | Linear) -> str | None:
+    """The text or `measure` that names *rule*'s figure a rate ("满意率", "…85%"), when the rule
+    declares no unit; None otherwise."""
+    if rule.unit is not None:
+        return None
+    return next((t for t in (rule.text, rule.measure or "") if any(w in t for w in ("%", "％", "率"))), None)
+
+
+def _check_gate_figure(
     node: Node, rule: Bands | Linear, add: Report, edges: list[tuple[str, Decimal]]
 ) -> None:
     """Warn about a `gate_figure` bound written as a fraction ("0.6" for 60 %) on a rule whose
@@ -53,12 +61,10 @@ def check_gate_figure(
     figure = rule.gate_figure
     if figure is None:
         return
-    named = f"{rule.text}{rule.measure or ''}"
-    rate = rule.unit is None and any(w in named for w in ("%", "％", "率"))
     percent = (
         rule.unit == "%"
         or (rule.range is not None and rule.range[1] == 100)
-        or (rate and any(e > 1 for _, e in edges))
+        or (_rate_name(rule) is not None and any(e > 1 for _, e in edges))
     )
     if not percent:
         return
@@ -75,7 +81,8 @@ def check_gate_figure(
 
 def check_range(node: Node, rule: Bands | Linear, add: Report, edges: list[tuple[str, Decimal]]) -> None:
     """Report a declared range that is malformed, *edges* (what, number) that lie outside it, and
-    a percentage rule whose edges read as fractions ("0.85" typed for 85 %)."""
+    a percentage rule whose edges or `gate_figure` read as fractions ("0.85" typed for 85 %)."""
+    _check_gate_figure(node, rule, add, edges)
     if rule.range is not None:
         lo, hi = rule.range
         if lo >= hi:
@@ -91,10 +98,9 @@ def check_range(node: Node, rule: Bands | Linear, add: Report, edges: list[tuple
                 severity="warning",
             )
         return
-    # A rate by its unit, or, with no unit, by its text ("满意率大于85%").
-    named = f"{rule.text}{rule.measure or ''}"
-    said_rate = rule.unit is None and any(w in named for w in ("%", "％", "率"))
-    if (rule.unit != "%" and not said_rate) or not edges:
+    # A rate by its unit, or, with no unit, by its text or measure ("满意率大于85%").
+    rate = _rate_name(rule)
+    if (rule.unit != "%" and rate is None) or not edges:
         return
     numbers = sorted({e for _, e in edges})
     if all(0 <= e <= 1 for e in numbers) and any(0 < e < 1 for e in numbers):
@@ -106,7 +112,7 @@ def check_range(node: Node, rule: Bands | Linear, add: Report, edges: list[tuple
                 "if answers are fractions, declare range = [0, 1] and drop the unit",
             )
         else:
-            what = f'"{rule.text}" reads as a rate'
+            what = f'"{rate}" reads as a rate'
             fix = (
                 'write the figures as percentages with unit = "%", '
                 "or declare range = [0, 1] if answers are fractions"
@@ -281,7 +287,6 @@ class BandsKind(Kind):
         elif rule.input == "number":
             bounds = {e for b in rule.bands for e in (b.gt, b.ge, b.lt, b.le) if e is not None}
             check_range(node, rule, add, [("edge", e) for e in sorted(bounds)])
-            check_gate_figure(node, rule, add, [("edge", e) for e in sorted(bounds)])
         for i, band in enumerate(rule.bands):
             where = f"{node.path}.bands[{i}]"
             if band.gt is not None and band.ge is not None:
@@ -514,7 +519,6 @@ class LinearKind(Kind):
         if full is not None and full != rule.start:
             edges.append(("the figure of the cap", full))
         check_range(node, rule, add, edges)
-        check_gate_figure(node, rule, add, edges)
 
     def hint(self, leaf: Leaf, deduction: bool) -> str:
         unit = getattr(leaf.rule, "unit", None)
