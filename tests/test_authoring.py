@@ -311,6 +311,14 @@ def test_a_sheet_names_one_tier(answer: object, points: Decimal, why: str) -> No
         ("基本符合 4", "tier '基本符合' takes points from 1 to 3, got 4"),
         ("符合 3", "tier '符合' is worth 4 points; leave its points out"),
         ("较好", "'较好' is not one of the tiers: 符合、基本符合、不符合"),
+        (
+            "基本符合 1e0",
+            "tier '基本符合' takes its points in digits after a space (\"基本符合 2\"), got '基本符合 1e0'",
+        ),
+        (
+            "基本符合2分",
+            "tier '基本符合' takes its points in digits after a space (\"基本符合 2\"), got '基本符合2分'",
+        ),
         (["符合", "基本符合"], "expected the name of a tier (符合、基本符合、不符合), got an array"),
     ],
 )

@@ -84,6 +84,16 @@ def _tier(leaf: Leaf, value: object) -> tuple[object, str | None]:
         if text not in tiers and split is not None and split.group(1) in tiers:
             text, points = split.group(1), Decimal(split.group(2))
         if text not in tiers:
+            # A tier's name with something after it that is not points in digits ("基本符合 1e0",
+            # "基本符合２分"): say how its points are written.
+            ranged = [t for t in rule.tiers if t.range is not None]
+            for tier in sorted(ranged, key=lambda t: -len(t.name)):
+                key = normal(tier.name)
+                if text.startswith(key) and text != key:
+                    return None, (
+                        f"tier '{tier.name}' takes its points in digits after a space "
+                        f"(\"{tier.name} 2\"), got '{text}'"
+                    )
             shown = [t.name for t in rule.tiers]
             return None, f"'{text}' is not one of the tiers{suggest(text, shown)}: {names}"
         name = text
