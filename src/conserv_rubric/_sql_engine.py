@@ -40,6 +40,7 @@ from ._sql.cells import _SPACE, SPACE
 from ._sql.query import render_rows
 from ._stream import BLOCK, _encoding, _Lines, _open, _TooLong
 from ._text import csv_cell, fmt
+from .batch import _scored
 from .errors import Problem, RubricError, SheetError
 from .model import Rubric
 
@@ -312,14 +313,7 @@ def results(
 
 
 def _python(rubric: Rubric, path: Path, coefficients: Coefficients | None) -> Iterator[Result]:
-    for sheet in iter_sheets(path):
-        if isinstance(sheet, RubricError):
-            yield sheet
-            continue
-        try:
-            yield score(rubric, sheet, coefficients=coefficients)
-        except RubricError as exc:
-            yield exc
+    return _scored(rubric, iter_sheets(path), coefficients)
 
 
 def _csv(

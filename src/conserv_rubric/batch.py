@@ -17,13 +17,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._batch import iter_sheets
 from ._score import ScoreCard, _as_rubric, score
 from ._sheet import Sheet
 from .errors import SheetError
 from .model import Rubric
+
+if TYPE_CHECKING:
+    from ._energy_model import Coefficients
 
 __all__ = ["iter_sheets", "score_many"]
 
@@ -58,13 +61,18 @@ def score_many(
 
 
 def _scored(
-    rubric: Rubric, sheets: Iterable[Sheet | Mapping[str, Any] | SheetError]
+    rubric: Rubric,
+    sheets: Iterable[Sheet | Mapping[str, Any] | SheetError],
+    coefficients: Coefficients | None = None,
 ) -> Iterator[ScoreCard | SheetError]:
+    """Each of *sheets* scored, or its error (a `SheetError` in *sheets* handed on), in order:
+    the one loop behind `score_many`, the command line's batches and the DuckDB engine's
+    fall-back to Python."""
     for sheet in sheets:
         if isinstance(sheet, SheetError):
             yield sheet
             continue
         try:
-            yield score(rubric, sheet)
+            yield score(rubric, sheet, coefficients=coefficients)
         except SheetError as exc:
             yield exc

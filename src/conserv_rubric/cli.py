@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
+import itertools
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -228,23 +229,11 @@ def _batch(
     in input order, as they come (the rubric and the coefficients are read first)."""
     from ._batch import iter_sheets  # noqa: PLC0415 - kept off start-up: only the scoring commands
     from ._rubric_io import load_rubric  # noqa: PLC0415 - as above
-    from ._score import score  # noqa: PLC0415 - as above
+    from .batch import _scored  # noqa: PLC0415 - as above
 
     rubric = load_rubric(rubric_path, root=root)
     table = coefficients_argument(coefficients)
-
-    def results() -> Iterator[ScoreCard | RubricError]:
-        for path in sheet_paths:
-            for sheet in iter_sheets(path):
-                if isinstance(sheet, RubricError):
-                    yield sheet
-                    continue
-                try:
-                    yield score(rubric, sheet, coefficients=table)
-                except RubricError as exc:
-                    yield exc
-
-    return results()
+    return itertools.chain.from_iterable(_scored(rubric, iter_sheets(path), table) for path in sheet_paths)
 
 
 def _score_json(args: argparse.Namespace) -> int:
