@@ -19,7 +19,7 @@ from ._text import GATE_NAMES, fmt
 from ._totals import group_max
 from ._tree import Node, walk
 from ._xlsx_layout import NAME_SEPARATOR
-from .model import Check, Project, Rubric, Tiers, Unit
+from .model import Bands, Check, Linear, Project, Rubric, Tiers, Unit
 
 #: The kinds of data validation used, and their operators.
 Validation: TypeAlias = Literal["whole", "decimal", "list", "date"]
@@ -39,6 +39,9 @@ class Accepts:
     first: str | None = None
     second: str | None = None
     operator: Operator | None = None
+    #: Whether the cell is formatted as text, so that Excel keeps what is typed as typed: a
+    #: ratio's "3/4" would otherwise become a date, and "85%" the fraction 0.85, read back as 85.
+    text: bool = False
 
 
 @attrs.frozen
@@ -103,7 +106,7 @@ def item_text(item: Node) -> str:
     return f"{item.address.rsplit('.', 1)[-1]}.{star}{rule.text}{gate}"
 
 
-def tierhint(leaf: Leaf) -> str:
+def tier_hint(leaf: Leaf) -> str:
     """How a ``tiers`` answer is written: a tier's name, a ranged one with its points."""
     rule = leaf.rule
     assert isinstance(rule, Tiers)
@@ -114,6 +117,8 @@ def tierhint(leaf: Leaf) -> str:
         else:
             lo, hi = tier.range
             shown.append(f"{tier.name}（{fmt(lo)}~{fmt(hi)}分，如“{tier.name} {fmt(hi)}”）")
+    if all(t.range is None for t in rule.tiers):  # else the ranged tier's example shows the form
+        return f"填写一个等级：{'、'.join(shown)}，如“{rule.tiers[0].name}”。"
     return f"填写一个等级：{'、'.join(shown)}。"
 
 
@@ -129,8 +134,54 @@ def tier_list(leaf: Leaf) -> str | None:
     return listed if len(listed) <= LIST_LIMIT else None
 
 
+def figure_example(leaf: Leaf) -> Decimal:
+    """A figure to show in the input message of a number or ratio leaf: the rule's first edge
+    (a band's bound; a linear rule's threshold one step on), within its declared range."""
+    rule = leaf.rule
+    figure: Decimal | None = None
+    if isinstance(rule, Bands):
+        figure = next(
+            (e for band in rule.bands for e in (band.ge, band.gt, band.le, band.lt) if e is not None), None
+        )
+    elif isinstance(rule, Linear):
+        figure = rule.start - rule.step if rule.direction == "down" else rule.start + rule.step
+    if (
+        leaf.low is not None
+        and leaf.high is not None
+        and (figure is None or not leaf.low <= figure <= leaf.high)
+    ):
+        figure = leaf.high
+    return figure if figure is not None else Decimal(100)
+
+
+def _number_hint(leaf: Leaf, unit: str | None) -> str:
+    """A number's message: the range and unit, and an example as it may be typed. A percentage may
+    be typed with its sign, which Excel stores as a fraction shown as a percentage, and the
+    reader reads as shown; a fraction (a range of [0, 1]) may not."""
+    span = (
+        f" {fmt(leaf.low)}~{fmt(leaf.high)} 之间的" if leaf.low is not None and leaf.high is not None else ""
+    )
+    example = fmt(figure_example(leaf))
+    if unit == "%":
+        return f"填写{span}数值（单位：%），如“{example}”或“{example}%”。"
+    tail = f"（单位：{unit}）" if unit else ""
+    if leaf.low == 0 and leaf.high == 1:
+        return f"填写{span}数值{tail}，如“{example}”（小数，不填百分数）。"
+    return f"填写{span}数值{tail}，如“{example}”。"
+
+
+def _ratio_hint(leaf: Leaf, unit: str | None) -> str:
+    """A ratio's message: the figure and its reference, or their quotient; never a percentage
+    (the cell is text, so "85%" is refused instead of read as 85)."""
+    quotient = figure_example(leaf)
+    pair = f"{fmt(quotient * 100)}/100"
+    both = f"（单位：{unit}）" if unit else ""
+    return f"填写“实测值/参考值”{both}，如“{pair}”；或两者之比，如“{fmt(quotient)}”（不填百分数）。"
+
+
 def hint(leaf: Leaf, deduction: bool) -> str:
-    """How the answer cell of *leaf* asks to be filled in (its input message)."""
+    """How the answer cell of *leaf* asks to be filled in (its input message): what to type, with
+    an example (in “…”) that the reader accepts as typed."""
     unit = getattr(leaf.rule, "unit", None)
     tail = f"（单位：{unit}）" if unit else ""
     if leaf.shape == "bool":
@@ -143,27 +194,25 @@ def hint(leaf: Leaf, deduction: bool) -> str:
         need = getattr(leaf.rule, "at_least", None)
         if need:
             when = f"少于{need}时扣分" if deduction else f"达到{need}时得分"
-            return f"填写数量（整数），{when}。"
-        return "填写数量（整数）。" + tail
+            return f"填写数量（整数），{when}，如“{need}”。"
+        return f"填写数量（整数）{tail}，如“2”。"
     if leaf.shape == "count_or_names":
         if not leaf.options:
-            return f"填写数量（整数），或逐项填写名称，用“{NAME_SEPARATOR}”分隔。"
+            return f"填写数量（整数），如“2”；或逐项填写名称，用“{NAME_SEPARATOR}”分隔。"
         more = "" if leaf.closed else "（也可填写其他名称）"
         names = NAME_SEPARATOR.join(leaf.options)
-        return f"填写数量（整数），或所列名称，用“{NAME_SEPARATOR}”分隔{more}。可选：{names}"
+        return f"填写数量（整数），如“2”；或所列名称，用“{NAME_SEPARATOR}”分隔{more}。可选：{names}"
     if leaf.shape == "ratio":
-        return f"填写实测值，或“实测值/参考值”（如 0.85/1）{tail}。"
+        return _ratio_hint(leaf, unit)
     if leaf.shape == "judged":
         assert leaf.low is not None
         assert leaf.high is not None
         step = f"，以{fmt(leaf.step)}分为单位" if leaf.step is not None else ""
         what = "扣分" if deduction else "分值"
-        return f"填写 0 或 {fmt(leaf.low)}~{fmt(leaf.high)} 之间的{what}{step}。"
+        return f"填写 0 或 {fmt(leaf.low)}~{fmt(leaf.high)} 之间的{what}{step}，如“{fmt(leaf.high)}”。"
     if leaf.shape == "tier":
-        return tierhint(leaf)
-    if leaf.low is not None and leaf.high is not None:  # a declared answer range
-        return f"填写 {fmt(leaf.low)}~{fmt(leaf.high)} 之间的数值{tail}。"
-    return f"填写数值{tail}。"
+        return tier_hint(leaf)
+    return _number_hint(leaf, unit)
 
 
 def accepts(leaf: Leaf) -> Accepts:
@@ -181,7 +230,9 @@ def accepts(leaf: Leaf) -> Accepts:
         return Accepts("decimal", f"-{TOP}", TOP, "between")
     if leaf.shape == "tier" and (listed := tier_list(leaf)) is not None:
         return Accepts("list", listed)
-    return Accepts()  # a count or names, a figure with its reference: text, which the reader checks
+    if leaf.shape == "ratio":
+        return Accepts(text=True)
+    return Accepts()  # a count or names, a ranged tier: text, which the reader checks
 
 
 @attrs.frozen

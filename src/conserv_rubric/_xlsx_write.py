@@ -244,6 +244,8 @@ class _Writer:
                 prompt = hint(r.leaf, r.deduction)
                 title = f"{r.leaf.address} 填写说明"
                 self.dv.add(answer, title, prompt, check.kind, check.first, check.second, check.operator)
+                if check.text:
+                    answer.number_format = "@"
             for col in (ANSWER_COLUMN + 1, ANSWER_COLUMN + 2):  # 佐证材料, 备注
                 self.to_type_in(self.cell(row, col), fill=False)
             self.height(row, r.text, r.address)
