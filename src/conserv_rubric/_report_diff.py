@@ -7,12 +7,10 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal
 
-import attrs
-
 from ._exact import exactly
-from ._labels import agency_label, stage_label
-from ._report_lines import footer, join_lines, report_table, versioned
-from ._text import check_format, clip, dumps_json, fmt, markdown, visible
+from ._labels import stage_label
+from ._report_lines import footer, join_lines, report_table, result_title, versioned_json
+from ._text import check_format, clip, fmt, markdown, visible
 
 if TYPE_CHECKING:
     from .diffs import SheetDiff
@@ -50,10 +48,10 @@ def render_diff(d: SheetDiff, format: Literal["text", "markdown", "json"]) -> st
     """
     check_format(format, ("text", "markdown", "json"))
     if format == "json":
-        return dumps_json(versioned(attrs.asdict(d))) + "\n"
+        return versioned_json(d)
     md = format == "markdown"
     esc = markdown if md else visible
-    title = esc(d.rubric if d.agency is None else f"{d.rubric} — {agency_label(d.agency)}")
+    title = result_title(d, esc)
     # The labels as they are for the table (which escapes its cells), escaped for the lines.
     earlier = stage_label(d.self_stage or "self")
     later = stage_label(d.verified_stage or "verified")

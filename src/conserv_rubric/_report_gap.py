@@ -6,12 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Final, Literal
 
-import attrs
-
 from ._exact import exactly
-from ._labels import agency_label
-from ._report_lines import footer, join_lines, report_table, versioned
-from ._text import GATE_NAMES, check_format, clip, dumps_json, fmt, markdown, visible
+from ._report_lines import footer, join_lines, report_table, result_title, versioned_json
+from ._text import GATE_NAMES, check_format, clip, fmt, markdown, visible
 
 if TYPE_CHECKING:
     from .gaps import Gap
@@ -94,10 +91,10 @@ def render_gap(g: Gap, format: Literal["text", "markdown", "json"]) -> str:  # n
     """
     check_format(format, ("text", "markdown", "json"))
     if format == "json":
-        return dumps_json(versioned(attrs.asdict(g))) + "\n"
+        return versioned_json(g)
     md = format == "markdown"
     esc = markdown if md else visible
-    title = esc(g.rubric if g.agency is None else f"{g.rubric} — {agency_label(g.agency)}")
+    title = result_title(g, esc)
     standing = f"当前得分 {fmt(g.total)} 分（满分 {fmt(g.max)} 分），{esc(g.verdict)}"
     lines = [f"## {title} 差距分析" if md else f"{title} 差距分析", "", standing, ""]
     lines.extend(gap_headline(g, esc))

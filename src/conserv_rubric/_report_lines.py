@@ -5,11 +5,18 @@ and the JSON head of a versioned result."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import attrs
+
+from ._labels import agency_label
 from ._provenance import SCHEMA_VERSION, Provenance, provenance_line
 from ._termfit import grid
-from ._text import markdown_table, visible
+from ._text import dumps_json, markdown_table, visible
+
+if TYPE_CHECKING:
+    from .diffs import SheetDiff
+    from .gaps import Gap
 
 
 def join_lines(lines: Sequence[str]) -> str:
@@ -33,3 +40,13 @@ def footer(p: Provenance | None, esc: Callable[[str], str]) -> list[str]:
 def versioned(data: dict[str, Any]) -> dict[str, Any]:
     """The JSON of a gap or diff: ``schema_version`` and ``provenance`` first, then the rest."""
     return {"schema_version": SCHEMA_VERSION, "provenance": data.pop("provenance"), **data}
+
+
+def versioned_json(result: Gap | SheetDiff) -> str:
+    """A gap or diff as its JSON report: `attrs.asdict` of it, `versioned`, ending in a newline."""
+    return dumps_json(versioned(attrs.asdict(result))) + "\n"
+
+
+def result_title(result: Gap | SheetDiff, esc: Callable[[str], str]) -> str:
+    """The title of a gap or diff report: the rubric, and the agency where the sheet names one."""
+    return esc(result.rubric if result.agency is None else f"{result.rubric} — {agency_label(result.agency)}")
