@@ -40,6 +40,8 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.worksheet import Worksheet
 
+__all__ = ["ENERGY_ROWS", "clean", "put_text", "write_template"]
+
 #: Column widths in Excel's units (about one Latin character; a Chinese one takes two).
 WIDTHS: Final = (6, 13, 14, 56, 7, 10, 14, 22, 14)
 #: The 地址 column's width where the energy rows' long addresses (energy.use.electricity.kwh) are.
