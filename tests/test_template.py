@@ -348,6 +348,29 @@ def test_an_uncommented_clause_marks_the_item_not_applicable() -> None:
     assert (card.items["2.3"].applicable, card.items["2.3"].reason) == (False, "不适用（无基准年数据）")
 
 
+def test_a_deduction_s_clause_says_to_delete_the_deduction_s_answer() -> None:
+    rubric = loads_rubric(
+        'title = "T"\ntotal = 10\n[[units]]\ntitle = "u"\npoints = 10\n[[units.items]]\nkind = "deduct"\n'
+        'text = "设施"\npoints = 10\ndeductions = [\n'
+        '  { kind = "flag", points = 4, na_if = "单位未设食堂", text = "未设易腐垃圾桶扣4分" },\n'
+        '  { kind = "flag", points = 3, text = "未张贴标识扣3分" },\n]\n'
+    )
+    text = template(rubric, year=2024)
+    assert (
+        "\n# · 1.1.a.na 单位未设食堂（不适用则填 true，不扣此项）\n"
+        "# 不适用时删去下一行行首的 #，并删去此扣分项的答案行；未填写即为适用\n"
+        '# "1.1.a.na" = true\n'
+        "# · 1.1.a 未设易腐垃圾桶扣4分（扣分项，最多扣4分）\n"
+        "# 填写 true 或 false\n"
+        '"1.1.a" = false\n'
+    ) in text
+    # As the comment says: the line uncommented, the deduction's answer deleted; 1.1.b still counts.
+    filled = text.replace('\n# "1.1.a.na" = true\n', '\n"1.1.a.na" = true\n').replace(
+        '\n"1.1.a" = false\n', "\n"
+    )
+    assert score(rubric, loads_sheet(filled)).total == 10
+
+
 def test_district_template_lists_each_item_text_once() -> None:
     rubric = load_rubric(ROOT / "rubrics" / "district.toml")
     text = template(rubric, year=2024)

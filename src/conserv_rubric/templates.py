@@ -38,8 +38,9 @@ NEUTRAL: Final[dict[str, object]] = {
 }
 
 
-#: What the commented-out line of an N/A clause says.
+#: What the commented-out line of an N/A clause says, for an item's and for a deduction's.
 NOT_APPLICABLE: Final = "不适用时删去下一行行首的 #，并删去本项的其他答案行；未填写即为适用"
+NOT_APPLICABLE_DEDUCTION: Final = "不适用时删去下一行行首的 #，并删去此扣分项的答案行；未填写即为适用"
 #: What the template says an unanswered leaf counts for (the table in docs/scoring.md).
 UNSET: Final[dict[str, str]] = {
     "zero": "未填写按0分计",
@@ -223,7 +224,8 @@ def template(rubric: Rubric, *, year: int | None = None) -> str:
         verifier = getattr(item.obj, "verifier_only", False)
         if leaf.address.endswith(".na") and not verifier:
             # Left out, the item applies: a written false would be an answer the agency never gave.
-            body += [*_comment(NOT_APPLICABLE), f"# {_toml(leaf.address)} = true"]
+            what = NOT_APPLICABLE if leaf.address == f"{leaf.item}.na" else NOT_APPLICABLE_DEDUCTION
+            body += [*_comment(what), f"# {_toml(leaf.address)} = true"]
             commented = True
             continue
         text, active = _answer(leaf, deduction)
