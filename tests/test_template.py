@@ -208,11 +208,11 @@ assessor = ""        # 填表人
 "2.2" = 0
 
 # 2.3 降低10%得2分，每再降低5%再得1分，最高得4分（4分）
-# · 2.3.na 无基准年数据（不适用则填 true，本项不评分）
-# 填写 true 或 false
-"2.3.na" = false
 # 填写数值（单位：%）
 "2.3" = 0
+# · 2.3.na 无基准年数据（不适用则填 true，本项不评分）
+# 不适用时删去下一行行首的 #，并删去本项的其他答案行；未填写即为适用
+# "2.3.na" = true
 
 # 2.4 完成年度及累计目标（4分）
 # · 2.4.a 完成年度目标（条件）
@@ -314,6 +314,61 @@ def test_filled_in_template_scores_without_other_edits(edits: dict[str, str], to
         assert text.count(f"\n{old}\n") == 1
         text = text.replace(f"\n{old}\n", f"\n{new}\n")
     assert score(rubric, loads_sheet(text)).total == total
+
+
+@pytest.mark.parametrize(
+    "path",
+    [*LOADABLE, ROOT / "tests" / "data" / "mechanisms" / "shenzhen-laji-fenlei-shitang.toml"],
+    ids=lambda p: p.name,
+)
+def test_no_clause_is_answered_for_the_agency(path: Path) -> None:
+    # An N/A clause left out means the item applies; a written `.na = false` would be an answer the
+    # agency never gave. Each item's own answer comes before its clauses, so that it does not read
+    # as the clause's.
+    rubric = load_rubric(path)
+    text = template(rubric, year=2024)
+    active, commented = _keys(text.split("[evidence]")[0])
+    assert [a for a in active if a.endswith(".na")] == []
+    leaves = compiled(rubric).leaves
+    assert [a for a in commented if a.endswith(".na")] == [a for a in leaves if a.endswith(".na")]
+    for address in active + commented:
+        item = leaves[address].item
+        if item != address and item in leaves:
+            assert (active + commented).index(item) < (active + commented).index(address), address
+
+
+def test_an_uncommented_clause_marks_the_item_not_applicable() -> None:
+    rubric = loads_rubric(RUBRIC)
+    text = template(rubric, year=2024)
+    assert "2.3.na" not in loads_sheet(text).answers
+    assert score(rubric, loads_sheet(text)).items["2.3"].applicable
+    # As the comment says: the line uncommented, the item's other answer line deleted.
+    filled = text.replace('\n# "2.3.na" = true\n', '\n"2.3.na" = true\n').replace('\n"2.3" = 0\n', "\n")
+    card = score(rubric, loads_sheet(filled))
+    assert (card.items["2.3"].applicable, card.items["2.3"].reason) == (False, "不适用（无基准年数据）")
+
+
+def test_a_deduction_s_clause_says_to_delete_the_deduction_s_answer() -> None:
+    rubric = loads_rubric(
+        'title = "T"\ntotal = 10\n[[units]]\ntitle = "u"\npoints = 10\n[[units.items]]\nkind = "deduct"\n'
+        'text = "设施"\npoints = 10\ndeductions = [\n'
+        '  { kind = "flag", points = 4, na_if = "单位未设食堂", text = "未设易腐垃圾桶扣4分" },\n'
+        '  { kind = "flag", points = 3, text = "未张贴标识扣3分" },\n]\n'
+    )
+    text = template(rubric, year=2024)
+    assert (
+        "\n# · 1.1.a.na 单位未设食堂（不适用则填 true，不扣此项）\n"
+        "# 不适用时删去下一行行首的 #，并删去此扣分项的答案行；未填写即为适用\n"
+        '# "1.1.a.na" = true\n'
+        "# · 1.1.a 未设易腐垃圾桶扣4分（扣分项，最多扣4分）\n"
+        "# 填写 true 或 false\n"
+        '"1.1.a" = false\n'
+    ) in text
+    # As the comment says: the line uncommented, the deduction's answer deleted; 1.1.b still counts.
+    filled = text.replace('\n# "1.1.a.na" = true\n', '\n"1.1.a.na" = true\n').replace(
+        '\n"1.1.a" = false\n', "\n"
+    )
+    assert score(rubric, loads_sheet(filled)).total == 10
 
 
 def test_district_template_lists_each_item_text_once() -> None:

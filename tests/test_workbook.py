@@ -317,7 +317,7 @@ def test_the_answer_cells_are_validated(district: Rubric, tmp_path: Path) -> Non
     names = found[f"G{rows['5.1.1']}"]
     assert names.type is None
     assert names.prompt == (
-        "填写数量（整数），或所列名称，用“、”分隔（也可填写其他名称）。可选：全国节能宣传周、全国低碳日、世界水日、中国水周"
+        "填写数量（整数），如“2”；或所列名称，用“、”分隔（也可填写其他名称）。可选：全国节能宣传周、全国低碳日、世界水日、中国水周"
     )
     year = found[_detail(ws, "年度")]
     assert (year.type, year.formula1, year.formula2) == ("whole", "1900", "2999")
@@ -890,7 +890,7 @@ def test_tiers_ranges_and_verifier_items_reach_the_workbook(tmp_path: Path) -> N
         "decimal",
         "0",
         "100",
-        "填写 0~100 之间的数值（单位：%）。",
+        "填写 0~100 之间的数值（单位：%），如“85”或“85%”。",
     )
     ws = openpyxl.load_workbook(path)["自评打分表"]
     texts = [ws.cell(row=r, column=4).value for r in range(6, ws.max_row + 1)]

@@ -11,11 +11,12 @@ from ._html_doc import Html, data, el, figure, row, table
 from ._html_svg import Bar, bars
 from ._labels import agency_label, stage_label
 from ._provenance import rubric_hash
+from ._report_gap import gap_headline
 from ._rollup_report import day
 from ._score import ItemResult, ScoreCard
 from ._text import GATE_NAMES, fmt
 from .gaps import Gap, gap
-from .reports import _headline, level_line
+from .reports import level_line
 
 #: The numeric columns of a four-column points table.
 _NUM2: Final = frozenset({2, 3})
@@ -173,7 +174,7 @@ def _items_table(card: ScoreCard) -> Html:
 
 def _plan(g: Gap) -> list[Html]:
     t = g.target
-    lines = _headline(g, str)  # the page builder escapes every string itself
+    lines = gap_headline(g, str)  # the page builder escapes every string itself
     out = [el("p", lines[0], class_="headline")]
     if len(lines) > 1:
         out.append(el("ul", [el("li", line) for line in lines[1:]], class_="plain shortfalls"))

@@ -17,7 +17,7 @@ from typing import Final
 import attrs
 
 from ._exact import exactly
-from ._kinds import ZERO, Severity, is_deduction, kind_of, leaves, maximum, positive, reachable
+from ._kinds import ZERO, Report, Severity, is_deduction, kind_of, leaves, maximum, positive, reachable
 from ._text import fmt
 from ._totals import divides_exactly, group_max, sum_or_none, transform, unit_value, unit_weight
 from ._tree import Node, walk
@@ -158,6 +158,22 @@ def _check_group(ctx: _Context, node: Node, obj: Unit | Project, kids: str) -> N
             )
 
 
+def _check_id(add: Report, node: Node, given: str | None) -> None:
+    """Report an `id` that is no address segment: empty, or holding other characters than
+    letters, digits, '-' and '_'."""
+    if given == "":
+        position = node.address.rsplit(".", 1)[-1]
+        what = "part" if node.kind == "rule" else node.kind
+        add(
+            node,
+            f"id is empty: leave id out to address the {what} by its position ({position}), "
+            "or write letters, digits, '-' or '_'",
+            f"{node.path}.id",
+        )
+    elif given is not None and not _ID.fullmatch(given):
+        add(node, f"id must be letters, digits, '-' or '_' (no dots), got {given!r}")
+
+
 def _check_rule(ctx: _Context, node: Node, rule: Rule) -> None:
     add = ctx.add
     nested = node.kind == "rule"
@@ -171,8 +187,7 @@ def _check_rule(ctx: _Context, node: Node, rule: Rule) -> None:
         if nested and given:
             add(node, f"{key} belongs on an item, not on a part of one")
     _check_gate_keys(ctx, node, rule)
-    if rule.id is not None and not _ID.fullmatch(rule.id):
-        add(node, f"id must be letters, digits, '-' or '_' (no dots), got {rule.id!r}")
+    _check_id(add, node, rule.id)
     kind = kind_of(rule)
     declared: Decimal | None = getattr(rule, "points", None)
     positive(node, add, "points", declared)
@@ -251,8 +266,8 @@ def _check_gate_keys(ctx: _Context, node: Node, rule: Rule) -> None:
 def _nodes(ctx: _Context) -> None:
     for node in ctx.nodes:
         obj = node.obj
-        if isinstance(obj, Unit | Project) and obj.id is not None and not _ID.fullmatch(obj.id):
-            ctx.add(node, f"id must be letters, digits, '-' or '_' (no dots), got {obj.id!r}")
+        if isinstance(obj, Unit | Project):
+            _check_id(ctx.add, node, obj.id)
         if isinstance(obj, Unit):
             if not obj.projects and not obj.items:
                 ctx.add(node, "is empty: a unit needs projects or items")

@@ -11,35 +11,28 @@ import io
 import math
 import os
 import re
-from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Literal, TypeAlias
-
-import attrs
+from typing import TYPE_CHECKING, Final
 
 from . import __version__
-from ._compiled import compiled
-from ._kinds import Leaf, maximum
 from ._labels import STAGE_LABELS as STAGES
-from ._limits import MAX_NUMBER
 from ._provenance import HASH_VERSION, rubric_hash
-from ._text import GATE_NAMES, fmt, width
-from ._totals import group_max
-from ._tree import Node, walk
+from ._text import fmt, width
+from ._tree import walk
 from ._xlsx_layout import (
     ADDRESS,
     ANSWER,
     HEADERS,
     INFO,
-    NAME_SEPARATOR,
     PROVENANCE,
     PROVENANCE_KEYS,
     SHEET_TITLE,
     require_openpyxl,
 )
+from ._xlsx_table import ENERGY_ROWS, TOP, Operator, Validation, accepts, groups, hint, rows
 from .errors import Problem, RubricError
-from .model import Check, Project, Rubric, Tiers, Unit
+from .model import Rubric
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
@@ -47,9 +40,8 @@ if TYPE_CHECKING:
     from openpyxl.worksheet.datavalidation import DataValidation
     from openpyxl.worksheet.worksheet import Worksheet
 
-#: The kinds of data validation used, and their operators.
-Validation: TypeAlias = Literal["whole", "decimal", "list", "date"]
-Operator: TypeAlias = Literal["between", "greaterThan"]
+__all__ = ["ENERGY_ROWS", "clean", "put_text", "write_template"]
+
 #: Column widths in Excel's units (about one Latin character; a Chinese one takes two).
 WIDTHS: Final = (6, 13, 14, 56, 7, 10, 14, 22, 14)
 #: The 地址 column's width where the energy rows' long addresses (energy.use.electricity.kwh) are.
@@ -61,50 +53,15 @@ FONT: Final = "宋体"
 LINE_HEIGHT: Final = 15
 #: Excel's limits on a data validation's input message and its title.
 PROMPT_LIMIT: Final = 255
-#: The longest list Excel takes in a data validation (its formula, quotes included).
-LIST_LIMIT: Final = 255
 PROMPT_TITLE_LIMIT: Final = 32
 #: The columns of the address and the answer (1-based, as openpyxl counts them).
 ADDRESS_COLUMN: Final = HEADERS.index(ADDRESS) + 1
 ANSWER_COLUMN: Final = HEADERS.index(ANSWER) + 1
-#: The largest number an answer cell's validation lets through (the library's own limit).
-TOP: Final = str(MAX_NUMBER - 1)
 #: The fill of the cells to type in.
 INPUT_FILL: Final = "FFF8DC"
 HEADER_FILL: Final = "D9D9D9"
 #: Characters XML 1.0 cannot hold; a text holding one is written with the character escaped.
 _ILLEGAL: Final = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-@attrs.frozen
-class EnergyRow:
-    """One row of the energy section: its address, what it is, and its unit."""
-
-    address: str
-    label: str
-    unit: str
-    note: str = ""
-
-
-#: The energy section (说明五): the sheet's ``[energy]`` keys as dotted addresses, as a wide CSV has them.
-ENERGY_ROWS: Final = (
-    EnergyRow("energy.year", "统计年度", "年", "上一日历年，如 2023"),
-    EnergyRow("energy.area", "建筑面积", "m²"),
-    EnergyRow("energy.energy_users", "用能人数", "人", "含编外人员"),
-    EnergyRow("energy.water_users", "用水人数", "人", "未填写时按用能人数计"),
-    EnergyRow("energy.water", "用水总量", "t"),
-    EnergyRow("energy.use.electricity.kwh", "电力", "kWh"),
-    EnergyRow("energy.use.natural_gas.m3", "天然气", "m³"),
-    EnergyRow("energy.use.gasoline.litres", "汽油", "L"),
-    EnergyRow("energy.use.diesel.litres", "柴油", "L"),
-    EnergyRow("energy.use.lpg.kg", "液化石油气", "kg"),
-    EnergyRow("energy.use.heat.gj", "热力", "GJ"),
-    EnergyRow("energy.vehicles.gasoline.litres", "公务用车汽油", "L", "已含在上面的汽油中；未使用填 0"),
-    EnergyRow("energy.vehicles.diesel.litres", "公务用车柴油", "L", "已含在上面的柴油中；未使用填 0"),
-    EnergyRow("energy.targets.area_energy", "单位建筑面积能耗目标", "kgce/m²", "上级下达的年度指标"),
-    EnergyRow("energy.targets.per_capita_energy", "人均能耗目标", "kgce/人", "上级下达的年度指标"),
-    EnergyRow("energy.targets.per_capita_water", "人均用水目标", "t/人", "上级下达的年度指标"),
-)
 
 
 def clean(text: str) -> str:
@@ -125,100 +82,6 @@ def _lines(text: str, column_width: int) -> int:
     """How many lines *text* wraps to in a column of *column_width* (Chinese characters count 2)."""
     room = max(column_width - 2, 1)
     return sum(max(1, math.ceil(width(part) / room)) for part in text.split("\n"))
-
-
-def _leaf_label(leaf: Leaf, node: Node | None, node_of: Callable[[str], Node | None]) -> str:
-    """What a leaf inside an item is, where the 分值 column cannot say it: a deduction, a bonus,
-    a condition, a zero or N/A clause."""
-    if leaf.address.endswith(".zero"):
-        return "（符合则本项不得分，填“是”）"
-    if leaf.address.endswith(".na"):
-        owner = node_of(leaf.address.removesuffix(".na"))
-        if owner is not None and owner.penalty:  # a deduction that applies only to some agencies
-            return "（不适用则填“是”，不扣此项）"
-        return "（不适用则填“是”，本项不评分）"
-    if node is None:
-        return "（条件）"
-    rule = node.rule
-    top = maximum(rule)
-    if node.penalty:
-        return f"（扣分项，最多扣{fmt(top)}分）" if top is not None else "（扣分项）"
-    return "（加分项）" if rule.bonus else ""
-
-
-def _item_text(item: Node) -> str:
-    """An item as the standard numbers it (``2.明确…``), with its gate."""
-    rule = item.rule
-    gate = "（必须满足）" if isinstance(rule, Check) else ""
-    if rule.gate is not None:
-        gate += f"（{GATE_NAMES[rule.gate]}）"
-    if rule.verifier_only:
-        gate += "（由核查方评分，自评不计分）"
-    star = "★" if rule.nonzero else ""
-    return f"{item.address.rsplit('.', 1)[-1]}.{star}{rule.text}{gate}"
-
-
-def _tier_hint(leaf: Leaf) -> str:
-    """How a ``tiers`` answer is written: a tier's name, a ranged one with its points."""
-    rule = leaf.rule
-    assert isinstance(rule, Tiers)
-    shown = []
-    for tier in rule.tiers:
-        if tier.range is None:
-            shown.append(f"{tier.name}（{fmt(tier.points or 0)}分）")
-        else:
-            lo, hi = tier.range
-            shown.append(f"{tier.name}（{fmt(lo)}~{fmt(hi)}分，如“{tier.name} {fmt(hi)}”）")
-    return f"填写一个等级：{'、'.join(shown)}。"
-
-
-def _tier_list(leaf: Leaf) -> str | None:
-    """The names of a ``tiers`` leaf as a list validation, when every tier has fixed points and
-    the list is one Excel can hold; None otherwise (the reader checks the text)."""
-    rule = leaf.rule
-    assert isinstance(rule, Tiers)
-    names = [t.name for t in rule.tiers]
-    if any(t.range is not None for t in rule.tiers) or any("," in n or '"' in n for n in names):
-        return None
-    listed = '"' + ",".join(names) + '"'
-    return listed if len(listed) <= LIST_LIMIT else None
-
-
-def _hint(leaf: Leaf, deduction: bool) -> str:
-    """How the answer cell of *leaf* asks to be filled in (its input message)."""
-    unit = getattr(leaf.rule, "unit", None)
-    tail = f"（单位：{unit}）" if unit else ""
-    if leaf.shape == "bool":
-        if leaf.address.endswith(".zero"):
-            return "符合本项不得分的情形填“是”，否则填“否”。"
-        if leaf.address.endswith(".na"):
-            return "本项不适用填“是”，否则填“否”。"
-        return "有扣分情形填“是”，没有填“否”。" if deduction else "符合填“是”，不符合填“否”。"
-    if leaf.shape == "count":
-        need = getattr(leaf.rule, "at_least", None)
-        if need:
-            when = f"少于{need}时扣分" if deduction else f"达到{need}时得分"
-            return f"填写数量（整数），{when}。"
-        return "填写数量（整数）。" + tail
-    if leaf.shape == "count_or_names":
-        if not leaf.options:
-            return f"填写数量（整数），或逐项填写名称，用“{NAME_SEPARATOR}”分隔。"
-        more = "" if leaf.closed else "（也可填写其他名称）"
-        names = NAME_SEPARATOR.join(leaf.options)
-        return f"填写数量（整数），或所列名称，用“{NAME_SEPARATOR}”分隔{more}。可选：{names}"
-    if leaf.shape == "ratio":
-        return f"填写实测值，或“实测值/参考值”（如 0.85/1）{tail}。"
-    if leaf.shape == "judged":
-        assert leaf.low is not None
-        assert leaf.high is not None
-        step = f"，以{fmt(leaf.step)}分为单位" if leaf.step is not None else ""
-        what = "扣分" if deduction else "分值"
-        return f"填写 0 或 {fmt(leaf.low)}~{fmt(leaf.high)} 之间的{what}{step}。"
-    if leaf.shape == "tier":
-        return _tier_hint(leaf)
-    if leaf.low is not None and leaf.high is not None:  # a declared answer range
-        return f"填写 {fmt(leaf.low)}~{fmt(leaf.high)} 之间的数值{tail}。"
-    return f"填写数值{tail}。"
 
 
 class _Validations:
@@ -265,90 +128,6 @@ class _Validations:
             self.ws.add_data_validation(found)
             self.made[key] = found
         found.add(cell.coordinate)
-
-
-def _answer_validation(dv: _Validations, cell: Cell, leaf: Leaf, deduction: bool) -> None:
-    hint = _hint(leaf, deduction)
-    title = f"{leaf.address} 填写说明"
-    if leaf.shape == "bool":
-        dv.add(cell, title, hint, "list", '"是,否"')
-    elif leaf.shape == "count":
-        dv.add(cell, title, hint, "whole", "0", TOP, "between")
-    elif leaf.shape == "judged":
-        assert leaf.high is not None
-        dv.add(cell, title, hint, "decimal", "0", fmt(leaf.high), "between")
-    elif leaf.shape == "number" and leaf.low is not None and leaf.high is not None:
-        dv.add(cell, title, hint, "decimal", fmt(leaf.low), fmt(leaf.high), "between")
-    elif leaf.shape == "number":
-        dv.add(cell, title, hint, "decimal", f"-{TOP}", TOP, "between")
-    elif leaf.shape == "tier" and (listed := _tier_list(leaf)) is not None:
-        dv.add(cell, title, hint, "list", listed)
-    else:  # a count or names, a figure with its reference: text, which the reader checks
-        dv.add(cell, title, hint)
-
-
-@attrs.frozen
-class _Row:
-    """One row of the table: an item, or a leaf of one (its own row, with the answer cell)."""
-
-    unit: str
-    project: str | None
-    address: str
-    text: str
-    points: Decimal | None
-    leaf: Leaf | None
-    deduction: bool = False
-
-
-def _rows(rubric: Rubric) -> Iterator[_Row]:
-    """The table's rows in address order.
-
-    An item with one leaf is one row; an item made of parts (or with a condition, a zero or N/A
-    clause) is a row of its own, without an answer cell, followed by a row per leaf.
-    """
-    c = compiled(rubric)
-    nodes = {n.address: n for n in walk(rubric)}
-    by_item: dict[str, list[Leaf]] = {}
-    for leaf in c.leaves.values():
-        by_item.setdefault(leaf.item, []).append(leaf)
-    for address, leaves in by_item.items():
-        item = nodes[address]
-        unit = c.unit_nodes[item.unit][0]
-        project = address.rsplit(".", 1)[0] if item.project is not None else None
-        declared = getattr(item.rule, "points", None)
-        points = declared if declared is not None else maximum(item.rule)
-        title = _item_text(item)
-        # An item answered at its own address keeps its answer cell on its own row; its other
-        # leaves (a condition, a zero or N/A clause, deductions) follow, each on a row.
-        own = next((leaf for leaf in leaves if leaf.address == address), None)
-        yield _Row(unit, project, address, title, points, own)
-        for leaf in leaves:
-            if leaf is own:
-                continue
-            node = nodes.get(leaf.address)
-            penalty = node is not None and node.penalty
-            # A clause is named by what it belongs to: "a. …" for a deduction's, nothing for the item's.
-            within = leaf.address[len(address) :]
-            within = within.removesuffix(".na") if within.endswith(".na") else within.removesuffix(".zero")
-            within = within.removeprefix(".")
-            head = f"{within}. " if within else ""
-            text = f"{head}{leaf.text}{_leaf_label(leaf, node, nodes.get)}"
-            shown = maximum(node.rule) if node is not None and not penalty else None
-            yield _Row(unit, project, leaf.address, text, shown, leaf, penalty)
-
-
-def _groups(rubric: Rubric) -> dict[str, str]:
-    """Each unit's and project's address → its title with its points, as the table shows it."""
-    out: dict[str, str] = {}
-    for node in walk(rubric):
-        group = node.obj
-        if isinstance(group, Unit | Project):
-            points = group.points if group.points is not None else group_max(group)
-            tag = "，附加评价单元" if isinstance(group, Unit) and group.bonus else ""
-            out[node.address] = (
-                f"{group.title}（{fmt(points)}分{tag}）" if points is not None else group.title
-            )
-    return out
 
 
 def _number(value: Decimal) -> int | float:
@@ -447,7 +226,7 @@ class _Writer:
         """One row per item and leaf, the unit and project cells merged over their rows; the last row."""
         row = HEADER_ROW
         spans: dict[str, list[int]] = {}  # unit or project address → its first and last row
-        for r in _rows(rubric):
+        for r in rows(rubric):
             row += 1
             for group in (r.unit, r.project):
                 if group is not None:
@@ -463,11 +242,16 @@ class _Writer:
                 answer = self.cell(row, ANSWER_COLUMN)
                 self.to_type_in(answer)
                 answer.alignment = self.centre
-                _answer_validation(self.dv, answer, r.leaf, r.deduction)
+                check = accepts(r.leaf)
+                prompt = hint(r.leaf, r.deduction)
+                title = f"{r.leaf.address} 填写说明"
+                self.dv.add(answer, title, prompt, check.kind, check.first, check.second, check.operator)
+                if check.text:
+                    answer.number_format = "@"
             for col in (ANSWER_COLUMN + 1, ANSWER_COLUMN + 2):  # 佐证材料, 备注
                 self.to_type_in(self.cell(row, col), fill=False)
             self.height(row, r.text, r.address)
-        titles = _groups(rubric)
+        titles = groups(rubric)
         for address, (first, last) in spans.items():
             column = 3 if "." in address else 1
             for col, value in (

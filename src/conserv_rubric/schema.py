@@ -25,27 +25,20 @@ rubric). ``python -m conserv_rubric.schema --write`` writes them again.
 
 from __future__ import annotations
 
-import ast
-import datetime
-import functools
 import importlib.resources
-import inspect
 import re
 import sys
-import types
 from collections.abc import Mapping, Sequence
-from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final, Literal, Union, get_args, get_origin, get_type_hints
-
-import attrs
+from typing import Any, Final
 
 from . import model
 from ._compiled import compiled
 from ._expect import Expectation
 from ._kinds import Leaf
-from ._limits import MAX_LIST, MAX_NUMBER
+from ._limits import MAX_LIST
 from ._rubric_io import load_rubric
+from ._schema_build import NUMBER_REF, Builder, docstring_attributes, summary
 from ._sheet import Sheet, SheetInfo
 from ._shipped import path as shipped_path
 from ._text import dumps_json
@@ -59,212 +52,12 @@ DIALECT: Final = "https://json-schema.org/draft/2020-12/schema"
 #: The shipped rubric whose sheets' schema ships too.
 _SHIPPED_RUBRIC: Final = "district"
 
-_RULE_CLASSES: Final = frozenset(RULE_KINDS.values())
-_NUMBER_REF: Final = {"$ref": "#/$defs/number"}
-_NUMBER_DEF: Final = {
-    "description": f"A TOML number, read as an exact decimal; its size stays below {MAX_NUMBER:,}.",
-    "type": "number",
-    "exclusiveMinimum": -MAX_NUMBER,
-    "exclusiveMaximum": MAX_NUMBER,
-}
-# The loader reads a TOML date, or the same as text (JSON has no dates); editors show TOML dates
-# to the schema as text.
-_DATE: Final = {"type": "string", "pattern": r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}\s*$", "format": "date"}
-
-
-# --- descriptions from the source -----------------------------------------------------------
-
-
-def _plain(text: str) -> str:
-    """Docstring markup as the Markdown an editor shows: double backquotes become single ones."""
-    return re.sub(r"\s+", " ", text.replace("``", "`")).strip()
-
-
-@functools.cache
-def _comment_docs(module: types.ModuleType) -> dict[tuple[str, str], str]:
-    """``#:`` comments above the fields of *module*'s classes, by (class, field)."""
-    try:
-        source = inspect.getsource(module)
-    except OSError:  # pragma: no cover - an install without sources: the keys go undescribed
-        return {}
-    lines = source.splitlines()
-    out: dict[tuple[str, str], str] = {}
-    for node in ast.walk(ast.parse(source)):
-        if not isinstance(node, ast.ClassDef):
-            continue
-        for stmt in node.body:
-            if not (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)):
-                continue
-            comment: list[str] = []
-            row = stmt.lineno - 2
-            while row >= 0 and lines[row].strip().startswith("#:"):
-                comment.insert(0, lines[row].strip()[2:].strip())
-                row -= 1
-            if comment:
-                out[(node.name, stmt.target.id)] = _plain(" ".join(comment))
-    return out
-
-
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _docstring_attributes(cls: type[Any]) -> dict[str, str]:
-    """The ``Attributes:`` section of *cls*'s docstring, by name."""
-    doc = inspect.getdoc(cls) or ""
-    out: dict[str, str] = {}
-    current: str | None = None
-    inside = False
-    for line in doc.splitlines():
-        if line.strip() == "Attributes:":
-            inside = True
-            continue
-        if not inside:
-            continue
-        if line and not line.startswith(" "):
-            break
-        entry = re.match(r"    (\w+): (.*)", line)
-        if entry:
-            current = entry.group(1)
-            out[current] = entry.group(2)
-        elif current is not None and line.strip():
-            out[current] += " " + line.strip()
-    return {name: _capital(_plain(text)) for name, text in out.items()}
-
-
-def _summary(cls: type[Any]) -> str:
-    """The first paragraph of *cls*'s docstring."""
-    doc = inspect.getdoc(cls) or ""
-    return _plain(doc.split("\n\n", 1)[0])
-
-
-def _field_doc(cls: type[Any], name: str) -> str | None:
-    """What field *name* of *cls* means, from a ``#:`` comment or the class docstring."""
-    for klass in cls.__mro__:
-        module = sys.modules.get(klass.__module__)
-        if module is None or klass is object:
-            continue
-        found = _comment_docs(module).get((klass.__name__, name)) or _docstring_attributes(klass).get(name)
-        if found:
-            return found
-    return None
-
-
-# --- types to schemas -----------------------------------------------------------------------
-
-
-def _kind_is(name: str) -> dict[str, Any]:
-    """A condition: the table's ``kind`` is *name* (open to other keys, for Tombi's strict mode)."""
-    return {
-        "properties": {"kind": {"const": name}},
-        "required": ["kind"],
-        "additionalProperties": True,
-    }
-
-
-class _Builder:
-    """Turns attrs classes into closed object schemas, collecting them under ``$defs``."""
-
-    def __init__(self) -> None:
-        self.defs: dict[str, Any] = {"number": dict(_NUMBER_DEF)}
-
-    def ref(self, cls: type[Any]) -> dict[str, Any]:
-        """A ``$ref`` to *cls*'s schema, building it on first use."""
-        name = cls.__name__
-        if name not in self.defs:
-            self.defs[name] = {}  # a placeholder: a class may refer to itself through its rules
-            self.defs[name] = self.closed(cls)
-        return {"$ref": f"#/$defs/{name}"}
-
-    def rule(self) -> dict[str, Any]:
-        """A ``$ref`` to the schema of any rule: one of the kinds, chosen by ``kind``."""
-        if "Rule" not in self.defs:
-            self.defs["Rule"] = {}
-            # The kinds are a oneOf, discriminated by `kind`; the same choice made again with
-            # if/then lets a validator name the misspelt key or the wrong value inside the rule
-            # instead of only saying that no kind fits.
-            self.defs["Rule"] = {
-                "description": "A rule: its `kind` says which, and which keys it takes.",
-                "type": "object",
-                "properties": {"kind": {"type": "string", "enum": list(RULE_KINDS)}},
-                "required": ["kind"],
-                "additionalProperties": True,
-                "oneOf": [self.ref(cls) for cls in RULE_KINDS.values()],
-                "allOf": [{"if": _kind_is(name), "then": self.ref(cls)} for name, cls in RULE_KINDS.items()],
-            }
-        return {"$ref": "#/$defs/Rule"}
-
-    def of(self, hint: Any) -> dict[str, Any]:
-        """The schema of a value of type *hint*, as the strict converter accepts it."""
-        origin, args = get_origin(hint), get_args(hint)
-        if origin in (Union, types.UnionType):
-            members = [a for a in args if a is not type(None)]
-            if frozenset(members) == _RULE_CLASSES:
-                return self.rule()
-            if len(members) == 1:
-                return self.of(members[0])
-            raise TypeError(f"no schema for the union {hint!r}")  # pragma: no cover - the model has none
-        if origin is Literal:
-            return {"type": "string", "enum": list(args)} if len(args) > 1 else {"const": args[0]}
-        if origin is tuple:
-            if len(args) == 2 and args[1] is Ellipsis:
-                return {"type": "array", "items": self.of(args[0])}
-            if len(set(args)) != 1:  # pragma: no cover - the model's pairs are of numbers
-                raise TypeError(f"no schema for the tuple {hint!r}")
-            return {"type": "array", "items": self.of(args[0]), "minItems": len(args), "maxItems": len(args)}
-        if origin is dict:
-            return {"type": "object", "additionalProperties": self.of(args[1])}
-        if hint is Decimal:
-            return dict(_NUMBER_REF)
-        if hint is bool:
-            return {"type": "boolean"}
-        if hint is int:
-            return {"type": "integer"}
-        if hint is str:
-            return {"type": "string"}
-        if hint is datetime.date:
-            return dict(_DATE)
-        if isinstance(hint, type) and attrs.has(hint):
-            return self.ref(hint)
-        raise TypeError(f"no schema for {hint!r}")  # pragma: no cover - every field type is above
-
-    def properties(self, cls: type[Any]) -> tuple[dict[str, Any], list[str]]:
-        """The schemas of *cls*'s fields, ``kind`` first, and the names of the required ones."""
-        hints = get_type_hints(cls)
-        fields = sorted(attrs.fields(cls), key=lambda f: f.name != "kind")
-        properties: dict[str, Any] = {}
-        required: list[str] = []
-        for field in fields:
-            schema = self.of(hints[field.name])
-            doc = _field_doc(cls, field.name)
-            if field.name == "kind" and doc is None:
-                doc = f"The rule kind: {_summary(cls)}"
-            properties[field.name] = {"description": doc, **schema} if doc else schema
-            # A rule's kind has a default in the class, but a rule table must name it.
-            if field.default is attrs.NOTHING or field.name == "kind":
-                required.append(field.name)
-        return properties, required
-
-    def closed(
-        self, cls: type[Any], extra: Mapping[str, Any] | None = None, need: Sequence[str] = ()
-    ) -> dict[str, Any]:
-        """The closed object schema of *cls*, with *extra* properties (*need* among the required)."""
-        properties, required = self.properties(cls)
-        out: dict[str, Any] = {"title": cls.__name__, "description": _summary(cls), "type": "object"}
-        out["properties"] = {**(extra or {}), **properties}
-        out["required"] = [*need, *required]
-        if not out["required"]:
-            del out["required"]
-        out["additionalProperties"] = False
-        return out
-
-
 # --- rubrics ---------------------------------------------------------------------------------
 
 _NODE_CLASSES: Final = (model.Unit, model.Project, *RULE_KINDS.values())
 
 
-def _override(builder: _Builder) -> dict[str, Any]:
+def _override(builder: Builder) -> dict[str, Any]:
     """An ``override`` entry: ``at`` and any key a unit, project or rule takes."""
     shapes: dict[str, list[dict[str, Any]]] = {}
     docs: dict[str, set[str]] = {}
@@ -294,7 +87,7 @@ def _override(builder: _Builder) -> dict[str, Any]:
     }
 
 
-def _add(builder: _Builder) -> dict[str, Any]:
+def _add(builder: Builder) -> dict[str, Any]:
     """An ``add`` entry: ``to`` and a whole project or item."""
     to = {
         "to": {
@@ -322,7 +115,7 @@ def rubric_schema() -> dict[str, Any]:
     Returns:
         The schema as a JSON-ready dict (draft 2020-12).
     """
-    builder = _Builder()
+    builder = Builder()
     properties, required = builder.properties(Rubric)
     units = properties["units"]
     units["description"] += " In a rubric that extends another: units appended after the base's."
@@ -371,10 +164,10 @@ def rubric_schema() -> dict[str, Any]:
 _RATIO: Final = {
     "type": "object",
     "properties": {
-        "value": {"description": "The measured figure.", **_NUMBER_REF},
+        "value": {"description": "The measured figure.", **NUMBER_REF},
         "ref": {
             "description": "Its reference (the average, the target), more than 0.",
-            **_NUMBER_REF,
+            **NUMBER_REF,
             "exclusiveMinimum": 0,
         },
     },
@@ -388,7 +181,7 @@ _TIER_TABLE: Final = {
     "type": "object",
     "properties": {
         "tier": {"description": "The tier's name.", "type": "string"},
-        "points": {"description": "The points chosen within its range.", **_NUMBER_REF},
+        "points": {"description": "The points chosen within its range.", **NUMBER_REF},
     },
     "required": ["tier"],
     "additionalProperties": False,
@@ -396,7 +189,7 @@ _TIER_TABLE: Final = {
 _ANY_ANSWER: Final = {
     "description": "An answer of the shape its leaf wants: true/false, a count, a list of names, "
     'a number, { value, ref }, or a tier\'s name ("基本符合 2" or { tier, points } for a ranged one).',
-    "anyOf": [{"type": "boolean"}, _NUMBER_REF, _NAMES, _RATIO, {"type": "string"}, _TIER_TABLE],
+    "anyOf": [{"type": "boolean"}, NUMBER_REF, _NAMES, _RATIO, {"type": "string"}, _TIER_TABLE],
 }
 _EVIDENCE: Final = {
     "description": "The documents cited (佐证材料): a list, or one document as a string.",
@@ -428,7 +221,7 @@ def _leaf(leaf: Leaf) -> dict[str, Any]:
             names = {**_NAMES, "items": named} if leaf.options else dict(_NAMES)
         return {**out, "anyOf": [count, names]}
     if leaf.shape == "ratio":
-        return {**out, "anyOf": [_NUMBER_REF, _RATIO]}
+        return {**out, "anyOf": [NUMBER_REF, _RATIO]}
     if leaf.shape == "judged":
         assert leaf.low is not None
         assert leaf.high is not None
@@ -438,7 +231,7 @@ def _leaf(leaf: Leaf) -> dict[str, Any]:
         return {**out, "anyOf": [{"const": 0}, chosen]}
     if leaf.shape == "tier":
         return {**out, "anyOf": _tier_answers(leaf)}
-    return {**out, **_NUMBER_REF}
+    return {**out, **NUMBER_REF}
 
 
 def _tier_answers(leaf: Leaf) -> list[dict[str, Any]]:
@@ -451,7 +244,7 @@ def _tier_answers(leaf: Leaf) -> list[dict[str, Any]]:
     for tier in ranged:
         assert tier.range is not None
         low, high = tier.range
-        points = {**_NUMBER_REF, "minimum": low, "maximum": high}
+        points = {**NUMBER_REF, "minimum": low, "maximum": high}
         if tier.step is not None:
             points["multipleOf"] = tier.step
         number = r"[0-9]+(\.[0-9]+)?"
@@ -464,7 +257,7 @@ def _addresses(table: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
     return {"type": "object", "properties": dict(table), "additionalProperties": False}
 
 
-def _expect(builder: _Builder, rubric: Rubric | None) -> dict[str, Any]:
+def _expect(builder: Builder, rubric: Rubric | None) -> dict[str, Any]:
     """The ``[expect]`` table, with the rubric's addresses and levels when it is known."""
     schema = builder.closed(Expectation)
     if rubric is None:
@@ -477,7 +270,7 @@ def _expect(builder: _Builder, rubric: Rubric | None) -> dict[str, Any]:
         "items": [(i.address, i.rule.text) for i in c.items],
     }
     for key, nodes in groups.items():
-        points = {"description": "The points it should score.", **_NUMBER_REF}
+        points = {"description": "The points it should score.", **NUMBER_REF}
         properties[key] = {
             "description": properties[key]["description"],
             **_addresses({a: {**points, "description": f"{a} {t}".strip()} for a, t in nodes}),
@@ -499,9 +292,9 @@ def sheet_schema(rubric: Rubric | None = None) -> dict[str, Any]:
         The schema as a JSON-ready dict (draft 2020-12); numbers from *rubric* are `Decimal`,
         which `dumps_schema` writes exactly.
     """
-    builder = _Builder()
+    builder = Builder()
     info = builder.closed(SheetInfo)
-    sheet_doc = _docstring_attributes(Sheet)
+    sheet_doc = docstring_attributes(Sheet)
     answers: dict[str, Any] = {"type": "object", "additionalProperties": _ANY_ANSWER}
     evidence: dict[str, Any] = {"type": "object", "additionalProperties": _EVIDENCE}
     notes: dict[str, Any] = {"type": "object", "additionalProperties": _NOTE}
@@ -526,7 +319,7 @@ def sheet_schema(rubric: Rubric | None = None) -> dict[str, Any]:
         "description": description,
         "type": "object",
         "properties": {
-            "sheet": {"description": _summary(SheetInfo), "$ref": "#/$defs/SheetInfo"},
+            "sheet": {"description": summary(SheetInfo), "$ref": "#/$defs/SheetInfo"},
             "answers": {"description": sheet_doc["answers"], **answers},
             "evidence": {"description": sheet_doc["evidence"], **evidence},
             "notes": {"description": sheet_doc["notes"], **notes},

@@ -7,6 +7,7 @@ a comment shows its control characters as escapes (``\\x1b``, ``\\n``), as the r
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Final
 
@@ -37,6 +38,9 @@ NEUTRAL: Final[dict[str, object]] = {
 }
 
 
+#: What the commented-out line of an N/A clause says, for an item's and for a deduction's.
+NOT_APPLICABLE: Final = "不适用时删去下一行行首的 #，并删去本项的其他答案行；未填写即为适用"
+NOT_APPLICABLE_DEDUCTION: Final = "不适用时删去下一行行首的 #，并删去此扣分项的答案行；未填写即为适用"
 #: What the template says an unanswered leaf counts for (the table in docs/scoring.md).
 UNSET: Final[dict[str, str]] = {
     "zero": "未填写按0分计",
@@ -132,6 +136,19 @@ def _answer(leaf: Leaf, deduction: bool) -> tuple[str, bool]:
     return _toml(raw), award({leaf.address: value}) == ZERO
 
 
+def _in_item_order(leaves: Iterable[Leaf]) -> list[Leaf]:
+    """*leaves* item by item, an item's own answer first, its clauses (N/A, zero, conditions) after:
+    an answer written under a clause would read as the clause's."""
+    by_item: dict[str, list[Leaf]] = {}
+    for leaf in leaves:
+        by_item.setdefault(leaf.item, []).append(leaf)
+    return [
+        leaf
+        for item, group in by_item.items()
+        for leaf in sorted(group, key=lambda leaf: leaf.address != item)
+    ]
+
+
 def _tier_neutral(leaf: Leaf) -> str:
     """A valid answer naming a tier: the one worth 0 where there is one (it scores as blank)."""
     rule = leaf.rule
@@ -176,7 +193,7 @@ def template(rubric: Rubric, *, year: int | None = None) -> str:
     project_seen: str | None = None
     item_seen: str | None = None
     commented = False
-    for leaf in c.leaves.values():
+    for leaf in _in_item_order(c.leaves.values()):
         item = nodes[leaf.item]
         unit_address, unit = c.unit_nodes[item.unit]
         if unit_address != unit_seen:
@@ -204,9 +221,15 @@ def template(rubric: Rubric, *, year: int | None = None) -> str:
             node = nodes.get(leaf.address)
             body += _comment(leaf.text + _label(leaf, node), f"· {leaf.address} ")
         deduction = leaf.address in nodes and ".deductions[" in nodes[leaf.address].path
+        verifier = getattr(item.obj, "verifier_only", False)
+        if leaf.address.endswith(".na") and not verifier:
+            # Left out, the item applies: a written false would be an answer the agency never gave.
+            what = NOT_APPLICABLE if leaf.address == f"{leaf.item}.na" else NOT_APPLICABLE_DEDUCTION
+            body += [*_comment(what), f"# {_toml(leaf.address)} = true"]
+            commented = True
+            continue
         text, active = _answer(leaf, deduction)
         line = f"{_toml(leaf.address)} = {text}"
-        verifier = getattr(item.obj, "verifier_only", False)
         if active and not verifier:
             body += [*_comment(_hint(leaf, deduction)), line]
         else:

@@ -4,7 +4,7 @@
 kind; the kinds register themselves when this package is imported.
 """
 
-from . import cases, composite, each, measured, simple, tiers
+from . import bands, cases, composite, each, judged, linear, measured, simple, tiers
 from ._base import (
     REGISTRY,
     ZERO,
@@ -48,6 +48,7 @@ __all__ = [
     "Severity",
     "Shape",
     "answered",
+    "bands",
     "cases",
     "compile_rule",
     "composite",
@@ -58,8 +59,10 @@ __all__ = [
     "fast",
     "integral",
     "is_deduction",
+    "judged",
     "kind_of",
     "leaves",
+    "linear",
     "maximum",
     "measured",
     "plain_flags",

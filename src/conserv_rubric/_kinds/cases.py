@@ -163,10 +163,18 @@ class CasesKind(Kind):
         keys = [c.id or letter(i) for i, c in enumerate(rule.conditions)]
         if not rule.conditions:
             add(node, "conditions is empty")
-        if len(set(keys)) != len(keys):
+        named = [key for key, c in zip(keys, rule.conditions, strict=True) if c.id != ""]
+        if len(set(named)) != len(named):
             add(node, "condition ids must be unique")
         for i, cond in enumerate(rule.conditions):
-            if cond.id is not None and not CONDITION_ID.fullmatch(cond.id):
+            if cond.id == "":
+                add(
+                    node,
+                    f"condition id is empty: leave id out to name the condition {letter(i)!r} by its "
+                    "position, or write letters, digits, '-' or '_'",
+                    f"{node.path}.conditions[{i}].id",
+                )
+            elif cond.id is not None and not CONDITION_ID.fullmatch(cond.id):
                 dotted = "." in cond.id
                 why = (
                     f"its answer address {join(node.address, cond.id)} reads as a part of a part"
@@ -182,16 +190,15 @@ class CasesKind(Kind):
                 )
         if not rule.rows:
             add(node, "rows is empty")
+        unknown: set[int] = set()  # rows naming a condition the table lacks: they never match
         for i, row in enumerate(rule.rows):
             if row.points < 0:
                 add(node, f"points must be 0 or more, got {fmt(row.points)}", f"{node.path}.rows[{i}]")
             for key in row.when:
                 if key not in keys:
-                    add(
-                        node,
-                        f"unknown condition '{key}'; conditions are {', '.join(keys)}",
-                        f"{node.path}.rows[{i}].when",
-                    )
+                    unknown.add(i)
+                    what = f"unknown condition '{key}'" if key else "names a condition by an empty id ('')"
+                    add(node, f"{what}; conditions are {', '.join(keys)}", f"{node.path}.rows[{i}].when")
         if len(rule.rows) > MAX_CASE_ROWS:
             add(node, f"a decision table has at most {MAX_CASE_ROWS} rows, this one {len(rule.rows)}")
             return
@@ -202,7 +209,8 @@ class CasesKind(Kind):
             shown = ", ".join(f"{k} = {str(v).lower()}" for k, v in unmatched.items())
             add(node, f"no row matches {shown}; add a row without 'when' for the rest")
         for i, row in enumerate(rule.rows):
-            if i not in reached:
+            # A row naming an unknown condition is unused for that reason, reported above.
+            if i not in reached and i not in unknown:
                 add(
                     node,
                     f"row {i + 1} ({fmt(row.points)} points) is never used: "
