@@ -22,6 +22,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final, Literal, NamedTuple, TextIO
 
+from ._csv_report import cards_csv_header
+from ._fast_rows import rows_for
 from ._output import csv_bom
 from ._rubric_io import load_rubric
 from ._score import ScoreCard, score
@@ -54,7 +56,13 @@ class _Outcome(NamedTuple):
 
 
 def _outcome(rubric: Rubric, item: _Item, fmt: _Format, headers: _Headers) -> _Outcome:
-    """Read *item* into a sheet if it is a row, score it, and render the result."""
+    """Read *item* into a sheet if it is a row, score it, and render the result (csv: its line,
+    without the header line)."""
+    if fmt == "csv" and item.__class__ is Record:
+        assert isinstance(item, Record)
+        fast = rows_for(rubric, item.header, item.file).line(item.first, item.last, item.cells)
+        if fast is not None:
+            return _Outcome(fast[0], "", fast[1])
     sheet = item.sheet() if isinstance(item, Record) else item
     result: ScoreCard | SheetError
     if isinstance(sheet, SheetError):
@@ -69,6 +77,7 @@ def _outcome(rubric: Rubric, item: _Item, fmt: _Format, headers: _Headers) -> _O
             text = dumps_json(result.to_dict(), indent=None) + "\n"
         else:
             text = render_cards([result], "csv", headers=headers)  # its header line, then its row
+            text = text[text.index("\n") + 1 :]
         return _Outcome(text, "", 0 if result.passed else 1)
     errors = "".join(visible(str(p)) + "\n" for p in result.problems)
     text = dumps_json(error_entry(result), indent=None) + "\n" if fmt == "jsonl" else ""
@@ -189,12 +198,13 @@ def score_streamed(args: argparse.Namespace) -> int:
     else:
         outcomes = (_outcome(rubric, item, fmt, headers) for item in items)
     worst = done = errored = 0
-    header = False  # csv: the header line written, with the first card
     progress = _Progress()
     bom = csv_bom(args)
     with output(args.output, bom, args.sheets) as out:
         if bom and args.output is None:  # --bom on standard output: the file's own BOM
             out.write("\ufeff")
+        if fmt == "csv":  # the same header, unit columns included, whether any card follows or not
+            out.write(cards_csv_header(rubric, headers))
         for text, errors, status in outcomes:
             done += 1
             worst = max(worst, status)
@@ -202,11 +212,8 @@ def score_streamed(args: argparse.Namespace) -> int:
                 errored += 1
                 progress.clear()
                 sys.stderr.write(errors)
-            if text:  # a card's (csv: its header line, kept for the first card only), or jsonl's error
-                out.write(text[text.index("\n") + 1 :] if fmt == "csv" and header else text)
-                header = True
+            if text:  # a card's line, or jsonl's error
+                out.write(text)
             progress.tick(done, errored)
-        if fmt == "csv" and not header:
-            out.write(render_cards([], "csv", headers=headers))
     progress.clear()
     return worst
