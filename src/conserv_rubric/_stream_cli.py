@@ -34,6 +34,9 @@ from .errors import Problem, RubricError, SheetError
 from .model import Rubric
 from .reports import error_entry, render_cards
 
+#: Whether a CSV record is scored straight from its cells where it can be (`conserv_rubric._fast_rows`);
+#: off, every record is read into a sheet and scored as a card, which writes the same bytes.
+FAST = True
 #: How often, in seconds, the progress line on a terminal is rewritten.
 PROGRESS_EVERY: Final = 1.0
 #: Rows sent to a worker at a time: enough to make the cost of sending them small.
@@ -58,7 +61,7 @@ class _Outcome(NamedTuple):
 def _outcome(rubric: Rubric, item: _Item, fmt: _Format, headers: _Headers) -> _Outcome:
     """Read *item* into a sheet if it is a row, score it, and render the result (csv: its line,
     without the header line)."""
-    if fmt == "csv" and item.__class__ is Record:
+    if FAST and fmt == "csv" and item.__class__ is Record:
         assert isinstance(item, Record)
         fast = rows_for(rubric, item.header, item.file).line(item.first, item.last, item.cells)
         if fast is not None:
