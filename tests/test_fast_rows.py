@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conserv_rubric import Rubric, _fast_rows, _stream_cli, cli, load_rubric
+from conserv_rubric._answers import check_answer
 from conserv_rubric._compiled import compiled
 from conserv_rubric._stream import Record
 from conserv_rubric._text import fmt
@@ -289,3 +290,37 @@ def test_generated_rows_are_taken_by_the_fast_path() -> None:
     assert found is not None
     assert found[0].startswith("甲局,,,self,,,0,3,0,0,0,3,100,,false,,f.csv,2,sha256:")
     assert found[1] == 1
+
+
+_DISTRICT_LEAVES = compiled(load_rubric(DISTRICT)).leaves
+_NAMES = ["2.2.2", "5.1.1", "5.1.2"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(_NAMES),
+    st.lists(st.integers(0, 7), max_size=9),
+    st.sampled_from([";", "；", "、", ",", "; "]),
+    st.sampled_from(["", " ", "其他（自报）", "3", "节能", "ABC", "\u2212"]),
+)
+def test_listed_names_count_as_check_answer_reads_them(
+    address: str, picks: list[int], sep: str, odd: str
+) -> None:
+    leaf = _DISTRICT_LEAVES[address]
+    listed = _fast_rows._listed(leaf)
+    assert listed is not None
+    names = [leaf.options[i] if i < len(leaf.options) else odd for i in picks]
+    text = sep.join(names)
+    value, error = check_answer(leaf, text)
+    count = listed(text)
+    if count is not None:
+        assert error is None
+        assert value == names
+        assert count == len(names)
+    plain = (
+        (sep == ";" or len(names) == 1)
+        and names
+        and len(set(names)) == len(names)
+        and set(names) <= set(leaf.options)
+    )
+    assert (count is not None) == bool(plain)

@@ -22,12 +22,13 @@ from decimal import Decimal
 from typing import Any, Final
 
 from ._answers import check_answer
-from ._cells import normal, number
+from ._cells import normal, number, starts_like_a_number
 from ._codegen import plan_of
 from ._compiled import compiled
 from ._csv_report import CARD_HEAD
 from ._fields import read_date
 from ._kinds import Leaf, Num
+from ._limits import MAX_LIST
 from ._provenance import provenance_of
 from ._sheet import META_COLUMNS
 from ._text import csv_cell, fmt, hidden_character
@@ -40,6 +41,8 @@ MAX_KEPT: Final = 32
 
 #: The shapes of leaf whose cells are checked here (others go to the plan as trimmed text).
 _CHECKED: Final = ("bool", "count", "count_or_names")
+#: What `conserv_rubric._cells.split_names` splits names at, after NFKC.
+_SPLITS: Final = frozenset(";、,")
 _MISS: Final = object()
 _Reader = Callable[[list[str]], "dict[str, object] | None"]
 #: The text of a cell the full path would refuse or read in another way: the record is not ours.
@@ -52,6 +55,29 @@ def _answer(cell: str) -> str | None:
     return text if normal(text) else None
 
 
+def _listed(leaf: Leaf) -> Callable[[str], int | None] | None:
+    """For a names leaf whose options are plain (NFKC-stable, trimmed, without a separator, not
+    starting like a number): the count of a text that lists distinct options, as the rubric
+    writes them, separated by ``;``, or None for any other text. `check_answer` reads such a
+    text as the list of those options (no option is split, none is read as a number, none is
+    met twice), so its count is the list's length; any other text is left to `check_answer`."""
+    options = leaf.options
+    plain = options and all(
+        o and o == normal(o) and not _SPLITS.intersection(o) and not starts_like_a_number(o) for o in options
+    )
+    if not plain or len(set(options)) != len(options):
+        return None
+    known = frozenset(options)
+
+    def listed(text: str) -> int | None:
+        parts = text.split(";")
+        if len(parts) > MAX_LIST or not known.issuperset(parts) or len(set(parts)) != len(parts):
+            return None
+        return len(parts)
+
+    return listed
+
+
 def _checked(leaf: Leaf) -> Callable[[str], object]:
     """For a yes/no, count or names leaf: what the plan is given for a cell (None when blank,
     `_DOUBT` when `check_answer` refuses the trimmed text): the checked answer, a bool or a
@@ -59,11 +85,14 @@ def _checked(leaf: Leaf) -> Callable[[str], object]:
     rule reads a counter's answer by its count alone (`conserv_rubric._kinds.count`), and no
     explanation is written here."""
     names = leaf.shape == "count_or_names"
+    listed = _listed(leaf) if names else None
 
     def read(cell: str) -> object:
         text = _answer(cell)
         if text is None:
             return None
+        if listed is not None and (n := listed(text)) is not None:
+            return n
         value, error = check_answer(leaf, text)
         if error is not None:
             return _DOUBT

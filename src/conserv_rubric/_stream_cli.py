@@ -106,10 +106,61 @@ def _start_worker(rubric: Rubric, fmt: _Format, headers: _Headers) -> None:
     _WORKER.update(rubric=rubric, fmt=fmt, headers=headers)
 
 
-def _chunk_outcomes(items: list[Record | Sheet | _Outcome]) -> list[_Outcome]:
+#: A record as it is sent to a worker: its source's index in the chunk, its first and last line,
+#: and its cells joined by NUL, which no cell holds (`conserv_rubric._stream` takes NUL out of a
+#: line, and refuses the record that held one): one string is much cheaper to send than a list.
+_Packed = tuple[int, int, int, str]
+#: A chunk as it is sent: the sources of its records (header, file, encoding), and its items.
+_Chunk = tuple[list[tuple[list[str], str, str]], list["_Packed | Record | Sheet | _Outcome"]]
+#: A chunk's outcomes as they come back: each item's text, the errors of those that have some
+#: (by their place in the chunk), and each item's status.
+_Done = tuple[list[str], dict[int, str], bytes]
+
+
+def _pack(items: list[Record | Sheet | _Outcome]) -> _Chunk:
+    """A chunk of *items* as it is sent to a worker: records packed, the rest as they are."""
+    sources: list[tuple[list[str], str, str]] = []
+    packed: list[_Packed | Record | Sheet | _Outcome] = []
+    last: Record | None = None
+    for item in items:
+        if item.__class__ is Record:
+            assert isinstance(item, Record)
+            cells = item.cells
+            joined = "\x00".join(cells)
+            if joined.count("\x00") != len(cells) - 1:  # a record not read from a file
+                packed.append(item)
+                continue
+            if last is None or item.header is not last.header or item.file != last.file:
+                sources.append((item.header, item.file, item.encoding))
+                last = item
+            packed.append((len(sources) - 1, item.first, item.last, joined))
+        else:
+            packed.append(item)
+    return sources, packed
+
+
+def _chunk_outcomes(chunk: _Chunk) -> _Done:
     """A worker's part: the outcome of every item of one chunk, in order."""
     rubric, fmt, headers = _WORKER["rubric"], _WORKER["fmt"], _WORKER["headers"]
-    return [item if isinstance(item, _Outcome) else _outcome(rubric, item, fmt, headers) for item in items]
+    sources, items = chunk
+    texts: list[str] = []
+    errors: dict[int, str] = {}
+    statuses = bytearray()
+    for k, entry in enumerate(items):
+        if isinstance(entry, _Outcome):
+            outcome = entry
+        elif isinstance(entry, Record | Sheet):
+            outcome = _outcome(rubric, entry, fmt, headers)
+        else:
+            source, first, last, joined = entry
+            header, file, encoding = sources[source]
+            record = Record(header, first, last, joined.split("\x00"), file, encoding)
+            outcome = _outcome(rubric, record, fmt, headers)
+        texts.append(outcome.text)
+        if outcome.errors:
+            errors[k] = outcome.errors
+        statuses.append(outcome.status)
+    return texts, errors, bytes(statuses)
 
 
 def _in_workers(
@@ -124,14 +175,20 @@ def _in_workers(
     sent = (_outcome(rubric, i, fmt, headers) if isinstance(i, SheetError) else i for i in items)
     chunks = iter(lambda: list(itertools.islice(sent, CHUNK)), [])
     pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(rubric, fmt, headers))
-    pending: collections.deque[Future[list[_Outcome]]] = collections.deque()
+    pending: collections.deque[Future[_Done]] = collections.deque()
+
+    def outcomes(done: _Done) -> Iterator[_Outcome]:
+        texts, errors, statuses = done
+        for k, text in enumerate(texts):
+            yield _Outcome(text, errors.get(k, ""), statuses[k])
+
     try:
         for chunk in chunks:
-            pending.append(pool.submit(_chunk_outcomes, chunk))
+            pending.append(pool.submit(_chunk_outcomes, _pack(chunk)))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                yield from pending.popleft().result()
+                yield from outcomes(pending.popleft().result())
         while pending:
-            yield from pending.popleft().result()
+            yield from outcomes(pending.popleft().result())
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
