@@ -17,6 +17,7 @@ as before, so its error (or its line) is the full path's, byte for byte.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, Final
@@ -101,7 +102,32 @@ def _checked(leaf: Leaf) -> Callable[[str], object]:
     return read
 
 
-# The [sheet] cells: what the line writes of each (through csv_cell), or _DOUBT.
+class _Line:
+    """The lines `csv.writer` writes, kept for the taking."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.write = self.lines.append
+
+
+_SINK: Final = _Line()
+_WRITER: Final = csv.writer(_SINK, lineterminator="\n")
+#: What `csv.writer` quotes a cell for (``QUOTE_MINIMAL``, ``,`` and ``"``, line ends).
+_QUOTED: Final = re.compile(r'[,"\r\n]')
+
+
+def _cell(text: str) -> str:
+    """*text* as `conserv_rubric._csv_report.cards_csv` writes it among the other cells of a
+    line: through `csv_cell`, then quoted where `csv.writer` would quote it."""
+    text = csv_cell(text)
+    if _QUOTED.search(text) is None:
+        return text
+    _WRITER.writerow([text, ""])  # two cells: one empty cell alone would be written as ""
+    quoted: str = _SINK.lines.pop()
+    return quoted[:-2]
+
+
+# The [sheet] cells: what the line writes of each (through `_cell`), or _DOUBT.
 
 
 def _single(cell: str) -> object:
@@ -109,7 +135,7 @@ def _single(cell: str) -> object:
     text = cell.strip()
     if not normal(text):
         return ""
-    return _DOUBT if hidden_character(text) is not None else csv_cell(text)
+    return _DOUBT if hidden_character(text) is not None else _cell(text)
 
 
 def _year(cell: str) -> object:
@@ -117,7 +143,7 @@ def _year(cell: str) -> object:
     if not normal(text):
         return ""
     year = number(normal(text))
-    return csv_cell(str(year)) if year.__class__ is int else _DOUBT
+    return _cell(str(year)) if year.__class__ is int else _DOUBT
 
 
 def _date(cell: str) -> object:
@@ -125,7 +151,7 @@ def _date(cell: str) -> object:
     if not normal(text):
         return ""
     day, error = read_date(text)
-    return _DOUBT if error is not None or day is None else csv_cell(day.isoformat())
+    return _DOUBT if error is not None or day is None else _cell(day.isoformat())
 
 
 def _rubric(cell: str, title: str) -> object:
@@ -140,7 +166,7 @@ def _stage(cell: str, stages: tuple[str, ...]) -> object:
     stage = text if normal(text) else "self"
     if stage not in stages or hidden_character(stage) is not None:
         return _DOUBT
-    return csv_cell(stage), stage == stages[0]
+    return _cell(stage), stage == stages[0]
 
 
 class _Memo:
@@ -159,14 +185,6 @@ class _Memo:
             if len(self.seen) < MAX_MEMO:
                 self.seen[cell] = found
         return found
-
-
-class _Line:
-    """The lines `csv.writer` writes, kept for the taking."""
-
-    def __init__(self) -> None:
-        self.lines: list[str] = []
-        self.write = self.lines.append
 
 
 class FastRows:
@@ -219,15 +237,15 @@ class FastRows:
         if self.stage is None and "self" not in stages:
             self.off = True  # the default stage is not the rubric's: every sheet is refused
         units = len(c.unit_nodes)
-        self.unit_cells = [_Memo(_points) for _ in range(units)]
+        #: Points → their cell, per unit (the points a unit takes are few).
+        self.unit_cells: list[dict[Num, str]] = [{} for _ in range(units)]
         self.total_cell = _Memo(_points)
-        self.max = csv_cell(fmt(c.rubric.total))
+        self.max = _cell(fmt(c.rubric.total))
         self.partial = bool(c.partial)
         self.levels = bool(c.rubric.levels)
         p = provenance_of(rubric)
-        self.tail = [csv_cell(file), csv_cell(p.hash), csv_cell(p.library)]
-        self.sink = _Line()
-        self.writer = csv.writer(self.sink, lineterminator="\n")
+        self.file = _cell(file)
+        self.stamp = f"{_cell(p.hash)},{_cell(p.library)}\n"
 
     def _reader(self, columns: list[tuple[int, str, Callable[[str], object]]]) -> _Reader:
         """The function that reads a record's answer cells into the plan's answers, written out
@@ -271,7 +289,7 @@ class FastRows:
         agency = cells[self.agency].strip()
         if not normal(agency) or hidden_character(agency) is not None:
             return None
-        head = [csv_cell(agency), "", "", "self", "", ""]
+        head = [_cell(agency), "", "", "self", "", ""]
         withhold = self.first_stage == "self"
         if self.stage is not None:
             stage = self.stage[1](cells[self.stage[0]])
@@ -294,25 +312,36 @@ class FastRows:
         if failed:
             return None  # each failed gate's reason is the card's to write
         passed = not self.partial and (level is not None if self.levels else True)
+        try:
+            points = list(map(dict.__getitem__, self.unit_cells, units))
+        except KeyError:
+            points = [_remember(seen, p) for seen, p in zip(self.unit_cells, units, strict=True)]
         row = [
             *head,
-            *[memo(p) for memo, p in zip(self.unit_cells, units, strict=True)],
+            *points,
             self.total_cell(total),
             self.max,
-            "" if level is None else csv_cell(level),
+            "" if level is None else _cell(level),
             "true" if passed else "false",
-            "",
-            self.tail[0],
+            "",  # no gate failed
+            self.file,
             str(first),
-            self.tail[1],
-            self.tail[2],
+            self.stamp,
         ]
-        self.writer.writerow(row)
-        return self.sink.lines.pop(), 0 if passed else 1
+        return ",".join(row), 0 if passed else 1
+
+
+def _remember(seen: dict[Num, str], points: Num) -> str:
+    found = seen.get(points)
+    if found is None:
+        found = _points(points)
+        if len(seen) < MAX_MEMO:
+            seen[points] = found
+    return found
 
 
 def _points(value: Num) -> str:
-    return csv_cell(fmt(Decimal(value)))
+    return _cell(fmt(Decimal(value)))
 
 
 _KEPT: dict[tuple[int, tuple[str, ...], str], FastRows] = {}
