@@ -2,12 +2,18 @@
 
 Nothing is collected, so a file of a million rows is scored in flat memory; the exit code is
 the batch's (2 if any input failed, else 1 if any agency did not reach the level, else 0).
+The CSV header is written first, from the rubric, whether any card follows or none does.
+
+A CSV row written as CSV is scored straight from its cells where it can be
+(`conserv_rubric._fast_rows`); any other row, and every row written as JSON Lines, is read into a
+sheet, scored as a card and rendered, which writes the same bytes.
 
 With ``--jobs N`` (N > 1) the rows are read here and sent, a chunk of `CHUNK` at a time, to N
-worker processes that read each row into a sheet, score it and render its line; the lines come
-back and are written in input order, at most `IN_FLIGHT_PER_JOB` chunks per worker under way,
-so memory stays flat. Reading, scoring and rendering are the same functions in one process or
-many (`_outcome`), so the bytes written are the same for every N.
+worker processes that score them and render their lines; each row goes as one string (its cells
+joined by NUL) and each chunk's lines come back as lists, written in input order, at most
+`IN_FLIGHT_PER_JOB` chunks per worker under way, so memory stays flat. Reading, scoring and
+rendering are the same functions in one process or many (`_outcome`), so the bytes written are
+the same for every N.
 """
 
 from __future__ import annotations
