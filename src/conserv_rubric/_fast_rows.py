@@ -201,7 +201,6 @@ class FastRows:
         plan = plan_of(c) or plan_of(c)  # written at the second use, which this is
         assert plan is not None
         self.rubric = rubric
-        self.text = plan.text
         self.width = len(header)
         self.agency = header.index("agency")
         stages = c.rubric.stages
@@ -231,6 +230,10 @@ class FastRows:
                 leaf = c.leaves.get(column)
                 read = _checked(leaf) if leaf is not None and leaf.shape in _CHECKED else _answer
                 answers.append((i, column, read))
+        # Checked answers (bools, counts) go to the plan's function for answers as given, which
+        # takes them inline; text (for any other kind of leaf) to the one that looks text up first.
+        checked = all(read is not _answer for _, _, read in answers)
+        self.score = plan.quick if checked else plan.text
         self.reads = [read for _, _, read in answers]
         self.seen: list[dict[str, object]] = [{} for _ in answers]
         self.answers = self._reader(answers)
@@ -305,7 +308,7 @@ class FastRows:
         answers = self.answers(cells)
         if answers is None:
             return None
-        found = self.text(answers, withhold)
+        found = self.score(answers, withhold)
         if found is None:
             return None
         units, total, level, failed = found
