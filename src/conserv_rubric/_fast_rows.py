@@ -2,10 +2,11 @@
 
 For one rubric and one CSV header, `FastRows` is made once: which cell is the agency, which
 fill the ``[sheet]`` table, which answer a leaf. A record is then read cell by cell through a
-memo per column (what a cell's text is, once trimmed, depends only on the text), its answers
-scored by the generated plan (`conserv_rubric._codegen.Plan.text`, the function `score` runs for
-a sheet read from CSV) and its line written from the sums, as `conserv_rubric._csv_report.cards_csv`
-writes a card's.
+memo per column (what the cell grammar makes of a text depends only on the text and the leaf:
+yes/no and counts are checked here, by `check_answer`, once per text), its answers scored by the
+generated plan (`conserv_rubric._codegen.Plan.quick`, the function `score` runs for answers given
+as they are; `Plan.text` when some leaf's answers stay text) and its line written from the sums,
+as `conserv_rubric._csv_report.cards_csv` writes a card's.
 
 It takes only what the full path would accept without a word: a record on one line, with as many
 cells as the header, an agency on one line, a stage the rubric has, a year and a date that read,
