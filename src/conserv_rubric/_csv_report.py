@@ -14,12 +14,14 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 
+from ._compiled import compiled
 from ._headers import Headers, header_row
 from ._provenance import provenance_of
 from ._rollup_model import Rollup
 from ._score import GateResult, ScoreCard
 from ._text import csv_cell, fmt
 from .errors import Problem, RubricError
+from .model import Rubric
 
 #: The columns of a score table before the units, as in a CSV sheet.
 CARD_HEAD = ("agency", "code", "year", "stage", "assessor", "date")
@@ -49,6 +51,17 @@ def _flag(value: bool | None) -> str:
     return "" if value is None else str(value).lower()
 
 
+def _card_header(units: Sequence[tuple[str, str]], headers: Headers) -> list[str]:
+    return header_row([*CARD_HEAD, *(f"{a} {t}" for a, t in units), *CARD_TAIL], headers)
+
+
+def cards_csv_header(rubric: Rubric, headers: Headers = "en") -> str:
+    """The header line `cards_csv` writes above cards scored against *rubric*, its unit columns
+    included: what a streamed report writes first, whether any card follows or none does."""
+    units = [(a, u.title) for a, u in compiled(rubric).unit_nodes]
+    return _table(_card_header(units, headers), [])
+
+
 def cards_csv(cards: Sequence[ScoreCard], headers: Headers = "en") -> str:
     """Score cards as one CSV table: the sheet's columns, one per unit, the results, the source.
 
@@ -56,7 +69,6 @@ def cards_csv(cards: Sequence[ScoreCard], headers: Headers = "en") -> str:
         RubricError: the cards were scored against different rubrics (their units differ).
     """
     units = [(u.address, u.title) for u in cards[0].units] if cards else []
-    unit_columns = [f"{a} {t}" for a, t in units]
     rows = []
     stamps: dict[int, tuple[str, str]] = {}  # by rubric object: a batch has one
     for card in cards:
@@ -90,7 +102,7 @@ def cards_csv(cards: Sequence[ScoreCard], headers: Headers = "en") -> str:
                 *stamp,
             ]
         )
-    return _table(header_row([*CARD_HEAD, *unit_columns, *CARD_TAIL], headers), rows)
+    return _table(_card_header(units, headers), rows)
 
 
 def rollup_csv(r: Rollup, headers: Headers = "en") -> str:

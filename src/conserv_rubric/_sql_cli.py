@@ -48,6 +48,7 @@ def score_duckdb(args: argparse.Namespace) -> int:
     import csv  # noqa: PLC0415
 
     from ._coefficients_cli import coefficients_argument  # noqa: PLC0415
+    from ._csv_report import cards_csv_header  # noqa: PLC0415
     from ._output import csv_bom  # noqa: PLC0415
     from ._score import ScoreCard  # noqa: PLC0415
     from ._sql_engine import Row, csv_header_line, refusal, results, summary  # noqa: PLC0415
@@ -98,8 +99,8 @@ def score_duckdb(args: argparse.Namespace) -> int:
                     out.write(text[text.index("\n") + 1 :])
             while notes:
                 sys.stderr.write(visible(notes.pop(0)) + "\n")
-        if not header:
-            out.write(render_cards([], "csv", headers=headers))
+        if not header:  # as the Python engine: the unit columns even without a card
+            out.write(cards_csv_header(rubric, headers))
     if errored:
         return 2
     return 1 if failed else 0

@@ -2,12 +2,18 @@
 
 Nothing is collected, so a file of a million rows is scored in flat memory; the exit code is
 the batch's (2 if any input failed, else 1 if any agency did not reach the level, else 0).
+The CSV header is written first, from the rubric, whether any card follows or none does.
+
+A CSV row written as CSV is scored straight from its cells where it can be
+(`conserv_rubric._fast_rows`); any other row, and every row written as JSON Lines, is read into a
+sheet, scored as a card and rendered, which writes the same bytes.
 
 With ``--jobs N`` (N > 1) the rows are read here and sent, a chunk of `CHUNK` at a time, to N
-worker processes that read each row into a sheet, score it and render its line; the lines come
-back and are written in input order, at most `IN_FLIGHT_PER_JOB` chunks per worker under way,
-so memory stays flat. Reading, scoring and rendering are the same functions in one process or
-many (`_outcome`), so the bytes written are the same for every N.
+worker processes that score them and render their lines; each row goes as one string (its cells
+joined by NUL) and each chunk's lines come back as lists, written in input order, at most
+`IN_FLIGHT_PER_JOB` chunks per worker under way, so memory stays flat. Reading, scoring and
+rendering are the same functions in one process or many (`_outcome`), so the bytes written are
+the same for every N.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Final, Literal, NamedTuple, TextIO
 
+from ._csv_report import cards_csv_header
+from ._fast_rows import rows_for
 from ._output import csv_bom
 from ._rubric_io import load_rubric
 from ._score import ScoreCard, score
@@ -32,6 +40,9 @@ from .errors import Problem, RubricError, SheetError
 from .model import Rubric
 from .reports import error_entry, render_cards
 
+#: Whether a CSV record is scored straight from its cells where it can be (`conserv_rubric._fast_rows`);
+#: off, every record is read into a sheet and scored as a card, which writes the same bytes.
+FAST = True
 #: How often, in seconds, the progress line on a terminal is rewritten.
 PROGRESS_EVERY: Final = 1.0
 #: Rows sent to a worker at a time: enough to make the cost of sending them small.
@@ -54,7 +65,13 @@ class _Outcome(NamedTuple):
 
 
 def _outcome(rubric: Rubric, item: _Item, fmt: _Format, headers: _Headers) -> _Outcome:
-    """Read *item* into a sheet if it is a row, score it, and render the result."""
+    """Read *item* into a sheet if it is a row, score it, and render the result (csv: its line,
+    without the header line)."""
+    if FAST and fmt == "csv" and item.__class__ is Record:
+        assert isinstance(item, Record)
+        fast = rows_for(rubric, item.header, item.file).line(item.first, item.last, item.cells)
+        if fast is not None:
+            return _Outcome(fast[0], "", fast[1])
     sheet = item.sheet() if isinstance(item, Record) else item
     result: ScoreCard | SheetError
     if isinstance(sheet, SheetError):
@@ -69,6 +86,7 @@ def _outcome(rubric: Rubric, item: _Item, fmt: _Format, headers: _Headers) -> _O
             text = dumps_json(result.to_dict(), indent=None) + "\n"
         else:
             text = render_cards([result], "csv", headers=headers)  # its header line, then its row
+            text = text[text.index("\n") + 1 :]
         return _Outcome(text, "", 0 if result.passed else 1)
     errors = "".join(visible(str(p)) + "\n" for p in result.problems)
     text = dumps_json(error_entry(result), indent=None) + "\n" if fmt == "jsonl" else ""
@@ -94,10 +112,61 @@ def _start_worker(rubric: Rubric, fmt: _Format, headers: _Headers) -> None:
     _WORKER.update(rubric=rubric, fmt=fmt, headers=headers)
 
 
-def _chunk_outcomes(items: list[Record | Sheet | _Outcome]) -> list[_Outcome]:
+#: A record as it is sent to a worker: its source's index in the chunk, its first and last line,
+#: and its cells joined by NUL, which no cell holds (`conserv_rubric._stream` takes NUL out of a
+#: line, and refuses the record that held one): one string is much cheaper to send than a list.
+_Packed = tuple[int, int, int, str]
+#: A chunk as it is sent: the sources of its records (header, file, encoding), and its items.
+_Chunk = tuple[list[tuple[list[str], str, str]], list["_Packed | Record | Sheet | _Outcome"]]
+#: A chunk's outcomes as they come back: each item's text, the errors of those that have some
+#: (by their place in the chunk), and each item's status.
+_Done = tuple[list[str], dict[int, str], bytes]
+
+
+def _pack(items: list[Record | Sheet | _Outcome]) -> _Chunk:
+    """A chunk of *items* as it is sent to a worker: records packed, the rest as they are."""
+    sources: list[tuple[list[str], str, str]] = []
+    packed: list[_Packed | Record | Sheet | _Outcome] = []
+    last: Record | None = None
+    for item in items:
+        if item.__class__ is Record:
+            assert isinstance(item, Record)
+            cells = item.cells
+            joined = "\x00".join(cells)
+            if joined.count("\x00") != len(cells) - 1:  # a record not read from a file
+                packed.append(item)
+                continue
+            if last is None or item.header is not last.header or item.file != last.file:
+                sources.append((item.header, item.file, item.encoding))
+                last = item
+            packed.append((len(sources) - 1, item.first, item.last, joined))
+        else:
+            packed.append(item)
+    return sources, packed
+
+
+def _chunk_outcomes(chunk: _Chunk) -> _Done:
     """A worker's part: the outcome of every item of one chunk, in order."""
     rubric, fmt, headers = _WORKER["rubric"], _WORKER["fmt"], _WORKER["headers"]
-    return [item if isinstance(item, _Outcome) else _outcome(rubric, item, fmt, headers) for item in items]
+    sources, items = chunk
+    texts: list[str] = []
+    errors: dict[int, str] = {}
+    statuses = bytearray()
+    for k, entry in enumerate(items):
+        if isinstance(entry, _Outcome):
+            outcome = entry
+        elif isinstance(entry, Record | Sheet):
+            outcome = _outcome(rubric, entry, fmt, headers)
+        else:
+            source, first, last, joined = entry
+            header, file, encoding = sources[source]
+            record = Record(header, first, last, joined.split("\x00"), file, encoding)
+            outcome = _outcome(rubric, record, fmt, headers)
+        texts.append(outcome.text)
+        if outcome.errors:
+            errors[k] = outcome.errors
+        statuses.append(outcome.status)
+    return texts, errors, bytes(statuses)
 
 
 def _in_workers(
@@ -112,14 +181,20 @@ def _in_workers(
     sent = (_outcome(rubric, i, fmt, headers) if isinstance(i, SheetError) else i for i in items)
     chunks = iter(lambda: list(itertools.islice(sent, CHUNK)), [])
     pool = ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(rubric, fmt, headers))
-    pending: collections.deque[Future[list[_Outcome]]] = collections.deque()
+    pending: collections.deque[Future[_Done]] = collections.deque()
+
+    def outcomes(done: _Done) -> Iterator[_Outcome]:
+        texts, errors, statuses = done
+        for k, text in enumerate(texts):
+            yield _Outcome(text, errors.get(k, ""), statuses[k])
+
     try:
         for chunk in chunks:
-            pending.append(pool.submit(_chunk_outcomes, chunk))
+            pending.append(pool.submit(_chunk_outcomes, _pack(chunk)))
             if len(pending) >= jobs * IN_FLIGHT_PER_JOB:
-                yield from pending.popleft().result()
+                yield from outcomes(pending.popleft().result())
         while pending:
-            yield from pending.popleft().result()
+            yield from outcomes(pending.popleft().result())
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -189,12 +264,13 @@ def score_streamed(args: argparse.Namespace) -> int:
     else:
         outcomes = (_outcome(rubric, item, fmt, headers) for item in items)
     worst = done = errored = 0
-    header = False  # csv: the header line written, with the first card
     progress = _Progress()
     bom = csv_bom(args)
     with output(args.output, bom, args.sheets) as out:
         if bom and args.output is None:  # --bom on standard output: the file's own BOM
             out.write("\ufeff")
+        if fmt == "csv":  # the same header, unit columns included, whether any card follows or not
+            out.write(cards_csv_header(rubric, headers))
         for text, errors, status in outcomes:
             done += 1
             worst = max(worst, status)
@@ -202,11 +278,8 @@ def score_streamed(args: argparse.Namespace) -> int:
                 errored += 1
                 progress.clear()
                 sys.stderr.write(errors)
-            if text:  # a card's (csv: its header line, kept for the first card only), or jsonl's error
-                out.write(text[text.index("\n") + 1 :] if fmt == "csv" and header else text)
-                header = True
+            if text:  # a card's line, or jsonl's error
+                out.write(text)
             progress.tick(done, errored)
-        if fmt == "csv" and not header:
-            out.write(render_cards([], "csv", headers=headers))
     progress.clear()
     return worst
