@@ -535,12 +535,20 @@ def score(
             `Sheet` nor a mapping (a path: read it with `load_sheet` first).
         RubricError: *rubric* is not a `Rubric`.
     """
-    # A rubric scored before, through its generated plan: nothing else is looked up.
+    # A rubric scored before, through its generated plan: nothing else is looked up, and a
+    # plain dict of answers goes straight to the generated function.
     c = _COMPILED.get(id(rubric))
-    if c is not None and c.plan is not None and c._rubric() is rubric:
-        found = c.plan.run(sheet)
-        if found is not None:
-            return _planned(c, rubric, *found)
+    if c is not None and (plan := c.plan) is not None and c._rubric() is rubric:
+        if sheet.__class__ is dict:
+            assert isinstance(sheet, dict)
+            snap = sheet.copy()
+            sums = plan.quick(snap, True)
+            if sums is not None:
+                return _planned(c, rubric, snap, None, True, sums)
+        else:
+            found = plan.run(sheet)
+            if found is not None:
+                return _planned(c, rubric, *found)
     c = compiled(_as_rubric(rubric, "score"))
     plan = plan_of(c)
     if plan is not None:
