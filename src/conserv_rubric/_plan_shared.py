@@ -22,6 +22,8 @@ MISS: Final = object()
 MAX_MEMO: Final = 1024
 #: Longer text is read each time rather than remembered.
 MAX_MEMO_TEXT: Final = 128
+#: Results for names remembered per counter, and the reasons' text around names.
+MAX_MADE: Final = 256
 
 
 def copy_answer(value: object) -> object:
@@ -85,19 +87,32 @@ def named_results(c: Compiled, k: int) -> Named | None:
         return None
     memo, kind = c.memo_items[k], kind_of(rule)
     assert isinstance(kind, EachKind)
+    # The reasons' text before and after the names, by the reason for their count; and the
+    # results made, by the names in order (the same few answers recur).
+    around: dict[str, tuple[str, str]] = {}
+    made: dict[tuple[str, ...], ItemResult] = {}
 
     def named(names: list[str], base: ItemResult | None = None) -> ItemResult:
+        if not names:
+            return memo[0] if base is None else base
+        key = tuple(names)
+        found = made.get(key)
+        if found is not None:
+            return found
         if base is None:
             base = memo[len(names)]
-        if not names:
-            return base
-        return ItemResult(
+        slots = around.get(base.reason)
+        if slots is None:
+            slots = kind.around(rule, base.reason, len(names))
+            if len(around) < MAX_MADE:
+                around[base.reason] = slots
+        found = ItemResult(
             base.address,
             base.text,
             base.points,
             base.max,
             base.applicable_max,
-            kind.named(rule, base.reason, names),
+            f"{slots[0]}{'、'.join(names)}{slots[1]}",
             base.unit,
             base.project,
             base.applicable,
@@ -105,5 +120,8 @@ def named_results(c: Compiled, k: int) -> Named | None:
             base.evidence,
             base.note,
         )
+        if len(made) < MAX_MADE:
+            made[key] = found
+        return found
 
     return named

@@ -11,16 +11,16 @@ import attrs
 
 from ._answers import check_answers
 from ._codegen import Sums, plan_of
-from ._compiled import _COMPILED, Applicable, Compiled, Outcome, compiled, describe_figure
+from ._compiled import _COMPILED, Applicable, Compiled, Outcome, compiled
 from ._exact import exact, exactly
 from ._kinds import ZERO, Answers, Num, answered, kind_of, reachable
 from ._plan_shared import Named, named_results
 from ._provenance import SCHEMA_VERSION, Provenance, coefficients_provenance, provenance_of, rubric_hash
-from ._results import GateResult, GroupResult, ItemResult
+from ._results import GateResult, GroupResult, ItemResult, gate_result
 from ._score_args import _as_rubric, _as_sheet, _from_energy, _located
 from ._sheet import Sheet
 from ._stages import stage_problem
-from ._text import GATE_WORDS, fmt
+from ._text import fmt
 from .errors import Problem, SheetError
 from .model import Rubric, Rule
 
@@ -54,6 +54,7 @@ class ScoreCard:
         "_answers",
         "_c",
         "_given_pts",
+        "_items",
         "_project_pts",
         "_rubric",
         "_snap",
@@ -90,6 +91,7 @@ class ScoreCard:
         self._project_pts: list[Num] | None = outcome.project_pts
         self._unit_pts = outcome.unit_pts
         self._units: tuple[GroupResult, ...] | None = None
+        self._items: dict[str, ItemResult] | None = None
         self.total = outcome.total
         self.level = outcome.level
         self.failed_gates_raw = outcome.failed
@@ -207,42 +209,30 @@ class ScoreCard:
     def failed_gates(self) -> tuple[GateResult, ...]:
         """Every failed gate with its reason, in the standard's own words where the rubric gives
         them (``consequence``)."""
-        out = []
-        for g in self.failed_gates_raw:
-            word = g.consequence or GATE_WORDS[g.kind]
-            if g.test == "project":
-                reason = f"{g.label} 得0分（{word}）"
-            elif g.test == "positive":
-                reason = f"{g.label} 得0分（{g.consequence or '★条目得分不得为0分'}）"
-            elif g.test == "check":
-                reason = f"{g.label} 未满足（{word}）"
-            elif g.test == "figure":
-                assert g.read is not None
-                assert g.figure is not None
-                x = g.read(self.answers)
-                shown = f"{g.measure}未填写" if x is None else f"{g.measure}为{fmt(x)}{g.unit}"
-                reason = f"{g.label} {shown}，须{describe_figure(g.figure, g.unit)}（{word}）"
-            else:
-                got = fmt(self._pts[g.index])
-                reason = f"{g.label} 得{got}分，未达到{fmt(g.need)}分（{word}）"
-            out.append(GateResult(g.kind, g.address, reason))
-        return tuple(out)
+        return tuple(gate_result(g, self) for g in self.failed_gates_raw)
 
-    @functools.cached_property
-    @exactly
+    @property
     def items(self) -> dict[str, ItemResult]:
         """Every item's result by address, in rubric order."""
+        found = self._items
+        if found is None:
+            evidence = self.sheet.evidence if self.sheet is not None else {}
+            # What an item's result is made of is its own answers alone (no evidence, no
+            # [energy]): such results are shared by the cards of one rubric, keyed by them.
+            shared = not evidence and self.derived is None
+            if shared and not (self.excluded or self.held) and self._snap is not None:
+                # From the plan: every result looked up at once, if each is shared already.
+                found = self._c.plan.explain(self._snap, self._withhold)
+            if found is None:
+                found = self._built(evidence, shared)
+            self._items = found
+        return found
+
+    @exactly
+    def _built(self, evidence: Mapping[str, tuple[str, ...]], shared: bool) -> dict[str, ItemResult]:
+        """Every item's result, each shared one looked up and the others built."""
         c = self._c
-        evidence = self.sheet.evidence if self.sheet is not None else {}
-        # What an item's result is made of is its own answers alone (no evidence, no [energy]):
-        # such results are shared by the cards of one rubric, keyed by those answers.
-        shared = not evidence and self.derived is None
         alone = self.excluded or self.held
-        if shared and not alone and self._snap is not None:
-            # From the plan: every result looked up at once, if each is shared already.
-            found: dict[str, ItemResult] | None = c.plan.explain(self._snap, self._withhold)
-            if found is not None:
-                return found
         vals = self._checked() if shared else ()
         memos = c.memo_items
         if c.named is None:
@@ -475,7 +465,8 @@ def _planned(
     answers and the items' points when an explanation first asks for them."""
     card: ScoreCard = _NEW(ScoreCard)
     card._c = c
-    card.derived = card._answers = card._vals = card._given_pts = card._project_pts = card._units = None
+    card.derived = card._answers = card._vals = card._given_pts = card._project_pts = None
+    card._units = card._items = None
     card._rubric = rubric
     card._snap = snap
     card._withhold = withhold

@@ -88,9 +88,15 @@ class EachKind(Kind):
         alone: the names follow the count (``3项（节能、节水、节电） × 1分 = 3分``)."""
         if not names:
             return counted
-        head = f"{len(names)}{rule.unit or '项'}"
+        before, after = self.around(rule, counted, len(names))
+        return f"{before}{'、'.join(names)}{after}"
+
+    def around(self, rule: Each, counted: str, n: int) -> tuple[str, str]:
+        """What the reason for *n* names writes before and after them, from *counted*, the
+        reason for the count alone: the names follow the count, in brackets."""
+        head = f"{n}{rule.unit or '项'}"
         assert counted.startswith(head)  # every reason for a count opens with it
-        return f"{head}（{'、'.join(names)}）{counted[len(head) :]}"
+        return f"{head}（", f"）{counted[len(head) :]}"
 
     def counted(self, rule: Each, n: int, points: Decimal) -> str:
         """The reason for a count of *n*, answered as a number, that earns *points*."""
