@@ -113,6 +113,25 @@ class _Plan:
                 self.summed[k] = self.points_of[j] = group_of[(k, None)]
             else:
                 self.points_of[j] = f"i{k}"
+        for k, item in enumerate(c.items):
+            # An uncapped sum of such flags is added into its group's sum flag by flag too.
+            rule = item.rule
+            if full or not isinstance(rule, Parts) or rule.max is not None or rule.zero_if is not None:
+                continue
+            if k in c.verifier_items or k in gated or (k, None) not in group_of:
+                continue
+            children = list(child_addresses(rule, item.address))
+            if children and all(
+                isinstance(child, Flag)
+                and not child.at_least
+                and child.zero_if is None
+                and isinstance(fast(child.points), int)
+                and a in self.index
+                for a, child in children
+            ):
+                self.summed[k] = group_of[(k, None)]
+                for a, _ in children:
+                    self.points_of[self.index[a]] = self.summed[k]
         # A figure gate reads its figure from a mapping of the checked answers, as closures do.
         self.closures = any(g.test == "figure" for g in c.gates)
 
