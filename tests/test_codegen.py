@@ -21,7 +21,7 @@ from budgets import scaled
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conserv_rubric import Rubric, ScoreCard, Sheet, SheetError, load_rubric, load_sheets, score
+from conserv_rubric import ItemResult, Rubric, ScoreCard, Sheet, SheetError, load_rubric, load_sheets, score
 from conserv_rubric._codegen import Plan
 from conserv_rubric._compiled import compiled
 from conserv_rubric.strategies import invalid_sheets, rubrics, sheets
@@ -178,3 +178,68 @@ def test_plan_leaves_doubtful_answers_to_the_checker(answers: dict[str, Any], me
     with pytest.raises(SheetError) as exc:
         score(rubric, answers)
     assert str(exc.value) == message
+
+
+def own_items(card: ScoreCard) -> dict[str, ItemResult]:
+    """Every item's result built for *card* alone, none of them shared with another card."""
+    c = compiled(card.rubric)
+    evidence = card.sheet.evidence if card.sheet is not None else {}
+    return {item.address: card._item(k, card.answers, evidence) for k, item in enumerate(c.items)}
+
+
+@settings(max_examples=scaled(30), deadline=None)
+@given(st.data())
+def test_shared_results_are_each_cards_own(data: st.DataObject) -> None:
+    rubric = data.draw(rubrics(), label="rubric")
+    sheet = data.draw(sheets(rubric), label="sheet")
+    texted = attrs.evolve(sheet, answers={a: as_text(v) for a, v in sheet.answers.items()})
+    c = compiled(rubric)
+    planned(rubric)
+    for scored in (sheet.answers, sheet, texted):
+        for memo in c.memo_items:
+            memo.clear()
+        # Built one by one (and shared), then looked up by the plan, then from names' counts.
+        for _ in range(3):
+            try:
+                card = score(rubric, scored)
+            except SheetError:  # as text, an answer may not be one (test_plan_… compares those)
+                break
+            assert card.items == own_items(card)
+
+
+@pytest.mark.parametrize(
+    ("answers", "reasons"),
+    [
+        (
+            {"5.1.1": ["全国节能宣传周", "全国低碳日", "世界水日"]},
+            ["3项（全国节能宣传周、全国低碳日、世界水日） × 2分 = 6分，按最高4分计"],
+        ),
+        ({"5.1.2": ["随手关灯"]}, ["1类（随手关灯） × 1分 = 1分（最高4分）"]),
+        ({"2.2.2": []}, ["0项 × 1分 = 0分（最高5分）"]),
+        ({"5.1.1": 3, "5.1.2": []}, ["3项 × 2分 = 6分，按最高4分计", "0类 × 1分 = 0分（最高4分）"]),
+    ],
+)
+def test_a_reason_for_names_is_the_reason_for_their_count_with_the_names(
+    answers: dict[str, Any], reasons: list[str]
+) -> None:
+    rubric = load_rubric(ROOT / "rubrics" / "district.toml")
+    for memo in compiled(rubric).memo_items:
+        memo.clear()
+    planned(rubric)
+    for _ in range(3):  # the first builds every result, the others share them
+        card = score(rubric, answers)
+        assert [card.items[a].reason for a in answers] == reasons
+
+
+def test_a_card_from_the_plan_looks_its_results_up_at_once() -> None:
+    rubric = load_rubric(ROOT / "rubrics" / "district.toml")
+    answers = {"1.1.1.a": True, "2.2.2": ["节能", "节水"], "5.1.3": 1}
+    plan = planned(rubric)
+    first = score(rubric, answers).items
+    assert plan.explain(dict(answers), True) == first
+    # Shared: the second card's results are the first card's own objects, but for the names.
+    second = score(rubric, answers).items
+    assert second == first
+    assert [a for a in first if second[a] is not first[a]] == ["2.2.2"]
+    assert first["2.2.2"].reason == "2项（节能、节水） × 1分 = 2分（最高5分）"
+    assert first["2.1.1"].reason == "未填写，0分"

@@ -23,12 +23,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final
 
-from ._answers import check_answer
 from ._compiled import Compiled, Gate, within
 from ._exact import EXACT
 from ._kinds import Leaf, Num, fast, kind_of, reachable
 from ._limits import MAX_NUMBER
+from ._plan_shared import MISS, Checker, copy_answer, named_results
 from ._provenance import rubric_hash
+from ._results import ItemResult
 from ._sheet import Sheet
 from ._tree import child_addresses
 from .model import Check, Each, Flag, Parts, Rule
@@ -40,65 +41,8 @@ Sums = tuple[list[Num], Decimal, "str | None", tuple[Gate, ...]]
 #: are withheld, its result, or None when the full checker must read the answers.
 Quick = Callable[[dict[str, Any], bool], "Sums | None"]
 
-#: Returned by `Checker.fix` for an answer the full checker refuses.
-MISS: Final = object()
-#: Text answers remembered per kind of leaf; once full, further ones are read each time.
-MAX_MEMO: Final = 1024
-#: Longer text is read each time rather than remembered.
-MAX_MEMO_TEXT: Final = 128
 #: Whole totals up to this have their Decimal made once per plan.
 MAX_TOTALS: Final = 10_000
-
-
-def _copy(value: object) -> object:
-    """A fresh copy of a remembered answer that a card could hand out (names, a ratio, a tier)."""
-    if isinstance(value, list):
-        return list(value)
-    if isinstance(value, dict):
-        return dict(value)
-    return value
-
-
-class Checker:
-    """The answers the inline checks leave in doubt, read by the full checker leaf by leaf.
-
-    The full checker's reading of a text answer depends only on the leaf's shape, options and
-    range, so what it made of a text is remembered for every leaf that reads text the same way:
-    the yes/no leaves share one memo (the generated code looks it up inline), the plain counts
-    another, every other leaf has its own. Lists of names are remembered per leaf too.
-    """
-
-    def __init__(self, leaves: list[Leaf]) -> None:
-        self.leaves = leaves
-        self.text_bool: dict[object, object] = {}
-        text_count: dict[object, object] = {}
-        self.memos: list[dict[object, object]] = []
-        for leaf in leaves:
-            if leaf.shape == "bool":
-                self.memos.append(self.text_bool)
-            elif leaf.shape == "count":
-                self.memos.append(text_count)
-            else:
-                self.memos.append({})
-
-    def fix(self, j: int, raw: object) -> object:
-        """The checked answer of leaf *j* for *raw*, or `MISS` when the full checker refuses it."""
-        memo = self.memos[j]
-        key: object = None
-        if isinstance(raw, str):
-            key = raw if len(raw) <= MAX_MEMO_TEXT else None
-        elif isinstance(raw, list) and all(e.__class__ is str for e in raw):
-            key = tuple(raw)
-        if key is not None:
-            found = memo.get(key, MISS)
-            if found is not MISS:
-                return _copy(found)
-        value, error = check_answer(self.leaves[j], raw)
-        if error is not None:
-            return MISS
-        if key is not None and len(memo) < MAX_MEMO:
-            memo[key] = _copy(value)
-        return value
 
 
 class _Source:
@@ -131,11 +75,14 @@ class _Plan:
             as a hand-written scorer would.
         text: answers are expected as text (a CSV row): the memo of text already read is
             consulted first.
+        explain: with *full*, the function returns every item's result, looked up among those
+            the rubric's cards share, or None when one of them is not shared yet.
     """
 
-    def __init__(self, c: Compiled, *, full: bool, text: bool) -> None:
+    def __init__(self, c: Compiled, *, full: bool, text: bool, explain: bool = False) -> None:
         self.c = c
         self.full = full
+        self.explain = explain
         self.text = text
         self.checker: Checker
         self.src = _Source()
@@ -166,6 +113,25 @@ class _Plan:
                 self.summed[k] = self.points_of[j] = group_of[(k, None)]
             else:
                 self.points_of[j] = f"i{k}"
+        for k, item in enumerate(c.items):
+            # An uncapped sum of such flags is added into its group's sum flag by flag too.
+            rule = item.rule
+            if full or not isinstance(rule, Parts) or rule.max is not None or rule.zero_if is not None:
+                continue
+            if k in c.verifier_items or k in gated or (k, None) not in group_of:
+                continue
+            children = list(child_addresses(rule, item.address))
+            if children and all(
+                isinstance(child, Flag)
+                and not child.at_least
+                and child.zero_if is None
+                and isinstance(fast(child.points), int)
+                and a in self.index
+                for a, child in children
+            ):
+                self.summed[k] = group_of[(k, None)]
+                for a, _ in children:
+                    self.points_of[self.index[a]] = self.summed[k]
         # A figure gate reads its figure from a mapping of the checked answers, as closures do.
         self.closures = any(g.test == "figure" for g in c.gates)
 
@@ -207,17 +173,21 @@ class _Plan:
         n = f"n{self.index[address]}"
         per, need = self.num(rule.per), rule.at_least or 0
         top = kind_of(rule).maximum(rule)
+        # Whole points and no minimum: a count of 0 gives the int 0 without a test of its own.
+        times = (n if per == "1" else f"{per} * {n}") if per.isdigit() else None
         if top is None:
-            return f"(0 if {n} < {need!r} else {per} * {n})"
+            return times if times is not None and not need else f"(0 if {n} < {need!r} else {per} * {n})"
         full = math.ceil(Fraction(top) / Fraction(rule.per))
         cap = self.num(top)
+        if times is not None and cap.isdigit() and not need:
+            return f"({cap} if {n} >= {full!r} else {times})"
         return f"(0 if {n} < {need!r} or {n} == 0 else ({cap} if {n} >= {full!r} else {per} * {n}))"
 
     def build(self) -> str:
         c, src = self.c, self.src
         leaves = list(c.leaves.values())
         add = src.add
-        add(0, "def quick(a, w):")
+        add(0, "def explain(a, w):" if self.explain else "def quick(a, w):")
         add(1, "g = a.get")
         if self.text:
             add(1, "tb = TB.get")
@@ -244,7 +214,10 @@ class _Plan:
         add(2, "return None")
         values = "(" + "".join(f"v{j}, " for j in range(len(leaves))) + ")"
         if self.full:
-            add(1, f"return {values}")
+            if self.explain:
+                self._explain(add)
+            else:
+                add(1, f"return {values}")
             return "\n".join(src.lines) + "\n"
         if c.integral:
             self._body(add, items, values)
@@ -259,28 +232,41 @@ class _Plan:
         c, src = self.c, self.src
         if self.closures:
             add(1, f"o = {{k: x for k, x in zip(ADDRESSES, {values}) if x is not None}}")
+        # An item or project that only its sum reads is written into that sum, not kept in a
+        # local of its own; gates read theirs, and capped sums are capped in place.
+        gated_items = {g.index for g in c.gates if g.test != "project"}
+        gated_projects = {g.index for g in c.gates if g.test == "project"}
+        inline: dict[int, str] = {}
         for k, found in enumerate(items):
             if k in self.summed:
                 continue
             if k in c.verifier_items:
                 add(1, f"i{k} = 0 if w else {found}")
+            elif k not in gated_items and found != f"i{k}":
+                inline[k] = found
             elif found != f"i{k}":
                 add(1, f"i{k} = {found}")
 
         def terms(ks: range, own: str) -> str:
             got = ([own] if any(k in self.summed for k in ks) else []) + [
-                f"i{k}" for k in ks if k not in self.summed
+                inline.get(k, f"i{k}") for k in ks if k not in self.summed
             ]
             return " + ".join(got) or "0"
 
+        project: list[str] = []
         for p, (start, end, cap) in enumerate(c.project_plan):
-            add(1, f"p{p} = {terms(range(start, end), f's{p}')}")
+            summed = terms(range(start, end), f"s{p}")
+            if cap is None and p not in gated_projects:
+                project.append(summed if "+" not in summed else f"({summed})")
+                continue
+            add(1, f"p{p} = {summed}")
             if cap is not None:
                 limit = src.const(cap)
                 add(1, f"if p{p} > {limit}: p{p} = {limit}")
+            project.append(f"p{p}")
         for u, (projects, span, cap) in enumerate(c.unit_plan):
             parts = (
-                " + ".join(f"p{p}" for p in projects) or "0"
+                " + ".join(project[p] for p in projects) or "0"
                 if span is None
                 else terms(range(*span), f"su{u}")
             )
@@ -329,10 +315,10 @@ class _Plan:
         elif self.text and leaf.shape in ("count", "count_or_names"):
             # Text read before for this kind of leaf: looked up, not read again.
             memo = self.src.const(self.checker.memos[j], "M")
-            add(1, f"if {v}.__class__ is str and (m := {memo}.get({v}, MISS)) is not MISS:")
+            add(1, f"if type({v}) is str and (m := {memo}.get({v}, MISS)) is not MISS:")
             add(2, f"{v} = m")
             if leaf.shape == "count_or_names":
-                add(2, f"n{j} = len(m) if m.__class__ is list else m")
+                add(2, f"n{j} = len(m) if type(m) is list else m")
             word = "elif"
         if flag:
             add(1, f"{word} {v} is True:")
@@ -345,12 +331,12 @@ class _Plan:
         elif leaf.shape in ("count", "count_or_names"):
             # What the full checker passes unchanged: a whole number, within what it allows.
             top = len(leaf.options) if leaf.closed else MAX_NUMBER - 1
-            add(1, f"{word} {v}.__class__ is int and 0 <= {v} <= {top!r}:")
+            add(1, f"{word} type({v}) is int and 0 <= {v} <= {top!r}:")
             add(2, f"n{j} = {v}" if leaf.shape == "count_or_names" else "pass")
             if leaf.shape == "count_or_names":
                 # A list of names the checker has read before (unhashable names: TypeError).
                 memo = self.src.const(self.checker.memos[j], "M")
-                add(1, f"elif {v}.__class__ is list and (m := {memo}.get(tuple({v}), MISS)) is not MISS:")
+                add(1, f"elif type({v}) is list and (m := {memo}.get(tuple({v}), MISS)) is not MISS:")
                 add(2, f"n{j} = len(m)")
                 add(2, f"{v} = m.copy()" if self.full else f"{v} = m")
             add(1, "else:")
@@ -362,8 +348,8 @@ class _Plan:
         add(3, "n -= 1")
         add(2, "else:")
         if leaf.shape == "bool":
-            add(3, f"{v} = TB.get({v}, {v}) if {v}.__class__ is str else {v}")
-            add(3, f"if {v}.__class__ is not bool:")
+            add(3, f"{v} = TB.get({v}, {v}) if type({v}) is str else {v}")
+            add(3, f"if type({v}) is not bool:")
             add(4, f"{v} = fix({j}, {v})")
             add(4, f"if {v} is MISS:")
             add(5, "return None")
@@ -374,11 +360,32 @@ class _Plan:
         if flag:
             add(2, after)
         elif leaf.shape == "count_or_names":
-            add(2, f"n{j} = 0 if {v} is None else len({v}) if {v}.__class__ is list else {v}")
+            add(2, f"n{j} = 0 if {v} is None else len({v}) if type({v}) is list else {v}")
         if leaf.rule is None and leaf.address.endswith(".na"):
             # Marked not applicable: the item counts differently; the interpreter scores it.
             add(1, f"if {v} is True:")
             add(2, "return None")
+
+    def _explain(self, add: Callable[[int, str], None]) -> None:
+        """Every item's result from the results shared by its answers (`Compiled.memo_items`):
+        a counter answered with names takes the result of their count and names them."""
+        c, src = self.c, self.src
+        add(1, "try:")
+        add(2, "return {")
+        for k, (address, start, stop) in enumerate(c.item_spans):
+            memo = src.const(c.memo_items[k], "I")
+            if stop - start != 1:
+                add(3, f"{address!r}: {memo}[({''.join(f'v{j}, ' for j in range(start, stop))})],")
+                continue
+            v = f"v{start}"
+            named = named_results(c, k)
+            if named is None:
+                add(3, f"{address!r}: {memo}[{v}],")
+            else:
+                add(3, f"{address!r}: {src.const(named, 'N')}({v}) if type({v}) is list else {memo}[{v}],")
+        add(2, "}")
+        add(1, "except (KeyError, TypeError):  # a result not shared yet: the card builds them")
+        add(2, "return None")
 
     def _gates(self, add: Callable[[int, str], None]) -> None:
         c, src = self.c, self.src
@@ -441,6 +448,7 @@ class Plan:
         quick: from answers as written (a dict), the unit points, total, level and failed gates.
         text: the same, looking text up first (a sheet read from CSV).
         whole: the checked answers alone, for a card's explanations.
+        explain: every item's result, when each is one the rubric's cards share (else None).
         source: the source of `quick`, for reading.
     """
 
@@ -451,10 +459,15 @@ class Plan:
         self.text: Quick = self._make(c, full=False, text=True)[1]
         whole = self._make(c, full=True, text=False)[1]
         self.whole: Callable[[dict[str, Any], bool], tuple[Any, ...] | None] = whole
+        explain = self._make(c, full=True, text=False, explain=True)[1]
+        self.explain: Callable[[dict[str, Any], bool], dict[str, ItemResult] | None] = explain
         self.leaves = c.leaves.keys() | c.item_addresses
         self.title = c.rubric.title
         self.rubric = c._rubric
         self.stages = c.rubric.stages
+        self.first = c.rubric.stages[0]
+        #: The rubric's hash, worked out when a sheet first names one (it is dear to compute).
+        self.hash: str | None = None
 
     def run(self, sheet: object) -> tuple[dict[str, Any], Sheet | None, bool, Sums] | None:
         """*sheet* scored: the answers it was scored from (a copy), the sheet (None for a
@@ -466,28 +479,36 @@ class Plan:
             snap: dict[str, Any] = sheet.copy()
             found = self.quick(snap, True)
             return None if found is None else (snap, None, True, found)
-        if not isinstance(sheet, Sheet) or sheet.__class__ is not Sheet:
+        if sheet.__class__ is not Sheet:
             return None
+        assert isinstance(sheet, Sheet)
         info = sheet.info
         if sheet.energy is not None or (info.rubric is not None and info.rubric != self.title):
             return None
         if info.rubric_hash is not None:
-            rubric = self.rubric()
-            if rubric is None or info.rubric_hash != rubric_hash(rubric):
+            if self.hash is None:
+                rubric = self.rubric()
+                if rubric is None:
+                    return None
+                self.hash = rubric_hash(rubric)
+            if info.rubric_hash != self.hash:
                 return None
-        if info.stage not in self.stages:
+        stage = info.stage
+        if stage != self.first and stage not in self.stages:
             return None
         if (sheet.evidence or sheet.notes) and not (
             self.leaves.issuperset(sheet.evidence) and self.leaves.issuperset(sheet.notes)
         ):
             return None
         snap = sheet.answers.copy()
-        withhold = info.stage == self.stages[0]
+        withhold = stage == self.first
         found = self.text(snap, withhold)
         return None if found is None else (snap, sheet, withhold, found)
 
-    def _make(self, c: Compiled, *, full: bool, text: bool) -> tuple[str, Callable[..., Any]]:
-        plan = _Plan(c, full=full, text=text)
+    def _make(
+        self, c: Compiled, *, full: bool, text: bool, explain: bool = False
+    ) -> tuple[str, Callable[..., Any]]:
+        plan = _Plan(c, full=full, text=text, explain=explain)
         plan.checker = self.checker
         source = plan.build()
         namespace: dict[str, Any] = {
@@ -500,13 +521,13 @@ class Plan:
             "MISS": MISS,
             "TB": self.checker.text_bool,
             "fix": self.checker.fix,
-            "copy": _copy,
+            "copy": copy_answer,
             "within": within,
             "ADDRESSES": tuple(c.leaves),
         }
         code = compile(source, f"<conserv_rubric plan for {c.rubric.title!r}>", "exec")
         exec(code, namespace)  # our own source, written from the validated rubric
-        return source, namespace["quick"]
+        return source, namespace["explain" if explain else "quick"]
 
 
 def plan_of(c: Compiled) -> Plan | None:

@@ -232,7 +232,9 @@ class Compiled:
         #: and project results by their points, each item's result by its answers.
         self.memo_units: list[dict[Num, Any]] = [{} for _ in self.unit_nodes]
         self.memo_projects: dict[tuple[Num, ...], tuple[Any, ...]] = {}
-        self.memo_items: list[dict[tuple[object, ...], Any]] = [{} for _ in self.items]
+        self.memo_items: list[dict[object, Any]] = [{} for _ in self.items]
+        #: Per item, how a counter's result for names is made from its count's (or None).
+        self.named: list[Any] | None = None
 
     def _item_gate(self, rule: Rule, address: str, index: int) -> None:
         """The gate an item declares, if any: a gate on its points or on its measured figure,

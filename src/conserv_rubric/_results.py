@@ -4,10 +4,15 @@ each failed gate's (`conserv_rubric._score.ScoreCard` hands them out)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import attrs
 
-from ._compiled import GateKind
+from ._compiled import Gate, GateKind, describe_figure
+from ._text import GATE_WORDS, fmt
+
+if TYPE_CHECKING:
+    from ._score import ScoreCard
 
 
 @attrs.frozen
@@ -62,3 +67,25 @@ class GroupResult:
     points: Decimal
     max: Decimal
     applicable_max: Decimal
+
+
+def gate_result(g: Gate, card: ScoreCard) -> GateResult:
+    """Failed gate *g* of *card* with its reason, in the standard's own words where the rubric
+    gives them (``consequence``)."""
+    word = g.consequence or GATE_WORDS[g.kind]
+    if g.test == "project":
+        reason = f"{g.label} 得0分（{word}）"
+    elif g.test == "positive":
+        reason = f"{g.label} 得0分（{g.consequence or '★条目得分不得为0分'}）"
+    elif g.test == "check":
+        reason = f"{g.label} 未满足（{word}）"
+    elif g.test == "figure":
+        assert g.read is not None
+        assert g.figure is not None
+        x = g.read(card.answers)
+        shown = f"{g.measure}未填写" if x is None else f"{g.measure}为{fmt(x)}{g.unit}"
+        reason = f"{g.label} {shown}，须{describe_figure(g.figure, g.unit)}（{word}）"
+    else:
+        got = fmt(card._pts[g.index])
+        reason = f"{g.label} 得{got}分，未达到{fmt(g.need)}分（{word}）"
+    return GateResult(g.kind, g.address, reason)

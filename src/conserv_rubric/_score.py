@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
@@ -12,15 +11,17 @@ import attrs
 
 from ._answers import check_answers
 from ._codegen import Sums, plan_of
-from ._compiled import Applicable, Compiled, Outcome, compiled, describe_figure
+from ._compiled import _COMPILED, Applicable, Compiled, Outcome, compiled
 from ._exact import exact, exactly
 from ._kinds import ZERO, Answers, Num, answered, kind_of, reachable
+from ._plan_shared import Named, named_results
 from ._provenance import SCHEMA_VERSION, Provenance, coefficients_provenance, provenance_of, rubric_hash
-from ._results import GateResult, GroupResult, ItemResult
-from ._sheet import Sheet, SheetInfo
+from ._results import GateResult, GroupResult, ItemResult, gate_result
+from ._score_args import _as_rubric, _as_sheet, _from_energy, _located
+from ._sheet import Sheet
 from ._stages import stage_problem
-from ._text import GATE_WORDS, describe, fmt
-from .errors import Problem, RubricError, SheetError
+from ._text import fmt
+from .errors import Problem, SheetError
 from .model import Rubric, Rule
 
 if TYPE_CHECKING:
@@ -53,6 +54,7 @@ class ScoreCard:
         "_answers",
         "_c",
         "_given_pts",
+        "_items",
         "_project_pts",
         "_rubric",
         "_snap",
@@ -89,30 +91,12 @@ class ScoreCard:
         self._project_pts: list[Num] | None = outcome.project_pts
         self._unit_pts = outcome.unit_pts
         self._units: tuple[GroupResult, ...] | None = None
+        self._items: dict[str, ItemResult] | None = None
         self.total = outcome.total
         self.level = outcome.level
         self.failed_gates_raw = outcome.failed
         self.excluded = outcome.excluded
         self.held = outcome.withheld
-
-    @classmethod
-    def _planned(
-        cls, c: Compiled, snap: dict[str, Any], sheet: Sheet | None, withhold: bool, found: Sums
-    ) -> ScoreCard:
-        """A card from the generated plan (`conserv_rubric._codegen`): the sums now, the checked
-        answers and the items' points when an explanation first asks for them."""
-        card = cls.__new__(cls)
-        card._c = c
-        card.derived = None
-        card._rubric = c.rubric
-        card._answers = card._vals = card._given_pts = card._project_pts = card._units = None
-        card._snap = snap
-        card._withhold = withhold
-        card.sheet = sheet
-        card._unit_pts, card.total, card.level, card.failed_gates_raw = found
-        card.excluded = frozenset()
-        card.held = c.verifier_items if withhold else frozenset()
-        return card
 
     def _checked(self) -> tuple[Any, ...]:
         """The checked answers, one per leaf in rubric order (None: unanswered); a card from the
@@ -225,45 +209,46 @@ class ScoreCard:
     def failed_gates(self) -> tuple[GateResult, ...]:
         """Every failed gate with its reason, in the standard's own words where the rubric gives
         them (``consequence``)."""
-        out = []
-        for g in self.failed_gates_raw:
-            word = g.consequence or GATE_WORDS[g.kind]
-            if g.test == "project":
-                reason = f"{g.label} 得0分（{word}）"
-            elif g.test == "positive":
-                reason = f"{g.label} 得0分（{g.consequence or '★条目得分不得为0分'}）"
-            elif g.test == "check":
-                reason = f"{g.label} 未满足（{word}）"
-            elif g.test == "figure":
-                assert g.read is not None
-                assert g.figure is not None
-                x = g.read(self.answers)
-                shown = f"{g.measure}未填写" if x is None else f"{g.measure}为{fmt(x)}{g.unit}"
-                reason = f"{g.label} {shown}，须{describe_figure(g.figure, g.unit)}（{word}）"
-            else:
-                got = fmt(self._pts[g.index])
-                reason = f"{g.label} 得{got}分，未达到{fmt(g.need)}分（{word}）"
-            out.append(GateResult(g.kind, g.address, reason))
-        return tuple(out)
+        return tuple(gate_result(g, self) for g in self.failed_gates_raw)
 
-    @functools.cached_property
-    @exactly
+    @property
     def items(self) -> dict[str, ItemResult]:
         """Every item's result by address, in rubric order."""
+        found = self._items
+        if found is None:
+            evidence = self.sheet.evidence if self.sheet is not None else {}
+            # What an item's result is made of is its own answers alone (no evidence, no
+            # [energy]): such results are shared by the cards of one rubric, keyed by them.
+            shared = not evidence and self.derived is None
+            if shared and not (self.excluded or self.held) and self._snap is not None:
+                # From the plan: every result looked up at once, if each is shared already.
+                found = self._c.plan.explain(self._snap, self._withhold)
+            if found is None:
+                found = self._built(evidence, shared)
+            self._items = found
+        return found
+
+    @exactly
+    def _built(self, evidence: Mapping[str, tuple[str, ...]], shared: bool) -> dict[str, ItemResult]:
+        """Every item's result, each shared one looked up and the others built."""
         c = self._c
-        evidence = self.sheet.evidence if self.sheet is not None else {}
-        # What an item's result is made of is its own answers alone (no evidence, no [energy]):
-        # such results are shared by the cards of one rubric, keyed by those answers.
-        shared = not evidence and self.derived is None
-        vals = self._checked() if shared else ()
         alone = self.excluded or self.held
+        vals = self._checked() if shared else ()
         memos = c.memo_items
+        if c.named is None:
+            c.named = [named_results(c, k) for k in range(len(c.items))]
         out = {}
         for k, (address, start, stop) in enumerate(c.item_spans):
+            # An unanswered item is shared too: its key is None.
             key: Any = None
-            if shared and not (alone and (k in self.excluded or k in self.held)):
+            share = shared and not (alone and (k in self.excluded or k in self.held))
+            if share:
                 if stop - start == 1:
                     key = vals[start]
+                    named = c.named[k]
+                    if key.__class__ is list and named is not None:
+                        out[address] = self._named(k, named, key)
+                        continue
                     if key.__class__ is list:
                         key = tuple(key)
                 else:
@@ -271,14 +256,26 @@ class ScoreCard:
                 try:
                     found = memos[k].get(key)
                 except TypeError:  # a ratio or a tier, or names among several leaves: not shared
-                    key = found = None
+                    share, found = False, None
                 if found is not None:
                     out[address] = found
                     continue
             result = out[address] = self._item(k, self.answers, evidence)
-            if key is not None and len(memos[k]) < MAX_SHARED:
+            if share and len(memos[k]) < MAX_SHARED:
                 memos[k][key] = result
         return out
+
+    def _named(self, k: int, named: Named, names: list[str]) -> ItemResult:
+        """Item *k*'s result for an answer naming *names*: its count's, shared by the rubric's
+        cards (made now if need be), with the names in the reason."""
+        memo, n = self._c.memo_items[k], len(names)
+        base = memo.get(n)
+        if base is None:
+            address = self._c.items[k].address
+            base = self._item(k, {**self.answers, address: n}, {})
+            if len(memo) < MAX_SHARED:
+                memo[n] = base
+        return named(names, base)
 
     def _item(self, k: int, answers: Answers, evidence: Mapping[str, tuple[str, ...]]) -> ItemResult:
         c = self._c
@@ -457,31 +454,27 @@ class ScoreCard:
         }
 
 
-def _as_sheet(sheet: object, call: str) -> Sheet:
-    """*sheet* as a `Sheet`: a mapping of answers is wrapped; anything else is refused."""
-    if isinstance(sheet, Sheet):
-        return sheet
-    if isinstance(sheet, Mapping):
-        return Sheet(info=SheetInfo(agency=""), answers=dict(sheet))
-    if isinstance(sheet, str | os.PathLike):
-        got = f"a path ({os.fspath(sheet)})" if isinstance(sheet, os.PathLike) else describe(sheet)
-        message = (
-            f"{call}() takes a Sheet or a mapping from address to answer, not {got};"
-            f" read the file first: {call}(rubric, load_sheet(path))"
-        )
-    else:
-        message = f"{call}() takes a Sheet or a mapping from address to answer, not a {type(sheet).__name__}"
-    raise SheetError([Problem(message=message)])
+_NEW: Final = object.__new__
+_NOTHING: Final[frozenset[int]] = frozenset()
 
 
-def _as_rubric(rubric: object, call: str) -> Rubric:
-    if isinstance(rubric, Rubric):
-        return rubric
-    got = f"a path ({os.fspath(rubric)})" if isinstance(rubric, os.PathLike) else describe(rubric)
-    hint = ""
-    if isinstance(rubric, str | os.PathLike):
-        hint = f"; load it first: {call}(load_rubric(path), sheet)"
-    raise RubricError([Problem(message=f"{call}() takes a Rubric as its first argument, not {got}{hint}")])
+def _planned(
+    c: Compiled, rubric: Rubric, snap: dict[str, Any], sheet: Sheet | None, withhold: bool, found: Sums
+) -> ScoreCard:
+    """A card from the generated plan (`conserv_rubric._codegen`): the sums now, the checked
+    answers and the items' points when an explanation first asks for them."""
+    card: ScoreCard = _NEW(ScoreCard)
+    card._c = c
+    card.derived = card._answers = card._vals = card._given_pts = card._project_pts = None
+    card._units = card._items = None
+    card._rubric = rubric
+    card._snap = snap
+    card._withhold = withhold
+    card.sheet = sheet
+    card._unit_pts, card.total, card.level, card.failed_gates_raw = found
+    card.excluded = _NOTHING
+    card.held = c.verifier_items if withhold else _NOTHING
+    return card
 
 
 def check_sheet(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> list[Problem]:
@@ -502,26 +495,6 @@ def check_sheet(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> list[Proble
     given = _as_sheet(sheet, "check_sheet")
     _, given, energy_problems = _from_energy(c, given, None)
     return _located(given, energy_problems + check_answers(c.leaves, c.item_addresses, given)[1])
-
-
-def _from_energy(
-    c: Compiled, sheet: Sheet, coefficients: Coefficients | None
-) -> tuple[Derived | None, Sheet, list[Problem]]:
-    """*sheet* with its bound flags answered from its ``[energy]``; a sheet without one as it is."""
-    if sheet.energy is None:
-        return None, sheet, []
-    from ._energy_score import derive  # noqa: PLC0415 - kept off start-up: only [energy] needs it
-
-    derived, problems = derive(c.leaves, sheet, coefficients, c.rubric.title)
-    if derived is None:
-        return None, sheet, problems
-    return derived, attrs.evolve(sheet, answers={**sheet.answers, **derived.answers}), problems
-
-
-def _located(sheet: Sheet, problems: list[Problem]) -> list[Problem]:
-    """*problems*, each with the workbook cell its path was read from (a workbook's sheet only)."""
-    cells = sheet.cells
-    return [attrs.evolve(p, cell=cells[p.path]) if p.path in cells else p for p in problems]
 
 
 def score(
@@ -553,12 +526,26 @@ def score(
             `Sheet` nor a mapping (a path: read it with `load_sheet` first).
         RubricError: *rubric* is not a `Rubric`.
     """
+    # A rubric scored before, through its generated plan: nothing else is looked up, and a
+    # plain dict of answers goes straight to the generated function.
+    c = _COMPILED.get(id(rubric))
+    if c is not None and (plan := c.plan) is not None and c._rubric() is rubric:
+        if sheet.__class__ is dict:
+            assert isinstance(sheet, dict)
+            snap = sheet.copy()
+            sums = plan.quick(snap, True)
+            if sums is not None:
+                return _planned(c, rubric, snap, None, True, sums)
+        else:
+            found = plan.run(sheet)
+            if found is not None:
+                return _planned(c, rubric, *found)
     c = compiled(_as_rubric(rubric, "score"))
     plan = plan_of(c)
     if plan is not None:
         found = plan.run(sheet)
         if found is not None:
-            return ScoreCard._planned(c, *found)
+            return _planned(c, c.rubric, *found)
     given = _as_sheet(sheet, "score")
     derived, given, energy_problems = _from_energy(c, given, coefficients)
     answers, problems = check_answers(c.leaves, c.item_addresses, given)

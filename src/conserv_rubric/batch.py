@@ -20,7 +20,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ._batch import iter_sheets
-from ._score import ScoreCard, _as_rubric, score
+from ._score import ScoreCard, score
+from ._score_args import _as_rubric
 from ._sheet import Sheet
 from .errors import SheetError
 from .model import Rubric

@@ -79,18 +79,37 @@ class EachKind(Kind):
         value = answers.get(address)
         if value is None:
             return "未填写，0分"
-        n = count(value)
+        if isinstance(value, list):
+            return self.named(rule, self.counted(rule, len(value), points), value)
+        return self.counted(rule, count(value), points)
+
+    def named(self, rule: Each, counted: str, names: list[str]) -> str:
+        """The reason for an answer naming *names*, from *counted*, the reason for their count
+        alone: the names follow the count (``3项（节能、节水、节电） × 1分 = 3分``)."""
+        if not names:
+            return counted
+        before, after = self.around(rule, counted, len(names))
+        return f"{before}{'、'.join(names)}{after}"
+
+    def around(self, rule: Each, counted: str, n: int) -> tuple[str, str]:
+        """What the reason for *n* names writes before and after them, from *counted*, the
+        reason for the count alone: the names follow the count, in brackets."""
+        head = f"{n}{rule.unit or '项'}"
+        assert counted.startswith(head)  # every reason for a count opens with it
+        return f"{head}（", f"）{counted[len(head) :]}"
+
+    def counted(self, rule: Each, n: int, points: Decimal) -> str:
+        """The reason for a count of *n*, answered as a number, that earns *points*."""
         noun = rule.unit or "项"
-        names = f"（{'、'.join(value)}）" if isinstance(value, list) and value else ""
         cap = self.maximum(rule)
         tail = f"（最高{fmt(cap)}分）" if cap is not None else ""
         if rule.at_least and n < rule.at_least:
-            return f"{n}{noun}{names}，不足{rule.at_least}{noun}，0分"
+            return f"{n}{noun}，不足{rule.at_least}{noun}，0分"
         product = finite(Fraction(rule.per) * n)
         assert product is not None  # a finite decimal times a count
         if cap is not None and product > cap:
-            return f"{n}{noun}{names} × {fmt(rule.per)}分 = {fmt(product)}分，按最高{fmt(cap)}分计"
-        return f"{n}{noun}{names} × {fmt(rule.per)}分 = {fmt(points)}分{tail}"
+            return f"{n}{noun} × {fmt(rule.per)}分 = {fmt(product)}分，按最高{fmt(cap)}分计"
+        return f"{n}{noun} × {fmt(rule.per)}分 = {fmt(points)}分{tail}"
 
     def single(self, rule: Each) -> Decimal:
         return rule.per

@@ -1,0 +1,67 @@
+"""What `score` and `check_sheet` take: the arguments checked, a sheet's ``[energy]`` read, and
+problems located in a workbook's cells."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ._compiled import Compiled
+from ._sheet import Sheet, SheetInfo
+from ._text import describe
+from .errors import Problem, RubricError, SheetError
+from .model import Rubric
+
+if TYPE_CHECKING:
+    from ._energy_model import Coefficients
+    from ._energy_score import Derived
+
+
+def _as_sheet(sheet: object, call: str) -> Sheet:
+    """*sheet* as a `Sheet`: a mapping of answers is wrapped; anything else is refused."""
+    if isinstance(sheet, Sheet):
+        return sheet
+    if isinstance(sheet, Mapping):
+        return Sheet(info=SheetInfo(agency=""), answers=dict(sheet))
+    if isinstance(sheet, str | os.PathLike):
+        got = f"a path ({os.fspath(sheet)})" if isinstance(sheet, os.PathLike) else describe(sheet)
+        message = (
+            f"{call}() takes a Sheet or a mapping from address to answer, not {got};"
+            f" read the file first: {call}(rubric, load_sheet(path))"
+        )
+    else:
+        message = f"{call}() takes a Sheet or a mapping from address to answer, not a {type(sheet).__name__}"
+    raise SheetError([Problem(message=message)])
+
+
+def _as_rubric(rubric: object, call: str) -> Rubric:
+    if isinstance(rubric, Rubric):
+        return rubric
+    got = f"a path ({os.fspath(rubric)})" if isinstance(rubric, os.PathLike) else describe(rubric)
+    hint = ""
+    if isinstance(rubric, str | os.PathLike):
+        hint = f"; load it first: {call}(load_rubric(path), sheet)"
+    raise RubricError([Problem(message=f"{call}() takes a Rubric as its first argument, not {got}{hint}")])
+
+
+def _from_energy(
+    c: Compiled, sheet: Sheet, coefficients: Coefficients | None
+) -> tuple[Derived | None, Sheet, list[Problem]]:
+    """*sheet* with its bound flags answered from its ``[energy]``; a sheet without one as it is."""
+    if sheet.energy is None:
+        return None, sheet, []
+    from ._energy_score import derive  # noqa: PLC0415 - kept off start-up: only [energy] needs it
+
+    derived, problems = derive(c.leaves, sheet, coefficients, c.rubric.title)
+    if derived is None:
+        return None, sheet, problems
+    return derived, attrs.evolve(sheet, answers={**sheet.answers, **derived.answers}), problems
+
+
+def _located(sheet: Sheet, problems: list[Problem]) -> list[Problem]:
+    """*problems*, each with the workbook cell its path was read from (a workbook's sheet only)."""
+    cells = sheet.cells
+    return [attrs.evolve(p, cell=cells[p.path]) if p.path in cells else p for p in problems]
