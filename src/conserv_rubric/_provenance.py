@@ -24,6 +24,7 @@ import attrs
 
 from . import __version__
 from ._exact import exactly
+from ._frozen import Frozen
 from ._rubric_io import unstructure
 from ._text import fmt
 from .model import Rubric
@@ -89,8 +90,8 @@ def rubric_hash(rubric: Rubric) -> str:
     return digest
 
 
-@attrs.frozen
-class Provenance:
+@attrs.frozen(repr=False, eq=False)
+class Provenance(Frozen):
     """What produced a result (DESIGN §14): the rubric's title, version and hash, the library.
 
     Attributes:
