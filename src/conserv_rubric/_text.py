@@ -6,7 +6,6 @@ every report (``2``, ``2.5``, ``0.2``; never ``2.0`` or ``2E+1``).
 
 from __future__ import annotations
 
-import difflib
 import json
 import math
 import os
@@ -267,6 +266,8 @@ def describe(value: object) -> str:
 
 def suggest(word: str, choices: Iterator[str] | list[str] | tuple[str, ...]) -> str:
     """' (did you mean 'x'?)' for the nearest choice, or ''."""
+    import difflib  # noqa: PLC0415 - kept off start-up: only a misspelt key or name needs it
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 
