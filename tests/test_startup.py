@@ -66,12 +66,16 @@ USED = {
 }
 
 #: Libraries one sheet has no use for: the converter's (a fitting document needs none of it),
-#: the hash's (a shipped rubric's is stored), suggestions', CSV's, and the extras'.
+#: the hash's (a shipped rubric's is stored), suggestions', CSV's, the parser's (a plain score
+#: line is read without it), the terminal width's (not a terminal), and the extras'.
 UNUSED = (
     "cattrs",
     "hashlib",
     "difflib",
     "csv",
+    "argparse",
+    "gettext",
+    "shutil",
     "tomlkit",
     "openpyxl",
     "duckdb",
