@@ -6,6 +6,7 @@ every report (``2``, ``2.5``, ``0.2``; never ``2.0`` or ``2E+1``).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import os
@@ -138,10 +139,14 @@ def fmt(value: Decimal | int) -> str:
 
 def width(text: str) -> int:
     """The display width of *text*: wide and full-width characters count 2, combining marks 0."""
-    return sum(
-        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        for ch in text
-    )
+    if text.isascii():  # no ASCII character is wide or combining
+        return len(text)
+    return sum(map(_char_width, text))
+
+
+@functools.cache
+def _char_width(ch: str) -> int:
+    return 0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
 def clip(text: str, limit: int) -> str:
