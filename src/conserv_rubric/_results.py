@@ -8,10 +8,11 @@ from decimal import Decimal
 import attrs
 
 from ._compiled import GateKind
+from ._frozen import Frozen
 
 
-@attrs.frozen
-class GateResult:
+@attrs.frozen(repr=False, eq=False)
+class GateResult(Frozen):
     """A gate that failed: which, where, and why it withholds every level."""
 
     kind: GateKind
@@ -19,8 +20,8 @@ class GateResult:
     reason: str
 
 
-@attrs.frozen
-class ItemResult:
+@attrs.frozen(repr=False, eq=False)
+class ItemResult(Frozen):
     """One item's award, its maximum and the reason, in the standard's words.
 
     Attributes:
@@ -46,8 +47,8 @@ class ItemResult:
     note: str | None = None
 
 
-@attrs.frozen
-class GroupResult:
+@attrs.frozen(repr=False, eq=False)
+class GroupResult(Frozen):
     """A unit's or project's points and maximum.
 
     Attributes:
