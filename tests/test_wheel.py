@@ -41,6 +41,11 @@ def test_the_wheel_ships_rubrics_and_plans(tmp_path: Path) -> None:
         for name in ("rubric", "sheet", "district-sheet"):
             member = f"conserv_rubric/schemas/{name}.schema.json"
             assert archive.read(member) == (ROOT / "src" / member).read_bytes(), member
+        snapshots = sorted((ROOT / "src" / "conserv_rubric" / "_snapshots").glob("*.json"))
+        assert snapshots
+        for snapshot in snapshots:
+            member = f"conserv_rubric/_snapshots/{snapshot.name}"
+            assert archive.read(member) == snapshot.read_bytes(), member
         archive.extractall(tmp_path / "site")
     # Unpacked as pip installs it, the package finds the same names as the checkout does.
     package = tmp_path / "site" / "conserv_rubric"

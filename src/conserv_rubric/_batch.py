@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ._sheet import Sheet, load_sheets
-from ._stream import stream_csv
 from .errors import SheetError
 
 
@@ -34,4 +33,6 @@ def iter_sheets(path: str | Path) -> Iterator[Sheet | SheetError]:
         except SheetError as exc:
             yield exc
         return
+    from ._stream import stream_csv  # noqa: PLC0415 - kept off the start-up of commands that read no CSV
+
     yield from stream_csv(path)

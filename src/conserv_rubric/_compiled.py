@@ -17,6 +17,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from ._exact import exact, exactly, round_half_up
+from ._frozen import Frozen
 from ._kinds import (
     ZERO,
     Answers,
@@ -41,8 +42,8 @@ GateKind = Literal["required", "veto", "zero", "nonzero"]
 MAX_CACHED: Final = 1024
 
 
-@attrs.frozen
-class CompiledItem:
+@attrs.frozen(repr=False, eq=False)
+class CompiledItem(Frozen):
     address: str
     rule: Rule
     evaluate: Evaluate
@@ -53,8 +54,8 @@ class CompiledItem:
     leaves: tuple[str, ...]
 
 
-@attrs.frozen
-class Gate:
+@attrs.frozen(repr=False, eq=False)
+class Gate(Frozen):
     """A gate and how it is tested: the item's points against *need* (``points``), more than 0
     (``positive``, a ★ item), a check answered true (``check``), the measured figure against
     *figure* (``figure``, read by *read*), or a ★ project's points more than 0 (``project``)."""
@@ -97,8 +98,8 @@ def within(figure: Figure, x: Decimal) -> bool:
     )
 
 
-@attrs.frozen
-class Applicable:
+@attrs.frozen(repr=False, eq=False)
+class Applicable(Frozen):
     """What the items, projects, units and the rubric can score on one sheet, given the items
     it declares not applicable: the maxima that reflect the rubric's ``na`` policy.
 
@@ -542,8 +543,8 @@ class Compiled:
         return out
 
 
-@attrs.frozen
-class Outcome:
+@attrs.frozen(repr=False, eq=False)
+class Outcome(Frozen):
     """What scoring one sheet found, before it is explained (a `ScoreCard` explains it)."""
 
     pts: list[Num] | None
@@ -556,8 +557,8 @@ class Outcome:
     withheld: frozenset[int] = frozenset()
 
 
-@attrs.frozen
-class Partial:
+@attrs.frozen(repr=False, eq=False)
+class Partial(Frozen):
     """A part of a rubric transcribed only in part: what was transcribed and what is published."""
 
     label: str

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 import types
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
@@ -373,11 +374,34 @@ def _fast_tuple(args: tuple[Any, ...]) -> _Fast:
     return fixed
 
 
+#: Annotation text, per module, → the type it names. The model's classes repeat a few
+#: annotations ("str | None") hundreds of times, each rule class its base's too; evaluated once
+#: each, the first document costs what later ones do (``attrs.resolve_types`` compiles every
+#: field's text again for every class).
+_ANNOTATIONS: Final[dict[tuple[str, str], Any]] = {}
+
+
+def _field_types(cl: type[Any]) -> dict[str, Any]:
+    """The type of each of *cl*'s annotated names, as ``typing.get_type_hints`` finds it."""
+    out: dict[str, Any] = {}
+    for klass in reversed(cl.__mro__):
+        namespace = vars(sys.modules[klass.__module__])
+        for name, hint in vars(klass).get("__annotations__", {}).items():
+            if not isinstance(hint, str):
+                out[name] = hint
+                continue
+            key = (klass.__module__, hint)
+            if key not in _ANNOTATIONS:
+                _ANNOTATIONS[key] = eval(hint, namespace)  # the package's own annotations, as typing does
+            out[name] = _ANNOTATIONS[key]
+    return out
+
+
 def _fast_class(cl: type[Any]) -> _Fast:
-    attrs.resolve_types(cl)
     fields = attrs.fields(cl)
     if any(not f.init or f.alias != f.name for f in fields):
         return _misfit
+    types_of = _field_types(cl)
     names = frozenset(f.name for f in fields)
     required = frozenset(f.name for f in fields if f.default is attrs.NOTHING)
     # Built on first use: a model class holds itself (rules hold rules).
@@ -387,7 +411,7 @@ def _fast_class(cl: type[Any]) -> _Fast:
         if not isinstance(obj, dict) or not required <= obj.keys() or not obj.keys() <= names:
             raise _Misfit
         if not structurers:
-            structurers.update((f.name, _fast(f.type)) for f in fields)
+            structurers.update((f.name, _fast(types_of[f.name])) for f in fields)
         return cl(**{k: structurers[k](v) for k, v in obj.items()})
 
     return instance

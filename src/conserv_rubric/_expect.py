@@ -13,12 +13,13 @@ from typing import Any
 import attrs
 
 from ._convert import structure
+from ._frozen import Frozen
 from ._text import describe
 from .errors import Problem, RubricError
 
 
-@attrs.frozen(kw_only=True)
-class Expectation:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Expectation(Frozen):
     """The ``[expect]`` table of a sheet: what it should score. A key left out is not checked."""
 
     #: The total the sheet should score.

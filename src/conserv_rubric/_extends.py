@@ -20,6 +20,7 @@ from typing import Any, Final
 
 import attrs
 
+from ._frozen import Frozen
 from ._limits import MAX_EXTENDS
 from ._parse import Unreadable, decode, parse_toml, read_limited
 from ._rawtree import CHILDREN, RawIndex, RawKind, RawNode, unpin_ids
@@ -32,8 +33,8 @@ _PATCH_KEYS: Final = ("extends", "remove", "override", "add")
 _NUMBERED: Final = re.compile(r"[0-9]{1,6}")
 
 
-@attrs.frozen
-class Root:
+@attrs.frozen(repr=False, eq=False)
+class Root(Frozen):
     """The folder that ``extends`` may read, and how messages name it.
 
     Attributes:

@@ -9,13 +9,15 @@ Chinese. Both options belong to CSV; with another format they are a usage error.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ._termfit import fitted, terminal_columns
 from .errors import Problem, RubricError
+
+if TYPE_CHECKING:
+    import argparse
 
 #: The byte order mark of UTF-8.
 BOM: Final = "\ufeff"
@@ -28,6 +30,8 @@ def add_output(p: argparse.ArgumentParser) -> None:
 
 def add_csv_options(p: argparse.ArgumentParser) -> None:
     """Add ``--bom``/``--no-bom`` and ``--headers en|zh`` to the command parser *p*."""
+    import argparse  # noqa: PLC0415 - loaded with the parser (a plain score builds none)
+
     p.add_argument(
         "--bom",
         action=argparse.BooleanOptionalAction,

@@ -6,7 +6,6 @@ syntax error into a problem located by file, line and column.
 
 from __future__ import annotations
 
-import csv
 import functools
 import io
 import json
@@ -303,6 +302,8 @@ def csv_records(text: str, file: str | None) -> list[tuple[int, int, list[str]]]
     Lines are counted as a text editor counts them (LF, CRLF or CR), and the reader is strict:
     a quote never closed, or text after a closing quote, is an error located by its line.
     """
+    import csv  # noqa: PLC0415 - kept off the start-up of commands that read no CSV
+
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records = []
     first = 1

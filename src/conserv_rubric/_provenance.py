@@ -14,7 +14,6 @@ under ``provenance`` (beside their `SCHEMA_VERSION`), the roll-up's likewise, a 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import weakref
 from decimal import Decimal
@@ -24,6 +23,7 @@ import attrs
 
 from . import __version__
 from ._exact import exactly
+from ._frozen import Frozen
 from ._rubric_io import unstructure
 from ._text import fmt
 from .model import Rubric
@@ -81,16 +81,23 @@ def rubric_hash(rubric: Rubric) -> str:
     found = _HASHES.get(id(rubric))
     if found is not None and found[0]() is rubric:
         return found[1]
+    import hashlib  # noqa: PLC0415 - kept off start-up: a shipped rubric's hash is stored (_snapshot)
+
     digest = "sha256:" + hashlib.sha256(canonical_json(rubric).encode("utf-8")).hexdigest()
+    remember_hash(rubric, digest)
+    return digest
+
+
+def remember_hash(rubric: Rubric, digest: str) -> None:
+    """Take *digest* as `rubric_hash` of *rubric* from now on."""
     # Keyed by identity, as the compiled plans are (hashing a Rubric by value would cost as
     # much as the digest), and holding it weakly, so that the entry goes with the rubric.
     _HASHES[id(rubric)] = (weakref.ref(rubric), digest)
     weakref.finalize(rubric, _HASHES.pop, id(rubric), None)
-    return digest
 
 
-@attrs.frozen
-class Provenance:
+@attrs.frozen(repr=False, eq=False)
+class Provenance(Frozen):
     """What produced a result (DESIGN §14): the rubric's title, version and hash, the library.
 
     Attributes:

@@ -12,13 +12,14 @@ from typing import Any, Final, Literal
 
 import attrs
 
+from ._frozen import Frozen
 from ._tree import NESTED_KEYS, join, letter, number
 
 RawKind = Literal["unit", "project", "item", "rule"]
 
 
-@attrs.frozen
-class RawNode:
+@attrs.frozen(repr=False, eq=False)
+class RawNode(Frozen):
     """A unit, project, item or nested rule table of a raw document.
 
     Attributes:

@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ._compiled import Gate, GateKind, describe_figure
+from ._frozen import Frozen
 from ._text import GATE_WORDS, fmt
 
 if TYPE_CHECKING:
     from ._score import ScoreCard
 
 
-@attrs.frozen
-class GateResult:
+@attrs.frozen(repr=False, eq=False)
+class GateResult(Frozen):
     """A gate that failed: which, where, and why it withholds every level."""
 
     kind: GateKind
@@ -24,8 +25,8 @@ class GateResult:
     reason: str
 
 
-@attrs.frozen
-class ItemResult:
+@attrs.frozen(repr=False, eq=False)
+class ItemResult(Frozen):
     """One item's award, its maximum and the reason, in the standard's words.
 
     Attributes:
@@ -51,8 +52,8 @@ class ItemResult:
     note: str | None = None
 
 
-@attrs.frozen
-class GroupResult:
+@attrs.frozen(repr=False, eq=False)
+class GroupResult(Frozen):
     """A unit's or project's points and maximum.
 
     Attributes:

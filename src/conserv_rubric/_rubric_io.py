@@ -45,20 +45,30 @@ def _to_rubric(doc: dict[str, Any], file: str | None) -> Rubric:
     return rubric
 
 
-def read_rubric(path: str | Path, *, root: str | Path | None = None) -> tuple[Rubric, list[Problem]]:
+def read_rubric(
+    path: str | Path, *, root: str | Path | None = None, snapshots: bool = True
+) -> tuple[Rubric, list[Problem]]:
     """Read and structure the rubric at *path*, returning it with its validation problems.
 
     Unlike `load_rubric`, an invalid rubric is returned (so that its totals tree can be shown);
-    only an unreadable or malformed file raises `RubricError`.
+    only an unreadable or malformed file raises `RubricError`. The text of a shipped rubric is
+    not parsed again but taken from its snapshot (`conserv_rubric._snapshot`), unless
+    *snapshots* is false.
     """
+    from . import _snapshot  # noqa: PLC0415 - it imports _provenance, which imports this module
+
     file = str(path)
     text = decode(read_bytes(path), file)
     folder = real_path(path).parent
-    doc = _load_doc(text, file, folder, _root(root, folder))
+    checked_root = _root(root, folder)
+    found = _snapshot.stored(path, text) if snapshots else None
+    doc = found[0] if found is not None else _load_doc(text, file, folder, checked_root)
     try:
         rubric: Rubric = structure(doc, Rubric)
     except RubricError as exc:
         raise RubricError(p.with_file(file) for p in exc.problems) from None
+    if found is not None:
+        _snapshot.adopt(rubric, found[1])
     return rubric, [p.with_file(file) for p in validate(rubric)]
 
 

@@ -13,6 +13,7 @@ from ._cells import normal, number
 from ._convert import structure
 from ._expect import Expectation, read_expect
 from ._fields import read_date
+from ._frozen import Frozen
 from ._headers import read_header
 from ._parse import csv_records, parse_json, parse_toml, read_bytes, read_text
 from ._text import describe, hidden_character, suggest
@@ -22,8 +23,8 @@ if TYPE_CHECKING:
     from ._energy_model import EnergyData
 
 
-@attrs.frozen(kw_only=True)
-class SheetInfo:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class SheetInfo(Frozen):
     """The ``[sheet]`` table: who is assessed, when, and by whom.
 
     Attributes:
@@ -48,8 +49,8 @@ class SheetInfo:
     rubric_hash: str | None = None
 
 
-@attrs.frozen(kw_only=True)
-class Sheet:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Sheet(Frozen):
     """One agency's answers for one rubric, self-assessed or verified.
 
     Attributes:

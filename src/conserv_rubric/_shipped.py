@@ -8,7 +8,6 @@ are read from the repository, beside ``src/``.
 
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Final, Literal, TypeAlias
 
@@ -57,6 +56,8 @@ def names(kind: Kind = "rubrics") -> list[str]:
 
 def _unknown(name: str, kind: Kind) -> str:
     """What to say about *name*, which names no shipped rubric: the nearest names, or all of them."""
+    import difflib  # noqa: PLC0415 - kept off start-up: only an unknown name needs it
+
     known = names(kind)
     close = difflib.get_close_matches(name, known, n=SUGGESTIONS, cutoff=0.6)
     if close:

@@ -18,7 +18,6 @@ and as terminals do by default.
 from __future__ import annotations
 
 import contextlib
-import shutil
 from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from typing import Final, Protocol
@@ -43,6 +42,8 @@ def terminal_columns(stream: _Stream) -> int | None:
     """
     if not stream.isatty():
         return None
+    import shutil  # noqa: PLC0415 - kept off start-up: only a terminal has a width
+
     columns = shutil.get_terminal_size((0, 0)).columns
     return columns if columns > 0 else None
 

@@ -6,7 +6,7 @@ every report (``2``, ``2.5``, ``0.2``; never ``2.0`` or ``2E+1``).
 
 from __future__ import annotations
 
-import difflib
+import functools
 import json
 import math
 import os
@@ -139,10 +139,14 @@ def fmt(value: Decimal | int) -> str:
 
 def width(text: str) -> int:
     """The display width of *text*: wide and full-width characters count 2, combining marks 0."""
-    return sum(
-        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        for ch in text
-    )
+    if text.isascii():  # no ASCII character is wide or combining
+        return len(text)
+    return sum(map(_char_width, text))
+
+
+@functools.cache
+def _char_width(ch: str) -> int:
+    return 0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
 
 def clip(text: str, limit: int) -> str:
@@ -267,6 +271,8 @@ def describe(value: object) -> str:
 
 def suggest(word: str, choices: Iterator[str] | list[str] | tuple[str, ...]) -> str:
     """' (did you mean 'x'?)' for the nearest choice, or ''."""
+    import difflib  # noqa: PLC0415 - kept off start-up: only a misspelt key or name needs it
+
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
 

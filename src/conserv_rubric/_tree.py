@@ -11,6 +11,7 @@ from typing import Final, Literal
 
 import attrs
 
+from ._frozen import Frozen
 from .model import Project, Rubric, Rule, Unit
 
 #: The keys under which a rule holds nested rules, in address order.
@@ -54,8 +55,8 @@ def child_addresses(rule: Rule, address: str) -> list[tuple[str, Rule]]:
     return [(join(address, c.id or letter(i)), c) for i, c in enumerate(children(rule))]
 
 
-@attrs.frozen
-class Node:
+@attrs.frozen(repr=False, eq=False)
+class Node(Frozen):
     """A unit, project, item or nested rule, located.
 
     Attributes:

@@ -17,6 +17,7 @@ from typing import Final
 import attrs
 
 from ._exact import exactly
+from ._frozen import Frozen
 from ._kinds import ZERO, Report, Severity, is_deduction, kind_of, leaves, maximum, positive, reachable
 from ._text import fmt
 from ._totals import divides_exactly, group_max, sum_or_none, transform, unit_value, unit_weight
@@ -64,8 +65,8 @@ class Collector:
             )
 
 
-@attrs.frozen
-class _Context:
+@attrs.frozen(repr=False, eq=False)
+class _Context(Frozen):
     rubric: Rubric
     nodes: list[Node]
     add: Collector

@@ -14,14 +14,14 @@ written as a ``\\uXXXX`` escape (``backslashreplace``), in the encoding the term
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
 import itertools
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final, NoReturn
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any, Final, cast
 
 from . import __version__
 from ._coefficients_cli import add_coefficients_argument, coefficients_argument
@@ -32,12 +32,15 @@ from ._text import visible
 from .errors import Problem, RubricError
 
 if TYPE_CHECKING:
+    import argparse
+
     from ._fmt import Mode
     from ._score import ScoreCard
     from ._sheet import Sheet
 
 # Each command imports what it needs when it runs (each such import marked PLC0415), so that
-# one sheet scored pays for no report, page, workbook, roll-up or energy module it never uses.
+# one sheet scored pays for no report, page, workbook, roll-up or energy module it never uses;
+# ``score RUBRIC SHEET…`` without options does not even build the parser (`_plain_score`).
 
 OK: Final = 0
 FAILED: Final = 1
@@ -54,19 +57,13 @@ def _rubric_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--root", type=Path, metavar="DIR", help=_ROOT)
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, with the offending argument shown as `visible` text in a usage error."""
-
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(INPUT_ERROR, f"{self.prog}: error: {visible(message)}\n")
-
-
 _JOBS: Final = "csv and jsonl: score on N processes, the output the same (default: 1)"
 
 
 def _jobs(text: str) -> int:
     """``--jobs N``: a whole number of at least 1."""
+    import argparse  # noqa: PLC0415 - loaded with the parser that calls this
+
     try:
         number = int(text)
     except ValueError:
@@ -191,7 +188,9 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     A parser of thirteen commands costs more to build than scoring one sheet; the one being
     run is all that parses its arguments (``-h``, an unknown command or none get them all).
     """
-    parser = _Parser(
+    from ._usage import Parser  # noqa: PLC0415 - argparse, kept off a plain score's start-up
+
+    parser = Parser(
         prog="conserv-rubric",
         description="Validate evaluation-standard rubrics and score agencies against them.",
         epilog="Exit codes: 0 ok; 1 invalid rubric / level not reached / sheets differ / goal not met; "
@@ -204,6 +203,36 @@ def _parser(command: str | None = None) -> argparse.ArgumentParser:
     for add in dict.fromkeys(wanted):  # the author commands come as one pair
         add(sub)
     return parser
+
+
+def _plain_score(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments of ``score RUBRIC SHEET…`` with no option, as the parser reads them, or
+    None for any other command line (the parser reads it).
+
+    argparse, its translations and the parser cost a twentieth of one sheet scored, so the
+    commonest command line is read here; `tests/test_cli_plain.py` checks that it reads what the
+    parser reads (every default of ``score``'s options), and that anything with an option
+    (``-h``, ``--``, ``-`` included) or without a sheet is left to the parser.
+    """
+    if argv[:1] != ["score"] or len(argv) < len(("score", "RUBRIC", "SHEET")):
+        return None
+    if any(a.startswith("-") for a in argv[1:]):
+        return None
+    plain = SimpleNamespace(
+        command="score",
+        rubric=argv[1],
+        root=None,
+        sheets=[Path(a) for a in argv[2:]],
+        coefficients=None,
+        format="text",
+        jobs=1,
+        engine="python",
+        output=None,
+        bom=None,
+        headers=None,
+        csv_parser=None,  # no parser: the CSV options, absent, need no usage error
+    )
+    return cast("argparse.Namespace", plain)  # read only by attribute, as a Namespace is
 
 
 def _err(error: RubricError) -> None:
@@ -469,10 +498,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``) and return the exit code."""
     with _never_unencodable():
         argv = sys.argv[1:] if argv is None else list(argv)
-        args = _parser(argv[0] if argv else None).parse_args(argv)
+        args = _plain_score(argv) or _parser(argv[0] if argv else None).parse_args(argv)
         check_csv_options(args)
         try:
-            if "rubric" in args:
+            if hasattr(args, "rubric"):
                 args.rubric = rubric_argument(args.rubric, rewrite=getattr(args, "write", False))
             with fitting(report_columns(args)):
                 return _COMMANDS[args.command](args)

@@ -17,6 +17,7 @@ from typing import Literal
 
 import attrs
 
+from ._frozen import Frozen
 from ._limits import MAX_MESSAGE, MAX_PROBLEMS
 
 __all__ = ["Problem", "RubricError", "SheetError"]
@@ -37,8 +38,8 @@ def _clip_or_none(text: str | None) -> str | None:
     return None if text is None else _clip(text)
 
 
-@attrs.frozen(kw_only=True)
-class Problem:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Problem(Frozen):
     """One thing wrong with a rubric or a sheet.
 
     Attributes:
@@ -91,7 +92,7 @@ class Problem:
         return attrs.evolve(self, file=file)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class _Omitted(Problem):
     """The last problem of a capped list: how many more of its severity were found."""
 

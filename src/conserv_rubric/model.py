@@ -12,6 +12,8 @@ from typing import Final, Literal, TypeAlias
 
 import attrs
 
+from ._frozen import Frozen
+
 __all__ = [
     "RULE_KINDS",
     "Aggregate",
@@ -46,8 +48,8 @@ GateKind: TypeAlias = Literal["required", "veto", "zero"]
 NaPolicy: TypeAlias = Literal["exclude", "full", "rescale"]
 
 
-@attrs.frozen(kw_only=True)
-class Figure:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Figure(Frozen):
     """What a measured figure must be for a `gate_figure` gate to pass: above *gt* (or from
     *ge*) and below *lt* (or up to *le*); a bound left out is open ("未达到标准60%": ``ge = 60``)."""
 
@@ -61,8 +63,8 @@ class Figure:
     le: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
-class _RuleBase:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class _RuleBase(Frozen):
     """Keys every rule accepts."""
 
     #: An explicit address segment (by default its position: 1, 2, 3 … for items, a, b, c … for
@@ -98,7 +100,7 @@ class _RuleBase:
     bonus: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Flag(_RuleBase):
     """ "…，得2分": *points* when the condition is met (or the count reaches *at_least*)."""
 
@@ -113,14 +115,14 @@ class Flag(_RuleBase):
     indicator: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Check(_RuleBase):
     """A pass/fail item worth no points (控制项, prerequisite); always a gate."""
 
     kind: Literal["check"] = "check"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Each(_RuleBase):
     """ "每项得1分，最高得5分": *per* points for each counted thing, capped at *max*."""
 
@@ -144,7 +146,7 @@ class Each(_RuleBase):
     points: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Parts(_RuleBase):
     """Independently scored clauses, summed and optionally capped."""
 
@@ -157,7 +159,7 @@ class Parts(_RuleBase):
     points: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Best(_RuleBase):
     """The best of several alternatives ("…得7分；否则…")."""
 
@@ -168,8 +170,8 @@ class Best(_RuleBase):
     points: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
-class Band:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Band(Frozen):
     """One band of a `Bands` rule: the numbers between its bounds score *points*."""
 
     #: The band holds the numbers above this.
@@ -184,7 +186,7 @@ class Band:
     points: Decimal
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Bands(_RuleBase):
     """Points by the band a number (or its ratio to a reference) falls in."""
 
@@ -204,7 +206,7 @@ class Bands(_RuleBase):
     points: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Linear(_RuleBase):
     """A threshold, then *per* points for each *step*, capped at *max*."""
 
@@ -236,7 +238,7 @@ class Linear(_RuleBase):
     points: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Judged(_RuleBase):
     """Points the assessor chooses within *range* ("酌情扣1~5分")."""
 
@@ -249,7 +251,7 @@ class Judged(_RuleBase):
     points: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Deduct(_RuleBase):
     """Start from *points* and take the deductions away, never below 0."""
 
@@ -260,8 +262,8 @@ class Deduct(_RuleBase):
     deductions: tuple[Rule, ...]
 
 
-@attrs.frozen(kw_only=True)
-class Condition:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Condition(Frozen):
     """A named true/false condition of a `Cases` table."""
 
     #: An explicit id (by default a, b, c …), as the rows' *when* names it.
@@ -270,8 +272,8 @@ class Condition:
     text: str = ""
 
 
-@attrs.frozen(kw_only=True)
-class Row:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Row(Frozen):
     """One row of a `Cases` table; an empty *when* matches anything."""
 
     #: Condition id → the value it must have.
@@ -280,7 +282,7 @@ class Row:
     points: Decimal
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Cases(_RuleBase):
     """A decision table: the first row whose conditions match gives the points."""
 
@@ -293,8 +295,8 @@ class Cases(_RuleBase):
     points: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
-class Tier:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Tier(Frozen):
     """One named tier of a `Tiers` rule: fixed *points*, or a *range* the assessor chooses in."""
 
     #: The tier's name, as a sheet names it: ``"基本符合"``.
@@ -309,7 +311,7 @@ class Tier:
     text: str = ""
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, repr=False, eq=False)
 class Tiers(_RuleBase):
     """Named tiers, one of which a sheet names ("符合…4分 基本符合…3—1分 不符合:0分")."""
 
@@ -339,8 +341,8 @@ RULE_KINDS: Final[dict[str, type[Rule]]] = {
 }
 
 
-@attrs.frozen(kw_only=True)
-class Project:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Project(Frozen):
     """A 评价项目 inside a unit; *nonzero* marks a ★ project."""
 
     #: An explicit address segment (by default its position: 1, 2, 3 …).
@@ -363,8 +365,8 @@ class Project:
     items: tuple[Rule, ...]
 
 
-@attrs.frozen(kw_only=True)
-class Unit:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Unit(Frozen):
     """A 评价单元; it holds either projects or items directly."""
 
     #: An explicit address segment (by default its position: 1, 2, 3 …).
@@ -387,8 +389,8 @@ class Unit:
     items: tuple[Rule, ...] = ()
 
 
-@attrs.frozen(kw_only=True)
-class Level:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Level(Frozen):
     """A certification level reached at *min* points (and the per-unit minimums)."""
 
     #: The level's name, such as 节约型机关 or 二星级.
@@ -401,8 +403,8 @@ class Level:
     unit_share: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
-class Aggregate:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Aggregate(Frozen):
     """A transformed total: (base + Σ weight × unit score) / divisor."""
 
     #: A constant added before dividing (GB/T 50378: 400).
@@ -413,8 +415,8 @@ class Aggregate:
     weights: dict[str, Decimal] = attrs.field(factory=dict, hash=False)
 
 
-@attrs.frozen(kw_only=True)
-class Rubric:
+@attrs.frozen(kw_only=True, repr=False, eq=False)
+class Rubric(Frozen):
     """A whole evaluation standard (评价标准)."""
 
     #: The standard's title.

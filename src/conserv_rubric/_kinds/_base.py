@@ -17,6 +17,7 @@ import attrs
 
 from .._cells import normal
 from .._exact import exactly
+from .._frozen import Frozen
 from .._text import fmt
 from .._tree import Node, child_addresses
 from ..model import Rule
@@ -36,8 +37,8 @@ Severity: TypeAlias = Literal["error", "warning"]
 Blank: TypeAlias = Literal["zero", "none", "void"]
 
 
-@attrs.frozen
-class Leaf:
+@attrs.frozen(repr=False, eq=False)
+class Leaf(Frozen):
     """One answerable address of a rubric and the shape of answer it wants."""
 
     address: str
