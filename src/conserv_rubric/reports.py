@@ -21,19 +21,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ._exact import exactly
 from ._headers import Headers
 from ._labels import agency_label, stage_label
 from ._provenance import SCHEMA_VERSION, provenance_line
-from ._report_check import render_check
-from ._report_diff import render_diff
-from ._report_gap import render_gap
 from ._report_lines import join_lines, report_table
 from ._score import ScoreCard
 from ._text import Markup, check_format, dumps_json, fmt, markdown, visible
 from .errors import RubricError
+
+if TYPE_CHECKING:
+    from ._report_check import render_check
+    from ._report_diff import render_diff
+    from ._report_gap import render_gap
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -44,6 +46,20 @@ __all__ = [
     "render_diff",
     "render_gap",
 ]
+
+#: The report renderers of the other commands, imported when first asked for: a score needs none.
+_LAZY = {"render_check": "_report_check", "render_diff": "_report_diff", "render_gap": "_report_gap"}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module  # noqa: PLC0415 - only the commands that render these
+
+    value = getattr(import_module(f"{__package__}.{module}"), name)
+    globals()[name] = value
+    return value
 
 
 # --- score: the score tables ----------------------------------------------------------------
