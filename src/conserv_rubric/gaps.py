@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any, Final
 
 import attrs
 
@@ -11,7 +14,13 @@ from ._exact import exactly
 from ._kinds import ZERO, Num
 from ._pricing import Candidates, Totals
 from ._provenance import Provenance
-from ._score import GateResult, ScoreCard
+from ._score import MAX_SHARED, GateResult, ScoreCard
+from .model import Level
+
+#: Open items a rubric's gaps share, at most (an item at given points, adding given points).
+MAX_OPENED: Final = 4096
+#: Item points remembered per item by its answers, at most.
+MAX_POINTS: Final = 4096
 
 __all__ = ["Gap", "OpenItem", "Shortfall", "Step", "Target", "UnitGap", "gap"]
 
@@ -109,6 +118,10 @@ class Gap:
         provenance: the rubric and library the card was scored with (DESIGN §14).
         partial: whether the rubric transcribes only part of the standard (`ScoreCard.partial`),
             so that no level is planned even where the rubric declares levels.
+        withheld: on a self-assessment, the items only a verifier scores (``verifier_only``,
+            `ScoreCard.withheld`) that are not at full points, each with what full points on it
+            alone would add. They are not open items: no answer of the agency's raises them, so
+            they count neither in *adds* nor in the plan, its ``best`` or whether it is reachable.
     """
 
     rubric: str
@@ -124,6 +137,7 @@ class Gap:
     target: Target | None
     provenance: Provenance | None = None
     partial: bool = False
+    withheld: tuple[OpenItem, ...] = ()
 
 
 @exactly
@@ -136,7 +150,9 @@ def gap(card: ScoreCard) -> Gap:
     ``unit_share``, the open item of such a unit that adds most to those units; then the open
     item that adds most to the total. The total is recomputed after every pick, because caps
     make additions non-additive. Ties go to the item that comes first in the rubric (address
-    order). Only applicable items are considered.
+    order). Only applicable items are considered, and only those the agency scores: on a
+    self-assessment the items only a verifier scores (`ScoreCard.withheld`) are listed apart
+    (`Gap.withheld`), since no answer of the agency's raises them.
 
     Args:
         card: a score card.
@@ -145,33 +161,64 @@ def gap(card: ScoreCard) -> Gap:
         The gap: open items by unit and the next level with the plan to reach it.
     """
     c = compiled(card.rubric)
-    # The points `ScoreCard.items` shows, without the reasons this analysis does not read.
-    pts: list[Num] = card._pts
+    memo = _memo(c)
+    pts = _points(card, c, memo)
     excluded = card.excluded
+    held = card.held
     items = c.items
     top = c.item_max
-    open_k = [k for k in range(len(items)) if k not in excluded and pts[k] < top[k]]
-    totals = Totals(c, pts, excluded)
+    skip = excluded | held if held else excluded
+    open_k = [k for k in range(len(items)) if pts[k] < top[k] and k not in skip]
+    totals = Totals(c, pts, excluded, memo.project_of)
     start = totals.total
-    full = list(pts)
-    by_unit: list[list[int]] = [[] for _ in c.unit_nodes]
-    for k in open_k:
-        full[k] = top[k]
-        by_unit[items[k].unit].append(k)
-    # What raising each open item alone adds, in rubric order (by unit, open_k's order).
-    each = {k: totals.raised(k, top[k])[1] - start for k in open_k}
     units = []
-    raised = list(totals.unit_pts)
-    for u, group in enumerate(card.units):
-        if by_unit[u]:
-            opened = tuple(
-                OpenItem(items[k].address, items[k].rule.text, Decimal(pts[k]), items[k].max, each[k])
-                for k in by_unit[u]
-            )
-            raised[u] = totals.unit_from(u, full)
-            adds = totals.total_with(u, raised[u]) - start
-            units.append(UnitGap(group.address, group.title, group.points, group.max, adds, opened))
-    adds = totals.total_of(raised) - start
+    if memo.linear:
+        # Whole points summed plainly: what an item adds is its unit's gain, an int.
+        each, raised = totals.gains(open_k, memo.unit_of, memo.unit_of_project)
+        opened = memo.opened
+        shown: list[OpenItem] = []
+        before = totals.unit_pts
+        for n, k in enumerate(open_k):
+            key = (k, pts[k], each[n])
+            found = opened.get(key)
+            if found is None:
+                item = items[k]
+                found = OpenItem(item.address, item.rule.text, Decimal(pts[k]), item.max, Decimal(each[n]))
+                if len(opened) < MAX_OPENED:
+                    opened[key] = found
+            shown.append(found)
+            u = memo.unit_of[k]
+            if n + 1 == len(open_k) or memo.unit_of[open_k[n + 1]] != u:
+                group = card.units[u]
+                adds = Decimal(raised[u] - before[u])
+                units.append(UnitGap(group.address, group.title, group.points, group.max, adds, tuple(shown)))
+                shown = []
+        full = list(pts)
+        for k in open_k:
+            full[k] = top[k]
+    else:
+        full = list(pts)
+        by_unit: list[list[int]] = [[] for _ in c.unit_nodes]
+        for k in open_k:
+            full[k] = top[k]
+            by_unit[items[k].unit].append(k)
+        # What raising each open item alone adds, in rubric order (by unit, open_k's order).
+        priced = [totals.raised(k, top[k])[1] - start for k in open_k]
+        added = dict(zip(open_k, priced, strict=True))
+        each = list(priced)
+        raised = list(totals.unit_pts)
+        for u, group in enumerate(card.units):
+            if by_unit[u]:
+                opened_here = tuple(
+                    OpenItem(items[k].address, items[k].rule.text, Decimal(pts[k]), items[k].max, added[k])
+                    for k in by_unit[u]
+                )
+                raised[u] = totals.unit_from(u, full)
+                adds = totals.total_with(u, raised[u]) - start
+                units.append(UnitGap(group.address, group.title, group.points, group.max, adds, opened_here))
+    best = totals.total_of(raised)
+    # Priced before the plan raises the totals.
+    withheld = _withheld(c, totals, held, pts) if held else ()
     return Gap(
         card.rubric.title,
         card.sheet.info.agency if card.sheet is not None else None,
@@ -179,27 +226,43 @@ def gap(card: ScoreCard) -> Gap:
         card.max,
         card.level,
         card.passed,
-        card.verdict,
-        adds,
+        memo.verdict(card),
+        best - start,
         tuple(units),
         card.failed_gates,
-        _target(card, c, totals, open_k, [each[k] for k in open_k]),
-        card.provenance,
+        _target(card, c, memo, totals, open_k, each, (full, raised, best)),
+        memo.provenance(card),
         card.partial,
+        withheld,
     )
 
 
+def _withheld(c: Compiled, totals: Totals, held: frozenset[int], pts: list[Num]) -> tuple[OpenItem, ...]:
+    """The items only a verifier scores, with what full points on each alone would add."""
+    out = []
+    for k in sorted(held):
+        item = c.items[k]
+        if pts[k] < c.item_max[k] and k not in totals.excluded:
+            adds = totals.raised(k, c.item_max[k])[1] - totals.total
+            out.append(OpenItem(item.address, item.rule.text, Decimal(pts[k]), item.max, adds))
+    return tuple(out)
+
+
 def _target(
-    card: ScoreCard, c: Compiled, totals: Totals, open_k: list[int], adds: list[Decimal]
+    card: ScoreCard,
+    c: Compiled,
+    memo: _Memo,
+    totals: Totals,
+    open_k: list[int],
+    adds: Sequence[Num],
+    raised_all: tuple[list[Num], list[Num], Decimal],
 ) -> Target | None:
-    """The next level and the plan to reach it (*adds*: what each open item adds alone);
-    raises *totals* along the plan."""
-    ladder = sorted(card.rubric.levels, key=lambda lv: lv.min)
-    names = [lv.name for lv in ladder]
-    following = ladder[names.index(card.level) + 1 :] if card.level is not None else ladder
-    if not following or card.partial:
+    """The next level and the plan to reach it (*adds*: what each open item adds alone;
+    *raised_all*: every item's points, every unit's and the total with every open item at full
+    points); raises *totals* along the plan."""
+    level = memo.next_level(card)
+    if level is None:
         return None
-    level = following[0]
     excluded = card.excluded
     items = c.items
     was = list(totals.pts)
@@ -211,12 +274,8 @@ def _target(
     # Raising one item changes no other unit's points (caps act within a unit and the aggregate
     # is linear), so a pick only changes the gains of items in its own unit, and only where
     # caps (or rescaling) make its items' additions depend on each other.
-    capped = {
-        u
-        for u, (_, unit) in enumerate(c.unit_nodes)
-        if unit.max is not None or any(p.max is not None for p in unit.projects) or excluded
-    }
-    candidates = Candidates(totals, open_k, capped, adds)
+    capped = memo.capped if not excluded else range(len(c.unit_nodes))
+    candidates = Candidates(totals, open_k, capped, adds, memo.unit_of)
 
     def take(k: int, gate: GateKind | None, need: Decimal = ZERO) -> None:
         nonlocal total, zero_pending
@@ -232,6 +291,9 @@ def _target(
         )
         total = now
 
+    # A failed gate that no open item can fix (a ★ project whose open items are all the
+    # verifier's, say) holds the level back however the rest is raised.
+    stuck = False
     for g in c.gates:
         if (g.kind, g.address) not in failed:
             continue
@@ -240,17 +302,27 @@ def _target(
             pool = [k for k in range(start, end) if candidates.left(k)]
             if pool:
                 take(candidates.best_of(pool), "nonzero")
+            elif totals.project_pts[g.index] <= 0:
+                stuck = True
         elif g.index not in chosen:
             take(g.index, g.kind, g.need)
-    raised = list(totals.pts)
-    for k in open_k:
-        raised[k] = max(raised[k], items[k].max)
-    _, best_units, best = c.totals(raised, excluded)
+    full, best_units, best = raised_all
+    if any(totals.pts[k] != full[k] for k in chosen):
+        # A gate asked more of an item than its maximum: every total with that item's points.
+        raised = list(totals.pts)
+        for k in open_k:
+            raised[k] = max(raised[k], items[k].max)
+        best_units = [totals.unit_from(u, raised) for u in range(len(c.unit_nodes))]
+        best = totals.total_of(best_units)
     shortfalls = tuple(
         Shortfall(card.units[u].address, card.units[u].title, card.units[u].points, need)
         for u, need in sorted(c.shortfalls(level, [u.points for u in card.units], excluded).items())
     )
-    reachable = best >= level.min and not c.shortfalls(level, best_units, excluded)
+    reachable = (
+        not stuck
+        and best >= level.min
+        and not c.shortfalls(level, [Decimal(x) for x in best_units], excluded)
+    )
     if reachable:
         needs: dict[int, list[Decimal]] = {}
         for u, need in c.unit_needs(level, excluded):
@@ -272,3 +344,101 @@ def _target(
         tuple(plan) if reachable else (),
         shortfalls,
     )
+
+
+class _Memo:
+    """What the gaps of one rubric's cards share, since it depends on the rubric alone or on a
+    few figures of a card: the structure `Totals` reads, the next level after each, verdicts by
+    what they say, the rubric's provenance, each item's points by its answers and the open items
+    already shown."""
+
+    def __init__(self, c: Compiled) -> None:
+        self.project_of: list[int | None] = [None] * len(c.items)
+        for p, (start, end, _) in enumerate(c.project_plan):
+            self.project_of[start:end] = [p] * (end - start)
+        self.unit_of = [i.unit for i in c.items]
+        self.unit_of_project = [u for _, _, u in c.project_nodes]
+        #: Whole points, a plain sum and nothing not applicable: what an item adds is an int.
+        self.linear = bool(c.integral)
+        self.capped = frozenset(
+            u
+            for u, (_, unit) in enumerate(c.unit_nodes)
+            if unit.max is not None or any(p.max is not None for p in unit.projects)
+        )
+        ladder = sorted(c.rubric.levels, key=lambda lv: lv.min)
+        self.following: dict[str | None, Level | None] = {
+            None: ladder[0] if ladder else None,
+            **{lv.name: ladder[n + 1] if n + 1 < len(ladder) else None for n, lv in enumerate(ladder)},
+        }
+        self.partial = bool(c.partial)
+        self.verdicts: dict[tuple[str | None, bool, Decimal], str] = {}
+        self.shown: Provenance | None = None
+        self.opened: dict[tuple[int, Num, Num], OpenItem] = {}
+        #: Each item's points by its checked answers (`_points`), for a rubric of whole points.
+        self.points: list[dict[object, Num]] = [{} for _ in c.items]
+        self.leaves = list(c.leaves)
+
+    def next_level(self, card: ScoreCard) -> Level | None:
+        """The level above the one *card* reached (None: the highest, no levels, or partial)."""
+        return None if self.partial else self.following[card.level]
+
+    def verdict(self, card: ScoreCard) -> str:
+        """`ScoreCard.verdict`, worded once per level, total and whether a gate failed."""
+        key = (card.level, bool(card.failed_gates_raw), card.total)
+        found = self.verdicts.get(key)
+        if found is None:
+            found = card.verdict
+            if len(self.verdicts) < MAX_SHARED:
+                self.verdicts[key] = found
+        return found
+
+    def provenance(self, card: ScoreCard) -> Provenance:
+        """`ScoreCard.provenance`: the rubric's, the same for every card."""
+        if self.shown is None:
+            self.shown = card.provenance
+        return self.shown
+
+
+_MEMOS: Final[weakref.WeakKeyDictionary[Compiled, _Memo]] = weakref.WeakKeyDictionary()
+
+
+def _memo(c: Compiled) -> _Memo:
+    found = _MEMOS.get(c)
+    if found is None:
+        found = _MEMOS[c] = _Memo(c)
+    return found
+
+
+def _points(card: ScoreCard, c: Compiled, memo: _Memo) -> list[Num]:
+    """Every item's points on *card*, as `ScoreCard.items` shows them.
+
+    A card from the generated plan has only its sums; its items' points would come from every
+    item's closure on a mapping of its answers. For a rubric of whole points an item's points
+    depend on its own answers alone, so they are looked up by those (as `ScoreCard.items` shares
+    results) and the closure runs only for answers not seen before."""
+    if not memo.linear or card.derived is not None or card._given_pts is not None or "_pts" in card.__dict__:
+        return card._pts
+    vals = card._checked()
+    memos = memo.points
+    fns = c.fns
+    leaves = memo.leaves
+    pts: list[Num] = []
+    for k, (_, start, stop) in enumerate(c.item_spans):
+        key: Any = vals[start] if stop - start == 1 else vals[start:stop]
+        if key.__class__ is list:
+            key = tuple(key)
+        try:
+            found = memos[k].get(key)
+        except TypeError:  # a ratio or a tier, or names among several leaves: not shared
+            key = found = None
+        if found is None:
+            # The item's closure reads its own leaves only: a mapping of those (a card from the
+            # plan leaves out no leaf it was given, and was given none as None).
+            own = {leaves[j]: vals[j] for j in range(start, stop) if vals[j] is not None}
+            found = fns[k](own)
+            if key is not None and len(memos[k]) < MAX_POINTS:
+                memos[k][key] = found
+        pts.append(found)
+    for k in card.held:
+        pts[k] = 0
+    return pts

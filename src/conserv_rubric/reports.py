@@ -561,6 +561,20 @@ def render_gap(g: Gap, format: Literal["text", "markdown", "json"]) -> str:  # n
         lines.extend(_table(_open_rows(g), frozenset({1, 2}), md))
     else:
         lines.extend(["", "所有适用条目均已得满分"])
+    if g.withheld:
+        # Each one's addition alone: caps can make their sum more than all of them add.
+        lines.extend(["", "仅由核查方评分的条目（自评不计分，不计入以上可增加的分数和计划）：", ""])
+        rows = [["序号", "得分/分值", "可增加", "内容"]]
+        rows.extend(
+            [
+                i.address,
+                f"{fmt(i.points)}/{fmt(i.max)}",
+                f"+{fmt(i.adds)}",
+                clip(visible(i.text), GAP_TEXT_WIDTH),
+            ]
+            for i in g.withheld
+        )
+        lines.extend(_table(rows, frozenset({1, 2}), md))
     lines.extend(_footer(g.provenance, esc))
     return _join(lines)
 
