@@ -83,6 +83,8 @@ class Totals:
         self.weighted: Num = ZERO
         if self.dropped:
             self.sums = agg.rescaled_sums(capped, self.dropped)
+        elif agg.plain:
+            self.weighted = sum(capped)
         else:
             self.weighted = sum([p * w for p, w in zip(capped, self.weights, strict=True)])
         self.total = agg.of_weighted(self.weighted) if self.sums is None else agg.of_rescaled(*self.sums)
@@ -244,7 +246,6 @@ class Candidates:
         self.remaining: list[set[int]] = [set() for _ in range(self.units)]
         for k in open_k:
             self.remaining[self.unit_of[k]].add(k)
-        self.pending = [set(r) for r in self.remaining]
         self.gains: dict[int, tuple[int, tuple[Num, Num]]] = {}
         self.stamp = 0
         self.heaps: list[list[tuple[Num, Num, int, int]]] = [[] for _ in range(self.units)]
@@ -252,17 +253,16 @@ class Candidates:
         self.short: frozenset[int] = frozenset()
         if self.linear:
             # A gain then stays what it is now until a pick in its own group changes it, so the
-            # additions already priced are the gains a first choice would price.
+            # additions already priced are the gains a first choice would price. The units'
+            # own heaps serve only units short of a level, and are filled once some are.
+            self.pending: list[set[int]] = [set() for _ in range(self.units)]
             for k, add in zip(open_k, adds, strict=True):
                 self.stamp += 1
                 self.gains[k] = (self.stamp, (ZERO, add))
-                entry = (ZERO, -add, k, self.stamp)
-                self.heap.append(entry)
-                self.heaps[self.unit_of[k]].append(entry)
-                self.pending[self.unit_of[k]].discard(k)
+                self.heap.append((ZERO, -add, k, self.stamp))
             heapq.heapify(self.heap)
-            for heap in self.heaps:
-                heapq.heapify(heap)
+        else:
+            self.pending = [set(r) for r in self.remaining]
 
     def left(self, k: int) -> bool:
         """Whether *k* is open and not yet picked."""

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, Final
 
 import attrs
 
+from ._answers import check_answer
 from ._compiled import Compiled, GateKind, compiled
 from ._exact import exactly
 from ._kinds import ZERO, Num
@@ -174,10 +175,13 @@ def gap(card: ScoreCard) -> Gap:
     units = []
     if memo.linear:
         # Whole points summed plainly: what an item adds is its unit's gain, an int.
-        each, raised = totals.gains(open_k, memo.unit_of, memo.unit_of_project)
+        unit_of = memo.unit_of
+        each, raised = totals.gains(open_k, unit_of, memo.unit_of_project)
         opened = memo.opened
         shown: list[OpenItem] = []
         before = totals.unit_pts
+        groups = card.units
+        last = len(open_k) - 1
         for n, k in enumerate(open_k):
             key = (k, pts[k], each[n])
             found = opened.get(key)
@@ -187,26 +191,24 @@ def gap(card: ScoreCard) -> Gap:
                 if len(opened) < MAX_OPENED:
                     opened[key] = found
             shown.append(found)
-            u = memo.unit_of[k]
-            if n + 1 == len(open_k) or memo.unit_of[open_k[n + 1]] != u:
-                group = card.units[u]
+            u = unit_of[k]
+            if n == last or unit_of[open_k[n + 1]] != u:
+                group = groups[u]
                 adds = Decimal(raised[u] - before[u])
                 units.append(UnitGap(group.address, group.title, group.points, group.max, adds, tuple(shown)))
                 shown = []
-        full = list(pts)
-        for k in open_k:
-            full[k] = top[k]
     else:
-        full = list(pts)
         by_unit: list[list[int]] = [[] for _ in c.unit_nodes]
         for k in open_k:
-            full[k] = top[k]
             by_unit[items[k].unit].append(k)
         # What raising each open item alone adds, in rubric order (by unit, open_k's order).
         priced = [totals.raised(k, top[k])[1] - start for k in open_k]
         added = dict(zip(open_k, priced, strict=True))
         each = list(priced)
         raised = list(totals.unit_pts)
+        full = list(pts)
+        for k in open_k:
+            full[k] = top[k]
         for u, group in enumerate(card.units):
             if by_unit[u]:
                 opened_here = tuple(
@@ -230,7 +232,7 @@ def gap(card: ScoreCard) -> Gap:
         best - start,
         tuple(units),
         card.failed_gates,
-        _target(card, c, memo, totals, open_k, each, (full, raised, best)),
+        _target(card, c, memo, totals, open_k, each, (raised, best)),
         memo.provenance(card),
         card.partial,
         withheld,
@@ -255,17 +257,16 @@ def _target(
     totals: Totals,
     open_k: list[int],
     adds: Sequence[Num],
-    raised_all: tuple[list[Num], list[Num], Decimal],
+    raised_all: tuple[list[Num], Decimal],
 ) -> Target | None:
     """The next level and the plan to reach it (*adds*: what each open item adds alone;
-    *raised_all*: every item's points, every unit's and the total with every open item at full
-    points); raises *totals* along the plan."""
+    *raised_all*: every unit's points and the total with every open item at full points);
+    raises *totals* along the plan."""
     level = memo.next_level(card)
     if level is None:
         return None
     excluded = card.excluded
     items = c.items
-    was = list(totals.pts)
     plan: list[Step] = []
     chosen: set[int] = set()
     failed = {(g.kind, g.address) for g in card.failed_gates_raw}
@@ -277,17 +278,23 @@ def _target(
     capped = memo.capped if not excluded else range(len(c.unit_nodes))
     candidates = Candidates(totals, open_k, capped, adds, memo.unit_of)
 
+    beyond = False
+
     def take(k: int, gate: GateKind | None, need: Decimal = ZERO) -> None:
-        nonlocal total, zero_pending
+        nonlocal total, zero_pending, beyond
         item = items[k]
-        totals.set(k, max(totals.pts[k], item.max, need))
+        # Each item is taken once, so its points are still the card's.
+        was = totals.pts[k]
+        if need > was and need > item.max:
+            beyond = True
+        totals.set(k, max(was, item.max, need))
         chosen.add(k)
         candidates.picked(k)
         if gate == "zero":
             zero_pending -= 1
         now = ZERO if zero_pending else totals.total
         plan.append(
-            Step(item.address, item.rule.text, Decimal(was[k]), max(item.max, need), now - total, now, gate)
+            Step(item.address, item.rule.text, Decimal(was), max(item.max, need), now - total, now, gate)
         )
         total = now
 
@@ -306,28 +313,34 @@ def _target(
                 stuck = True
         elif g.index not in chosen:
             take(g.index, g.kind, g.need)
-    full, best_units, best = raised_all
-    if any(totals.pts[k] != full[k] for k in chosen):
-        # A gate asked more of an item than its maximum: every total with that item's points.
+    best_units, best = raised_all
+    # An item a gate picked is now at its maximum (an open one) or as it was (one at full
+    # points, or a check), unless the gate asked more of it than its maximum.
+    if beyond:
         raised = list(totals.pts)
         for k in open_k:
             raised[k] = max(raised[k], items[k].max)
         best_units = [totals.unit_from(u, raised) for u in range(len(c.unit_nodes))]
         best = totals.total_of(best_units)
-    shortfalls = tuple(
-        Shortfall(card.units[u].address, card.units[u].title, card.units[u].points, need)
-        for u, need in sorted(c.shortfalls(level, [u.points for u in card.units], excluded).items())
-    )
+    # What the level asks of units (``unit_min``, ``unit_share``): often nothing.
+    asked = c.unit_needs(level, excluded)
+    shortfalls: tuple[Shortfall, ...] = ()
+    if asked:
+        groups = card.units
+        shortfalls = tuple(
+            Shortfall(groups[u].address, groups[u].title, groups[u].points, need)
+            for u, need in sorted(c.shortfalls(level, [u.points for u in groups], excluded).items())
+        )
     reachable = (
         not stuck
         and best >= level.min
-        and not c.shortfalls(level, [Decimal(x) for x in best_units], excluded)
+        and not (asked and c.shortfalls(level, [Decimal(x) for x in best_units], excluded))
     )
     if reachable:
         needs: dict[int, list[Decimal]] = {}
-        for u, need in c.unit_needs(level, excluded):
+        for u, need in asked:
             needs.setdefault(u, []).append(need)
-        short = {u for u, asked in needs.items() if any(totals.unit_pts[u] < need for need in asked)}
+        short = {u for u, wanted in needs.items() if any(totals.unit_pts[u] < need for need in wanted)}
         while totals.total < level.min or short:
             candidates.short_of(short)
             k = candidates.best()
@@ -376,7 +389,21 @@ class _Memo:
         self.opened: dict[tuple[int, Num, Num], OpenItem] = {}
         #: Each item's points by its checked answers (`_points`), for a rubric of whole points.
         self.points: list[dict[object, Num]] = [{} for _ in c.items]
-        self.leaves = list(c.leaves)
+        #: The items of each project (or item-holding unit), as a range (first, past the last),
+        #: and their leaves' addresses; their points by the answers given to those leaves. Also
+        #: and whether any of them may be answered with a list of names.
+        self.groups: list[tuple[int, int, tuple[str, ...], bool]] = []
+        owners: list[tuple[int, int | None]] = []
+        for k, item in enumerate(c.items):
+            owner = (item.unit, item.project)
+            names = any(c.leaves[a].shape == "count_or_names" for a in item.leaves)
+            if owners and owners[-1] == owner:
+                first, _, leaves, listed = self.groups[-1]
+                self.groups[-1] = (first, k + 1, leaves + item.leaves, listed or names)
+            else:
+                self.groups.append((k, k + 1, item.leaves, names))
+                owners.append(owner)
+        self.group_points: list[dict[tuple[Any, ...], tuple[Num, ...]]] = [{} for _ in self.groups]
 
     def next_level(self, card: ScoreCard) -> Level | None:
         """The level above the one *card* reached (None: the highest, no levels, or partial)."""
@@ -412,33 +439,54 @@ def _memo(c: Compiled) -> _Memo:
 def _points(card: ScoreCard, c: Compiled, memo: _Memo) -> list[Num]:
     """Every item's points on *card*, as `ScoreCard.items` shows them.
 
-    A card from the generated plan has only its sums; its items' points would come from every
-    item's closure on a mapping of its answers. For a rubric of whole points an item's points
-    depend on its own answers alone, so they are looked up by those (as `ScoreCard.items` shares
-    results) and the closure runs only for answers not seen before."""
-    if not memo.linear or card.derived is not None or card._given_pts is not None or "_pts" in card.__dict__:
+    A card from the generated plan has only its sums and the answers as they were given, all of
+    which passed the plan's checks. In a rubric of whole points an item's points depend only on
+    the checked answers to its own leaves, and each checked answer only on the answer given (the
+    same checks read it; answers that compare equal, as 1 and 1.0, check alike or, for a leaf
+    of the other shape, not at all). So a project's (or an item-holding unit's) points are
+    looked up by the answers given to its leaves, then an item's by its own (names as a tuple),
+    and only answers not seen before are checked again and scored by the item's closure."""
+    written = card._written()
+    if not memo.linear or written is None or card.derived is not None or "_pts" in card.__dict__:
         return card._pts
-    vals = card._checked()
-    memos = memo.points
-    fns = c.fns
-    leaves = memo.leaves
+    get = written.get
     pts: list[Num] = []
-    for k, (_, start, stop) in enumerate(c.item_spans):
-        key: Any = vals[start] if stop - start == 1 else vals[start:stop]
-        if key.__class__ is list:
-            key = tuple(key)
+    for (first, last, leaves, names), found in zip(memo.groups, memo.group_points, strict=True):
+        key = tuple(map(get, leaves))
+        if names:  # a list of names, as a tuple
+            key = tuple([tuple(v) if v.__class__ is list else v for v in key])
         try:
-            found = memos[k].get(key)
-        except TypeError:  # a ratio or a tier, or names among several leaves: not shared
-            key = found = None
-        if found is None:
-            # The item's closure reads its own leaves only: a mapping of those (a card from the
-            # plan leaves out no leaf it was given, and was given none as None).
-            own = {leaves[j]: vals[j] for j in range(start, stop) if vals[j] is not None}
-            found = fns[k](own)
-            if key is not None and len(memos[k]) < MAX_POINTS:
-                memos[k][key] = found
-        pts.append(found)
+            got = found.get(key)
+        except TypeError:  # a ratio: each item looks its own up
+            pts.extend([_item_points(c, memo, k, get) for k in range(first, last)])
+            continue
+        if got is None:
+            got = tuple([_item_points(c, memo, k, get) for k in range(first, last)])
+            if len(found) < MAX_POINTS:
+                found[key] = got
+        pts.extend(got)
     for k in card.held:
         pts[k] = 0
     return pts
+
+
+def _item_points(c: Compiled, memo: _Memo, k: int, get: Callable[[str], Any]) -> Num:
+    """Item *k*'s points from *get*, the answers of a card from the plan as given."""
+    leaves = c.items[k].leaves
+    raw = [get(a) for a in leaves]
+    key = tuple([tuple(v) if v.__class__ is list else v for v in raw])
+    shared = memo.points[k]
+    kept = True
+    try:
+        found = shared.get(key)
+    except TypeError:  # a ratio: not shared
+        found = None
+        kept = False
+    if found is None:
+        # Checked as the plan checked them, then scored by the item's closure, which reads
+        # its own leaves only.
+        own = {a: check_answer(c.leaves[a], v)[0] for a, v in zip(leaves, raw, strict=True) if v is not None}
+        found = c.fns[k](own)
+        if kept and len(shared) < MAX_POINTS:
+            shared[key] = found
+    return found
