@@ -14,9 +14,10 @@ Everything here runs inside the library's decimal context (`gaps.gap` enters it)
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any, Final
 
 from ._compiled import Compiled
 from ._kinds import ZERO, Num
@@ -24,6 +25,50 @@ from ._kinds import ZERO, Num
 
 def _capped(value: Num, cap: Num | None) -> Num:
     return cap if cap is not None and value > cap else value
+
+
+#: The most terms `shape` writes as a chain of additions.
+MAX_CHAIN: Final = 64
+#: What `shape` writes: from every item's points, every project's sum and its points (capped),
+#: every unit's sum and its points (capped, not rescaled).
+Shape = Callable[[Sequence[Num]], tuple[list[Num], list[Num], list[Num], list[Num]]]
+
+
+def shape(c: Compiled) -> Shape:
+    """The sums of `Totals` for *c* as one function written out (as the generated plan is,
+    `conserv_rubric._codegen`): the same additions in the same order as ``sum`` makes them,
+    without a slice or a loop per project."""
+    names: dict[str, object] = {}
+
+    def capped(target: str, raw: str, cap: Num | None) -> list[str]:
+        if cap is None:
+            return [f"    {target} = {raw}"]
+        name = f"K{len(names)}"
+        names[name] = cap
+        return [f"    {target} = {name} if {raw} > {name} else {raw}"]
+
+    def added(terms: list[str]) -> str:
+        # A long sum as a call: a chain of thousands of + nests too deep to compile.
+        return " + ".join(["0", *terms]) if len(terms) <= MAX_CHAIN else f"sum([{', '.join(terms)}])"
+
+    lines = ["def shape(p):"]
+    for n, (start, end, cap) in enumerate(c.project_plan):
+        lines.append(f"    r{n} = {added([f'p[{k}]' for k in range(start, end)])}")
+        lines += capped(f"c{n}", f"r{n}", cap)
+    for u, (projects, span, cap) in enumerate(c.unit_plan):
+        terms = [f"c{n}" for n in projects] if span is None else [f"p[{k}]" for k in range(*span)]
+        lines.append(f"    s{u} = {added(terms)}")
+        lines += capped(f"u{u}", f"s{u}", cap)
+    listed = [
+        "[" + ", ".join(f"{x}{n}" for n in range(count)) + "]"
+        for x, count in (("r", len(c.project_plan)), ("c", len(c.project_plan)))
+    ] + ["[" + ", ".join(f"{x}{u}" for u in range(len(c.unit_plan))) + "]" for x in ("s", "u")]
+    lines.append(f"    return {', '.join(listed)}")
+    namespace: dict[str, Any] = dict(names)
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, f"<conserv_rubric sums of {c.rubric.title!r}>", "exec"), namespace)  # our own source
+    found: Shape = namespace["shape"]
+    return found
 
 
 class Totals:
@@ -41,6 +86,7 @@ class Totals:
         pts: Sequence[Num],
         excluded: frozenset[int],
         project_of: Sequence[int | None] | None = None,
+        sums: Shape | None = None,
     ) -> None:
         self.c = c
         self.pts = list(pts)
@@ -52,21 +98,25 @@ class Totals:
         #: Each item's project (None: its unit holds items directly), as `c.project_plan` has it.
         self.project_of = project_of
         pts = self.pts
-        plan = c.project_plan
-        self.project_raw: list[Num] = [sum(pts[start:end]) for start, end, _ in plan]
-        self.project_pts = [
-            cap if cap is not None and s > cap else s
-            for s, (_, _, cap) in zip(self.project_raw, plan, strict=True)
-        ]
-        project_pts = self.project_pts
-        self.unit_raw: list[Num] = [
-            sum([project_pts[p] for p in projects]) if span is None else sum(pts[span[0] : span[1]])
-            for projects, span, _ in c.unit_plan
-        ]
-        capped = [
-            cap if cap is not None and s > cap else s
-            for s, (_, _, cap) in zip(self.unit_raw, c.unit_plan, strict=True)
-        ]
+        capped: list[Num]
+        if sums is not None:
+            self.project_raw, self.project_pts, self.unit_raw, capped = sums(pts)
+        else:
+            plan = c.project_plan
+            self.project_raw = [sum(pts[start:end]) for start, end, _ in plan]
+            self.project_pts = [
+                cap if cap is not None and s > cap else s
+                for s, (_, _, cap) in zip(self.project_raw, plan, strict=True)
+            ]
+            project_pts = self.project_pts
+            self.unit_raw = [
+                sum([project_pts[p] for p in projects]) if span is None else sum(pts[span[0] : span[1]])
+                for projects, span, _ in c.unit_plan
+            ]
+            capped = [
+                cap if cap is not None and s > cap else s
+                for s, (_, _, cap) in zip(self.unit_raw, c.unit_plan, strict=True)
+            ]
         self.rescale = bool(excluded) and c.rubric.na == "rescale"
         self.unit_top: list[Num] = []
         self.dropped: frozenset[int] = frozenset()

@@ -13,7 +13,7 @@ from ._answers import check_answer
 from ._compiled import Compiled, GateKind, compiled
 from ._exact import exactly
 from ._kinds import ZERO, Num
-from ._pricing import Candidates, Totals
+from ._pricing import Candidates, Totals, shape
 from ._provenance import Provenance
 from ._score import MAX_SHARED, GateResult, ScoreCard
 from .model import Level
@@ -170,7 +170,7 @@ def gap(card: ScoreCard) -> Gap:
     top = c.item_max
     skip = excluded | held if held else excluded
     open_k = [k for k in range(len(items)) if pts[k] < top[k] and k not in skip]
-    totals = Totals(c, pts, excluded, memo.project_of)
+    totals = Totals(c, pts, excluded, memo.project_of, memo.sums)
     start = totals.total
     units = []
     if memo.linear:
@@ -370,6 +370,7 @@ class _Memo:
         for p, (start, end, _) in enumerate(c.project_plan):
             self.project_of[start:end] = [p] * (end - start)
         self.unit_of = [i.unit for i in c.items]
+        self.sums = shape(c)
         self.unit_of_project = [u for _, _, u in c.project_nodes]
         #: Whole points, a plain sum and nothing not applicable: what an item adds is an int.
         self.linear = bool(c.integral)
