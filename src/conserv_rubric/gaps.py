@@ -13,7 +13,7 @@ from ._answers import check_answer
 from ._compiled import Compiled, GateKind, compiled
 from ._exact import exactly
 from ._kinds import ZERO, Num
-from ._pricing import Candidates, Totals, shape
+from ._pricing import Candidates, Totals, _capped, shape
 from ._provenance import Provenance
 from ._score import MAX_SHARED, GateResult, ScoreCard
 from .model import Level
@@ -40,6 +40,11 @@ class OpenItem:
     points: Decimal
     max: Decimal
     adds: Decimal
+
+
+#: What one group of items leaves open (`_entry`): the open items, what each adds, the items as
+#: shown, and what all of them add together.
+_Open = tuple[tuple[int, ...], tuple[Num, ...], tuple[OpenItem, ...], Num]
 
 
 @attrs.frozen
@@ -163,6 +168,8 @@ def gap(card: ScoreCard) -> Gap:
     """
     c = compiled(card.rubric)
     memo = _memo(c)
+    if memo.free:
+        return _free_gap(card, c, memo)
     pts = _points(card, c, memo)
     excluded = card.excluded
     held = card.held
@@ -239,6 +246,66 @@ def gap(card: ScoreCard) -> Gap:
     )
 
 
+def _free_gap(card: ScoreCard, c: Compiled, memo: _Memo) -> Gap:
+    """`gap` for a rubric of whole points summed plainly whose units are not capped: assembled
+    from what each group leaves open (`_entry`), shared by the group's points."""
+    held = card.held
+    entries = memo.entries[1 if held else 0]
+    n_units = len(c.unit_nodes)
+    pts: list[Num] = []
+    open_k: list[int] = []
+    each: list[Num] = []
+    shown: list[list[OpenItem]] = [[] for _ in range(n_units)]
+    together: list[Num] = [0] * n_units
+    for g, got in enumerate(_grouped(card, c, memo)):
+        pts.extend(got)
+        found = entries[g].get(got)
+        if found is None:
+            found = _entry(c, memo, g, got, held)
+            if len(entries[g]) < MAX_POINTS:
+                entries[g][got] = found
+        if found[0]:
+            open_k.extend(found[0])
+            each.extend(found[1])
+            u = memo.group_unit[g]
+            shown[u].extend(found[2])
+            together[u] += found[3]
+    totals = Totals(c, pts, card.excluded, memo.project_of, memo.sums)
+    start = totals.total
+    groups = card.units
+    units = [
+        UnitGap(
+            groups[u].address,
+            groups[u].title,
+            groups[u].points,
+            groups[u].max,
+            Decimal(together[u]),
+            tuple(shown[u]),
+        )
+        for u in range(n_units)
+        if shown[u]
+    ]
+    raised = [p + x for p, x in zip(totals.unit_pts, together, strict=True)]
+    best = totals.total_of(raised)
+    withheld = _withheld(c, totals, held, pts) if held else ()
+    return Gap(
+        card.rubric.title,
+        card.sheet.info.agency if card.sheet is not None else None,
+        card.total,
+        card.max,
+        card.level,
+        card.passed,
+        memo.verdict(card),
+        best - start,
+        tuple(units),
+        card.failed_gates,
+        _target(card, c, memo, totals, open_k, each, (raised, best)),
+        memo.provenance(card),
+        card.partial,
+        withheld,
+    )
+
+
 def _withheld(c: Compiled, totals: Totals, held: frozenset[int], pts: list[Num]) -> tuple[OpenItem, ...]:
     """The items only a verifier scores, with what full points on each alone would add."""
     out = []
@@ -266,6 +333,8 @@ def _target(
     if level is None:
         return None
     excluded = card.excluded
+    if memo.fixed and not card.failed_gates_raw and not c.unit_needs(level, excluded):
+        return _fixed_plan(card, c, level, totals, open_k, adds, raised_all[1])
     items = c.items
     plan: list[Step] = []
     chosen: set[int] = set()
@@ -359,6 +428,38 @@ def _target(
     )
 
 
+def _fixed_plan(
+    card: ScoreCard,
+    c: Compiled,
+    level: Level,
+    totals: Totals,
+    open_k: list[int],
+    adds: Sequence[Num],
+    best: Decimal,
+) -> Target:
+    """`_target` where no pick changes what another adds (whole points summed plainly, no cap on
+    any unit or project), no gate failed and the level asks nothing of units: the plan takes the
+    open items by what each adds, ties to the earliest, until the total reaches the level."""
+    plan: list[Step] = []
+    reachable = best >= level.min
+    if reachable:
+        items = c.items
+        total = card.total
+        for n in sorted(range(len(open_k)), key=lambda n: (-adds[n], open_k[n])):
+            if totals.total >= level.min:
+                break
+            k = open_k[n]
+            item = items[k]
+            was = totals.pts[k]
+            totals.set(k, max(was, item.max, ZERO))
+            now = totals.total
+            plan.append(
+                Step(item.address, item.rule.text, Decimal(was), max(item.max, ZERO), now - total, now)
+            )
+            total = now
+    return Target(level.name, level.min, max(level.min - card.total, ZERO), reachable, best, tuple(plan), ())
+
+
 class _Memo:
     """What the gaps of one rubric's cards share, since it depends on the rubric alone or on a
     few figures of a card: the structure `Totals` reads, the next level after each, verdicts by
@@ -405,6 +506,21 @@ class _Memo:
                 self.groups.append((k, k + 1, item.leaves, names))
                 owners.append(owner)
         self.group_points: list[dict[tuple[Any, ...], tuple[Num, ...]]] = [{} for _ in self.groups]
+        #: The groups holding items only a verifier scores, and each group's unit.
+        self.held_groups = [
+            g for g, (a, b, _, _) in enumerate(self.groups) if c.verifier_items & set(range(a, b))
+        ]
+        self.group_unit = [self.unit_of[a] for a, _, _, _ in self.groups]
+        #: No unit is capped: what an item adds depends on its own group's points alone, so
+        #: what a group leaves open is shared by its points (`_entry`), with and without the
+        #: verifier's items withheld.
+        self.free = self.linear and all(cap is None for _, _, cap in c.unit_plan)
+        #: Nor any project: no pick changes what another item adds (`_fixed_plan`).
+        self.fixed = self.free and all(cap is None for _, _, cap in c.project_plan)
+        self.entries: tuple[list[dict[tuple[Num, ...], _Open]], ...] = (
+            [{} for _ in self.groups],
+            [{} for _ in self.groups],
+        )
 
     def next_level(self, card: ScoreCard) -> Level | None:
         """The level above the one *card* reached (None: the highest, no levels, or partial)."""
@@ -438,7 +554,17 @@ def _memo(c: Compiled) -> _Memo:
 
 
 def _points(card: ScoreCard, c: Compiled, memo: _Memo) -> list[Num]:
-    """Every item's points on *card*, as `ScoreCard.items` shows them.
+    """Every item's points on *card*, as `ScoreCard.items` shows them."""
+    if not memo.linear:
+        return card._pts
+    pts: list[Num] = []
+    for got in _grouped(card, c, memo):
+        pts.extend(got)
+    return pts
+
+
+def _grouped(card: ScoreCard, c: Compiled, memo: _Memo) -> list[tuple[Num, ...]]:
+    """The points of each group's items (`_Memo.groups`) on *card*, for a rubric of whole points.
 
     A card from the generated plan has only its sums and the answers as they were given, all of
     which passed the plan's checks. In a rubric of whole points an item's points depend only on
@@ -448,10 +574,11 @@ def _points(card: ScoreCard, c: Compiled, memo: _Memo) -> list[Num]:
     looked up by the answers given to its leaves, then an item's by its own (names as a tuple),
     and only answers not seen before are checked again and scored by the item's closure."""
     written = card._written()
-    if not memo.linear or written is None or card.derived is not None or "_pts" in card.__dict__:
-        return card._pts
+    if written is None or card.derived is not None or "_pts" in card.__dict__:
+        pts = card._pts
+        return [tuple(pts[first:last]) for first, last, _, _ in memo.groups]
     get = written.get
-    pts: list[Num] = []
+    out: list[tuple[Num, ...]] = []
     for (first, last, leaves, names), found in zip(memo.groups, memo.group_points, strict=True):
         key = tuple(map(get, leaves))
         if names:  # a list of names, as a tuple
@@ -459,16 +586,45 @@ def _points(card: ScoreCard, c: Compiled, memo: _Memo) -> list[Num]:
         try:
             got = found.get(key)
         except TypeError:  # a ratio: each item looks its own up
-            pts.extend([_item_points(c, memo, k, get) for k in range(first, last)])
-            continue
-        if got is None:
             got = tuple([_item_points(c, memo, k, get) for k in range(first, last)])
-            if len(found) < MAX_POINTS:
-                found[key] = got
-        pts.extend(got)
-    for k in card.held:
-        pts[k] = 0
-    return pts
+        else:
+            if got is None:
+                got = tuple([_item_points(c, memo, k, get) for k in range(first, last)])
+                if len(found) < MAX_POINTS:
+                    found[key] = got
+        out.append(got)
+    held = card.held
+    if held:
+        for g in memo.held_groups:
+            first = memo.groups[g][0]
+            out[g] = tuple([0 if k in held else x for k, x in enumerate(out[g], start=first)])
+    return out
+
+
+def _entry(c: Compiled, memo: _Memo, g: int, got: tuple[Num, ...], held: frozenset[int]) -> _Open:
+    """What group *g* leaves open at points *got* in a rubric of whole points summed plainly
+    whose units are not capped: its open items, what each adds to the total (its project's gain,
+    after the project's cap), those items shown, and what all of them add together."""
+    first, last, _, _ = memo.groups[g]
+    top = c.item_max
+    ks = tuple(k for k in range(first, last) if got[k - first] < top[k] and k not in held)
+    p = memo.project_of[first]
+    gain = [top[k] - got[k - first] for k in ks]
+    if p is None:
+        adds = gain
+        together = sum(gain)
+    else:
+        cap = c.project_plan[p][2]
+        raw = sum(got)
+        now = _capped(raw, cap)
+        adds = [_capped(raw + x, cap) - now for x in gain]
+        together = _capped(raw + sum(gain), cap) - now
+    items = c.items
+    shown = tuple(
+        OpenItem(items[k].address, items[k].rule.text, Decimal(got[k - first]), items[k].max, Decimal(add))
+        for k, add in zip(ks, adds, strict=True)
+    )
+    return ks, tuple(adds), shown, together
 
 
 def _item_points(c: Compiled, memo: _Memo, k: int, get: Callable[[str], Any]) -> Num:
