@@ -43,8 +43,8 @@ class OpenItem:
 
 
 #: What one group of items leaves open (`_entry`): the open items, what each adds, the items as
-#: shown, and what all of them add together.
-_Open = tuple[tuple[int, ...], tuple[Num, ...], tuple[OpenItem, ...], Num]
+#: shown, what all of them add together, and the group's points as its unit counts them.
+_Open = tuple[tuple[int, ...], tuple[Num, ...], tuple[OpenItem, ...], Num, Num]
 
 
 @attrs.frozen
@@ -248,30 +248,33 @@ def gap(card: ScoreCard) -> Gap:
 
 def _free_gap(card: ScoreCard, c: Compiled, memo: _Memo) -> Gap:
     """`gap` for a rubric of whole points summed plainly whose units are not capped: assembled
-    from what each group leaves open (`_entry`), shared by the group's points."""
+    from what each group leaves open (`_entry`), shared by the group's points; the totals that
+    follow an item up are kept only when there is a level to plan for or an item withheld."""
     held = card.held
     entries = memo.entries[1 if held else 0]
     n_units = len(c.unit_nodes)
-    pts: list[Num] = []
     open_k: list[int] = []
     each: list[Num] = []
     shown: list[list[OpenItem]] = [[] for _ in range(n_units)]
     together: list[Num] = [0] * n_units
-    for g, got in enumerate(_grouped(card, c, memo)):
-        pts.extend(got)
+    unit_pts: list[Num] = [0] * n_units
+    group_unit = memo.group_unit
+    parts = _grouped(card, c, memo)
+    for g, got in enumerate(parts):
         found = entries[g].get(got)
         if found is None:
             found = _entry(c, memo, g, got, held)
             if len(entries[g]) < MAX_POINTS:
                 entries[g][got] = found
+        u = group_unit[g]
+        unit_pts[u] += found[4]
         if found[0]:
             open_k.extend(found[0])
             each.extend(found[1])
-            u = memo.group_unit[g]
             shown[u].extend(found[2])
             together[u] += found[3]
-    totals = Totals(c, pts, card.excluded, memo.project_of, memo.sums)
-    start = totals.total
+    total_of = c.aggregator.total
+    start = total_of(unit_pts)
     groups = card.units
     units = [
         UnitGap(
@@ -285,9 +288,15 @@ def _free_gap(card: ScoreCard, c: Compiled, memo: _Memo) -> Gap:
         for u in range(n_units)
         if shown[u]
     ]
-    raised = [p + x for p, x in zip(totals.unit_pts, together, strict=True)]
-    best = totals.total_of(raised)
-    withheld = _withheld(c, totals, held, pts) if held else ()
+    raised = [p + x for p, x in zip(unit_pts, together, strict=True)]
+    best = total_of(raised)
+    target = None
+    withheld: tuple[OpenItem, ...] = ()
+    if held or memo.next_level(card) is not None:
+        pts = [x for got in parts for x in got]
+        totals = Totals(c, pts, card.excluded, memo.project_of, memo.sums)
+        withheld = _withheld(c, totals, held, pts) if held else ()
+        target = _target(card, c, memo, totals, open_k, each, (raised, best))
     return Gap(
         card.rubric.title,
         card.sheet.info.agency if card.sheet is not None else None,
@@ -299,7 +308,7 @@ def _free_gap(card: ScoreCard, c: Compiled, memo: _Memo) -> Gap:
         best - start,
         tuple(units),
         card.failed_gates,
-        _target(card, c, memo, totals, open_k, each, (raised, best)),
+        target,
         memo.provenance(card),
         card.partial,
         withheld,
@@ -604,7 +613,8 @@ def _grouped(card: ScoreCard, c: Compiled, memo: _Memo) -> list[tuple[Num, ...]]
 def _entry(c: Compiled, memo: _Memo, g: int, got: tuple[Num, ...], held: frozenset[int]) -> _Open:
     """What group *g* leaves open at points *got* in a rubric of whole points summed plainly
     whose units are not capped: its open items, what each adds to the total (its project's gain,
-    after the project's cap), those items shown, and what all of them add together."""
+    after the project's cap), those items shown, what all of them add together, and the group's
+    points (after the project's cap)."""
     first, last, _, _ = memo.groups[g]
     top = c.item_max
     ks = tuple(k for k in range(first, last) if got[k - first] < top[k] and k not in held)
@@ -619,12 +629,13 @@ def _entry(c: Compiled, memo: _Memo, g: int, got: tuple[Num, ...], held: frozens
         now = _capped(raw, cap)
         adds = [_capped(raw + x, cap) - now for x in gain]
         together = _capped(raw + sum(gain), cap) - now
+    counted = sum(got) if p is None else _capped(sum(got), c.project_plan[p][2])
     items = c.items
     shown = tuple(
         OpenItem(items[k].address, items[k].rule.text, Decimal(got[k - first]), items[k].max, Decimal(add))
         for k, add in zip(ks, adds, strict=True)
     )
-    return ks, tuple(adds), shown, together
+    return ks, tuple(adds), shown, together, counted
 
 
 def _item_points(c: Compiled, memo: _Memo, k: int, get: Callable[[str], Any]) -> Num:
