@@ -478,3 +478,17 @@ def test_a_star_project_of_verifiers_items_alone_cannot_be_fixed_by_the_agency()
     assert g.target is not None
     # 6 points are enough for 合格, but the ★ project 1.2 stays at 0 on a self-assessment.
     assert (g.target.best, g.target.reachable, g.target.plan) == (D(6), False, ())
+
+
+def test_nothing_left_but_the_verifiers_items() -> None:
+    g = _staged("self", '[answers]\n"1.1" = true\n"1.2" = true\n')
+    assert (g.units, g.adds, g.target) == ((), D(0), None)
+    assert render_gap(g, "text").splitlines()[4:11] == [
+        "已达到最高等级“合格”",
+        "",
+        "自评可得分的条目均已得满分",
+        "",
+        "仅由核查方评分的条目（自评不计分，不计入以上可增加的分数和计划）：",
+        "",
+        "序号  得分/分值  可增加  内容",
+    ]

@@ -560,7 +560,7 @@ def render_gap(g: Gap, format: Literal["text", "markdown", "json"]) -> str:  # n
         lines.extend(["", f"未得满分的条目（全部得满分可增加 {fmt(g.adds)} 分）：", ""])
         lines.extend(_table(_open_rows(g), frozenset({1, 2}), md))
     else:
-        lines.extend(["", "所有适用条目均已得满分"])
+        lines.extend(["", "自评可得分的条目均已得满分" if g.withheld else "所有适用条目均已得满分"])
     if g.withheld:
         # Each one's addition alone: caps can make their sum more than all of them add.
         lines.extend(["", "仅由核查方评分的条目（自评不计分，不计入以上可增加的分数和计划）：", ""])
