@@ -275,15 +275,11 @@ def _free_gap(card: ScoreCard, c: Compiled, memo: _Memo) -> Gap:
             together[u] += found[3]
     total_of = c.aggregator.total
     start = total_of(unit_pts)
-    groups = card.units
+    # The unit's points as `ScoreCard.units` gives them: the same sums, made a Decimal.
+    named = memo.units
     units = [
         UnitGap(
-            groups[u].address,
-            groups[u].title,
-            groups[u].points,
-            groups[u].max,
-            Decimal(together[u]),
-            tuple(shown[u]),
+            named[u][0], named[u][1], Decimal(unit_pts[u]), named[u][2], Decimal(together[u]), tuple(shown[u])
         )
         for u in range(n_units)
         if shown[u]
@@ -292,16 +288,24 @@ def _free_gap(card: ScoreCard, c: Compiled, memo: _Memo) -> Gap:
     best = total_of(raised)
     target = None
     withheld: tuple[OpenItem, ...] = ()
-    if held or memo.next_level(card) is not None:
+    level = memo.next_level(card)
+    # No pick changes another's addition: the plan is a sort, in ints (`_fixed_plan`).
+    fixed = level is not None and level.name in memo.fixed_levels and not card.failed_gates_raw
+    totals = None
+    if held or (level is not None and not fixed):
         pts = [x for got in parts for x in got]
         totals = Totals(c, pts, card.excluded, memo.project_of, memo.sums)
         withheld = _withheld(c, totals, held, pts) if held else ()
+    if fixed and level is not None:
+        flat = [i for group in shown for i in group]
+        target = _fixed_plan(card, level, flat, open_k, each, sum(unit_pts), best)
+    elif totals is not None:
         target = _target(card, c, memo, totals, open_k, each, (raised, best))
     return Gap(
-        card.rubric.title,
+        memo.title,
         card.sheet.info.agency if card.sheet is not None else None,
         card.total,
-        card.max,
+        memo.max,
         card.level,
         card.passed,
         memo.verdict(card),
@@ -310,7 +314,7 @@ def _free_gap(card: ScoreCard, c: Compiled, memo: _Memo) -> Gap:
         card.failed_gates,
         target,
         memo.provenance(card),
-        card.partial,
+        memo.partial,
         withheld,
     )
 
@@ -342,8 +346,6 @@ def _target(
     if level is None:
         return None
     excluded = card.excluded
-    if memo.fixed and not card.failed_gates_raw and not c.unit_needs(level, excluded):
-        return _fixed_plan(card, c, level, totals, open_k, adds, raised_all[1])
     items = c.items
     plan: list[Step] = []
     chosen: set[int] = set()
@@ -439,32 +441,29 @@ def _target(
 
 def _fixed_plan(
     card: ScoreCard,
-    c: Compiled,
     level: Level,
-    totals: Totals,
+    shown: list[OpenItem],
     open_k: list[int],
     adds: Sequence[Num],
+    start: Num,
     best: Decimal,
 ) -> Target:
     """`_target` where no pick changes what another adds (whole points summed plainly, no cap on
     any unit or project), no gate failed and the level asks nothing of units: the plan takes the
-    open items by what each adds, ties to the earliest, until the total reaches the level."""
+    open items (*shown*, adding *adds*) by what each adds, ties to the earliest, until the total,
+    *start* before the first, reaches the level."""
     plan: list[Step] = []
     reachable = best >= level.min
     if reachable:
-        items = c.items
         total = card.total
+        running = start
         for n in sorted(range(len(open_k)), key=lambda n: (-adds[n], open_k[n])):
-            if totals.total >= level.min:
+            if running >= level.min:
                 break
-            k = open_k[n]
-            item = items[k]
-            was = totals.pts[k]
-            totals.set(k, max(was, item.max, ZERO))
-            now = totals.total
-            plan.append(
-                Step(item.address, item.rule.text, Decimal(was), max(item.max, ZERO), now - total, now)
-            )
+            running += adds[n]
+            now = Decimal(running)
+            item = shown[n]
+            plan.append(Step(item.address, item.text, item.points, max(item.max, ZERO), now - total, now))
             total = now
     return Target(level.name, level.min, max(level.min - card.total, ZERO), reachable, best, tuple(plan), ())
 
@@ -495,6 +494,10 @@ class _Memo:
             **{lv.name: ladder[n + 1] if n + 1 < len(ladder) else None for n, lv in enumerate(ladder)},
         }
         self.partial = bool(c.partial)
+        self.title = c.rubric.title
+        self.max = c.rubric.total
+        #: Each unit's address, title and maximum, as `ScoreCard.units` has them.
+        self.units = [(a, unit.title, m) for (a, unit), m in zip(c.unit_nodes, c.unit_max, strict=True)]
         self.verdicts: dict[tuple[str | None, bool, Decimal], str] = {}
         self.shown: Provenance | None = None
         self.opened: dict[tuple[int, Num, Num], OpenItem] = {}
@@ -524,8 +527,10 @@ class _Memo:
         #: what a group leaves open is shared by its points (`_entry`), with and without the
         #: verifier's items withheld.
         self.free = self.linear and all(cap is None for _, _, cap in c.unit_plan)
-        #: Nor any project: no pick changes what another item adds (`_fixed_plan`).
-        self.fixed = self.free and all(cap is None for _, _, cap in c.project_plan)
+        #: Nor any project: no pick changes what another item adds, and a level that asks
+        #: nothing of units is planned by a sort (`_fixed_plan`).
+        fixed = self.free and all(cap is None for _, _, cap in c.project_plan)
+        self.fixed_levels = frozenset(lv.name for lv in c.rubric.levels if fixed and not c.unit_needs(lv))
         self.entries: tuple[list[dict[tuple[Num, ...], _Open]], ...] = (
             [{} for _ in self.groups],
             [{} for _ in self.groups],
