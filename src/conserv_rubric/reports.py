@@ -53,7 +53,7 @@ from .model import Project, Rubric, Unit
 
 if TYPE_CHECKING:
     from .diffs import SheetDiff
-    from .gaps import Gap
+    from .gaps import Gap, OpenItem
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -511,19 +511,20 @@ def _plan_rows(g: Gap) -> list[list[str]]:
     return rows
 
 
+def _item_row(i: OpenItem) -> list[str]:
+    return [
+        i.address,
+        f"{fmt(i.points)}/{fmt(i.max)}",
+        f"+{fmt(i.adds)}",
+        clip(visible(i.text), GAP_TEXT_WIDTH),
+    ]
+
+
 def _open_rows(g: Gap) -> list[list[str]]:
     rows = [["序号", "得分/分值", "可增加", "内容"]]
     for u in g.units:
         rows.append([u.address, f"{fmt(u.points)}/{fmt(u.max)}", f"+{fmt(u.adds)}", visible(u.title)])
-        rows.extend(
-            [
-                i.address,
-                f"{fmt(i.points)}/{fmt(i.max)}",
-                f"+{fmt(i.adds)}",
-                clip(visible(i.text), GAP_TEXT_WIDTH),
-            ]
-            for i in u.items
-        )
+        rows.extend(_item_row(i) for i in u.items)
     return rows
 
 
@@ -564,16 +565,7 @@ def render_gap(g: Gap, format: Literal["text", "markdown", "json"]) -> str:  # n
     if g.withheld:
         # Each one's addition alone: caps can make their sum more than all of them add.
         lines.extend(["", "仅由核查方评分的条目（自评不计分，不计入以上可增加的分数和计划）：", ""])
-        rows = [["序号", "得分/分值", "可增加", "内容"]]
-        rows.extend(
-            [
-                i.address,
-                f"{fmt(i.points)}/{fmt(i.max)}",
-                f"+{fmt(i.adds)}",
-                clip(visible(i.text), GAP_TEXT_WIDTH),
-            ]
-            for i in g.withheld
-        )
+        rows = [["序号", "得分/分值", "可增加", "内容"], *(_item_row(i) for i in g.withheld)]
         lines.extend(_table(rows, frozenset({1, 2}), md))
     lines.extend(_footer(g.provenance, esc))
     return _join(lines)
