@@ -191,7 +191,12 @@ def item_points(c: Compiled, memo: Shared, k: int, get: Callable[[str], Any]) ->
     if found is None:
         # Checked as the plan checked them, then scored by the item's closure, which reads
         # its own leaves only.
-        own = {a: check_answer(c.leaves[a], v)[0] for a, v in zip(leaves, raw, strict=True) if v is not None}
+        own = {}
+        for a, v in zip(leaves, raw, strict=True):
+            if v is not None:
+                checked, error = check_answer(c.leaves[a], v)
+                assert error is None  # the same answer passed the same check when the card was scored
+                own[a] = checked
         found = c.fns[k](own)
         if kept and len(shared) < MAX_POINTS:
             shared[key] = found
