@@ -41,7 +41,15 @@ def full_gap(card: ScoreCard) -> Gap:
     excluded = set(card.excluded)
     pts = [r.points for r in results]
     start = c.totals(pts, excluded)[2]
-    open_k = [k for k, r in enumerate(results) if r.applicable and r.max - r.points > 0]
+    # The items only a verifier scores are not the agency's to raise: listed apart.
+    open_k = [
+        k for k, r in enumerate(results) if r.applicable and r.max - r.points > 0 and k not in card.held
+    ]
+    withheld = tuple(
+        OpenItem(r.address, r.text, r.points, r.max, c.totals(_raised(pts, k, r.max), excluded)[2] - start)
+        for k, r in enumerate(results)
+        if k in card.held and r.applicable and r.max - r.points > 0
+    )
     units = []
     for u, group in enumerate(card.units):
         items = tuple(
@@ -69,6 +77,7 @@ def full_gap(card: ScoreCard) -> Gap:
         _target(card, c, pts, excluded, open_k),
         card.provenance,
         card.partial,
+        withheld,
     )
 
 
@@ -142,6 +151,7 @@ def _target(
 
         return max(pool, key=key)
 
+    stuck = False
     for g in c.gates:
         if (g.kind, g.address) not in failed:
             continue
@@ -150,6 +160,8 @@ def _target(
             pool = [k for k in open_k if start <= k < end and k not in chosen]
             if pool:
                 take(best_of(pool, {}), "nonzero")
+            elif c.totals(pts, excluded)[0][g.index] <= 0:
+                stuck = True  # no open item can fix it: the level stays out of reach
         elif g.index not in chosen:
             take(g.index, g.kind, g.need)
     _, best_units, best = c.totals(_raised_all(pts, {k: results[k].max for k in open_k}), excluded)
@@ -157,7 +169,7 @@ def _target(
         Shortfall(card.units[u].address, card.units[u].title, card.units[u].points, need)
         for u, need in sorted(c.shortfalls(level, [u.points for u in card.units], excluded).items())
     )
-    reachable = best >= level.min and not c.shortfalls(level, best_units, excluded)
+    reachable = not stuck and best >= level.min and not c.shortfalls(level, best_units, excluded)
     if reachable:
         while True:
             _, unit_pts, now = c.totals(pts, excluded)

@@ -361,3 +361,134 @@ def test_render_json_has_exact_numbers() -> None:
         "gate": "required",
     }
     assert '"total": 2.5,' in render_gap(_gap({"1.1": True}, rubric), "json")
+
+
+# 1.3 only the verifier scores (docs/rules/verifier_only.md): a self-assessment is not awarded it.
+VERIFIER = """\
+title = "核查测试"
+total = 10
+
+[[levels]]
+name = "合格"
+min = 6
+
+[[units]]
+title = "甲"
+points = 10
+
+[[units.items]]
+kind = "flag"
+text = "自查一"
+points = 4
+
+[[units.items]]
+kind = "flag"
+text = "自查二"
+points = 2
+
+[[units.items]]
+kind = "flag"
+text = "参加培训，由核查方评分"
+points = 4
+verifier_only = true
+"""
+
+
+def _staged(stage: str, answers: str, rubric: str = VERIFIER) -> Gap:
+    return gap(
+        score(loads_rubric(rubric), loads_sheet(f'[sheet]\nagency = "甲单位"\nstage = "{stage}"\n{answers}'))
+    )
+
+
+def test_a_self_assessment_plans_without_the_verifiers_items() -> None:
+    # The agency can raise 1.2 (+2 → 6) by itself; 1.3 (+4) is the verifier's to award, so it is
+    # listed apart and neither counted in what the agency can add nor planned.
+    g = _staged("self", '[answers]\n"1.1" = true\n"1.3" = true\n')
+    assert [(i.address, i.adds) for u in g.units for i in u.items] == [("1.2", D(2))]
+    assert (g.units[0].adds, g.adds) == (D(2), D(2))
+    assert [(i.address, i.points, i.max, i.adds) for i in g.withheld] == [("1.3", D(0), D(4), D(4))]
+    assert g.target is not None
+    assert (g.target.best, g.target.reachable) == (D(6), True)
+    assert _plan(g) == [("1.2", D(2), D(6), None)]
+    assert render_gap(g, "text").splitlines()[15:19] == [
+        "仅由核查方评分的条目（自评不计分，不计入以上可增加的分数和计划）：",
+        "",
+        "序号  得分/分值  可增加  内容",
+        "1.3         0/4      +4  参加培训，由核查方评分",
+    ]
+
+
+def test_the_verifiers_sheet_plans_every_item() -> None:
+    g = _staged("verified", '[answers]\n"1.1" = true\n')
+    assert [(i.address, i.adds) for u in g.units for i in u.items] == [("1.2", D(2)), ("1.3", D(4))]
+    assert g.withheld == ()
+    assert _plan(g) == [("1.3", D(4), D(8), None)]
+
+
+def test_a_level_out_of_the_agencys_reach_is_unreachable() -> None:
+    # 合格 at 8: 4 + 2 is all a self-assessment can score; only the verifier's 1.3 would reach it.
+    g = _staged("self", '[answers]\n"1.1" = true\n', VERIFIER.replace("min = 6", "min = 8"))
+    assert g.target is not None
+    assert (g.target.best, g.target.reachable, g.target.plan) == (D(6), False, ())
+
+
+STAR_VERIFIER = """\
+title = "核查测试"
+total = 10
+
+[[levels]]
+name = "合格"
+min = 6
+
+[[units]]
+title = "甲"
+points = 10
+
+[[units.projects]]
+title = "自查"
+points = 6
+
+[[units.projects.items]]
+kind = "flag"
+text = "自查一"
+points = 4
+
+[[units.projects.items]]
+kind = "flag"
+text = "自查二"
+points = 2
+
+[[units.projects]]
+title = "培训"
+points = 4
+nonzero = true
+
+[[units.projects.items]]
+kind = "flag"
+text = "参加培训，由核查方评分"
+points = 4
+verifier_only = true
+"""
+
+
+def test_a_star_project_of_verifiers_items_alone_cannot_be_fixed_by_the_agency() -> None:
+    rubric = STAR_VERIFIER
+    g = _staged("self", '[answers]\n"1.1.1" = true\n"1.1.2" = true\n', rubric)
+    assert [x.address for x in g.failed_gates] == ["1.2"]
+    assert g.target is not None
+    # 6 points are enough for 合格, but the ★ project 1.2 stays at 0 on a self-assessment.
+    assert (g.target.best, g.target.reachable, g.target.plan) == (D(6), False, ())
+
+
+def test_nothing_left_but_the_verifiers_items() -> None:
+    g = _staged("self", '[answers]\n"1.1" = true\n"1.2" = true\n')
+    assert (g.units, g.adds, g.target) == ((), D(0), None)
+    assert render_gap(g, "text").splitlines()[4:11] == [
+        "已达到最高等级“合格”",
+        "",
+        "自评可得分的条目均已得满分",
+        "",
+        "仅由核查方评分的条目（自评不计分，不计入以上可增加的分数和计划）：",
+        "",
+        "序号  得分/分值  可增加  内容",
+    ]

@@ -12,7 +12,7 @@ from gap_oracle import full_gap
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from conserv_rubric import ScoreCard, load_rubric, load_sheet, loads_rubric, score
+from conserv_rubric import ScoreCard, load_rubric, load_sheet, load_sheets, loads_rubric, score
 from conserv_rubric.gaps import Gap, gap
 from conserv_rubric.reports import render_gap
 from conserv_rubric.strategies import rubrics, sheets
@@ -65,6 +65,32 @@ def test_incremental_gap_on_the_district_sheets() -> None:
         target = _agree(score(rubric, answers)).target
         plans += target is not None and bool(target.plan)
     assert plans > 50
+
+
+@settings(max_examples=scaled(100))
+@given(st.data())
+def test_gap_of_a_card_from_the_plan_is_the_full_recomputation(data: st.DataObject) -> None:
+    # From the second sheet on, the generated plan scores and the card holds only its sums:
+    # gap() reads the items' points from the answers as given, through memos the repeated
+    # sheets answer (and, for a verifier's sheet, the items a self-assessment withholds).
+    rubric = data.draw(rubrics(max_units=3, max_items=4), label="rubric")
+    drawn = data.draw(st.lists(sheets(rubric), min_size=1, max_size=3), label="sheets")
+    for sheet in [*drawn, *drawn]:
+        _agree(score(rubric, sheet))
+        _agree(score(rubric, dict(sheet.answers)))  # a self-assessment, read from a dict
+    _agree(score(rubric, {}))
+
+
+def test_gap_of_district_sheets_read_from_csv(tmp_path: Path) -> None:
+    # Text answers, as a CSV row gives them: the memos are keyed by the text.
+    path = tmp_path / "district.csv"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        district.write_csv(f, 150)
+    rubric = load_rubric(ROOT / "rubrics" / "district.toml")
+    loaded = load_sheets(path)
+    assert len(loaded) == 150
+    for sheet in [*loaded, *loaded]:
+        _agree(score(rubric, sheet))
 
 
 def test_incremental_gap_plans_the_generated_rubric() -> None:

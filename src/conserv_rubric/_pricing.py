@@ -14,9 +14,10 @@ Everything here runs inside the library's decimal context (`gaps.gap` enters it)
 from __future__ import annotations
 
 import heapq
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any, Final
 
 from ._compiled import Compiled
 from ._kinds import ZERO, Num
@@ -24,6 +25,50 @@ from ._kinds import ZERO, Num
 
 def _capped(value: Num, cap: Num | None) -> Num:
     return cap if cap is not None and value > cap else value
+
+
+#: The most terms `shape` writes as a chain of additions.
+MAX_CHAIN: Final = 64
+#: What `shape` writes: from every item's points, every project's sum and its points (capped),
+#: every unit's sum and its points (capped, not rescaled).
+Shape = Callable[[Sequence[Num]], tuple[list[Num], list[Num], list[Num], list[Num]]]
+
+
+def shape(c: Compiled) -> Shape:
+    """The sums of `Totals` for *c* as one function written out (as the generated plan is,
+    `conserv_rubric._codegen`): the same additions in the same order as ``sum`` makes them,
+    without a slice or a loop per project."""
+    names: dict[str, object] = {}
+
+    def capped(target: str, raw: str, cap: Num | None) -> list[str]:
+        if cap is None:
+            return [f"    {target} = {raw}"]
+        name = f"K{len(names)}"
+        names[name] = cap
+        return [f"    {target} = {name} if {raw} > {name} else {raw}"]
+
+    def added(terms: list[str]) -> str:
+        # A long sum as a call: a chain of thousands of + nests too deep to compile.
+        return " + ".join(["0", *terms]) if len(terms) <= MAX_CHAIN else f"sum([{', '.join(terms)}])"
+
+    lines = ["def shape(p):"]
+    for n, (start, end, cap) in enumerate(c.project_plan):
+        lines.append(f"    r{n} = {added([f'p[{k}]' for k in range(start, end)])}")
+        lines += capped(f"c{n}", f"r{n}", cap)
+    for u, (projects, span, cap) in enumerate(c.unit_plan):
+        terms = [f"c{n}" for n in projects] if span is None else [f"p[{k}]" for k in range(*span)]
+        lines.append(f"    s{u} = {added(terms)}")
+        lines += capped(f"u{u}", f"s{u}", cap)
+    listed = [
+        "[" + ", ".join(f"{x}{n}" for n in range(count)) + "]"
+        for x, count in (("r", len(c.project_plan)), ("c", len(c.project_plan)))
+    ] + ["[" + ", ".join(f"{x}{u}" for u in range(len(c.unit_plan))) + "]" for x in ("s", "u")]
+    lines.append(f"    return {', '.join(listed)}")
+    namespace: dict[str, Any] = dict(names)
+    source = "\n".join(lines) + "\n"
+    exec(compile(source, f"<conserv_rubric sums of {c.rubric.title!r}>", "exec"), namespace)  # our own source
+    found: Shape = namespace["shape"]
+    return found
 
 
 class Totals:
@@ -35,21 +80,43 @@ class Totals:
         total: the total (`Compiled.totals` of *pts*; not 0 for a failed ``zero`` gate).
     """
 
-    def __init__(self, c: Compiled, pts: Sequence[Num], excluded: frozenset[int]) -> None:
+    def __init__(
+        self,
+        c: Compiled,
+        pts: Sequence[Num],
+        excluded: frozenset[int],
+        project_of: Sequence[int | None] | None = None,
+        sums: Shape | None = None,
+    ) -> None:
         self.c = c
         self.pts = list(pts)
-        self.project_of: list[int | None] = [None] * len(pts)
-        for p, (start, end, _) in enumerate(c.project_plan):
-            self.project_of[start:end] = [p] * (end - start)
-        self.project_raw: list[Num] = [sum(self.pts[start:end]) for start, end, _ in c.project_plan]
-        self.project_pts = [
-            _capped(s, cap) for s, (_, _, cap) in zip(self.project_raw, c.project_plan, strict=True)
-        ]
-        self.unit_raw: list[Num] = [
-            sum([self.project_pts[p] for p in projects]) if span is None else sum(self.pts[span[0] : span[1]])
-            for projects, span, _ in c.unit_plan
-        ]
-        capped = [_capped(s, cap) for s, (_, _, cap) in zip(self.unit_raw, c.unit_plan, strict=True)]
+        self.excluded = excluded
+        if project_of is None:
+            project_of = [None] * len(pts)
+            for p, (start, end, _) in enumerate(c.project_plan):
+                project_of[start:end] = [p] * (end - start)
+        #: Each item's project (None: its unit holds items directly), as `c.project_plan` has it.
+        self.project_of = project_of
+        pts = self.pts
+        capped: list[Num]
+        if sums is not None:
+            self.project_raw, self.project_pts, self.unit_raw, capped = sums(pts)
+        else:
+            plan = c.project_plan
+            self.project_raw = [sum(pts[start:end]) for start, end, _ in plan]
+            self.project_pts = [
+                cap if cap is not None and s > cap else s
+                for s, (_, _, cap) in zip(self.project_raw, plan, strict=True)
+            ]
+            project_pts = self.project_pts
+            self.unit_raw = [
+                sum([project_pts[p] for p in projects]) if span is None else sum(pts[span[0] : span[1]])
+                for projects, span, _ in c.unit_plan
+            ]
+            capped = [
+                cap if cap is not None and s > cap else s
+                for s, (_, _, cap) in zip(self.unit_raw, c.unit_plan, strict=True)
+            ]
         self.rescale = bool(excluded) and c.rubric.na == "rescale"
         self.unit_top: list[Num] = []
         self.dropped: frozenset[int] = frozenset()
@@ -66,6 +133,8 @@ class Totals:
         self.weighted: Num = ZERO
         if self.dropped:
             self.sums = agg.rescaled_sums(capped, self.dropped)
+        elif agg.plain:
+            self.weighted = sum(capped)
         else:
             self.weighted = sum([p * w for p, w in zip(capped, self.weights, strict=True)])
         self.total = agg.of_weighted(self.weighted) if self.sums is None else agg.of_rescaled(*self.sums)
@@ -104,6 +173,44 @@ class Totals:
             return agg.of_rescaled(got, full, kept, extra), ZERO, (got, full, kept, extra)
         weighted = self.weighted + change * self.weights[u] if change else self.weighted
         return agg.of_weighted(weighted), weighted, None
+
+    def gains(
+        self, ks: Sequence[int], unit_of: Sequence[int], unit_of_project: Sequence[int]
+    ) -> tuple[list[Num], list[Num]]:
+        """For a rubric of whole points summed plainly (`Compiled.integral`), what raising each
+        of *ks* alone to its maximum adds to the total (its unit's gain), and every unit's points
+        with all of *ks* raised (nothing changes); *unit_of* and *unit_of_project* give each
+        item's and each project's unit."""
+        c = self.c
+        pts, top = self.pts, c.item_max
+        project_plan, unit_plan, project_of = c.project_plan, c.unit_plan, self.project_of
+        project_raw, project_pts = self.project_raw, self.project_pts
+        unit_raw, unit_pts = self.unit_raw, self.unit_pts
+        raw_all = list(unit_raw)
+        projects: dict[int, Num] = {}
+        out: list[Num] = []
+        for k in ks:
+            u = unit_of[k]
+            p = project_of[k]
+            gain = top[k] - pts[k]
+            if p is None:
+                raw = unit_raw[u] + gain
+                raw_all[u] += gain
+            else:
+                got = project_raw[p] + gain
+                cap = project_plan[p][2]
+                raw = unit_raw[u] - project_pts[p] + (cap if cap is not None and got > cap else got)
+                projects[p] = projects.get(p, project_raw[p]) + gain
+            cap = unit_plan[u][2]
+            out.append((cap if cap is not None and raw > cap else raw) - unit_pts[u])
+        for p, got in projects.items():
+            cap = project_plan[p][2]
+            raw_all[unit_of_project[p]] += (cap if cap is not None and got > cap else got) - project_pts[p]
+        raised = [
+            cap if cap is not None and raw > cap else raw
+            for raw, (_, _, cap) in zip(raw_all, unit_plan, strict=True)
+        ]
+        return out, raised
 
     def raised(self, k: int, x: Num) -> tuple[Num, Decimal]:
         """Item *k*'s unit's points and the total, were *k* to score *x* (nothing changes)."""
@@ -166,15 +273,21 @@ class Candidates:
         open_k: the open items, in rubric order.
         capped: the units where a pick may change the gains of the unit's other items.
         adds: what raising each open item alone adds to the total of *totals* as they are now.
+        unit_of: each item's unit (worked out from *totals* when not given).
     """
 
     def __init__(
-        self, totals: Totals, open_k: Sequence[int], capped: Collection[int], adds: Sequence[Decimal]
+        self,
+        totals: Totals,
+        open_k: Sequence[int],
+        capped: Collection[int],
+        adds: Sequence[Num],
+        unit_of: Sequence[int] | None = None,
     ) -> None:
         self.totals = totals
         c = totals.c
         self.units = len(c.unit_nodes)
-        self.unit_of = [i.unit for i in c.items]
+        self.unit_of = [i.unit for i in c.items] if unit_of is None else unit_of
         self.max = c.item_max
         self.capped = capped
         # Without rescaling and with an exact aggregate, an item's gain depends on its own
@@ -183,25 +296,23 @@ class Candidates:
         self.remaining: list[set[int]] = [set() for _ in range(self.units)]
         for k in open_k:
             self.remaining[self.unit_of[k]].add(k)
-        self.pending = [set(r) for r in self.remaining]
-        self.gains: dict[int, tuple[int, tuple[Num, Decimal]]] = {}
+        self.gains: dict[int, tuple[int, tuple[Num, Num]]] = {}
         self.stamp = 0
-        self.heaps: list[list[tuple[Num, Decimal, int, int]]] = [[] for _ in range(self.units)]
-        self.heap: list[tuple[Num, Decimal, int, int]] = []
+        self.heaps: list[list[tuple[Num, Num, int, int]]] = [[] for _ in range(self.units)]
+        self.heap: list[tuple[Num, Num, int, int]] = []
         self.short: frozenset[int] = frozenset()
         if self.linear:
             # A gain then stays what it is now until a pick in its own group changes it, so the
-            # additions already priced are the gains a first choice would price.
+            # additions already priced are the gains a first choice would price. The units'
+            # own heaps serve only units short of a level, and are filled once some are.
+            self.pending: list[set[int]] = [set() for _ in range(self.units)]
             for k, add in zip(open_k, adds, strict=True):
                 self.stamp += 1
                 self.gains[k] = (self.stamp, (ZERO, add))
-                entry = (ZERO, -add, k, self.stamp)
-                self.heap.append(entry)
-                self.heaps[self.unit_of[k]].append(entry)
-                self.pending[self.unit_of[k]].discard(k)
+                self.heap.append((ZERO, -add, k, self.stamp))
             heapq.heapify(self.heap)
-            for heap in self.heaps:
-                heapq.heapify(heap)
+        else:
+            self.pending = [set(r) for r in self.remaining]
 
     def left(self, k: int) -> bool:
         """Whether *k* is open and not yet picked."""
@@ -219,13 +330,13 @@ class Candidates:
         heapq.heappush(self.heaps[u], entry)
         heapq.heappush(self.heap, entry)
 
-    def _key(self, k: int) -> tuple[Num, Decimal, int]:
+    def _key(self, k: int) -> tuple[Num, Num, int]:
         if k not in self.gains:
             self._price(k)
         gain = self.gains[k][1]
         return (gain[0], gain[1], -k)
 
-    def _top(self, heap: list[tuple[Num, Decimal, int, int]]) -> tuple[Num, Decimal, int, int]:
+    def _top(self, heap: list[tuple[Num, Num, int, int]]) -> tuple[Num, Num, int, int]:
         """The best entry of *heap* still priced (the stale ones before it dropped); *heap*
         holds one, since every open item of the units asked for is priced."""
         while True:

@@ -11,7 +11,7 @@ from ._report_lines import footer, join_lines, report_table, result_title, versi
 from ._text import GATE_NAMES, check_format, clip, fmt, markdown, visible
 
 if TYPE_CHECKING:
-    from .gaps import Gap
+    from .gaps import Gap, OpenItem
 
 #: Display width an item's text is clipped to in a gap report (JSON keeps it whole).
 GAP_TEXT_WIDTH: Final = 60
@@ -58,19 +58,20 @@ def _plan_rows(g: Gap) -> list[list[str]]:
     return rows
 
 
+def _item_row(i: OpenItem) -> list[str]:
+    return [
+        i.address,
+        f"{fmt(i.points)}/{fmt(i.max)}",
+        f"+{fmt(i.adds)}",
+        clip(visible(i.text), GAP_TEXT_WIDTH),
+    ]
+
+
 def _open_rows(g: Gap) -> list[list[str]]:
     rows = [["序号", "得分/分值", "可增加", "内容"]]
     for u in g.units:
         rows.append([u.address, f"{fmt(u.points)}/{fmt(u.max)}", f"+{fmt(u.adds)}", visible(u.title)])
-        rows.extend(
-            [
-                i.address,
-                f"{fmt(i.points)}/{fmt(i.max)}",
-                f"+{fmt(i.adds)}",
-                clip(visible(i.text), GAP_TEXT_WIDTH),
-            ]
-            for i in u.items
-        )
+        rows.extend(_item_row(i) for i in u.items)
     return rows
 
 
@@ -107,6 +108,11 @@ def render_gap(g: Gap, format: Literal["text", "markdown", "json"]) -> str:  # n
         lines.extend(["", f"未得满分的条目（全部得满分可增加 {fmt(g.adds)} 分）：", ""])
         lines.extend(report_table(_open_rows(g), frozenset({1, 2}), md))
     else:
-        lines.extend(["", "所有适用条目均已得满分"])
+        lines.extend(["", "自评可得分的条目均已得满分" if g.withheld else "所有适用条目均已得满分"])
+    if g.withheld:
+        # Each one's addition alone: caps can make their sum more than all of them add.
+        lines.extend(["", "仅由核查方评分的条目（自评不计分，不计入以上可增加的分数和计划）：", ""])
+        rows = [["序号", "得分/分值", "可增加", "内容"], *(_item_row(i) for i in g.withheld)]
+        lines.extend(report_table(rows, frozenset({1, 2}), md))
     lines.extend(footer(g.provenance, esc))
     return join_lines(lines)

@@ -98,6 +98,11 @@ class ScoreCard:
         self.excluded = outcome.excluded
         self.held = outcome.withheld
 
+    def _written(self) -> dict[str, Any] | None:
+        """The answers a card from the generated plan was scored from, as they were given (each
+        passed the plan's checks); None for a card of the interpreter (`answers` has them)."""
+        return self._snap
+
     def _checked(self) -> tuple[Any, ...]:
         """The checked answers, one per leaf in rubric order (None: unanswered); a card from the
         plan checks again the answers it was given (they pass the same checks)."""

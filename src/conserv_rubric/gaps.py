@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import Final
 
 import attrs
 
 from ._compiled import Compiled, GateKind, compiled
 from ._exact import exactly
+from ._gapshare import MAX_POINTS, Open, Shared, grouped, shared
+from ._gapshare import points as card_points
 from ._kinds import ZERO, Num
-from ._pricing import Candidates, Totals
+from ._pricing import Candidates, Totals, _capped
 from ._provenance import Provenance
 from ._score import GateResult, ScoreCard
+from .model import Level
+
+#: Open items a rubric's gaps share, at most (an item at given points, adding given points).
+MAX_OPENED: Final = 4096
 
 __all__ = ["Gap", "OpenItem", "Shortfall", "Step", "Target", "UnitGap", "gap"]
 
@@ -109,6 +117,10 @@ class Gap:
         provenance: the rubric and library the card was scored with (DESIGN §14).
         partial: whether the rubric transcribes only part of the standard (`ScoreCard.partial`),
             so that no level is planned even where the rubric declares levels.
+        withheld: on a self-assessment, the items only a verifier scores (``verifier_only``,
+            `ScoreCard.withheld`) that are not at full points, each with what full points on it
+            alone would add. They are not open items: no answer of the agency's raises them, so
+            they count neither in *adds* nor in the plan, its ``best`` or whether it is reachable.
     """
 
     rubric: str
@@ -124,6 +136,7 @@ class Gap:
     target: Target | None
     provenance: Provenance | None = None
     partial: bool = False
+    withheld: tuple[OpenItem, ...] = ()
 
 
 @exactly
@@ -136,7 +149,9 @@ def gap(card: ScoreCard) -> Gap:
     ``unit_share``, the open item of such a unit that adds most to those units; then the open
     item that adds most to the total. The total is recomputed after every pick, because caps
     make additions non-additive. Ties go to the item that comes first in the rubric (address
-    order). Only applicable items are considered.
+    order). Only applicable items are considered, and only those the agency scores: on a
+    self-assessment the items only a verifier scores (`ScoreCard.withheld`) are listed apart
+    (`Gap.withheld`), since no answer of the agency's raises them.
 
     Args:
         card: a score card.
@@ -145,33 +160,67 @@ def gap(card: ScoreCard) -> Gap:
         The gap: open items by unit and the next level with the plan to reach it.
     """
     c = compiled(card.rubric)
-    # The points `ScoreCard.items` shows, without the reasons this analysis does not read.
-    pts: list[Num] = card._pts
+    memo = shared(c)
+    if memo.free:
+        return _free_gap(card, c, memo)
+    pts = card_points(card, c, memo)
     excluded = card.excluded
+    held = card.held
     items = c.items
     top = c.item_max
-    open_k = [k for k in range(len(items)) if k not in excluded and pts[k] < top[k]]
-    totals = Totals(c, pts, excluded)
+    skip = excluded | held if held else excluded
+    open_k = [k for k in range(len(items)) if pts[k] < top[k] and k not in skip]
+    totals = Totals(c, pts, excluded, memo.project_of, memo.sums)
     start = totals.total
-    full = list(pts)
-    by_unit: list[list[int]] = [[] for _ in c.unit_nodes]
-    for k in open_k:
-        full[k] = top[k]
-        by_unit[items[k].unit].append(k)
-    # What raising each open item alone adds, in rubric order (by unit, open_k's order).
-    each = {k: totals.raised(k, top[k])[1] - start for k in open_k}
     units = []
-    raised = list(totals.unit_pts)
-    for u, group in enumerate(card.units):
-        if by_unit[u]:
-            opened = tuple(
-                OpenItem(items[k].address, items[k].rule.text, Decimal(pts[k]), items[k].max, each[k])
-                for k in by_unit[u]
-            )
-            raised[u] = totals.unit_from(u, full)
-            adds = totals.total_with(u, raised[u]) - start
-            units.append(UnitGap(group.address, group.title, group.points, group.max, adds, opened))
-    adds = totals.total_of(raised) - start
+    if memo.linear:
+        # Whole points summed plainly: what an item adds is its unit's gain, an int.
+        unit_of = memo.unit_of
+        each, raised = totals.gains(open_k, unit_of, memo.unit_of_project)
+        opened = memo.opened
+        shown: list[OpenItem] = []
+        before = totals.unit_pts
+        groups = card.units
+        last = len(open_k) - 1
+        for n, k in enumerate(open_k):
+            key = (k, pts[k], each[n])
+            found = opened.get(key)
+            if found is None:
+                item = items[k]
+                found = OpenItem(item.address, item.rule.text, Decimal(pts[k]), item.max, Decimal(each[n]))
+                if len(opened) < MAX_OPENED:
+                    opened[key] = found
+            shown.append(found)
+            u = unit_of[k]
+            if n == last or unit_of[open_k[n + 1]] != u:
+                group = groups[u]
+                adds = Decimal(raised[u] - before[u])
+                units.append(UnitGap(group.address, group.title, group.points, group.max, adds, tuple(shown)))
+                shown = []
+    else:
+        by_unit: list[list[int]] = [[] for _ in c.unit_nodes]
+        for k in open_k:
+            by_unit[items[k].unit].append(k)
+        # What raising each open item alone adds, in rubric order (by unit, open_k's order).
+        priced = [totals.raised(k, top[k])[1] - start for k in open_k]
+        added = dict(zip(open_k, priced, strict=True))
+        each = list(priced)
+        raised = list(totals.unit_pts)
+        full = list(pts)
+        for k in open_k:
+            full[k] = top[k]
+        for u, group in enumerate(card.units):
+            if by_unit[u]:
+                opened_here = tuple(
+                    OpenItem(items[k].address, items[k].rule.text, Decimal(pts[k]), items[k].max, added[k])
+                    for k in by_unit[u]
+                )
+                raised[u] = totals.unit_from(u, full)
+                adds = totals.total_with(u, raised[u]) - start
+                units.append(UnitGap(group.address, group.title, group.points, group.max, adds, opened_here))
+    best = totals.total_of(raised)
+    # Priced before the plan raises the totals.
+    withheld = _withheld(c, totals, held, pts) if held else ()
     return Gap(
         card.rubric.title,
         card.sheet.info.agency if card.sheet is not None else None,
@@ -179,30 +228,118 @@ def gap(card: ScoreCard) -> Gap:
         card.max,
         card.level,
         card.passed,
-        card.verdict,
-        adds,
+        memo.verdict(card),
+        best - start,
         tuple(units),
         card.failed_gates,
-        _target(card, c, totals, open_k, [each[k] for k in open_k]),
-        card.provenance,
+        _target(card, c, memo, totals, open_k, each, (raised, best)),
+        memo.provenance(card),
         card.partial,
+        withheld,
     )
 
 
+def _free_gap(card: ScoreCard, c: Compiled, memo: Shared) -> Gap:
+    """`gap` for a rubric of whole points summed plainly whose units are not capped: assembled
+    from what each group leaves open (`_entry`), shared by the group's points; the totals that
+    follow an item up are kept only when there is a level to plan for or an item withheld."""
+    held = card.held
+    entries = memo.entries[1 if held else 0]
+    n_units = len(c.unit_nodes)
+    open_k: list[int] = []
+    each: list[Num] = []
+    shown: list[list[OpenItem]] = [[] for _ in range(n_units)]
+    together: list[Num] = [0] * n_units
+    unit_pts: list[Num] = [0] * n_units
+    group_unit = memo.group_unit
+    parts = grouped(card, c, memo)
+    for g, got in enumerate(parts):
+        found = entries[g].get(got)
+        if found is None:
+            found = _entry(c, memo, g, got, held)
+            if len(entries[g]) < MAX_POINTS:
+                entries[g][got] = found
+        u = group_unit[g]
+        unit_pts[u] += found[4]
+        if found[0]:
+            open_k.extend(found[0])
+            each.extend(found[1])
+            shown[u].extend(found[2])
+            together[u] += found[3]
+    total_of = c.aggregator.total
+    start = total_of(unit_pts)
+    # The unit's points as `ScoreCard.units` gives them: the same sums, made a Decimal.
+    named = memo.units
+    units = [
+        UnitGap(
+            named[u][0], named[u][1], Decimal(unit_pts[u]), named[u][2], Decimal(together[u]), tuple(shown[u])
+        )
+        for u in range(n_units)
+        if shown[u]
+    ]
+    raised = [p + x for p, x in zip(unit_pts, together, strict=True)]
+    best = total_of(raised)
+    target = None
+    withheld: tuple[OpenItem, ...] = ()
+    level = memo.next_level(card)
+    # No pick changes another's addition: the plan is a sort, in ints (`_fixed_plan`).
+    fixed = level is not None and level.name in memo.fixed_levels and not card.failed_gates_raw
+    totals = None
+    if held or (level is not None and not fixed):
+        pts = [x for got in parts for x in got]
+        totals = Totals(c, pts, card.excluded, memo.project_of, memo.sums)
+        withheld = _withheld(c, totals, held, pts) if held else ()
+    if fixed and level is not None:
+        flat = [i for group in shown for i in group]
+        target = _fixed_plan(card, level, flat, open_k, each, sum(unit_pts), best)
+    elif totals is not None:
+        target = _target(card, c, memo, totals, open_k, each, (raised, best))
+    return Gap(
+        memo.title,
+        card.sheet.info.agency if card.sheet is not None else None,
+        card.total,
+        memo.max,
+        card.level,
+        card.passed,
+        memo.verdict(card),
+        best - start,
+        tuple(units),
+        card.failed_gates,
+        target,
+        memo.provenance(card),
+        memo.partial,
+        withheld,
+    )
+
+
+def _withheld(c: Compiled, totals: Totals, held: frozenset[int], pts: list[Num]) -> tuple[OpenItem, ...]:
+    """The items only a verifier scores, with what full points on each alone would add."""
+    out = []
+    for k in sorted(held):
+        item = c.items[k]
+        if pts[k] < c.item_max[k] and k not in totals.excluded:
+            adds = totals.raised(k, c.item_max[k])[1] - totals.total
+            out.append(OpenItem(item.address, item.rule.text, Decimal(pts[k]), item.max, adds))
+    return tuple(out)
+
+
 def _target(
-    card: ScoreCard, c: Compiled, totals: Totals, open_k: list[int], adds: list[Decimal]
+    card: ScoreCard,
+    c: Compiled,
+    memo: Shared,
+    totals: Totals,
+    open_k: list[int],
+    adds: Sequence[Num],
+    raised_all: tuple[list[Num], Decimal],
 ) -> Target | None:
-    """The next level and the plan to reach it (*adds*: what each open item adds alone);
+    """The next level and the plan to reach it (*adds*: what each open item adds alone;
+    *raised_all*: every unit's points and the total with every open item at full points);
     raises *totals* along the plan."""
-    ladder = sorted(card.rubric.levels, key=lambda lv: lv.min)
-    names = [lv.name for lv in ladder]
-    following = ladder[names.index(card.level) + 1 :] if card.level is not None else ladder
-    if not following or card.partial:
+    level = memo.next_level(card)
+    if level is None:
         return None
-    level = following[0]
     excluded = card.excluded
     items = c.items
-    was = list(totals.pts)
     plan: list[Step] = []
     chosen: set[int] = set()
     failed = {(g.kind, g.address) for g in card.failed_gates_raw}
@@ -211,27 +348,32 @@ def _target(
     # Raising one item changes no other unit's points (caps act within a unit and the aggregate
     # is linear), so a pick only changes the gains of items in its own unit, and only where
     # caps (or rescaling) make its items' additions depend on each other.
-    capped = {
-        u
-        for u, (_, unit) in enumerate(c.unit_nodes)
-        if unit.max is not None or any(p.max is not None for p in unit.projects) or excluded
-    }
-    candidates = Candidates(totals, open_k, capped, adds)
+    capped = memo.capped if not excluded else range(len(c.unit_nodes))
+    candidates = Candidates(totals, open_k, capped, adds, memo.unit_of)
+
+    beyond = False
 
     def take(k: int, gate: GateKind | None, need: Decimal = ZERO) -> None:
-        nonlocal total, zero_pending
+        nonlocal total, zero_pending, beyond
         item = items[k]
-        totals.set(k, max(totals.pts[k], item.max, need))
+        # Each item is taken once, so its points are still the card's.
+        was = totals.pts[k]
+        if need > was and need > item.max:
+            beyond = True
+        totals.set(k, max(was, item.max, need))
         chosen.add(k)
         candidates.picked(k)
         if gate == "zero":
             zero_pending -= 1
         now = ZERO if zero_pending else totals.total
         plan.append(
-            Step(item.address, item.rule.text, Decimal(was[k]), max(item.max, need), now - total, now, gate)
+            Step(item.address, item.rule.text, Decimal(was), max(item.max, need), now - total, now, gate)
         )
         total = now
 
+    # A failed gate that no open item can fix (a ★ project whose open items are all the
+    # verifier's, say) holds the level back however the rest is raised.
+    stuck = False
     for g in c.gates:
         if (g.kind, g.address) not in failed:
             continue
@@ -240,22 +382,38 @@ def _target(
             pool = [k for k in range(start, end) if candidates.left(k)]
             if pool:
                 take(candidates.best_of(pool), "nonzero")
+            elif totals.project_pts[g.index] <= 0:
+                stuck = True
         elif g.index not in chosen:
             take(g.index, g.kind, g.need)
-    raised = list(totals.pts)
-    for k in open_k:
-        raised[k] = max(raised[k], items[k].max)
-    _, best_units, best = c.totals(raised, excluded)
-    shortfalls = tuple(
-        Shortfall(card.units[u].address, card.units[u].title, card.units[u].points, need)
-        for u, need in sorted(c.shortfalls(level, [u.points for u in card.units], excluded).items())
+    best_units, best = raised_all
+    # An item a gate picked is now at its maximum (an open one) or as it was (one at full
+    # points, or a check), unless the gate asked more of it than its maximum.
+    if beyond:
+        raised = list(totals.pts)
+        for k in open_k:
+            raised[k] = max(raised[k], items[k].max)
+        best_units = [totals.unit_from(u, raised) for u in range(len(c.unit_nodes))]
+        best = totals.total_of(best_units)
+    # What the level asks of units (``unit_min``, ``unit_share``): often nothing.
+    asked = c.unit_needs(level, excluded)
+    shortfalls: tuple[Shortfall, ...] = ()
+    if asked:
+        groups = card.units
+        shortfalls = tuple(
+            Shortfall(groups[u].address, groups[u].title, groups[u].points, need)
+            for u, need in sorted(c.shortfalls(level, [u.points for u in groups], excluded).items())
+        )
+    reachable = (
+        not stuck
+        and best >= level.min
+        and not (asked and c.shortfalls(level, [Decimal(x) for x in best_units], excluded))
     )
-    reachable = best >= level.min and not c.shortfalls(level, best_units, excluded)
     if reachable:
         needs: dict[int, list[Decimal]] = {}
-        for u, need in c.unit_needs(level, excluded):
+        for u, need in asked:
             needs.setdefault(u, []).append(need)
-        short = {u for u, asked in needs.items() if any(totals.unit_pts[u] < need for need in asked)}
+        short = {u for u, wanted in needs.items() if any(totals.unit_pts[u] < need for need in wanted)}
         while totals.total < level.min or short:
             candidates.short_of(short)
             k = candidates.best()
@@ -272,3 +430,60 @@ def _target(
         tuple(plan) if reachable else (),
         shortfalls,
     )
+
+
+def _fixed_plan(
+    card: ScoreCard,
+    level: Level,
+    shown: list[OpenItem],
+    open_k: list[int],
+    adds: Sequence[Num],
+    start: Num,
+    best: Decimal,
+) -> Target:
+    """`_target` where no pick changes what another adds (whole points summed plainly, no cap on
+    any unit or project), no gate failed and the level asks nothing of units: the plan takes the
+    open items (*shown*, adding *adds*) by what each adds, ties to the earliest, until the total,
+    *start* before the first, reaches the level."""
+    plan: list[Step] = []
+    reachable = best >= level.min
+    if reachable:
+        total = card.total
+        running = start
+        for n in sorted(range(len(open_k)), key=lambda n: (-adds[n], open_k[n])):
+            if running >= level.min:
+                break
+            running += adds[n]
+            now = Decimal(running)
+            item = shown[n]
+            plan.append(Step(item.address, item.text, item.points, max(item.max, ZERO), now - total, now))
+            total = now
+    return Target(level.name, level.min, max(level.min - card.total, ZERO), reachable, best, tuple(plan), ())
+
+
+def _entry(c: Compiled, memo: Shared, g: int, got: tuple[Num, ...], held: frozenset[int]) -> Open:
+    """What group *g* leaves open at points *got* in a rubric of whole points summed plainly
+    whose units are not capped: its open items, what each adds to the total (its project's gain,
+    after the project's cap), those items shown, what all of them add together, and the group's
+    points (after the project's cap)."""
+    first, last, _, _ = memo.groups[g]
+    top = c.item_max
+    ks = tuple(k for k in range(first, last) if got[k - first] < top[k] and k not in held)
+    p = memo.project_of[first]
+    gain = [top[k] - got[k - first] for k in ks]
+    if p is None:
+        adds = gain
+        together = sum(gain)
+    else:
+        cap = c.project_plan[p][2]
+        raw = sum(got)
+        now = _capped(raw, cap)
+        adds = [_capped(raw + x, cap) - now for x in gain]
+        together = _capped(raw + sum(gain), cap) - now
+    counted = sum(got) if p is None else _capped(sum(got), c.project_plan[p][2])
+    items = c.items
+    shown = tuple(
+        OpenItem(items[k].address, items[k].rule.text, Decimal(got[k - first]), items[k].max, Decimal(add))
+        for k, add in zip(ks, adds, strict=True)
+    )
+    return ks, tuple(adds), shown, together, counted
