@@ -36,6 +36,13 @@ def _whole(value: Decimal | Fraction | int) -> str:
     return f"CAST({whole.numerator} AS {UNITS})"
 
 
+def _scaled(value: Decimal, places: int) -> int:
+    """*value* × 10**places, a whole number (computed as a fraction: no decimal context rounds it)."""
+    whole = Fraction(value) * 10**places
+    assert whole.denominator == 1, (value, places)
+    return whole.numerator
+
+
 def _exact_places(a: int) -> int | None:
     """The least ``k`` such that *a* divides ``10**k``, or None when *a* has a prime factor but 2 and 5."""
     rest, twos, fives = a, 0, 0
@@ -96,8 +103,8 @@ def total_plan(plan: Compiled, unit_scale: int, level_mins: Sequence[Decimal]) -
     assert agg.divisor is not None
     weight_places = max((places(w) for w in agg.weights), default=0)
     summed = max(unit_scale + weight_places, places(agg.base))
-    factors = tuple(int(w.scaleb(summed - unit_scale)) for w in agg.weights)
-    base = int(agg.base.scaleb(summed))
+    factors = tuple(_scaled(w, summed - unit_scale) for w in agg.weights)
+    base = _scaled(agg.base, summed)
     divisor = Fraction(agg.divisor)
     a, b = divisor.numerator, divisor.denominator
     k = _exact_places(a)
