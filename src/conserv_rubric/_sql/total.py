@@ -38,7 +38,8 @@ def _whole(value: Decimal | Fraction | int) -> str:
 
 def _scaled(value: Decimal, places: int) -> int:
     """*value* × 10**places, a whole number (computed as a fraction: no decimal context rounds it)."""
-    whole = Fraction(value) * 10**places
+    power: int = 10**places
+    whole = Fraction(value) * power
     assert whole.denominator == 1, (value, places)
     return whole.numerator
 
