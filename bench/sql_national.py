@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.harness import MIB, machine, run_child, table
+from bench.harness import MIB, load_average, machine, run_child, table
 from bench.harness import cli as cli_command
 from bench.national import csv_path, write_files
 
@@ -39,10 +39,16 @@ def main(argv: Sequence[str] | None = None) -> None:
             write_files({args.rows: path})
         ours, duck = folder / "python.csv", folder / "duckdb.csv"
         command = [*cli_command(), "score", "district", str(path), "--format", "csv"]
+        # The machine may be shared: the load average after each run says how much it was.
         python = run_child(command, stdout=str(ours))
+        python_load = load_average()
         sql = run_child([*command, "--engine", "duckdb"], stdout=str(duck))
-        rows = [["engine", "wall s", "µs/row", "peak MiB", "exit"]]
-        for name, child in (("python CLI (streaming)", python), ("score --engine duckdb", sql)):
+        sql_load = load_average()
+        rows = [["engine", "wall s", "µs/row", "peak MiB", "exit", "load average after"]]
+        for name, child, load in (
+            ("python CLI (streaming)", python, python_load),
+            ("score --engine duckdb", sql, sql_load),
+        ):
             rows.append(
                 [
                     name,
@@ -50,6 +56,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                     f"{child.wall / args.rows * 1e6:.2f}",
                     f"{child.peak_rss / MIB:.0f}",
                     str(child.returncode),
+                    load,
                 ]
             )
         print(f"{args.rows:,} rows, {path.stat().st_size / MIB:.0f} MiB of CSV")

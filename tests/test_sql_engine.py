@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conserv_rubric import Rubric, RubricError, dumps_rubric, load_rubric
+from conserv_rubric import Rubric, RubricError, dumps_rubric, load_rubric, load_sheet
 from conserv_rubric._compiled import compiled
 from conserv_rubric._shipped import rubric_argument
 from conserv_rubric._sql_engine import SUMMARY_KEYS
@@ -26,7 +26,13 @@ from conserv_rubric.strategies import rubrics, sheets
 duckdb = pytest.importorskip("duckdb")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the bench package
 
-from test_sql import KINDS, cell  # noqa: E402 - after the skip: test_sql needs duckdb too
+from test_sql import (  # noqa: E402 - after the skip: test_sql needs duckdb too
+    KINDS,
+    TOO_FINE,
+    TOO_FINE_REASON,
+    aggregated,
+    cell,
+)
 
 from bench import district  # noqa: E402 - after the path
 
@@ -288,9 +294,77 @@ def test_the_engine_writes_csv_or_jsonl_only(capsys: pytest.CaptureFixture[str])
 def test_a_rubric_sql_cannot_score_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "s.csv"
     path.write_text("agency\n甲\n", encoding="utf-8")
-    rubric = "rubrics/gbt50378-2019-jiafenxiang.toml"
-    assert _run(["score", rubric, str(path), "--format", "csv", "--engine", "duckdb"], capsys) == (
+    rubric = tmp_path / "fine.toml"
+    rubric.write_text(TOO_FINE, encoding="utf-8")
+    assert _run(["score", str(rubric), str(path), "--format", "csv", "--engine", "duckdb"], capsys) == (
         2,
         "",
-        f"{rubric}: rubric (aggregate): a weighted or divided total: not expressible exactly in SQL\n",
+        f"{rubric}: {TOO_FINE_REASON}\n",
     )
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_divided_total_gives_the_python_engines_rows(
+    fmt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GB/T 50378's (400 + QA) / 10, QA capped at 100: the example's 140 points give 50; every
+    # other leaf of it (9.2.2 20, 9.2.4.a 3, 9.2.5.a 10, 9.2.6 15, 9.2.8.a 8, 9.2.8.c 4, 9.2.9 20)
+    # 80 points, 48; 9.2.9 alone at 7.5 gives 40.75.
+    rubric = load_rubric("rubrics/gbt50378-2019-jiafenxiang.toml")
+    leaves = list(compiled(rubric).leaves)
+    example = load_sheet("examples/gbt50378-2019-jiafenxiang/fengding.toml").answers
+    rows = [
+        ["示范", *(cell(example[a]) for a in leaves)],
+        ["半", *(cell(example[a]) if k % 2 else "" for k, a in enumerate(leaves))],
+        ["小", *([""] * (len(leaves) - 1)), "7.5"],
+        ["错", "85", "是", *([""] * (len(leaves) - 2))],
+    ]
+    path = tmp_path / "gbt.csv"
+    _write_csv(path, ["agency", *leaves], rows)
+    python, duck = _both("rubrics/gbt50378-2019-jiafenxiang.toml", path, capsys, fmt)
+    assert python[0] == 2
+    if fmt == "csv":
+        assert duck == python
+        assert [r[0] + "|" + r[7] for r in csv.reader(io.StringIO(duck[1]))][1:] == [
+            "示范|50",
+            "半|48",
+            "小|40.75",
+        ]
+    else:
+        assert (duck[0], _summaries(duck[1]), duck[2]) == (python[0], _summaries(python[1]), python[2])
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(st.data())
+def test_generated_aggregates_give_the_python_engines_bytes(data: st.DataObject) -> None:
+    rubric = data.draw(aggregated())
+    _rendered(rubric)
+    leaves = list(compiled(rubric).leaves)
+    drawn = data.draw(st.lists(sheets(rubric), min_size=1, max_size=5))
+    rows = [
+        [f"单位{k}", *(cell(s.answers[a]) if a in s.answers else "" for a in leaves)]
+        for k, s in enumerate(drawn)
+    ]
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "rubric.toml").write_text(dumps_rubric(rubric), encoding="utf-8")
+        _write_csv(Path(folder) / "sheets.csv", ["agency", *leaves], rows)
+        with pytest.MonkeyPatch.context() as mp:
+            mp.chdir(folder)
+            code = main(["score", "rubric.toml", "sheets.csv", "--format", "csv", "-o", "p.out"])
+            duck = [
+                "score",
+                "rubric.toml",
+                "sheets.csv",
+                "--format",
+                "csv",
+                "-o",
+                "d.out",
+                "--engine",
+                "duckdb",
+            ]
+            assert main(duck) == code
+            assert Path("d.out").read_text("utf-8") == Path("p.out").read_text("utf-8")

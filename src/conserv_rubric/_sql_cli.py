@@ -23,14 +23,27 @@ def add_parser(sub: Any) -> None:
     p.add_argument("rubric", help="a rubric file, or a shipped rubric's name (see: conserv-rubric rubrics)")
     p.add_argument("--dialect", choices=DIALECTS, default="duckdb")
     p.add_argument("--table", default="sheets", help="the table of sheets (default: sheets)")
-    p.add_argument("--validation", action="store_true", help="print the companion query of invalid cells")
+    p.add_argument(
+        "--validation",
+        action="store_true",
+        help="print the companion query of invalid cells (row, agency, column, value, message)",
+    )
+    p.add_argument(
+        "--row",
+        metavar="COLUMN",
+        help="with --validation: the table's column that numbers its rows "
+        "(default: the query numbers them in the order the engine reads them, the first 1)",
+    )
+    p.set_defaults(sql_parser=p)
 
 
 def run(args: argparse.Namespace) -> int:
     """Print the query; a refusal is a `RubricError`, which the main command line reports."""
+    if args.row is not None and not args.validation:
+        args.sql_parser.error("--row numbers the rows of the --validation query; add --validation")
     rubric = load_rubric(args.rubric)
     if args.validation:
-        text = validation(rubric, args.dialect, table=args.table)
+        text = validation(rubric, args.dialect, table=args.table, row=args.row)
     else:
         text = render(rubric, args.dialect, table=args.table, file=str(args.rubric))
     sys.stdout.write(text)

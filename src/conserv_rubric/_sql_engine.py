@@ -16,6 +16,7 @@ number (the first row is 1).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import os
@@ -65,8 +66,16 @@ SUMMARY_KEYS: Final = (
     "failed_gates",
     "units",
 )
-#: How many result rows are fetched from DuckDB at a time.
-BATCH: Final = 8192
+#: How many result rows are fetched from DuckDB at a time (one DuckDB vector).
+BATCH: Final = 2048
+#: The bytes DuckDB's CSV reader reads at a time (its default, 16 MiB per thread, is most of the
+#: engine's memory); above the Python reader's longest row (`MAX_CSV_ROW_BYTES`) and DuckDB's
+#: longest line (2 MB by default), so every row the Python reader takes fits one buffer.
+CSV_BUFFER: Final = 4 * 1024 * 1024
+#: Settings that keep the engine's memory flat whatever the file's size, each skipped where the
+#: DuckDB installed lacks it: no cache of the file's bytes (DuckDB ≥ 1.3 keeps what it reads of a
+#: file, growing with the file), and a small buffer of result rows ahead of the Python loop.
+_SETTINGS: Final = ("SET enable_external_file_cache = false", "SET streaming_buffer_size = '2MB'")
 #: What `conserv_rubric._text.hidden_character` finds, as a DuckDB regular expression.
 _HIDDEN: Final = "[\\x00-\\x1f\\x7f-\\x9f\\x{61c}\\x{200e}\\x{200f}\\x{2028}-\\x{202e}\\x{2066}-\\x{2069}]"
 
@@ -275,14 +284,19 @@ def _csv_source(path: str, header: Sequence[str]) -> str:
     columns = ", ".join(f"{_lit(f'c{i}')}: 'VARCHAR'" for i in range(len(header)))
     return (
         f"read_csv({_lit(path)}, header = true, columns = {{{columns}}}, delim = ',', quote = '\"',"
-        " escape = '\"', auto_detect = false, strict_mode = true, null_padding = false, encoding = 'utf-8')"
+        " escape = '\"', auto_detect = false, strict_mode = true, null_padding = false, encoding = 'utf-8',"
+        f" buffer_size = {CSV_BUFFER})"
     )
 
 
 def _connect() -> Any:
     import duckdb  # noqa: PLC0415 - the optional extra [sql], only for this engine
 
-    return duckdb.connect(config={"preserve_insertion_order": True})
+    con = duckdb.connect(config={"preserve_insertion_order": True})
+    for setting in _SETTINGS:
+        with contextlib.suppress(duckdb.Error):  # an older DuckDB without the setting
+            con.execute(setting)
+    return con
 
 
 def _duck_error(file: str, exc: Exception) -> RubricError:

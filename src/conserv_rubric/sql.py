@@ -5,7 +5,8 @@ named as the address (``"2.2.2"``), each cell written as a CSV cell would be; a 
 NULL is unanswered. `render` returns the scoring query, whose rows are the Python CSV report's
 summary columns: ``agency``, one column per unit (``"1 组织管理"``), ``total``, ``max``,
 ``level``, ``passed`` and ``failed`` (the gates failed, ``; ``-separated). `validation` returns
-its companion: one row per invalid cell, so bad rows are reported and the others still scored.
+its companion: one row per invalid cell, with the number of its row, so bad rows are reported by
+row and column and the others still scored.
 
 Points are exact: the query computes in whole units of ``10**-k`` points and converts back by one
 exact multiplication. A rubric it cannot score exactly is refused, never approximated. No engine
@@ -50,13 +51,23 @@ def render(
         raise _refused(exc, file) from None
 
 
-def validation(rubric: Rubric, dialect: Dialect = "duckdb", *, table: str = "sheets") -> str:
-    """The companion query: a row ``(agency, column, value, message)`` per invalid cell.
+def validation(
+    rubric: Rubric, dialect: Dialect = "duckdb", *, table: str = "sheets", row: str | None = None
+) -> str:
+    """The companion query: a row ``(row, agency, column, value, message)`` per invalid cell.
+
+    Its rows come in the order of the table's rows, and within a row in the rubric's order of
+    leaves, as the Python readers report them; ``row`` says which row of the table holds the cell.
 
     Args:
         rubric: a validated rubric.
         dialect: ``"duckdb"`` or ``"spark"``.
         table: the table of sheets.
+        row: a column of *table* that numbers its rows (a platform's own row number or key, cast
+            to a whole number). Without it, the query numbers the rows as the engine reads the
+            table, the first 1: in DuckDB, the order rows were inserted (a CSV or Parquet file's
+            order); in Spark, the order of the partitions and of the rows within them (a file's
+            order), over a window that gathers the rows on one partition.
 
     Returns:
         The query text; its rows are the cells `render`'s query leaves out with their rows.
@@ -64,4 +75,4 @@ def validation(rubric: Rubric, dialect: Dialect = "duckdb", *, table: str = "she
     Raises:
         ValueError: *dialect* is unknown.
     """
-    return render_validation(rubric, dialect, table)
+    return render_validation(rubric, dialect, table, row)

@@ -1,7 +1,8 @@
 """A rubric as SQL: one ``SELECT`` over a table of sheets, in whole units of points (DESIGN §13).
 
 `_base` holds the dialects, the exact unit and the renderer registry; `kinds` one renderer per
-rule kind; `cells` the cell grammar of `conserv_rubric._cells` as SQL; `query` the whole query.
+rule kind; `cells` the cell grammar of `conserv_rubric._cells` as SQL; `total` the total (a plain
+sum or the ``[aggregate]`` formula); `query` the whole query.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from ..model import Rubric
 from ._base import DIALECTS, UNITS, Ctx, Dialect, NotExpressible, needed_places, places
 from .cells import names_list, normalised, parsed, shown, text, unread, unread_message
 from .kinds import rule_sql
+from .total import total_plan
 
 #: The most decimal places of points rendered (whole units of 10**-MAX_SCALE points).
 MAX_SCALE = 10
@@ -22,8 +23,6 @@ MAX_SCALE = 10
 
 def _scale(rubric: Rubric, plan: Compiled) -> int:
     """The places of the rubric's unit of points; raise `NotExpressible` for what SQL cannot score."""
-    if not plan.aggregator.plain:
-        raise NotExpressible(None, "rubric (aggregate): a weighted or divided total")
     scale = places(rubric.total)
     for node in walk(rubric):
         obj = node.obj
@@ -50,6 +49,7 @@ def _scale(rubric: Rubric, plan: Compiled) -> int:
             scale = max(scale, *(places(v) for v in shares), 0)
     if scale > MAX_SCALE:
         raise NotExpressible(None, f"rubric: points with {scale} decimal places (at most {MAX_SCALE})")
+    total_plan(plan, scale, [lv.min for lv in plan.levels])  # refuses a total it cannot compute
     return scale
 
 
@@ -59,13 +59,15 @@ def _check_dialect(dialect: str) -> Dialect:
     return dialect
 
 
-def _parsed(ctx: Ctx, leaves: dict[str, Leaf], table: str, keep: Sequence[str] = ()) -> str:
+def _parsed(
+    ctx: Ctx, leaves: dict[str, Leaf], table: str, keep: Sequence[str] = (), number: str | None = None
+) -> str:
     """The CTEs ``n`` (normalised text, as ``"#ADDRESS"``), ``s`` (lists of names, ``"~ADDRESS"``)
     and ``a`` (each parsed answer as ``"ADDRESS"``, its problem or NULL as ``"!ADDRESS"``): every
     expression is computed once per cell, and later ones refer to earlier ones by column; the
-    columns *keep* of *table* are carried along."""
+    columns *keep* of *table* are carried along, and the expression *number* as ``"#row"``."""
     q = ctx.quote
-    kept = "".join(f", {q(k)}" for k in keep)
+    kept = "".join(f", {q(k)}" for k in keep) + (f", {number} AS {q('#row')}" if number else "")
     norm = "".join(f", {normalised(ctx, q(a))} AS {q('#' + a)}" for a in leaves)
     lists = "".join(
         f", {names_list(ctx, q('#' + a))} AS {q('~' + a)}"
@@ -93,11 +95,18 @@ def _parsed(ctx: Ctx, leaves: dict[str, Leaf], table: str, keep: Sequence[str] =
 
 
 def _points(ctx: Ctx, expr: str) -> str:
-    """Whole units as exact points: one multiplication by 10**-scale, never a division."""
+    """Whole units as exact points: one multiplication by 10**-scale, never a division.
+
+    The units are at most 18 digits, or 36 - scale beyond 10 places (a total after a divisor):
+    the product then has at most 38 digits in both dialects (Spark counts one more than DuckDB
+    and would round the scale down beyond 38), so points reach 10**(36 - 2 × scale)."""
     if ctx.scale == 0:
         return f"CAST({expr} AS DECIMAL(18, 0))"
     unit = f"CAST('{Decimal(1).scaleb(-ctx.scale)}' AS DECIMAL({ctx.scale + 1}, {ctx.scale}))"
-    return f"CAST(CAST({expr} AS DECIMAL(18, 0)) * {unit} AS DECIMAL({18 + ctx.scale}, {ctx.scale}))"
+    digits = 18 if ctx.scale <= MAX_SCALE else 36 - ctx.scale
+    return (
+        f"CAST(CAST({expr} AS DECIMAL({digits}, 0)) * {unit} AS DECIMAL({digits + ctx.scale}, {ctx.scale}))"
+    )
 
 
 def render_score(rubric: Rubric, dialect: str = "duckdb", table: str = "sheets") -> str:
@@ -163,10 +172,12 @@ def _query(
         gates.append((gate, test))
     failed_any = " OR ".join(f"({t})" for _, t in gates) or "FALSE"
     zero = " OR ".join(f"({t})" for g, t in gates if g.kind == "zero") or "FALSE"
-    total = f"CASE WHEN {zero} THEN CAST(0 AS {UNITS}) ELSE {' + '.join(unit_cols) or '0'} END"
+    summed = total_plan(plan, ctx.scale, [lv.min for lv in plan.levels])
+    total = f"CASE WHEN {zero} THEN CAST(0 AS {UNITS}) ELSE {summed.sql(ctx, unit_cols)} END"
+    at_total = Ctx(ctx.dialect, summed.scale)  # the total's own unit, finer after a divisor
     whens = []
     for k, lv in enumerate(plan.levels):
-        tests = [f"t.total >= {ctx.units(lv.min)}"]
+        tests = [f"t.total >= {at_total.units(lv.min)}"]
         tests += [f"{unit_cols[u]} >= {ctx.units(need)}" for u, need in plan.level_needs[k]]
         whens.append(f"WHEN {' AND '.join(tests)} THEN {text(ctx, lv.name)}")
     level = f"CASE WHEN t.failed_any THEN NULL {' '.join(whens)} END" if whens else "CAST(NULL AS STRING)"
@@ -192,7 +203,7 @@ def _query(
         f"SELECT {''.join(f't.{q(k)} AS {q(k)}, ' for k in out)}"
         f"{'t.' + q('!valid') + ' AS ' + q('!valid') + ', ' if keep else ''}"
         f"t.agency AS agency, {', '.join(o.replace(q('u '), 't.' + q('u ')) for o in shown_units)}"
-        f"{', ' if shown_units else ''}{points(ctx, 't.total')} AS total,"
+        f"{', ' if shown_units else ''}{points(at_total, 't.total')} AS total,"
         f" CAST('{rubric.total}' AS DECIMAL(38, {places(rubric.total)})) AS max,"
         f" t.level_ AS level, {passed} AS passed, t.failed_ AS failed{''.join(', ' + e for e in tail)}"
         "\nFROM l AS t\n"
@@ -230,18 +241,38 @@ def _capped(ctx: Ctx, s: str, cap: object) -> str:
     return f"CASE WHEN ({s}) > {c} THEN {c} ELSE ({s}) END"
 
 
-def render_validation(rubric: Rubric, dialect: str = "duckdb", table: str = "sheets") -> str:
-    """The companion query: one row (agency, column, value, message) per invalid cell."""
+def render_validation(
+    rubric: Rubric, dialect: str = "duckdb", table: str = "sheets", row: str | None = None
+) -> str:
+    """The companion query: one row (row, agency, column, value, message) per invalid cell, by
+    row and then in the rubric's order of leaves. *row* names a column of *table* that numbers
+    its rows; without it a row is numbered by its place in the table as the engine reads it (the
+    first is 1): DuckDB's order of insertion (a file's order of rows), Spark's order of
+    partitions and of rows within them (a file's order, over one window: all on one partition)."""
     plan = compiled(rubric)
     ctx = Ctx(_check_dialect(dialect), 0)
     q = ctx.quote
     leaves = plan.leaves
+    head = f"SELECT {q('#row')} AS {q('row')}, agency, "
     if not leaves:
-        return f"SELECT agency, '' AS {q('column')}, '' AS value, '' AS message FROM {table} WHERE FALSE"
+        return (
+            f"SELECT CAST(NULL AS BIGINT) AS {q('row')}, agency, '' AS {q('column')}, '' AS value,"
+            f" '' AS message FROM {table} WHERE FALSE"
+        )
+    if row is not None:
+        number = f"CAST({q(row)} AS BIGINT)"
+    elif ctx.dialect == "spark":
+        number = "row_number() OVER (ORDER BY monotonically_increasing_id())"
+    else:
+        number = "row_number() OVER ()"
     union = "\nUNION ALL\n".join(
-        f"SELECT agency, {text(ctx, a)} AS {q('column')}, {shown(ctx, q('#' + a))} AS value,"
+        f"{head}{k} AS {q('#leaf')}, {text(ctx, a)} AS {q('column')}, {shown(ctx, q('#' + a))} AS value,"
         f" {q('!' + a)} AS message"
         f" FROM a WHERE {q('!' + a)} IS NOT NULL"
-        for a in leaves
+        for k, a in enumerate(leaves)
     )
-    return f"WITH {_parsed(ctx, leaves, table)}\n{union}\n"
+    columns = ", ".join(q(c) for c in ("row", "agency", "column", "value", "message"))
+    return (
+        f"WITH {_parsed(ctx, leaves, table, number=number)}\n"
+        f"SELECT {columns} FROM (\n{union}\n) AS bad ORDER BY {q('row')}, {q('#leaf')}\n"
+    )
