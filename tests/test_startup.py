@@ -21,7 +21,6 @@ USED = {
     "conserv_rubric._answers",
     "conserv_rubric._batch",
     "conserv_rubric._cells",
-    "conserv_rubric._codegen",
     "conserv_rubric._coefficients_cli",
     "conserv_rubric._compiled",
     "conserv_rubric._convert",

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, Final
 import attrs
 
 from ._answers import check_answers
-from ._codegen import Sums, plan_of
 from ._compiled import _COMPILED, Applicable, Compiled, Outcome, compiled
 from ._exact import exact, exactly
 from ._kinds import ZERO, Answers, Num, answered, kind_of, reachable
@@ -25,6 +24,7 @@ from .errors import Problem, SheetError
 from .model import Rubric, Rule
 
 if TYPE_CHECKING:
+    from ._codegen import Plan, Sums
     from ._energy_model import Coefficients
     from ._energy_score import Derived
 
@@ -482,6 +482,17 @@ def _planned(
     return card
 
 
+def _plan_of(c: Compiled) -> Plan | None:
+    """*c*'s generated plan from its second use on: a rubric scored once (one sheet through the
+    command line) neither writes one nor imports what writes it."""
+    if c.plan is None and c.uses == 0:
+        c.uses = 1
+        return None
+    from ._codegen import plan_of  # noqa: PLC0415 - see above
+
+    return plan_of(c)
+
+
 def check_sheet(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> list[Problem]:
     """Every problem with *sheet*'s answers for *rubric* (unknown addresses, wrong shapes …).
 
@@ -546,7 +557,7 @@ def score(
             if found is not None:
                 return _planned(c, rubric, *found)
     c = compiled(_as_rubric(rubric, "score"))
-    plan = plan_of(c)
+    plan = _plan_of(c)
     if plan is not None:
         found = plan.run(sheet)
         if found is not None:
