@@ -18,7 +18,7 @@ from ._score import MAX_SHARED, ScoreCard
 from .model import Level
 
 if TYPE_CHECKING:
-    from .gaps import OpenItem
+    from .gaps import OpenItem, UnitGap
 
 #: Item points remembered per item, and per project, by the answers given, at most.
 MAX_POINTS: Final = 4096
@@ -26,6 +26,13 @@ MAX_POINTS: Final = 4096
 #: What one group of items leaves open (`gaps._entry`): the open items, what each adds, the items
 #: as shown, what all of them add together, and the group's points as its unit counts them.
 Open = tuple[tuple[int, ...], tuple[Num, ...], "tuple[OpenItem, ...]", Num, Num]
+#: An open item as `gaps._fixed_plan` ranks it: minus what it adds, its index, what it adds, and
+#: the item shown (the first two order the plan; no two items share an index).
+Ranked = tuple[Num, int, Num, "OpenItem"]
+#: What one unit leaves open (`gaps._unit_entry`): its open items, what each adds, those items
+#: ranked, what all of them add together, the unit's points, and the unit shown (None: nothing
+#: open).
+Unit = tuple[tuple[int, ...], tuple[Num, ...], tuple[Ranked, ...], Num, Num, "UnitGap | None"]
 
 
 class Shared:
@@ -94,6 +101,17 @@ class Shared:
         self.entries: tuple[list[dict[tuple[Num, ...], Open]], ...] = (
             [{} for _ in self.groups],
             [{} for _ in self.groups],
+        )
+        #: Each unit's groups, as a range (first, past the last): groups follow rubric order.
+        self.unit_groups: list[tuple[int, int]] = []
+        for u in range(len(c.unit_nodes)):
+            at = [g for g, owner in enumerate(self.group_unit) if owner == u]
+            self.unit_groups.append((at[0], at[-1] + 1) if at else (0, 0))
+        #: What each unit leaves open by its groups' points (`gaps._unit_entry`), with and
+        #: without the verifier's items withheld.
+        self.unit_entries: tuple[list[dict[tuple[tuple[Num, ...], ...], Unit]], ...] = (
+            [{} for _ in c.unit_nodes],
+            [{} for _ in c.unit_nodes],
         )
 
     def next_level(self, card: ScoreCard) -> Level | None:
