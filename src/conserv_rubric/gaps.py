@@ -268,9 +268,10 @@ def _free_gap(card: ScoreCard, c: Compiled, memo: Shared) -> Gap:
             open_k.extend(ks)
             each.extend(adds)
             order.extend(ranked)
-    total_of = c.aggregator.total
-    start = total_of(unit_pts)
-    best = total_of(raised)
+    # Whole points summed plainly (`Compiled.integral`): the totals are the sums, made Decimals.
+    start = sum(unit_pts)
+    gained = sum(raised) - start
+    best = Decimal(start + gained)
     target = None
     withheld: tuple[OpenItem, ...] = ()
     level = memo.next_level(card)
@@ -283,7 +284,7 @@ def _free_gap(card: ScoreCard, c: Compiled, memo: Shared) -> Gap:
         totals = Totals(c, pts, card.excluded, memo.project_of, memo.sums)
         withheld = _withheld(c, totals, held, pts) if held else ()
     if fixed and level is not None:
-        target = _fixed_plan(card, level, order, sum(unit_pts), best)
+        target = _fixed_plan(card, level, order, start, best)
     elif totals is not None:
         target = _target(card, c, memo, totals, open_k, each, (raised, best))
     return Gap(
@@ -294,7 +295,7 @@ def _free_gap(card: ScoreCard, c: Compiled, memo: Shared) -> Gap:
         card.level,
         card.passed,
         memo.verdict(card),
-        best - start,
+        Decimal(gained),
         tuple(units),
         card.failed_gates if failed else (),
         target,
