@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import operator
 import weakref
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
 
 #: Item points remembered per item, and per project, by the answers given, at most.
 MAX_POINTS: Final = 4096
+#: Items a unit's shared entries (`Shared.unit_entries`) hold together, at most: a unit of many
+#: items keeps fewer of them.
+MAX_UNIT_ITEMS: Final = 65536
 
 #: What one group of items leaves open (`gaps._entry`): the open items, what each adds, the items
 #: as shown, what all of them add together, and the group's points as its unit counts them.
@@ -125,6 +129,11 @@ class Shared:
         for u in range(len(c.unit_nodes)):
             at = [g for g, owner in enumerate(self.group_unit) if owner == u]
             self.unit_groups.append((at[0], at[-1] + 1) if at else (0, 0))
+        #: How many entries each unit keeps, at most (`MAX_UNIT_ITEMS`).
+        size = Counter(self.unit_of)
+        self.unit_room = [
+            min(MAX_POINTS, MAX_UNIT_ITEMS // max(1, size[u])) for u in range(len(c.unit_nodes))
+        ]
         #: What each unit leaves open by its groups' points (`gaps._unit_entry`), with and
         #: without the verifier's items withheld.
         self.unit_entries: tuple[list[dict[tuple[tuple[Num, ...], ...], Unit]], ...] = (

@@ -258,7 +258,7 @@ def _free_gap(card: ScoreCard, c: Compiled, memo: Shared) -> Gap:
         found = entries[u].get(key)
         if found is None:
             found = _unit_entry(c, memo, u, key, held)
-            if len(entries[u]) < MAX_POINTS:
+            if len(entries[u]) < memo.unit_room[u]:
                 entries[u][key] = found
         ks, adds, ranked, together, counted, shown = found
         unit_pts.append(counted)
