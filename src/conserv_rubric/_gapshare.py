@@ -125,10 +125,9 @@ class Shared:
             [{} for _ in self.groups],
         )
         #: Each unit's groups, as a range (first, past the last): groups follow rubric order.
-        self.unit_groups: list[tuple[int, int]] = []
-        for u in range(len(c.unit_nodes)):
-            at = [g for g, owner in enumerate(self.group_unit) if owner == u]
-            self.unit_groups.append((at[0], at[-1] + 1) if at else (0, 0))
+        self.unit_groups: list[tuple[int, int]] = [(0, 0)] * len(c.unit_nodes)
+        for g, u in enumerate(self.group_unit):
+            self.unit_groups[u] = (self.unit_groups[u][0] if self.unit_groups[u][1] else g, g + 1)
         #: How many entries each unit keeps, at most (`MAX_UNIT_ITEMS`).
         size = Counter(self.unit_of)
         self.unit_room = [
