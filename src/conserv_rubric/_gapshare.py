@@ -4,7 +4,9 @@ analysis reads it, verdicts and provenance, and each project's item points by th
 
 from __future__ import annotations
 
+import operator
 import weakref
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
@@ -18,14 +20,34 @@ from ._score import MAX_SHARED, ScoreCard
 from .model import Level
 
 if TYPE_CHECKING:
-    from .gaps import OpenItem
+    from .gaps import OpenItem, UnitGap
 
 #: Item points remembered per item, and per project, by the answers given, at most.
 MAX_POINTS: Final = 4096
+#: Items a unit's shared entries (`Shared.unit_entries`) hold together, at most: a unit of many
+#: items keeps fewer of them.
+MAX_UNIT_ITEMS: Final = 65536
 
 #: What one group of items leaves open (`gaps._entry`): the open items, what each adds, the items
 #: as shown, what all of them add together, and the group's points as its unit counts them.
 Open = tuple[tuple[int, ...], tuple[Num, ...], "tuple[OpenItem, ...]", Num, Num]
+#: An open item as `gaps._fixed_plan` ranks it: minus what it adds, its index, what it adds, and
+#: the item shown (the first two order the plan; no two items share an index).
+Ranked = tuple[Num, int, Num, "OpenItem"]
+#: A group as `grouped` reads it (`Shared.readers`).
+Reader = tuple[
+    int,
+    int,
+    tuple[str, ...],
+    bool,
+    dict[Any, tuple[Num, ...]],
+    str | None,
+    Callable[[dict[str, Any]], tuple[Any, ...]],
+]
+#: What one unit leaves open (`gaps._unit_entry`): its open items, what each adds, those items
+#: ranked, what all of them add together, the unit's points, and the unit shown (None: nothing
+#: open).
+Unit = tuple[tuple[int, ...], tuple[Num, ...], tuple[Ranked, ...], Num, Num, "UnitGap | None"]
 
 
 class Shared:
@@ -77,7 +99,14 @@ class Shared:
             else:
                 self.groups.append((k, k + 1, item.leaves, names))
                 owners.append(owner)
-        self.group_points: list[dict[tuple[Any, ...], tuple[Num, ...]]] = [{} for _ in self.groups]
+        self.group_points: list[dict[Any, tuple[Num, ...]]] = [{} for _ in self.groups]
+        #: How `grouped` reads each group's answers: its range, its leaves, whether any may be
+        #: answered with a list of names, its points by those answers, and its one leaf (the
+        #: answer alone is the key) or a reader of all its leaves at once (their tuple is).
+        self.readers: list[Reader] = [
+            (first, last, leaves, names, found, leaves[0] if len(leaves) == 1 else None, reader(leaves))
+            for (first, last, leaves, names), found in zip(self.groups, self.group_points, strict=True)
+        ]
         #: The groups holding items only a verifier scores, and each group's unit.
         self.held_groups = [
             g for g, (a, b, _, _) in enumerate(self.groups) if c.verifier_items & set(range(a, b))
@@ -94,6 +123,21 @@ class Shared:
         self.entries: tuple[list[dict[tuple[Num, ...], Open]], ...] = (
             [{} for _ in self.groups],
             [{} for _ in self.groups],
+        )
+        #: Each unit's groups, as a range (first, past the last): groups follow rubric order.
+        self.unit_groups: list[tuple[int, int]] = [(0, 0)] * len(c.unit_nodes)
+        for g, u in enumerate(self.group_unit):
+            self.unit_groups[u] = (self.unit_groups[u][0] if self.unit_groups[u][1] else g, g + 1)
+        #: How many entries each unit keeps, at most (`MAX_UNIT_ITEMS`).
+        size = Counter(self.unit_of)
+        self.unit_room = [
+            min(MAX_POINTS, MAX_UNIT_ITEMS // max(1, size[u])) for u in range(len(c.unit_nodes))
+        ]
+        #: What each unit leaves open by its groups' points (`gaps._unit_entry`), with and
+        #: without the verifier's items withheld.
+        self.unit_entries: tuple[list[dict[tuple[tuple[Num, ...], ...], Unit]], ...] = (
+            [{} for _ in c.unit_nodes],
+            [{} for _ in c.unit_nodes],
         )
 
     def next_level(self, card: ScoreCard) -> Level | None:
@@ -154,10 +198,19 @@ def grouped(card: ScoreCard, c: Compiled, memo: Shared) -> list[tuple[Num, ...]]
         return [tuple(pts[first:last]) for first, last, _, _ in memo.groups]
     get = written.get
     out: list[tuple[Num, ...]] = []
-    for (first, last, leaves, names), found in zip(memo.groups, memo.group_points, strict=True):
-        key = tuple(map(get, leaves))
-        if names:  # a list of names, as a tuple
-            key = tuple([tuple(v) if v.__class__ is list else v for v in key])
+    key: Any
+    for first, last, leaves, names, found, one, read in memo.readers:
+        if one is not None:
+            key = get(one)
+            if names and key.__class__ is list:  # a list of names, as a tuple
+                key = tuple(key)
+        else:
+            try:
+                key = read(written)
+            except KeyError:  # a leaf not answered: None
+                key = tuple(map(get, leaves))
+            if names:  # a list of names, as a tuple
+                key = tuple([tuple(v) if v.__class__ is list else v for v in key])
         try:
             got = found.get(key)
         except TypeError:  # a ratio: each item looks its own up
@@ -174,6 +227,14 @@ def grouped(card: ScoreCard, c: Compiled, memo: Shared) -> list[tuple[Num, ...]]
             first = memo.groups[g][0]
             out[g] = tuple([0 if k in held else x for k, x in enumerate(out[g], start=first)])
     return out
+
+
+def reader(leaves: tuple[str, ...]) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """What reads the answers to *leaves* from a card's written answers, as a tuple (a
+    `KeyError` when one is not answered)."""
+    if len(leaves) < 2:
+        return lambda written: tuple([written[a] for a in leaves])
+    return operator.itemgetter(*leaves)
 
 
 def item_points(c: Compiled, memo: Shared, k: int, get: Callable[[str], Any]) -> Num:

@@ -10,7 +10,7 @@ import attrs
 
 from ._compiled import Compiled, GateKind, compiled
 from ._exact import exactly
-from ._gapshare import MAX_POINTS, Open, Shared, grouped, shared
+from ._gapshare import MAX_POINTS, Open, Ranked, Shared, Unit, grouped, shared
 from ._gapshare import points as card_points
 from ._kinds import ZERO, Num
 from ._pricing import Candidates, Totals, _capped
@@ -241,57 +241,50 @@ def gap(card: ScoreCard) -> Gap:
 
 def _free_gap(card: ScoreCard, c: Compiled, memo: Shared) -> Gap:
     """`gap` for a rubric of whole points summed plainly whose units are not capped: assembled
-    from what each group leaves open (`_entry`), shared by the group's points; the totals that
-    follow an item up are kept only when there is a level to plan for or an item withheld."""
+    from what each unit leaves open (`_unit_entry`), shared by the points of the unit's groups;
+    the totals that follow an item up are kept only when there is a level to plan for or an item
+    withheld."""
     held = card.held
-    entries = memo.entries[1 if held else 0]
-    n_units = len(c.unit_nodes)
+    entries = memo.unit_entries[1 if held else 0]
     open_k: list[int] = []
     each: list[Num] = []
-    shown: list[list[OpenItem]] = [[] for _ in range(n_units)]
-    together: list[Num] = [0] * n_units
-    unit_pts: list[Num] = [0] * n_units
-    group_unit = memo.group_unit
+    order: list[Ranked] = []
+    unit_pts: list[Num] = []
+    raised: list[Num] = []
+    units: list[UnitGap] = []
     parts = grouped(card, c, memo)
-    for g, got in enumerate(parts):
-        found = entries[g].get(got)
+    for u, (first, last) in enumerate(memo.unit_groups):
+        key = tuple(parts[first:last])
+        found = entries[u].get(key)
         if found is None:
-            found = _entry(c, memo, g, got, held)
-            if len(entries[g]) < MAX_POINTS:
-                entries[g][got] = found
-        u = group_unit[g]
-        unit_pts[u] += found[4]
-        if found[0]:
-            open_k.extend(found[0])
-            each.extend(found[1])
-            shown[u].extend(found[2])
-            together[u] += found[3]
-    total_of = c.aggregator.total
-    start = total_of(unit_pts)
-    # The unit's points as `ScoreCard.units` gives them: the same sums, made a Decimal.
-    named = memo.units
-    units = [
-        UnitGap(
-            named[u][0], named[u][1], Decimal(unit_pts[u]), named[u][2], Decimal(together[u]), tuple(shown[u])
-        )
-        for u in range(n_units)
-        if shown[u]
-    ]
-    raised = [p + x for p, x in zip(unit_pts, together, strict=True)]
-    best = total_of(raised)
+            found = _unit_entry(c, memo, u, key, held)
+            if len(entries[u]) < memo.unit_room[u]:
+                entries[u][key] = found
+        ks, adds, ranked, together, counted, shown = found
+        unit_pts.append(counted)
+        raised.append(counted + together)
+        if shown is not None:
+            units.append(shown)
+            open_k.extend(ks)
+            each.extend(adds)
+            order.extend(ranked)
+    # Whole points summed plainly (`Compiled.integral`): the totals are the sums, made Decimals.
+    start = sum(unit_pts)
+    gained = sum(raised) - start
+    best = Decimal(start + gained)
     target = None
     withheld: tuple[OpenItem, ...] = ()
     level = memo.next_level(card)
+    failed = card.failed_gates_raw
     # No pick changes another's addition: the plan is a sort, in ints (`_fixed_plan`).
-    fixed = level is not None and level.name in memo.fixed_levels and not card.failed_gates_raw
+    fixed = level is not None and level.name in memo.fixed_levels and not failed
     totals = None
     if held or (level is not None and not fixed):
         pts = [x for got in parts for x in got]
         totals = Totals(c, pts, card.excluded, memo.project_of, memo.sums)
         withheld = _withheld(c, totals, held, pts) if held else ()
     if fixed and level is not None:
-        flat = [i for group in shown for i in group]
-        target = _fixed_plan(card, level, flat, open_k, each, sum(unit_pts), best)
+        target = _fixed_plan(card, level, order, start, best)
     elif totals is not None:
         target = _target(card, c, memo, totals, open_k, each, (raised, best))
     return Gap(
@@ -302,9 +295,9 @@ def _free_gap(card: ScoreCard, c: Compiled, memo: Shared) -> Gap:
         card.level,
         card.passed,
         memo.verdict(card),
-        best - start,
+        Decimal(gained),
         tuple(units),
-        card.failed_gates,
+        card.failed_gates if failed else (),
         target,
         memo.provenance(card),
         memo.partial,
@@ -432,30 +425,22 @@ def _target(
     )
 
 
-def _fixed_plan(
-    card: ScoreCard,
-    level: Level,
-    shown: list[OpenItem],
-    open_k: list[int],
-    adds: Sequence[Num],
-    start: Num,
-    best: Decimal,
-) -> Target:
+def _fixed_plan(card: ScoreCard, level: Level, order: list[Ranked], start: Num, best: Decimal) -> Target:
     """`_target` where no pick changes what another adds (whole points summed plainly, no cap on
     any unit or project), no gate failed and the level asks nothing of units: the plan takes the
-    open items (*shown*, adding *adds*) by what each adds, ties to the earliest, until the total,
-    *start* before the first, reaches the level."""
+    open items (*order*: each ranked by what it adds, then its place in the rubric, with what it
+    adds and the item shown) by what each adds, ties to the earliest, until the total, *start*
+    before the first, reaches the level."""
     plan: list[Step] = []
     reachable = best >= level.min
     if reachable:
         total = card.total
         running = start
-        for n in sorted(range(len(open_k)), key=lambda n: (-adds[n], open_k[n])):
+        for _, _, add, item in sorted(order):
             if running >= level.min:
                 break
-            running += adds[n]
+            running += add
             now = Decimal(running)
-            item = shown[n]
             plan.append(Step(item.address, item.text, item.points, max(item.max, ZERO), now - total, now))
             total = now
     return Target(level.name, level.min, max(level.min - card.total, ZERO), reachable, best, tuple(plan), ())
@@ -487,3 +472,37 @@ def _entry(c: Compiled, memo: Shared, g: int, got: tuple[Num, ...], held: frozen
         for k, add in zip(ks, adds, strict=True)
     )
     return ks, tuple(adds), shown, together, counted
+
+
+def _unit_entry(
+    c: Compiled, memo: Shared, u: int, got: tuple[tuple[Num, ...], ...], held: frozenset[int]
+) -> Unit:
+    """What unit *u* leaves open with its groups at points *got* (`_entry` for each), in a
+    rubric of whole points summed plainly whose units are not capped: its open items, what each
+    adds to the total, those items ranked for `_fixed_plan`, what all of them add together, the
+    unit's points, and the unit as `Gap.units` shows it (None when nothing is open)."""
+    first = memo.unit_groups[u][0]
+    group_entries = memo.entries[1 if held else 0]
+    ks: list[int] = []
+    adds: list[Num] = []
+    shown: list[OpenItem] = []
+    together: Num = 0
+    counted: Num = 0
+    for g, points in enumerate(got, start=first):
+        found = group_entries[g].get(points)
+        if found is None:
+            found = _entry(c, memo, g, points, held)
+            if len(group_entries[g]) < MAX_POINTS:
+                group_entries[g][points] = found
+        counted += found[4]
+        if found[0]:
+            ks.extend(found[0])
+            adds.extend(found[1])
+            shown.extend(found[2])
+            together += found[3]
+    ranked = tuple((-add, k, add, item) for k, add, item in zip(ks, adds, shown, strict=True))
+    unit = None
+    if shown:
+        address, title, top = memo.units[u]
+        unit = UnitGap(address, title, Decimal(counted), top, Decimal(together), tuple(shown))
+    return tuple(ks), tuple(adds), ranked, together, counted, unit
