@@ -363,3 +363,44 @@ def test_gap_of_hostile_cards_is_the_full_recomputation(path: Path) -> None:
         assert gap(card) == full_gap(card)
         count += 1
     assert count > 20
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["score", "RUBRIC", "SHEET", "--format", "csv"],
+        ["score", "RUBRIC", "SHEET", "--format", "json"],
+        ["score", "RUBRIC", "SHEET"],
+        ["check", "RUBRIC"],
+        ["gap", "RUBRIC", "SHEET"],
+        ["diff", "RUBRIC", "SHEET", "SHEET"],
+        ["template", "RUBRIC", "--format", "xlsx"],
+    ],
+)
+def test_an_output_that_names_the_rubric_is_refused_and_the_rubric_kept(
+    argv: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The rubric is read before -o is opened, so the command ran and left the rubric overwritten.
+    rubric = tmp_path / "mine.toml"
+    rubric.write_bytes((ROOT / "rubrics" / "district.toml").read_bytes())
+    sheet = tmp_path / "sheet.toml"
+    sheet.write_bytes((ROOT / "examples" / "district" / "pass.toml").read_bytes())
+    before = rubric.read_bytes()
+    output = tmp_path / "." / "mine.toml"
+    args = [rubric if a == "RUBRIC" else sheet if a == "SHEET" else a for a in argv]
+    code, out, err = _main(capsys, *args, "-o", output)
+    assert (code, out) == (2, "")
+    assert err == f"{output}: -o names the input {rubric}: writing the report there would erase it first\n"
+    assert rubric.read_bytes() == before
+
+
+def test_an_output_that_names_a_sheet_of_gap_is_refused_and_the_sheet_kept(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    sheet = tmp_path / "sheet.toml"
+    sheet.write_bytes((ROOT / "examples" / "district" / "pass.toml").read_bytes())
+    before = sheet.read_bytes()
+    code, out, err = _main(capsys, "gap", "district", sheet, "-o", sheet)
+    assert (code, out) == (2, "")
+    assert err == f"{sheet}: -o names the input {sheet}: writing the report there would erase it first\n"
+    assert sheet.read_bytes() == before
