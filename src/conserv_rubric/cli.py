@@ -235,6 +235,25 @@ def _plain_score(argv: Sequence[str]) -> argparse.Namespace | None:
     return cast("argparse.Namespace", plain)  # read only by attribute, as a Namespace is
 
 
+#: The arguments naming the files a command reads, which its report must not overwrite.
+_INPUTS: Final = ("rubric", "sheets", "sheet", "self_sheet", "verified")
+
+
+def _refuse_output_over_input(args: argparse.Namespace) -> None:
+    """Refuse ``-o`` naming a file the command reads: the rubric (and a report's sheet) is read
+    before the report is written, so the command would run and leave that file overwritten."""
+    output = getattr(args, "output", None)
+    if output is None:
+        return
+    for name in _INPUTS:
+        given = getattr(args, name, None)
+        for path in given if isinstance(given, list) else [] if given is None else [given]:
+            with contextlib.suppress(OSError):
+                if output.exists() and output.samefile(path):
+                    message = f"-o names the input {path}: writing the report there would erase it first"
+                    raise RubricError([Problem(file=str(output), message=message)])
+
+
 def _err(error: RubricError) -> None:
     """Every problem of *error* on standard error, one per line, control characters shown."""
     sys.stderr.write("".join(visible(str(p)) + "\n" for p in error.problems) or visible(str(error)) + "\n")
@@ -503,6 +522,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             if hasattr(args, "rubric"):
                 args.rubric = rubric_argument(args.rubric, rewrite=getattr(args, "write", False))
+            _refuse_output_over_input(args)
             with fitting(report_columns(args)):
                 return _COMMANDS[args.command](args)
         except RubricError as exc:
