@@ -187,7 +187,9 @@ class _Plan:
         c, src = self.c, self.src
         leaves = list(c.leaves.values())
         add = src.add
-        add(0, "def explain(a, w):" if self.explain else "def quick(a, w):")
+        if self.explain:
+            return self._explain(add)
+        add(0, "def quick(a, w):")
         add(1, "g = a.get")
         if self.text:
             add(1, "tb = TB.get")
@@ -214,10 +216,7 @@ class _Plan:
         add(2, "return None")
         values = "(" + "".join(f"v{j}, " for j in range(len(leaves))) + ")"
         if self.full:
-            if self.explain:
-                self._explain(add)
-            else:
-                add(1, f"return {values}")
+            add(1, f"return {values}")
             return "\n".join(src.lines) + "\n"
         if c.integral:
             self._body(add, items, values)
@@ -366,11 +365,43 @@ class _Plan:
             add(1, f"if {v} is True:")
             add(2, "return None")
 
-    def _explain(self, add: Callable[[int, str], None]) -> None:
+    def _explain(self, add: Callable[[int, str], None]) -> str:
         """Every item's result from the results shared by its answers (`Compiled.memo_items`):
-        a counter answered with names takes the result of their count and names them."""
+        a counter answered with names takes the result of their count and names them.
+
+        It reads the answers of a card from the plan, which passed the same checks when the card
+        was scored: each is only brought into the form the checker gives it (text read before,
+        names read before), nothing is refused again, no points are taken on the way."""
         c, src = self.c, self.src
+        add(0, "def explain(a, w):")
+        add(1, "g = a.get")
         add(1, "try:")
+        for j, leaf in enumerate(c.leaves.values()):
+            v = f"v{j}"
+            add(2, f"{v} = g({leaf.address!r})")
+            if leaf.shape == "bool":
+                add(2, f"if {v} is not True and {v} is not False and {v} is not None:")
+                add(3, f"{v} = TB.get({v}, {v}) if type({v}) is str else {v}")
+                add(3, f"if type({v}) is not bool:")
+                add(4, f"{v} = fix({j}, {v})")
+            elif leaf.shape in ("count", "count_or_names"):
+                top = len(leaf.options) if leaf.closed else MAX_NUMBER - 1
+                add(2, f"if {v} is not None and not (type({v}) is int and 0 <= {v} <= {top!r}):")
+                if leaf.shape == "count_or_names":
+                    # Names read before: the checker's list, read only (no copy).
+                    memo = src.const(self.checker.memos[j], "M")
+                    add(3, f"m = {memo}.get(tuple({v}), MISS) if type({v}) is list else MISS")
+                    add(3, f"{v} = fix({j}, {v}) if m is MISS else m")
+                else:
+                    add(3, f"{v} = fix({j}, {v})")
+            else:
+                add(2, f"if {v} is not None:")
+                add(3, f"{v} = fix({j}, {v})")
+            add(2, f"if {v} is MISS:")
+            add(3, "return None")
+            if leaf.rule is None and leaf.address.endswith(".na"):
+                add(2, f"if {v} is True:")  # marked not applicable: the card builds its results
+                add(3, "return None")
         add(2, "return {")
         for k, (address, start, stop) in enumerate(c.item_spans):
             memo = src.const(c.memo_items[k], "I")
@@ -386,6 +417,7 @@ class _Plan:
         add(2, "}")
         add(1, "except (KeyError, TypeError):  # a result not shared yet: the card builds them")
         add(2, "return None")
+        return "\n".join(src.lines) + "\n"
 
     def _gates(self, add: Callable[[int, str], None]) -> None:
         c, src = self.c, self.src
