@@ -355,7 +355,7 @@ class ScoreCard:
             if c.integral and not self.excluded:
                 # Whole points (ints) with every item applicable: the same points, the same result.
                 try:
-                    found = tuple([m[p] for m, p in zip(c.memo_units, self._unit_pts)])  # noqa: B905 - one per unit
+                    found = tuple(map(_LOOKUP, c.memo_units, self._unit_pts))  # one per unit
                 except KeyError:
                     found = self._groups(c.memo_units)
             else:
@@ -460,6 +460,8 @@ class ScoreCard:
 
 
 _NEW: Final = object.__new__
+#: A unit's shared result by its points (KeyError: not shared yet).
+_LOOKUP: Final = dict.__getitem__
 _NOTHING: Final[frozenset[int]] = frozenset()
 
 
