@@ -355,7 +355,7 @@ class ScoreCard:
             if c.integral and not self.excluded:
                 # Whole points (ints) with every item applicable: the same points, the same result.
                 try:
-                    found = tuple(map(_LOOKUP, c.memo_units, self._unit_pts))  # one per unit
+                    found = tuple(map(dict.__getitem__, c.memo_units, self._unit_pts))  # one per unit
                 except KeyError:
                     found = self._groups(c.memo_units)
             else:
@@ -460,8 +460,6 @@ class ScoreCard:
 
 
 _NEW: Final = object.__new__
-#: A unit's shared result by its points (KeyError: not shared yet).
-_LOOKUP: Final = dict.__getitem__
 _NOTHING: Final[frozenset[int]] = frozenset()
 
 
