@@ -243,3 +243,53 @@ def test_a_card_from_the_plan_looks_its_results_up_at_once() -> None:
     assert [a for a in first if second[a] is not first[a]] == ["2.2.2"]
     assert first["2.2.2"].reason == "2项（节能、节水） × 1分 = 2分（最高5分）"
     assert first["2.1.1"].reason == "未填写，0分"
+
+
+@settings(max_examples=scaled(30), deadline=None)
+@given(st.data())
+def test_explain_gives_what_each_card_builds_alone(data: st.DataObject) -> None:
+    # `Plan.explain` reads a planned card's answers without checking them again: as written,
+    # as text or as names, what it looks up must be what the card would build by itself.
+    rubric = data.draw(rubrics(), label="rubric")
+    sheet = data.draw(sheets(rubric), label="sheet")
+    texted = attrs.evolve(sheet, answers={a: as_text(v) for a, v in sheet.answers.items()})
+    plan = planned(rubric)
+    for scored in (sheet.answers, sheet, texted):
+        for _ in range(2):  # the first card builds and shares its results, the second looks up
+            try:
+                card = score(rubric, scored)
+            except SheetError:  # as text, an answer may not be one (test_plan_… compares those)
+                break
+            # What a card asks `explain` for: no evidence cited, every item scored.
+            alone = (card.sheet is not None and card.sheet.evidence) or card.held or card.excluded
+            written = card._written()
+            found = None if written is None or alone else plan.explain(written, card._withhold)
+            if found is not None:
+                assert found == own_items(card)
+            assert card.items == own_items(card)
+
+
+def test_explain_reads_text_and_names_as_the_checker_does() -> None:
+    rubric = load_rubric(ROOT / "rubrics" / "district.toml")
+    for memo in compiled(rubric).memo_items:
+        memo.clear()
+    plan = planned(rubric)
+    answers = {
+        "1.1.1.a": "true",
+        "1.1.1.b": "false",
+        "2.2.2": "节能;节水",
+        "5.1.1": "2",
+        "5.1.2": ["随手关灯"],
+    }
+    first = score(rubric, answers)
+    assert plan.explain(dict(answers), True) is None  # nothing shared before the first card's items
+    assert first.items == own_items(first)
+    found = plan.explain(dict(answers), True)
+    assert found is not None
+    assert found == own_items(score(rubric, answers))
+    assert [found[a].reason for a in ("1.1.1", "2.2.2", "5.1.1", "5.1.2")] == [
+        "a 3分 + b 0分 + c 0分 = 3分",
+        "2项（节能、节水） × 1分 = 2分（最高5分）",
+        "2项 × 2分 = 4分（最高4分）",
+        "1类（随手关灯） × 1分 = 1分（最高4分）",
+    ]

@@ -27,7 +27,7 @@ from ._compiled import Compiled, Gate, within
 from ._exact import EXACT
 from ._kinds import Leaf, Num, fast, kind_of, reachable
 from ._limits import MAX_NUMBER
-from ._plan_shared import MISS, Checker, copy_answer, named_results
+from ._plan_shared import MISS, Checker, copy_answer, named_made
 from ._provenance import rubric_hash
 from ._results import ItemResult
 from ._sheet import Sheet
@@ -187,7 +187,9 @@ class _Plan:
         c, src = self.c, self.src
         leaves = list(c.leaves.values())
         add = src.add
-        add(0, "def explain(a, w):" if self.explain else "def quick(a, w):")
+        if self.explain:
+            return self._explain(add)
+        add(0, "def quick(a, w):")
         add(1, "g = a.get")
         if self.text:
             add(1, "tb = TB.get")
@@ -214,10 +216,7 @@ class _Plan:
         add(2, "return None")
         values = "(" + "".join(f"v{j}, " for j in range(len(leaves))) + ")"
         if self.full:
-            if self.explain:
-                self._explain(add)
-            else:
-                add(1, f"return {values}")
+            add(1, f"return {values}")
             return "\n".join(src.lines) + "\n"
         if c.integral:
             self._body(add, items, values)
@@ -366,26 +365,66 @@ class _Plan:
             add(1, f"if {v} is True:")
             add(2, "return None")
 
-    def _explain(self, add: Callable[[int, str], None]) -> None:
+    def _explain(self, add: Callable[[int, str], None]) -> str:
         """Every item's result from the results shared by its answers (`Compiled.memo_items`):
-        a counter answered with names takes the result of their count and names them."""
+        a counter answered with names takes the result of their count and names them.
+
+        It reads the answers of a card from the plan, which passed the same checks when the card
+        was scored: each is only brought into the form the checker gives it (text read before,
+        names read before), nothing is refused again, no points are taken on the way."""
         c, src = self.c, self.src
+        add(0, "def explain(a, w):")
+        add(1, "g = a.get")
         add(1, "try:")
-        add(2, "return {")
+        for j, leaf in enumerate(c.leaves.values()):
+            v = f"v{j}"
+            add(2, f"{v} = g({leaf.address!r})")
+            if leaf.shape == "bool":
+                add(2, f"if {v} is not True and {v} is not False and {v} is not None:")
+                add(3, f"{v} = TB.get({v}, {v}) if type({v}) is str else {v}")
+                add(3, f"if type({v}) is not bool:")
+                add(4, f"{v} = fix({j}, {v})")
+                add(4, f"if {v} is MISS:")
+                add(5, "return None")
+                if leaf.rule is None and leaf.address.endswith(".na"):
+                    add(2, f"if {v} is True:")  # not applicable: the card builds its results
+                    add(3, "return None")
+                continue
+            if leaf.shape in ("count", "count_or_names"):
+                top = len(leaf.options) if leaf.closed else MAX_NUMBER - 1
+                add(2, f"if {v} is not None and not (type({v}) is int and 0 <= {v} <= {top!r}):")
+                if leaf.shape == "count_or_names":
+                    # Names read before: the checker's list, read only (no copy).
+                    memo = src.const(self.checker.memos[j], "M")
+                    add(3, f"m = {memo}.get(tuple({v}), MISS) if type({v}) is list else MISS")
+                    add(3, f"{v} = fix({j}, {v}) if m is MISS else m")
+                else:
+                    add(3, f"{v} = fix({j}, {v})")
+            else:
+                add(2, f"if {v} is not None:")
+                add(3, f"{v} = fix({j}, {v})")
+            add(3, f"if {v} is MISS:")
+            add(4, "return None")
+        # Filled in from a copy of the addresses in order: no dict growing entry by entry.
+        add(2, f"d = {src.const(dict.fromkeys(a for a, _, _ in c.item_spans), 'K')}.copy()")
         for k, (address, start, stop) in enumerate(c.item_spans):
             memo = src.const(c.memo_items[k], "I")
             if stop - start != 1:
-                add(3, f"{address!r}: {memo}[({''.join(f'v{j}, ' for j in range(start, stop))})],")
+                add(2, f"d[{address!r}] = {memo}[({''.join(f'v{j}, ' for j in range(start, stop))})]")
                 continue
             v = f"v{start}"
-            named = named_results(c, k)
+            named = named_made(c, k)
             if named is None:
-                add(3, f"{address!r}: {memo}[{v}],")
+                add(2, f"d[{address!r}] = {memo}[{v}]")
             else:
-                add(3, f"{address!r}: {src.const(named, 'N')}({v}) if type({v}) is list else {memo}[{v}],")
-        add(2, "}")
+                # Names seen before: their result looked up inline (an ItemResult is never false).
+                made, make = src.const(named[1], "D"), src.const(named[0], "N")
+                found = f"({made}.get(tuple({v})) or {make}({v}))"
+                add(2, f"d[{address!r}] = {found} if type({v}) is list else {memo}[{v}]")
+        add(2, "return d")
         add(1, "except (KeyError, TypeError):  # a result not shared yet: the card builds them")
         add(2, "return None")
+        return "\n".join(src.lines) + "\n"
 
     def _gates(self, add: Callable[[int, str], None]) -> None:
         c, src = self.c, self.src

@@ -81,6 +81,13 @@ def named_results(c: Compiled, k: int) -> Named | None:
     """For item *k*, a counter of its own (``each``), the result of an answer naming names from
     the result of an answer of their count (given, or else the one the rubric's cards share:
     KeyError when there is none yet), with the names in its reason. None for any other item."""
+    found = named_made(c, k)
+    return None if found is None else found[0]
+
+
+def named_made(c: Compiled, k: int) -> tuple[Named, dict[tuple[str, ...], ItemResult]] | None:
+    """`named_results` for item *k*, with the results it has made by the names in order (what
+    the generated code looks up first, without a call)."""
     item = c.items[k]
     rule = item.rule
     if not isinstance(rule, Each) or item.leaves != (item.address,):
@@ -124,4 +131,4 @@ def named_results(c: Compiled, k: int) -> Named | None:
             made[key] = found
         return found
 
-    return named
+    return named, made

@@ -355,7 +355,7 @@ class ScoreCard:
             if c.integral and not self.excluded:
                 # Whole points (ints) with every item applicable: the same points, the same result.
                 try:
-                    found = tuple([m[p] for m, p in zip(c.memo_units, self._unit_pts)])  # noqa: B905 - one per unit
+                    found = tuple(map(dict.__getitem__, c.memo_units, self._unit_pts))  # one per unit
                 except KeyError:
                     found = self._groups(c.memo_units)
             else:
