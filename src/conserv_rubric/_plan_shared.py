@@ -1,11 +1,11 @@
 """What the generated plan (`conserv_rubric._codegen`) remembers and shares between sheets: the
-full checker's reading of answers it left in doubt, and how a counter's result for names is
-made from the result for their count."""
+full checker's reading of answers it left in doubt, how a counter's result for names is
+made from the result for their count, and when the plan is written."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from ._answers import check_answer
 from ._compiled import Compiled
@@ -13,6 +13,9 @@ from ._kinds import Leaf, kind_of
 from ._kinds.each import EachKind
 from ._results import ItemResult
 from .model import Each
+
+if TYPE_CHECKING:
+    from ._codegen import Plan
 
 #: How a counter's result for an answer naming names is made (`named_results`).
 Named = Callable[[list[str], "ItemResult | None"], ItemResult]
@@ -132,3 +135,14 @@ def named_made(c: Compiled, k: int) -> tuple[Named, dict[tuple[str, ...], ItemRe
         return found
 
     return named, made
+
+
+def plan_when_reused(c: Compiled) -> Plan | None:
+    """*c*'s generated plan from its second use on: a rubric scored once (one sheet through the
+    command line) neither writes one nor imports what writes it."""
+    if c.plan is None and c.uses == 0:
+        c.uses = 1
+        return None
+    from ._codegen import plan_of  # noqa: PLC0415 - see above
+
+    return plan_of(c)

@@ -13,7 +13,7 @@ from ._answers import check_answers
 from ._compiled import _COMPILED, Applicable, Compiled, Outcome, compiled
 from ._exact import exact, exactly
 from ._kinds import ZERO, Answers, Num, answered, kind_of, reachable
-from ._plan_shared import Named, named_results
+from ._plan_shared import Named, named_results, plan_when_reused
 from ._provenance import SCHEMA_VERSION, Provenance, coefficients_provenance, provenance_of, rubric_hash
 from ._results import GateResult, GroupResult, ItemResult, gate_result
 from ._score_args import _as_rubric, _as_sheet, _from_energy, _located
@@ -24,7 +24,7 @@ from .errors import Problem, SheetError
 from .model import Rubric, Rule
 
 if TYPE_CHECKING:
-    from ._codegen import Plan, Sums
+    from ._codegen import Sums
     from ._energy_model import Coefficients
     from ._energy_score import Derived
 
@@ -482,17 +482,6 @@ def _planned(
     return card
 
 
-def _plan_of(c: Compiled) -> Plan | None:
-    """*c*'s generated plan from its second use on: a rubric scored once (one sheet through the
-    command line) neither writes one nor imports what writes it."""
-    if c.plan is None and c.uses == 0:
-        c.uses = 1
-        return None
-    from ._codegen import plan_of  # noqa: PLC0415 - see above
-
-    return plan_of(c)
-
-
 def check_sheet(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> list[Problem]:
     """Every problem with *sheet*'s answers for *rubric* (unknown addresses, wrong shapes …).
 
@@ -557,7 +546,7 @@ def score(
             if found is not None:
                 return _planned(c, rubric, *found)
     c = compiled(_as_rubric(rubric, "score"))
-    plan = _plan_of(c)
+    plan = plan_when_reused(c)
     if plan is not None:
         found = plan.run(sheet)
         if found is not None:
