@@ -62,6 +62,10 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
+
 # --- score: the score tables ----------------------------------------------------------------
 
 
