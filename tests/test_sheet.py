@@ -455,6 +455,17 @@ def test_csv_rows_with_the_wrong_number_of_cells(tmp_path: Path) -> None:
     assert str(excinfo.value) == f"{path}:2: has 3 cells, the header has 2"
 
 
+@pytest.mark.parametrize(("sep", "name"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_header_divided_by_another_separator_says_so(tmp_path: Path, sep: str, name: str) -> None:
+    path = _write(tmp_path, f"单位{sep}2.1.1\nXX区发展和改革局{sep}true\n", "sheets.csv")
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(path)
+    assert str(excinfo.value) == (
+        f"{path}:1: the header needs an 'agency' (单位) column; its columns are separated by {name},"
+        " not commas: save the file as CSV (comma delimited)"
+    )
+
+
 def test_csv_without_an_agency_column(tmp_path: Path) -> None:
     path = _write(tmp_path, "名称,2.1.1\nXX区发展和改革局,true\n", "sheets.csv")
     with pytest.raises(SheetError) as excinfo:

@@ -14,7 +14,7 @@ from ._convert import structure
 from ._expect import Expectation, read_expect
 from ._fields import read_date
 from ._frozen import Frozen
-from ._headers import read_header
+from ._headers import READ_ZH, read_header
 from ._parse import csv_records, parse_json, parse_toml, read_bytes, read_text
 from ._text import describe, hidden_character, suggest
 from .errors import Problem, RubricError, SheetError
@@ -362,6 +362,17 @@ def _sheets_from_csv(text: str, file: str | None) -> list[Sheet]:
     return sheets
 
 
+def _separator_hint(cells: list[str]) -> str:
+    """What to do about a header whose columns another separator divides (Excel in some locales
+    saves ``;``, a copy from a table gives tabs): the hint, or nothing."""
+    for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+        pieces = {READ_ZH.get(p.strip(), p.strip()) for cell in cells for p in cell.split(sep)}
+        if any(sep in cell for cell in cells) and "agency" in pieces:
+            save = "save the file as CSV (comma delimited)"
+            return f"; its columns are separated by {name}, not commas: {save}"
+    return ""
+
+
 def csv_header(cells: list[str], file: str | None) -> list[str]:
     """The column names of a CSV sheet file's header row *cells*.
 
@@ -370,7 +381,8 @@ def csv_header(cells: list[str], file: str | None) -> list[str]:
     """
     header = read_header(cells, file)  # 单位, 年度 … read as agency, year …
     if "agency" not in header:
-        raise SheetError([Problem(file=file, line=1, message="the header needs an 'agency' (单位) column")])
+        message = "the header needs an 'agency' (单位) column" + _separator_hint(cells)
+        raise SheetError([Problem(file=file, line=1, message=message)])
     seen: set[str] = set()
     for column in header:
         if column in seen:
