@@ -383,6 +383,12 @@ def csv_header(cells: list[str], file: str | None) -> list[str]:
     if "agency" not in header:
         message = "the header needs an 'agency' (单位) column" + _separator_hint(cells)
         raise SheetError([Problem(file=file, line=1, message=message)])
+    if {"total", "rubric_hash", "library"}.issubset(header):
+        message = (
+            "this is a report conserv-rubric wrote (total, rubric_hash and library columns), not a sheet;"
+            " keep reports apart from the sheets"
+        )
+        raise SheetError([Problem(file=file, line=1, message=message)])
     seen: set[str] = set()
     for column in header:
         if column in seen:

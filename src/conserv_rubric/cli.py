@@ -236,22 +236,53 @@ def _plain_score(argv: Sequence[str]) -> argparse.Namespace | None:
 
 
 #: The arguments naming the files a command reads, which its report must not overwrite.
-_INPUTS: Final = ("rubric", "sheets", "sheet", "self_sheet", "verified")
+_INPUTS: Final = (
+    "rubric",
+    "sheets",
+    "sheet",
+    "self_sheet",
+    "verified",
+    "roster",
+    "plan",
+    "coefficients",
+    "compare",
+)
 
 
 def _refuse_output_over_input(args: argparse.Namespace) -> None:
-    """Refuse ``-o`` naming a file the command reads: the rubric (and a report's sheet) is read
-    before the report is written, so the command would run and leave that file overwritten."""
+    """Refuse ``-o`` naming a file the command reads: the rubric, a sheet, the roster, the plan
+    or the coefficient table is read before the report is written, so the command would run and
+    leave that file overwritten. A report inside a folder of sheets that already holds it is
+    refused too: it would be read as a sheet, then overwritten."""
     output = getattr(args, "output", None)
     if output is None:
         return
     for name in _INPUTS:
         given = getattr(args, name, None)
         for path in given if isinstance(given, list) else [] if given is None else [given]:
-            with contextlib.suppress(OSError):
-                if output.exists() and output.samefile(path):
+            message = None
+            with contextlib.suppress(OSError, ValueError):
+                if not output.exists():
+                    return
+                if output.samefile(path):
                     message = f"-o names the input {path}: writing the report there would erase it first"
-                    raise RubricError([Problem(file=str(output), message=message)])
+                elif Path(path).is_dir() and _inside(output, Path(path)) and _sheet_file(output):
+                    message = (
+                        f"-o names a file in the folder {path}, which is read for sheets: the report would "
+                        "be read as a sheet and then overwritten; write it outside that folder"
+                    )
+            if message is not None:
+                raise RubricError([Problem(file=str(output), message=message)])
+
+
+def _inside(file: Path, folder: Path) -> bool:
+    return file.resolve().is_relative_to(folder.resolve())
+
+
+def _sheet_file(file: Path) -> bool:
+    from ._inputs import SHEET_SUFFIXES  # noqa: PLC0415 - kept off start-up, as the commands' imports
+
+    return file.suffix.lower() in SHEET_SUFFIXES and not file.name.startswith((".", "~$"))
 
 
 def _err(error: RubricError) -> None:
