@@ -47,6 +47,9 @@ class ScoreCard:
             never for a rubric transcribed only in part.
         failed_gates: the gates that failed.
         verdict: what the card reached, in words.
+
+    A card pickles as the rubric, the sheet (or the answers) and the coefficient table it was
+    scored with, so a process pool can return cards; unpickling scores the sheet again.
     """
 
     __slots__ = (
@@ -417,6 +420,14 @@ class ScoreCard:
         """What produced this card: the rubric's title, version and hash, the library (DESIGN §14)."""
         return provenance_of(self._rubric)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as what it was scored from: the rubric, the sheet (or the answers given) and the
+        coefficient table; unpickling scores that again, to the same card."""
+        source: Sheet | dict[str, Any] = (
+            self.sheet if self.sheet is not None else dict(self._written() or self.answers)
+        )
+        return (_rescored, (self._rubric, source, self.coefficients))
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (points as `Decimal`, the date as ISO text); the schema, version
         `SCHEMA_VERSION`, is documented in docs/scoring.md."""
@@ -587,6 +598,11 @@ def score(
     # Bare answers have no stage: they are read as the first, the self-assessment.
     first = card_sheet is None or given.info.stage == c.rubric.stages[0]
     return ScoreCard(c, answers, card_sheet, c.evaluate(answers, withhold=first), derived)
+
+
+def _rescored(rubric: Rubric, source: Sheet | dict[str, Any], coefficients: Coefficients | None) -> ScoreCard:
+    """A pickled card: *source* scored again against *rubric* (`ScoreCard.__reduce__`)."""
+    return score(rubric, source, coefficients=coefficients)
 
 
 def reachable_total(rubric: Rubric) -> Decimal:
