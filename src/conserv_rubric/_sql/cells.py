@@ -8,26 +8,25 @@ engine has NFKC), trimmed, and read against its leaf's shape; blank is unanswere
 from __future__ import annotations
 
 import functools
-import unicodedata
 
 from .._cells import normal
 from .._kinds import Leaf
 from .._limits import MAX_DECIMALS, MAX_LIST, MAX_NUMBER
 from .._text import fmt
 from ._base import NUMBER, NUMBER_PLACES, Ctx
+from ._unicode import tables
 
 #: The spaces NFKC makes a plain space (the ideographic space of Chinese input methods among them).
 _SPACES = "\u3000\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"
 _FULL = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + _SPACES + "\u2212"
 _HALF = "".join(chr(c) for c in range(0x21, 0x7F)) + " " * len(_SPACES) + "-"
+#: The characters the query maps by ``translate`` rather than marking them unread.
+MAPPED = _FULL
 #: What `str.strip` takes away around an answer and a name, as SQL's trim takes it.
-SPACE = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+SPACE = tables(MAPPED)["space"]
 #: The part of `SPACE` left once `normalised` has mapped (or marked) what lies beyond ASCII: a
 #: shorter set, which DuckDB trims much faster.
 _SPACE = "".join(c for c in SPACE if c.isascii())
-#: Blocks of the characters Chinese answers are written in (ASCII, CJK ideographs and punctuation,
-#: full-width forms): text of these alone is read without the slower test of `unmapped`.
-_COMMON_BLOCKS = ((0x00, 0x7F), (0x3000, 0x303F), (0x4E00, 0x9FFF), (0xFF00, 0xFFEF))
 #: Counts written in Chinese numerals, which a count-or-names answer refuses (`_cells.chinese_count`).
 _CHINESE_COUNT = "[〇零一二两三四五六七八九十百千万]+[次项个家条份人处类种篇期场回件]?"
 
@@ -35,37 +34,9 @@ _CHINESE_COUNT = "[〇零一二两三四五六七八九十百千万]+[次项个�
 @functools.cache
 def unmapped() -> str:
     """A regular expression of the characters beyond ASCII the query does not read as NFKC reads
-    them (see `_unmapped`)."""
-    return f"[{_ranges(_unmapped())}]"
-
-
-@functools.cache
-def _unmapped() -> list[list[int]]:
-    """The ranges of characters beyond ASCII the query does not read as NFKC reads them: those
-    NFKC changes (but the full-width forms and spaces `translate` maps), combining marks and
-    Hangul jamo (which NFKC composes with the character before), and those
-    `str.isprintable` refuses. A cell holding one is invalid, never read otherwise than in Python."""
-    mapped = set(_FULL)
-    ranges: list[list[int]] = []
-    for c in range(0x80, 0x110000):
-        ch = chr(c)
-        if ch in mapped:
-            continue
-        cat = unicodedata.category(ch)
-        if (
-            cat[0] in "MC"
-            or cat in ("Zs", "Zl", "Zp")
-            or 0x1100 <= c <= 0x11FF
-            or 0xA960 <= c <= 0xA97F
-            or 0xD7B0 <= c <= 0xD7FF
-            or unicodedata.normalize("NFKC", ch) != ch
-            or not ch.isprintable()
-        ):
-            if ranges and ranges[-1][1] == c - 1:
-                ranges[-1][1] = c
-            else:
-                ranges.append([c, c])
-    return ranges
+    them (`conserv_rubric._sql._unicode.compute` says which). A cell holding one is invalid,
+    never read otherwise than in Python."""
+    return f"[{_ranges(tables(MAPPED)['unmapped'])}]"
 
 
 def _ranges(ranges: list[list[int]]) -> str:
@@ -74,18 +45,9 @@ def _ranges(ranges: list[list[int]]) -> str:
 
 @functools.cache
 def common() -> str:
-    """A regular expression of text made of `_COMMON_BLOCKS` alone, none of whose characters
-    `unmapped` finds (the C0 controls aside, which the grammar refuses on its own)."""
-    unread = {c for a, b in _unmapped() for c in range(a, b + 1)}
-    ranges: list[list[int]] = []
-    for low, high in _COMMON_BLOCKS:
-        for c in range(low, high + 1):
-            if c not in unread:
-                if ranges and ranges[-1][1] == c - 1:
-                    ranges[-1][1] = c
-                else:
-                    ranges.append([c, c])
-    return f"^[{_ranges(ranges)}]*$"
+    """A regular expression of text made of `_unicode.COMMON_BLOCKS` alone, none of whose
+    characters `unmapped` finds (the C0 controls aside, which the grammar refuses on its own)."""
+    return f"^[{_ranges(tables(MAPPED)['common'])}]*$"
 
 
 def text(ctx: Ctx, value: str) -> str:
