@@ -29,14 +29,16 @@ from ._kinds import Leaf, Num, fast, kind_of, reachable
 from ._limits import MAX_NUMBER
 from ._plan_shared import MISS, Checker, copy_answer, named_made
 from ._provenance import rubric_hash
-from ._results import ItemResult
+from ._results import GroupResult, ItemResult
+from ._score import MAX_SHARED
 from ._sheet import Sheet
 from ._tree import child_addresses
 from .model import Check, Each, Flag, Parts, Rule
 
 #: What a plan's `Plan.quick` and `Plan.text` return: every unit's points, the total, the
-#: level and the gates that failed.
-Sums = tuple[list[Num], Decimal, "str | None", tuple[Gate, ...]]
+#: level, the gates that failed, and the units' results when the rubric's cards share them
+#: already (else None: the card makes them when read).
+Sums = tuple[list[Num], Decimal, "str | None", tuple[Gate, ...], "tuple[GroupResult, ...] | None"]
 #: A generated function: from answers as written and whether the items only a verifier scores
 #: are withheld, its result, or None when the full checker must read the answers.
 Quick = Callable[[dict[str, Any], bool], "Sums | None"]
@@ -288,7 +290,17 @@ class _Plan:
             add(1, f"t = total = AGG.total({units})")
         self._gates(add)
         self._level(add)
-        add(1, f"return {units}, total, level, failed")
+        shared = "None"
+        if c.integral:
+            # Whole unit points: their results are shared by every card of the rubric.
+            for u, memo in enumerate(c.memo_units):
+                src.names[f"U{u}"] = memo
+            shared = "res"
+            add(1, "try:")
+            add(2, "res = (" + "".join(f"U{u}[u{u}], " for u in range(len(c.unit_plan))) + ")")
+            add(1, "except KeyError:  # not shared yet: the card makes them")
+            add(2, "res = None")
+        add(1, f"return {units}, total, level, failed, {shared}")
 
     def _leaf(self, j: int, leaf: Leaf) -> None:
         """Read leaf *j* into ``v{j}``, accepted inline or checked by `Checker.fix`; a flag's
@@ -507,6 +519,7 @@ class Plan:
         self.first = c.rubric.stages[0]
         #: The rubric's hash, worked out when a sheet first names one (it is dear to compute).
         self.hash: str | None = None
+        _share_units(c)
 
     def run(self, sheet: object) -> tuple[dict[str, Any], Sheet | None, bool, Sums] | None:
         """*sheet* scored: the answers it was scored from (a copy), the sheet (None for a
@@ -567,6 +580,18 @@ class Plan:
         code = compile(source, f"<conserv_rubric plan for {c.rubric.title!r}>", "exec")
         exec(code, namespace)  # our own source, written from the validated rubric
         return source, namespace["explain" if explain else "quick"]
+
+
+def _share_units(c: Compiled) -> None:
+    """Make the results of every whole number of points from 0 to each unit's maximum, which the
+    rubric's cards then share (`Compiled.memo_units`), as a card reading its units would."""
+    if not c.integral:
+        return
+    tops = c.applicable(frozenset()).units
+    for memo, (address, unit), most, top in zip(c.memo_units, c.unit_nodes, c.unit_max, tops, strict=True):
+        for p in range(min(int(most), MAX_SHARED - 1) + 1):
+            if p not in memo:
+                memo[p] = GroupResult(address, unit.title, Decimal(p), most, top)
 
 
 def plan_of(c: Compiled) -> Plan | None:

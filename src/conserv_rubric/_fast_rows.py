@@ -312,7 +312,7 @@ class FastRows:
         found = self.score(answers, withhold)
         if found is None:
             return None
-        units, total, level, failed = found
+        units, total, level, failed, _ = found
         if failed:
             return None  # each failed gate's reason is the card's to write
         passed = not self.partial and (level is not None if self.levels else True)

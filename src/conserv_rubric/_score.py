@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, cast
 
 import attrs
 
@@ -482,12 +482,12 @@ def _planned(
     card: ScoreCard = _NEW(ScoreCard)
     card._c = c
     card.derived = card._answers = card._vals = card._given_pts = card._project_pts = None
-    card._units = card._items = None
+    card._items = None
     card._rubric = rubric
     card._snap = snap
     card._withhold = withhold
     card.sheet = sheet
-    card._unit_pts, card.total, card.level, card.failed_gates_raw = found
+    card._unit_pts, card.total, card.level, card.failed_gates_raw, card._units = found
     card.excluded = _NOTHING
     card.held = c.verifier_items if withhold else _NOTHING
     return card
@@ -547,8 +547,7 @@ def score(
     c = _COMPILED.get(id(rubric))
     if c is not None and (plan := c.plan) is not None and c._rubric() is rubric:
         if sheet.__class__ is dict:
-            assert isinstance(sheet, dict)
-            snap = sheet.copy()
+            snap = cast("dict[str, Any]", sheet).copy()
             sums = plan.quick(snap, True)
             if sums is not None:
                 return _planned(c, rubric, snap, None, True, sums)
