@@ -391,7 +391,9 @@ def csv_header(cells: list[str], file: str | None) -> list[str]:
         raise SheetError([Problem(file=file, line=1, message=message)])
     seen: set[str] = set()
     for column in header:
-        if column in seen:
+        # Columns without a name are what Excel saves right of a table it once touched: read
+        # while their cells are empty (`csv_row` refuses a value under one).
+        if column in seen and column:
             raise SheetError([Problem(file=file, line=1, message=f"column {column!r} appears twice")])
         seen.add(column)
     return header
@@ -410,7 +412,15 @@ def csv_row(
     info: dict[str, Any] = {}
     answers: dict[str, Any] = {}
     energy: dict[str, str] = {}
-    for column, cell in zip(header, row, strict=True):
+    for index, (column, cell) in enumerate(zip(header, row, strict=True), 1):
+        if not column:
+            if normal(cell.strip()):
+                message = (
+                    f"column {index} has no name in the header (line 1) but holds {describe(cell.strip())};"
+                    " name the column or empty the cell"
+                )
+                problems.append(Problem(file=file, line=first, message=message))
+            continue
         meta = column in META_COLUMNS
         if "\n" in cell or "\r" in cell:
             # No answer or [sheet] value holds a line break: this is a quote left open (or
