@@ -14,7 +14,7 @@ from ._convert import structure
 from ._expect import Expectation, read_expect
 from ._fields import read_date
 from ._frozen import Frozen
-from ._headers import READ_ZH, read_header
+from ._headers import READ_ZH, read_header, unnamed_cell
 from ._parse import csv_records, parse_json, parse_toml, read_bytes, read_text
 from ._text import describe, hidden_character, suggest
 from .errors import Problem, RubricError, SheetError
@@ -391,9 +391,7 @@ def csv_header(cells: list[str], file: str | None) -> list[str]:
         raise SheetError([Problem(file=file, line=1, message=message)])
     seen: set[str] = set()
     for column in header:
-        # Columns without a name are what Excel saves right of a table it once touched: read
-        # while their cells are empty (`csv_row` refuses a value under one).
-        if column in seen and column:
+        if column in seen and column:  # columns without a name: see `unnamed_cell`
             raise SheetError([Problem(file=file, line=1, message=f"column {column!r} appears twice")])
         seen.add(column)
     return header
@@ -415,11 +413,7 @@ def csv_row(
     for index, (column, cell) in enumerate(zip(header, row, strict=True), 1):
         if not column:
             if normal(cell.strip()):
-                message = (
-                    f"column {index} has no name in the header (line 1) but holds {describe(cell.strip())};"
-                    " name the column or empty the cell"
-                )
-                problems.append(Problem(file=file, line=first, message=message))
+                problems.append(Problem(file=file, line=first, message=unnamed_cell(index, cell.strip())))
             continue
         meta = column in META_COLUMNS
         if "\n" in cell or "\r" in cell:
