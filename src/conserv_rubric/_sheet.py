@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Mapping
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -373,15 +374,46 @@ def _separator_hint(cells: list[str]) -> str:
     return ""
 
 
-def csv_header(cells: list[str], file: str | None) -> list[str]:
+#: How many records below a first row without ``agency`` are searched for the header it should be.
+HEADER_SEARCH: Final = 20
+
+
+def _header_hint(below: Iterable[tuple[int, list[str]]]) -> str:
+    """Where the header is when the first row is not it, from the records *below* (line, cells):
+    a title or the details above the table (merged cells saved as CSV), or the 自评打分表
+    workbook saved as CSV, whose table is headed 地址, 答案. The hint, or nothing."""
+    rows = [
+        (line, {cell.strip() for cell in cells}) for line, cells in itertools.islice(below, HEADER_SEARCH)
+    ]
+    for line, names in rows:  # the workbook's details above its table hold 单位名称: look here first
+        if {"地址", "答案"} <= names:
+            return (
+                f"; line {line} is the header of the 自评打分表 workbook's table (地址, 答案): score"
+                " the workbook (.xlsx) itself, or write a CSV sheet with a row per agency and a column"
+                " per address"
+            )
+    for line, names in rows:
+        if "agency" in {READ_ZH.get(name, name) for name in names}:
+            return f"; line {line} has one: delete the rows above it"
+    return ""
+
+
+def csv_header(cells: list[str], file: str | None, below: Iterable[tuple[int, list[str]]] = ()) -> list[str]:
     """The column names of a CSV sheet file's header row *cells*.
+
+    Args:
+        cells: the first record's cells.
+        file: the file, for messages.
+        below: the records below it (line, cells), read only when *cells* lacks ``agency``, to
+            say where the header is.
 
     Raises:
         SheetError: the header has no ``agency`` column, or names a column twice.
     """
     header = read_header(cells, file)  # 单位, 年度 … read as agency, year …
     if "agency" not in header:
-        message = "the header needs an 'agency' (单位) column" + _separator_hint(cells)
+        hint = _separator_hint(cells) or _header_hint(below)
+        message = "the header needs an 'agency' (单位) column" + hint
         raise SheetError([Problem(file=file, line=1, message=message)])
     if {"total", "rubric_hash", "library"}.issubset(header):
         message = (
@@ -464,7 +496,7 @@ def csv_rows(text: str, file: str | None) -> Iterator[Sheet | SheetError]:
         raise SheetError(exc.problems) from None
     if not records:
         raise SheetError([Problem(file=file, message="the CSV file is empty; expected a header row")])
-    header = csv_header(records[0][2], file)
+    header = csv_header(records[0][2], file, ((first, cells) for first, _, cells in records[1:]))
     rows = 0
     for first, last, row in records[1:]:
         result = csv_row(header, first, last, row, file)
