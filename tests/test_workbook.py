@@ -848,6 +848,24 @@ def test_the_roll_up_reads_a_folder_of_workbooks(district: Rubric, tmp_path: Pat
     }
 
 
+def test_two_worksheets_of_one_agency_are_named_by_worksheet(district: Rubric, tmp_path: Path) -> None:
+    # A worksheet copied for the next agency and not renamed inside: one file, two sheets of 财政局.
+    path = fill(made(district, tmp_path), {"2.1.1": True}, details={"单位名称": "XX区财政局"})
+    wb = openpyxl.load_workbook(path)
+    wb.copy_worksheet(wb["自评打分表"]).title = "审计局"
+    wb.save(path)
+    r = rollup(district, [path], year=2024)
+    assert [(e.file, e.line, e.cell, e.message) for e in r.errors] == [
+        (
+            str(path),
+            None,
+            "审计局!C2",
+            f'"XX区财政局" has two sheets at stage "self": {path} (自评打分表!C2) and {path} (审计局!C2);'
+            " none of them is counted",
+        )
+    ]
+
+
 # --- without openpyxl ------------------------------------------------------------------------------
 
 
