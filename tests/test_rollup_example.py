@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime
 import importlib.util
+import re
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -133,6 +134,25 @@ def test_the_command_exits_2_for_the_broken_sheet(capsys: pytest.CaptureFixture[
     assert err.splitlines()[0].endswith(
         "XX区水利局-自评打分表.toml:9:16: invalid TOML: Illegal character '\\n'"
     )
+
+
+@pytest.mark.parametrize("page", ["district-year.md", "district-year.en.md"])
+def test_the_guides_quote_the_reports_as_the_commands_print_them(
+    page: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # The head of the roll-up and the what-if block, each quoted after the command that prints it.
+    text = (DOCS / page).read_text(encoding="utf-8")
+    blocks = re.findall(r"```text\n((?:XX区节约型机关创建行动方案 — |另一版本对比).*?)```", text, re.DOTALL)
+    assert len(blocks) == 2
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("COLUMNS", raising=False)
+    base = ["rollup", "district", "examples/district-year/sheets", "--plan", "district"]
+    base += ["--roster", "examples/district-year/roster.csv"]
+    compare = ["--compare", "examples/district-year/editions/district-85.toml"]
+    for block, args in zip(blocks, [[], compare], strict=True):
+        assert cli.main(base + args) == 2
+        out = capsys.readouterr().out
+        assert block in out, block
 
 
 def test_the_committed_example_is_what_the_script_writes(tmp_path: Path) -> None:

@@ -72,6 +72,33 @@ def test_chinese_headers_and_a_bom_are_read(tmp_path: Path) -> None:
     assert entry == RosterEntry(agency="XX区财政局", type="行政机关", code="XQ019", line=2)
 
 
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_a_csv_roster_saved_by_excel_on_chinese_windows_is_read(tmp_path: Path, encoding: str) -> None:
+    # Excel and WPS save "CSV" in GBK there, as they do the sheets, which are read the same way.
+    path = tmp_path / "名录.csv"
+    path.write_bytes(CSV.replace("agency,parent,type,code", "单位,上级单位,类型,代码").encode(encoding))
+    assert load_roster(path).agencies == load_roster(_write(tmp_path, "utf8.csv", CSV)).agencies
+
+
+def test_a_toml_roster_is_utf8_only(tmp_path: Path) -> None:
+    path = tmp_path / "名录.toml"
+    path.write_bytes(TOML.encode("gbk"))
+    with pytest.raises(RubricError) as excinfo:
+        load_roster(path)
+    assert str(excinfo.value) == (
+        f"{path}:2: not UTF-8 text (byte 25; it reads as GBK/GB18030); save the file as UTF-8"
+    )
+
+
+def test_empty_columns_without_a_name_are_read() -> None:
+    # Excel and WPS save the columns right of a table that were once touched, as empty cells.
+    roster = loads_roster("agency,type,,\nXX区财政局,行政机关,,\n\nXX区审计局,,,\n", format="csv")
+    assert [(a.agency, a.type, a.line) for a in roster.agencies] == [
+        ("XX区财政局", "行政机关", 2),
+        ("XX区审计局", None, 4),
+    ]
+
+
 def test_blank_rows_are_skipped_and_lines_stay_true() -> None:
     roster = loads_roster("agency\n\nXX区财政局\n,\nXX区审计局\n", format="csv")
     assert [(a.agency, a.line) for a in roster.agencies] == [("XX区财政局", 3), ("XX区审计局", 5)]
@@ -132,6 +159,12 @@ def test_names_are_matched_after_nfkc_and_trimming() -> None:
             "agency,agency\nXX区财政局,XX区财政局\n",
             "r.csv:1: column 'agency' appears twice",
             id="column twice",
+        ),
+        pytest.param(
+            "agency,,\nXX区财政局,,\nXX区审计局,,撤并\n",
+            'r.csv:3: column 3 has no name in the header (line 1) but holds a string ("撤并");'
+            " name the column or empty the cell",
+            id="value under no column name",
         ),
         pytest.param("", "r.csv: the roster is empty; expected a header row with 'agency'", id="empty file"),
         pytest.param("agency\n", "r.csv: the roster lists no agencies", id="no rows"),

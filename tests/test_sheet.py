@@ -12,6 +12,7 @@ from conserv_rubric import (
     Rubric,
     RubricError,
     SheetError,
+    cli,
     load_rubric,
     load_sheet,
     load_sheets,
@@ -464,6 +465,59 @@ def test_a_header_divided_by_another_separator_says_so(tmp_path: Path, sep: str,
         f"{path}:1: the header needs an 'agency' (单位) column; its columns are separated by {name},"
         " not commas: save the file as CSV (comma delimited)"
     )
+
+
+#: The 自评打分表 workbook as Excel or WPS save it as CSV: its title and details, then its table.
+WORKBOOK_AS_CSV = """\
+XX区节约型机关评价标准自评打分表,,,,,,,,
+单位名称,,XX区审计局,,统一社会信用代码,,,,
+年度,,2024,,阶段,,自评,,
+填表人,,王五,,日期,,2024-10-20,,
+序号,评价单元,评价项目,评价标准,分值,地址,答案,佐证材料,备注
+2.1.1,完善制度体系（27分）,管理机构（5分）,1.明确负责推进节约型机关建设的组织机构，得1分。,1,2.1.1,是,,
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        pytest.param(
+            "XX区自评打分表,,\n单位,年度,2.1.1\nXX区发展和改革局,2024,true\n",
+            "; line 2 has one: delete the rows above it",
+            id="a title above the header",
+        ),
+        pytest.param(
+            ",,\n\n各单位自评汇总,,\n填报日期：2024年10月31日,,\nagency,year,2.1.1\nXX区发展和改革局,2024,true\n",
+            "; line 5 has one: delete the rows above it",
+            id="rows and a blank line above the header",
+        ),
+        pytest.param(
+            WORKBOOK_AS_CSV,
+            "; line 5 is the header of the 自评打分表 workbook's table (地址, 答案): score the workbook"
+            " (.xlsx) itself, or write a CSV sheet with a row per agency and a column per address",
+            id="the workbook saved as CSV",
+        ),
+    ],
+)
+def test_a_header_below_the_first_line_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, hint: str
+) -> None:
+    path = _write(tmp_path, text, "sheets.csv")
+    message = f"{path}:1: the header needs an 'agency' (单位) column{hint}"
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(path)
+    assert str(excinfo.value) == message
+    # The command reads CSV a row at a time for --format csv, and whole for text.
+    for fmt in ("csv", "text"):
+        assert cli.main(["score", "--format", fmt, str(ROOT / "rubrics" / "district.toml"), str(path)]) == 2
+        assert capsys.readouterr().err == message + "\n"
+
+
+def test_a_header_is_looked_for_only_near_the_top(tmp_path: Path) -> None:
+    path = _write(tmp_path, "名称,2.1.1\n" + "x,true\n" * 20 + "agency,2.1.1\n", "sheets.csv")
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(path)
+    assert str(excinfo.value) == f"{path}:1: the header needs an 'agency' (单位) column"
 
 
 def test_csv_without_an_agency_column(tmp_path: Path) -> None:

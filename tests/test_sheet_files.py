@@ -18,6 +18,7 @@ from conserv_rubric import (
     Sheet,
     SheetError,
     check_sheet,
+    cli,
     load_rubric,
     load_sheet,
     load_sheets,
@@ -282,6 +283,50 @@ def test_a_duplicated_column_is_found_among_many(tmp_path: Path) -> None:
     with pytest.raises(SheetError) as excinfo:
         load_sheets(path)
     assert str(excinfo.value) == f"{path}:1: column '9.49999' appears twice"
+
+
+@pytest.mark.parametrize("blank", [",", ",,,", ", ,\t"])
+def test_columns_left_without_a_name_are_read_when_empty(tmp_path: Path, blank: str) -> None:
+    # Excel and WPS save the columns to the right of the table that were once touched, as empty
+    # cells under an empty header: the sheets are those of the file without them.
+    path = tmp_path / "sheets.csv"
+    cells = "," * blank.count(",")
+    path.write_text(f"agency,2.1.1{blank}\na,true{cells}\nb,false{cells}\n", encoding="utf-8")
+    assert [(s.agency, s.answers) for s in load_sheets(path)] == [
+        ("a", {"2.1.1": "true"}),
+        ("b", {"2.1.1": "false"}),
+    ]
+
+
+def test_a_value_under_a_column_without_a_name_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "sheets.csv"
+    path.write_text("agency,2.1.1,,\na,true,,\nb,false,,已整改\nc,true,见附件,\n", encoding="utf-8")
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(path)
+    assert str(excinfo.value) == (
+        f'{path}:3: column 4 has no name in the header (line 1) but holds a string ("已整改");'
+        " name the column or empty the cell\n"
+        f'{path}:4: column 3 has no name in the header (line 1) but holds a string ("见附件");'
+        " name the column or empty the cell"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv"])
+def test_the_command_reads_columns_without_a_name_as_the_library_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str
+) -> None:
+    # `score --format csv` reads rows on a path of its own (conserv_rubric._fast_rows).
+    district = ROOT / "rubrics" / "district.toml"
+    path = tmp_path / "sheets.csv"
+    path.write_text("agency,2.1.1,,\na,true,,\n", encoding="utf-8")
+    assert cli.main(["score", "--format", fmt, str(district), str(path)]) == 1  # 1 point of 100
+    assert capsys.readouterr().err == ""
+    path.write_text("agency,2.1.1,,\na,true,,\nb,true,是,\n", encoding="utf-8")
+    assert cli.main(["score", "--format", fmt, str(district), str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f'{path}:3: column 3 has no name in the header (line 1) but holds a string ("是");'
+        " name the column or empty the cell\n"
+    )
 
 
 # --- JSON --------------------------------------------------------------------------------------

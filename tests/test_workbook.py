@@ -266,6 +266,20 @@ def test_cells_are_named_as_excel_names_them(title: str, named: str) -> None:
 # --- the template as the standard's table ----------------------------------------------------
 
 
+def test_the_docs_name_the_stages_the_template_offers(district: Rubric, tmp_path: Path) -> None:
+    ws = openpyxl.load_workbook(made(district, tmp_path))["自评打分表"]
+    [choices] = [dv.formula1 for dv in ws.data_validations.dataValidation if str(dv.sqref) == "G3"]
+    assert choices == '"自评,核查"'
+    # Each page that lists the stage's choices lists these (核定 was the label of older templates).
+    for page, listed in [
+        ("district-year.md", "阶段（下拉选择“自评”或“核查”）"),
+        ("district-year.en.md", "阶段 as a\nlist of 自评 and 核查,"),
+        ("sheet-format.md", "shown as 自评 and 核查 for the default ones"),
+    ]:
+        text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+        assert listed in text, page
+
+
 def test_the_template_lays_out_the_standard(district: Rubric, tmp_path: Path) -> None:
     wb = openpyxl.load_workbook(made(district, tmp_path))
     assert wb.sheetnames == ["自评打分表", "标准信息"]
@@ -832,6 +846,24 @@ def test_the_roll_up_reads_a_folder_of_workbooks(district: Rubric, tmp_path: Pat
         "cell": answer_cell(broken, "2.1.1"),
         "message": 'answers."2.1.1": expected true or false, got a string ("也许")',
     }
+
+
+def test_two_worksheets_of_one_agency_are_named_by_worksheet(district: Rubric, tmp_path: Path) -> None:
+    # A worksheet copied for the next agency and not renamed inside: one file, two sheets of 财政局.
+    path = fill(made(district, tmp_path), {"2.1.1": True}, details={"单位名称": "XX区财政局"})
+    wb = openpyxl.load_workbook(path)
+    wb.copy_worksheet(wb["自评打分表"]).title = "审计局"
+    wb.save(path)
+    r = rollup(district, [path], year=2024)
+    assert [(e.file, e.line, e.cell, e.message) for e in r.errors] == [
+        (
+            str(path),
+            None,
+            "审计局!C2",
+            f'"XX区财政局" has two sheets at stage "self": {path} (自评打分表!C2) and {path} (审计局!C2);'
+            " none of them is counted",
+        )
+    ]
 
 
 # --- without openpyxl ------------------------------------------------------------------------------

@@ -209,7 +209,7 @@ class FastRows:
         #: The plan scores nothing a record could give it: every record goes the full path.
         self.off = False
         answers: list[tuple[int, str, Callable[[str], object]]] = []
-        self.blank: list[int] = []  # [energy] cells: the record is ours only when they are blank
+        self.blank: list[int] = []  # [energy] and unnamed cells: the record is ours only when blank
         #: The [sheet] cells other than the agency and the stage: where each goes in the line.
         self.meta: list[tuple[int, _Memo, int]] = []
         self.stage: tuple[int, _Memo] | None = None
@@ -225,7 +225,7 @@ class FastRows:
                     _year if column == "year" else _date if column == "date" else _single
                 )
                 self.meta.append((i, _Memo(read), CARD_HEAD.index(column)))
-            elif column.startswith("energy."):
+            elif not column or column.startswith("energy."):  # a value under no name is refused
                 self.blank.append(i)
             else:
                 leaf = c.leaves.get(column)

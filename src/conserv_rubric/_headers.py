@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final, Literal, TypeAlias
 
+from ._text import describe
 from .errors import Problem, SheetError
 
 Headers: TypeAlias = Literal["en", "zh"]
@@ -75,3 +76,13 @@ def read_header(cells: Sequence[str], file: str | None) -> list[str]:
             message = f"columns {both} both name the column '{column}'; keep one"
             raise SheetError([Problem(file=file, line=1, message=message)])
     return columns
+
+
+def unnamed_cell(column: int, text: str) -> str:
+    """The problem of *text* in column *column* (1-based) under an empty header cell.
+
+    Empty columns without a name are what Excel and WPS save right of a table they once touched,
+    so the readers take them while they are empty; a value there belongs to no column.
+    """
+    where = f"column {column} has no name in the header (line 1)"
+    return f"{where} but holds {describe(text)}; name the column or empty the cell"

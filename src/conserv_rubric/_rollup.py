@@ -63,7 +63,10 @@ class _Row:
 
 def _located(sheet: Sheet) -> str:
     name = sheet.file if sheet.file is not None else f'the sheet of "{sheet.info.agency}"'
-    return f"{name}:{sheet.row}" if sheet.row is not None else name
+    if sheet.row is not None:
+        return f"{name}:{sheet.row}"
+    cell = sheet.cells.get("sheet.agency")  # a workbook's worksheet, by the cell naming the agency
+    return f"{name} ({cell})" if cell is not None else name
 
 
 def _error(p: Problem) -> InputError:
@@ -270,7 +273,7 @@ def _usable(row: _Row, errors: list[InputError]) -> dict[str, ScoreCard]:
             "none of them is counted"
         )
         last = found[-1][0]
-        errors.append(InputError(last.file, last.row, None, None, message))
+        errors.append(InputError(last.file, last.row, None, last.cells.get("sheet.agency"), message))
     return usable
 
 

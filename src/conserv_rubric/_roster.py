@@ -17,8 +17,8 @@ from typing import Final, Literal
 import attrs
 
 from ._fields import Fields, table_lines
-from ._headers import READ_ZH
-from ._parse import decode, parse_toml, read_bytes
+from ._headers import READ_ZH, unnamed_cell
+from ._parse import parse_toml, read_bytes, read_text
 from ._text import suggest
 from .errors import Problem, RubricError
 
@@ -131,7 +131,9 @@ def _from_csv(text: str, file: str | None, problems: list[Problem]) -> list[Rost
     for cell in header:
         name = cell.strip()
         name = ZH_COLUMNS.get(name, name)
-        if name not in COLUMNS:
+        if not name:  # read while its cells are empty: see `unnamed_cell`
+            pass
+        elif name not in COLUMNS:
             hint = suggest(name, list(COLUMNS))
             message = f"unknown column '{cell.strip()}'{hint}; expected agency, parent, type, code"
             problems.append(Problem(file=file, line=1, message=message))
@@ -158,7 +160,13 @@ def _from_csv(text: str, file: str | None, problems: list[Problem]) -> list[Rost
             message = f"has {len(row)} cells, the header has {len(columns)}"
             problems.append(Problem(file=file, line=line, message=message))
             continue
-        cells = {c: v.strip() or None for c, v in zip(columns, row, strict=True)}
+        unnamed = [(i, v.strip()) for i, (c, v) in enumerate(zip(columns, row, strict=True), 1) if not c]
+        for column, value in unnamed:
+            if value:
+                problems.append(Problem(file=file, line=line, message=unnamed_cell(column, value)))
+        if any(value for _, value in unnamed):
+            continue
+        cells = {c: v.strip() or None for c, v in zip(columns, row, strict=True) if c}
         agency = cells.get("agency")
         if agency is None:
             problems.append(Problem(file=file, line=line, message="the agency cell is empty"))
@@ -236,5 +244,6 @@ def load_roster(path: str | os.PathLike[str]) -> Roster:
     file = str(path)
     # Regular files only, within the limit: a FIFO or /dev/zero given as the file never hangs.
     data = read_bytes(Path(path))
-    text = decode(data, file)
-    return loads_roster(text, format="csv" if Path(path).suffix.lower() == ".csv" else "toml", file=file)
+    csv_file = Path(path).suffix.lower() == ".csv"
+    text, _ = read_text(data, file, gb18030=csv_file)  # GBK as sheets are: Excel's "CSV" in China
+    return loads_roster(text, format="csv" if csv_file else "toml", file=file)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator, Mapping
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
 
@@ -14,7 +15,7 @@ from ._convert import structure
 from ._expect import Expectation, read_expect
 from ._fields import read_date
 from ._frozen import Frozen
-from ._headers import READ_ZH, read_header
+from ._headers import READ_ZH, read_header, unnamed_cell
 from ._parse import csv_records, parse_json, parse_toml, read_bytes, read_text
 from ._text import describe, hidden_character, suggest
 from .errors import Problem, RubricError, SheetError
@@ -373,15 +374,46 @@ def _separator_hint(cells: list[str]) -> str:
     return ""
 
 
-def csv_header(cells: list[str], file: str | None) -> list[str]:
+#: How many records below a first row without ``agency`` are searched for the header it should be.
+HEADER_SEARCH: Final = 20
+
+
+def _header_hint(below: Iterable[tuple[int, list[str]]]) -> str:
+    """Where the header is when the first row is not it, from the records *below* (line, cells):
+    a title or the details above the table (merged cells saved as CSV), or the 自评打分表
+    workbook saved as CSV, whose table is headed 地址, 答案. The hint, or nothing."""
+    rows = [
+        (line, {cell.strip() for cell in cells}) for line, cells in itertools.islice(below, HEADER_SEARCH)
+    ]
+    for line, names in rows:  # the workbook's details above its table hold 单位名称: look here first
+        if {"地址", "答案"} <= names:
+            return (
+                f"; line {line} is the header of the 自评打分表 workbook's table (地址, 答案): score"
+                " the workbook (.xlsx) itself, or write a CSV sheet with a row per agency and a column"
+                " per address"
+            )
+    for line, names in rows:
+        if "agency" in {READ_ZH.get(name, name) for name in names}:
+            return f"; line {line} has one: delete the rows above it"
+    return ""
+
+
+def csv_header(cells: list[str], file: str | None, below: Iterable[tuple[int, list[str]]] = ()) -> list[str]:
     """The column names of a CSV sheet file's header row *cells*.
+
+    Args:
+        cells: the first record's cells.
+        file: the file, for messages.
+        below: the records below it (line, cells), read only when *cells* lacks ``agency``, to
+            say where the header is.
 
     Raises:
         SheetError: the header has no ``agency`` column, or names a column twice.
     """
     header = read_header(cells, file)  # 单位, 年度 … read as agency, year …
     if "agency" not in header:
-        message = "the header needs an 'agency' (单位) column" + _separator_hint(cells)
+        hint = _separator_hint(cells) or _header_hint(below)
+        message = "the header needs an 'agency' (单位) column" + hint
         raise SheetError([Problem(file=file, line=1, message=message)])
     if {"total", "rubric_hash", "library"}.issubset(header):
         message = (
@@ -391,7 +423,7 @@ def csv_header(cells: list[str], file: str | None) -> list[str]:
         raise SheetError([Problem(file=file, line=1, message=message)])
     seen: set[str] = set()
     for column in header:
-        if column in seen:
+        if column in seen and column:  # columns without a name: see `unnamed_cell`
             raise SheetError([Problem(file=file, line=1, message=f"column {column!r} appears twice")])
         seen.add(column)
     return header
@@ -410,7 +442,11 @@ def csv_row(
     info: dict[str, Any] = {}
     answers: dict[str, Any] = {}
     energy: dict[str, str] = {}
-    for column, cell in zip(header, row, strict=True):
+    for index, (column, cell) in enumerate(zip(header, row, strict=True), 1):
+        if not column:
+            if normal(cell.strip()):
+                problems.append(Problem(file=file, line=first, message=unnamed_cell(index, cell.strip())))
+            continue
         meta = column in META_COLUMNS
         if "\n" in cell or "\r" in cell:
             # No answer or [sheet] value holds a line break: this is a quote left open (or
@@ -460,7 +496,7 @@ def csv_rows(text: str, file: str | None) -> Iterator[Sheet | SheetError]:
         raise SheetError(exc.problems) from None
     if not records:
         raise SheetError([Problem(file=file, message="the CSV file is empty; expected a header row")])
-    header = csv_header(records[0][2], file)
+    header = csv_header(records[0][2], file, ((first, cells) for first, _, cells in records[1:]))
     rows = 0
     for first, last, row in records[1:]:
         result = csv_row(header, first, last, row, file)

@@ -202,6 +202,19 @@ def stream_records(path: str | Path) -> Iterator[Record | SheetError]:
         yield from _records(_Lines(stream, encoding, file), encoding, file)
 
 
+def _below(reader: Iterator[list[str]], lines: _Lines) -> Iterator[tuple[int, list[str]]]:
+    """The records after the first, with their first lines, until one cannot be read: where
+    `csv_header` looks for the header when the first row is not it."""
+    while True:
+        first = lines.line + 1
+        lines.start_record()
+        try:
+            cells = next(reader)
+        except (StopIteration, _TooLong, csv.Error):
+            return
+        yield first, cells
+
+
 def _records(lines: _Lines, encoding: str, file: str) -> Iterator[Record | SheetError]:
     reader = csv.reader(lines, strict=True)
     header: list[str] | None = None
@@ -241,7 +254,7 @@ def _records(lines: _Lines, encoding: str, file: str) -> Iterator[Record | Sheet
                 yield SheetError([Problem(file=file, line=1, message=message)])
                 return
             try:
-                header = csv_header(cells, file)
+                header = csv_header(cells, file, _below(reader, lines))
             except SheetError as exc:
                 yield exc
                 return
