@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import gc
 import glob
 import pickle
+import weakref
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -32,10 +34,12 @@ from conserv_rubric import (
     SheetInfo,
     load_rubric,
     load_sheets,
+    loads_rubric,
     score,
 )
 from conserv_rubric._codegen import Plan
-from conserv_rubric._compiled import compiled
+from conserv_rubric._compiled import _COMPILED, compiled
+from conserv_rubric.gaps import gap
 from conserv_rubric.strategies import invalid_sheets, rubrics, sheets
 from conserv_rubric.testing import PropertyFailure, check_scoring
 
@@ -334,3 +338,22 @@ def test_a_card_keeps_the_answers_it_was_scored_from(path: str, as_sheet: bool) 
         assert card.answers == expected.answers
         if not as_sheet:
             assert pickle.loads(pickle.dumps(card)).to_dict() == expected.to_dict()
+
+
+@pytest.mark.parametrize("sheets_scored", [1, 3], ids=["interpreter", "plan"])
+def test_a_rubric_no_longer_used_is_freed_with_what_it_compiled_to(sheets_scored: int) -> None:
+    # A platform that loads a rubric per request (from its database, as text) must not keep
+    # every one it ever scored: the compiled form, the plan and the cards' shared results go
+    # when the rubric and its cards do.
+    text = (ROOT / "rubrics" / "district.toml").read_text(encoding="utf-8")
+    before = len(_COMPILED)
+    rubric = loads_rubric(text)
+    alive = weakref.ref(rubric)
+    for _ in range(sheets_scored):
+        card = score(rubric, {"1.1.1.a": True, "2.2.2": ["节能"], "5.1.3": "2"})
+        assert card.items["2.2.2"].reason == "1项（节能） × 1分 = 1分（最高5分）"
+        gap(card)
+    del rubric, card
+    gc.collect()
+    assert alive() is None
+    assert len(_COMPILED) == before
