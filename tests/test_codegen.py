@@ -8,9 +8,13 @@ both with the same message.
 
 from __future__ import annotations
 
+import contextlib
+import copy
+import gc
 import glob
+import pickle
+import weakref
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
@@ -21,9 +25,21 @@ from budgets import scaled
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conserv_rubric import ItemResult, Rubric, ScoreCard, Sheet, SheetError, load_rubric, load_sheets, score
+from conserv_rubric import (
+    ItemResult,
+    Rubric,
+    ScoreCard,
+    Sheet,
+    SheetError,
+    SheetInfo,
+    load_rubric,
+    load_sheets,
+    loads_rubric,
+    score,
+)
 from conserv_rubric._codegen import Plan
-from conserv_rubric._compiled import compiled
+from conserv_rubric._compiled import _COMPILED, compiled
+from conserv_rubric.gaps import gap
 from conserv_rubric.strategies import invalid_sheets, rubrics, sheets
 from conserv_rubric.testing import PropertyFailure, check_scoring
 
@@ -33,7 +49,7 @@ SHIPPED: Final = sorted(glob.glob(str(ROOT / "rubrics" / "**" / "*.toml"), recur
 INVALID: Final = ("jieneng-mubiao-zeren-county.toml", "sichuan-jieshui-qiye.toml")
 
 
-@contextmanager
+@contextlib.contextmanager
 def interpreted(rubric: Rubric) -> Iterator[None]:
     """Score with the full checker and the interpreter only (no generated plan)."""
     c = compiled(rubric)
@@ -293,3 +309,51 @@ def test_explain_reads_text_and_names_as_the_checker_does() -> None:
         "2项 × 2分 = 4分（最高4分）",
         "1类（随手关灯） × 1分 = 1分（最高4分）",
     ]
+
+
+@pytest.mark.parametrize("path", ["plan", "interpreter"])
+@pytest.mark.parametrize("as_sheet", [False, True], ids=["dict", "sheet"])
+def test_a_card_keeps_the_answers_it_was_scored_from(path: str, as_sheet: bool) -> None:
+    # A platform builds answers, scores them and changes them for the next sheet: the card
+    # scored first, read later (its reasons are worked out lazily), or pickled to another
+    # process, must still be the card of what it was scored from, on either path.
+    rubric = load_rubric(ROOT / "rubrics" / "district.toml")
+    tiers = load_rubric(ROOT / "tests" / "data" / "authored-mechanisms.toml")
+    cases: list[tuple[Rubric, dict[str, Any], Callable[[dict[str, Any]], None]]] = [
+        (rubric, {"2.2.2": ["节能"], "5.1.3": 1}, lambda a: a["2.2.2"].append("节水")),
+        (tiers, {"1.1": {"tier": "基本符合", "points": 1}}, lambda a: a["1.1"].update(points=3)),
+    ]
+    for scored_by, answers, change in cases:
+        fresh = copy.deepcopy(answers)
+        expected = score(scored_by, Sheet(info=SheetInfo(agency="A"), answers=fresh) if as_sheet else fresh)
+        planned(scored_by)
+        with contextlib.ExitStack() as stack:
+            if path == "interpreter":
+                stack.enter_context(interpreted(scored_by))
+            card = score(
+                scored_by, Sheet(info=SheetInfo(agency="A"), answers=answers) if as_sheet else answers
+            )
+        change(answers)
+        assert card.to_dict() == expected.to_dict()
+        assert card.answers == expected.answers
+        if not as_sheet:
+            assert pickle.loads(pickle.dumps(card)).to_dict() == expected.to_dict()
+
+
+@pytest.mark.parametrize("sheets_scored", [1, 3], ids=["interpreter", "plan"])
+def test_a_rubric_no_longer_used_is_freed_with_what_it_compiled_to(sheets_scored: int) -> None:
+    # A platform that loads a rubric per request (from its database, as text) must not keep
+    # every one it ever scored: the compiled form, the plan and the cards' shared results go
+    # when the rubric and its cards do.
+    text = (ROOT / "rubrics" / "district.toml").read_text(encoding="utf-8")
+    before = len(_COMPILED)
+    rubric = loads_rubric(text)
+    alive = weakref.ref(rubric)
+    for _ in range(sheets_scored):
+        card = score(rubric, {"1.1.1.a": True, "2.2.2": ["节能"], "5.1.3": "2"})
+        assert card.items["2.2.2"].reason == "1项（节能） × 1分 = 1分（最高5分）"
+        gap(card)
+    del rubric, card
+    gc.collect()
+    assert alive() is None
+    assert len(_COMPILED) == before

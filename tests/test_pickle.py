@@ -3,13 +3,24 @@ scoring its sheet again gives, whichever path scored it."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import pickle
 from pathlib import Path
 
 import pytest
 from test_energy_score import ENERGY_TOML, HEAD
 
-from conserv_rubric import ScoreCard, load_rubric, load_sheet, load_sheets, loads_sheet, score
+from conserv_rubric import (
+    RubricError,
+    ScoreCard,
+    SheetError,
+    load_rubric,
+    load_sheet,
+    load_sheets,
+    loads_rubric,
+    loads_sheet,
+    score,
+)
 from conserv_rubric.energy import load_coefficients
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,3 +63,28 @@ def test_a_card_scored_from_energy_figures_keeps_its_coefficients() -> None:
     again = _same(card)
     assert again.coefficients == table
     assert again.items["1.1.1"].reason == card.items["1.1.1"].reason
+
+
+def test_errors_pickle_with_every_problem() -> None:
+    # A worker of a process pool hands its exception back pickled: a sheet that cannot be
+    # scored must arrive as its SheetError, not break the pool.
+    many = {f"9.{n}": True for n in range(1, 106)}
+    with pytest.raises(SheetError) as sheet_error:
+        score(DISTRICT, {"2.1.1": 1, **many})
+    with pytest.raises(RubricError) as rubric_error:
+        loads_rubric("title = ")
+    for error in (sheet_error.value, rubric_error.value):
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error)
+        assert str(again) == str(error)
+        assert again.problems == error.problems
+    assert str(sheet_error.value).splitlines()[-1] == "… and 6 more problems"
+
+
+def test_a_process_pool_hands_back_the_error_of_a_sheet() -> None:
+    with concurrent.futures.ProcessPoolExecutor(1) as pool:
+        future = pool.submit(score, DISTRICT, {"2.1.1": 1})
+        with pytest.raises(SheetError) as excinfo:
+            future.result(timeout=60)
+    assert str(excinfo.value) == 'answers."2.1.1": expected true or false, got a number (1)'
+    assert excinfo.value.problems[0].path == 'answers."2.1.1"'

@@ -602,3 +602,17 @@ def test_the_kit_steps_a_linear_figure_within_its_declared_range(direction: str)
     )
     report = check_rubric(rubric, max_examples=scaled(60))
     assert report.examples >= scaled(60) // 2
+
+
+def test_a_shipped_rubric_is_checked_by_its_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As `load_rubric` and ``conserv-rubric test`` read it: a bare word names a shipped rubric."""
+    monkeypatch.chdir(tmp_path)
+    report = check_rubric("district", max_examples=scaled(5))
+    assert report.title == "XX区节约型机关评价标准"
+    with pytest.raises(PropertyFailure) as excinfo:
+        check_rubric("distrct")
+    assert str(excinfo.value) == (
+        "property 'valid' failed: distrct cannot be read:\n"
+        "  distrct: no such file, nor a shipped rubric of that name"
+        " (did you mean 'district' or 'yy-district'?)"
+    )

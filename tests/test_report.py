@@ -432,3 +432,16 @@ def test_csv_parses_back(card: ScoreCard) -> None:
             "library": cr.__version__,
         }
     ]
+
+
+def test_the_lazy_renderers_are_typed_and_a_missing_name_is_missing() -> None:
+    # The renderers other commands need are imported when first asked for; a type checker
+    # still sees each one's signature, and a name the module lacks is an error for it too
+    # (`mypy --strict tests` fails on an unused ignore below if it is not).
+    from conserv_rubric import reports  # noqa: PLC0415 - the import is what is tested
+
+    assert sorted(set(reports.__all__) & set(dir(reports))) == sorted(reports.__all__)
+    assert reports.render_gap.__module__ == "conserv_rubric._report_gap"
+    with pytest.raises(ImportError) as exc:
+        from conserv_rubric.reports import render_card  # type: ignore[attr-defined]  # noqa: F401, PLC0415
+    assert str(exc.value).startswith("cannot import name 'render_card' from 'conserv_rubric.reports'")

@@ -262,6 +262,31 @@ def test_fmt_write_rewrites_a_local_file_of_that_name(
     assert "total = 2\n" in (elsewhere / "district").read_text(encoding="utf-8")
 
 
+# --- load_rubric by name ----------------------------------------------------------------------
+
+
+def test_load_rubric_takes_a_name_as_a_command_does(elsewhere: Path) -> None:
+    """A platform that installed the wheel loads the shipped rubric by its name, not its path."""
+    assert load_rubric("district") == load_rubric(DISTRICT)
+    assert load_rubric("yy-district") == load_rubric(ROOT / "rubrics" / "variants" / "yy-district.toml")
+    (elsewhere / "district").write_text(SMALL, encoding="utf-8")
+    assert load_rubric("district").title == "本地评价标准"  # a file of that name wins
+
+
+def test_load_rubric_of_an_unknown_name_suggests_the_nearest(elsewhere: Path) -> None:
+    with pytest.raises(RubricError) as excinfo:
+        load_rubric("distrct")
+    assert str(excinfo.value) == f"distrct: no such file, nor a shipped rubric of that name {DISTRCT}"
+
+
+@pytest.mark.parametrize("given", ["district.toml", "./district", Path("district")], ids=str)
+def test_load_rubric_of_a_path_reads_a_file(elsewhere: Path, given: str | Path) -> None:
+    """A path, or a name given as a `Path`, is a file, even where none exists."""
+    with pytest.raises(RubricError) as excinfo:
+        load_rubric(given)
+    assert str(excinfo.value) == f"{given}: cannot read file: No such file or directory"
+
+
 # --- extends by name -------------------------------------------------------------------------
 
 

@@ -349,6 +349,9 @@ class _Plan:
                 memo = self.src.const(self.checker.memos[j], "M")
                 add(1, f"elif type({v}) is list and (m := {memo}.get(tuple({v}), MISS)) is not MISS:")
                 add(2, f"n{j} = len(m)")
+                if not self.full:
+                    # The card keeps the names as given, not the caller's list (it may change).
+                    add(2, f"a[{leaf.address!r}] = {v}.copy()")
                 add(2, f"{v} = m.copy()" if self.full else f"{v} = m")
             add(1, "else:")
         elif word == "elif":
@@ -365,6 +368,9 @@ class _Plan:
             add(4, f"if {v} is MISS:")
             add(5, "return None")
         else:
+            if not self.full:
+                # Names or a table: the card keeps a copy, not the caller's object.
+                add(3, f"if isinstance({v}, list | dict): a[{leaf.address!r}] = copy({v})")
             add(3, f"{v} = fix({j}, {v})")
             add(3, f"if {v} is MISS:")
             add(4, "return None")

@@ -12,6 +12,7 @@ import tomli_w
 from ._convert import structure
 from ._extends import Root, real_path, resolve_extends
 from ._parse import decode, parse_toml, read_bytes
+from ._shipped import is_name, rubric_argument
 from ._tree import NESTED_KEYS
 from ._validate import errors, validate
 from .errors import Problem, RubricError
@@ -77,7 +78,9 @@ def load_rubric(path: str | Path, *, root: str | Path | None = None) -> Rubric:
 
     Args:
         path: a TOML rubric (a regular file); an ``extends`` inside it is resolved relative to
-            its folder.
+            its folder. A string that is a bare word (no folder, no ``.toml``) and names no
+            file in the working directory is the shipped rubric of that name: ``"district"``,
+            as a command's RUBRIC argument is read.
         root: the folder that ``extends`` may read, at any depth of the chain (default: the
             rubric's own folder). A base outside it is refused unread; a shipped rubric named
             by a bare word is always allowed.
@@ -87,9 +90,12 @@ def load_rubric(path: str | Path, *, root: str | Path | None = None) -> Rubric:
 
     Raises:
         RubricError: the file cannot be read, is not UTF-8 TOML, does not match the format, or
-            fails validation; an ``extends`` names a file outside *root*; every error found is
+            fails validation; an ``extends`` names a file outside *root*; a bare word names
+            neither a file nor a shipped rubric (the nearest names suggested); every error found is
             listed, each with its location. Warnings do not raise: `validate` lists them.
     """
+    if isinstance(path, str) and is_name(path):
+        path = str(rubric_argument(path))
     rubric, problems = read_rubric(path, root=root)
     if errors(problems):
         raise RubricError(errors(problems))

@@ -14,7 +14,7 @@ from fractions import Fraction
 from ._exact import exactly, scales_finitely, settle
 from ._kinds import ZERO, Num, maximum
 from ._limits import MAX_DECIMALS
-from .model import Project, Rubric, Rule, Unit
+from .model import Aggregate, Project, Rubric, Rule, Unit
 
 
 @exactly
@@ -70,14 +70,18 @@ def divides_exactly(divisor: Decimal) -> bool:
 def quotient(rubric: Rubric, numerator: Decimal) -> Decimal:
     """*numerator* over the rubric's aggregate divisor: exact, or rounded half up once to the
     rubric's ``digits`` when the divisor does not divide exactly (the validator asks for them)."""
-    agg = rubric.aggregate
+    return _divided(numerator, rubric.aggregate, rubric.digits)
+
+
+def _divided(numerator: Decimal, agg: Aggregate | None, digits: int | None) -> Decimal:
+    """`quotient`, from the rubric's aggregate and digits alone."""
     if agg is None:
         return numerator
     exact = Fraction(numerator) / Fraction(agg.divisor)
     if divides_exactly(agg.divisor):
         return settle(exact, None)
     # Without digits the rubric is refused; `check` still shows its totals, to MAX_DECIMALS places.
-    return settle(exact, rubric.digits if rubric.digits is not None else MAX_DECIMALS)
+    return settle(exact, digits if digits is not None else MAX_DECIMALS)
 
 
 @exactly
@@ -104,6 +108,7 @@ class Aggregator:
     """
 
     __slots__ = (
+        "aggregate",
         "base",
         "bonus",
         "digits",
@@ -111,7 +116,6 @@ class Aggregator:
         "exact_divisor",
         "maxima",
         "plain",
-        "rubric",
         "weights",
     )
 
@@ -123,7 +127,8 @@ class Aggregator:
         bonus: Sequence[bool],
     ) -> None:
         agg = rubric.aggregate
-        self.rubric = rubric
+        # Not the rubric itself: the compiled rubric holds this, and must not keep it alive.
+        self.aggregate = agg
         self.weights = [unit_weight(rubric, a) for a in unit_addresses]
         self.maxima = list(unit_maxima)
         self.bonus = list(bonus)
@@ -153,7 +158,7 @@ class Aggregator:
             return Decimal(weighted)
         if self.exact_divisor:
             return (self.base + weighted) / self.divisor  # a finite decimal: EXACT proves it
-        return quotient(self.rubric, self.base + weighted)
+        return _divided(self.base + weighted, self.aggregate, self.digits)
 
     def rescaled_sums(
         self, unit_pts: Sequence[Num], dropped: frozenset[int]

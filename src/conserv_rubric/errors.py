@@ -184,6 +184,11 @@ class RubricError(ValueError):
         """The file of the first problem, if any."""
         return self.problems[0].file if self.problems else None
 
+    def __reduce__(self) -> tuple[type[RubricError], tuple[tuple[Problem, ...]]]:
+        # The default would call __init__ with the message: a process pool's worker could not
+        # hand back the error of a sheet (the pool broke instead).
+        return (type(self), (self.problems,))
+
 
 class SheetError(RubricError):
     """An answer sheet does not fit its rubric: unknown address, wrong shape, bad value."""

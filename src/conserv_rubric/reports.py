@@ -51,15 +51,19 @@ __all__ = [
 _LAZY = {"render_check": "_report_check", "render_diff": "_report_diff", "render_gap": "_report_gap"}
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module  # noqa: PLC0415 - only the commands that render these
+if not TYPE_CHECKING:
+    # Hidden from type checkers, which see the imports above: a module-level __getattr__
+    # would make every name, a misspelt one too, an Any to them.
 
-    value = getattr(import_module(f"{__package__}.{module}"), name)
-    globals()[name] = value
-    return value
+    def __getattr__(name: str) -> Any:
+        module = _LAZY.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        from importlib import import_module  # noqa: PLC0415 - only the commands that render these
+
+        value = getattr(import_module(f"{__package__}.{module}"), name)
+        globals()[name] = value
+        return value
 
 
 def __dir__() -> list[str]:

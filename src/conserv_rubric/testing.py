@@ -70,6 +70,7 @@ from ._reference import (
 from ._rubric_io import dumps_rubric, loads_rubric, read_rubric
 from ._score import ScoreCard
 from ._sheet import Sheet
+from ._shipped import is_name, rubric_argument
 from ._validate import errors, validate
 from .errors import RubricError
 from .model import Rubric
@@ -127,7 +128,8 @@ def _resolve(rubric: Rubric | str | PathLike[str]) -> Rubric:
         problems = [str(p) for p in errors(validate(rubric))]
     else:
         try:
-            loaded, found = read_rubric(Path(rubric))
+            path = rubric_argument(rubric) if isinstance(rubric, str) and is_name(rubric) else Path(rubric)
+            loaded, found = read_rubric(path)
         except RubricError as exc:
             raise PropertyFailure("valid", f"{rubric} cannot be read:\n  {exc}") from None
         rubric, problems = loaded, [str(p) for p in errors(found)]
@@ -217,7 +219,8 @@ def check_rubric(
     """Check *rubric* and its scoring against every property of `PROPERTIES`.
 
     Args:
-        rubric: a `Rubric`, or the path of a rubric file.
+        rubric: a `Rubric`, the path of a rubric file, or a shipped rubric's name
+            (``"district"``, as `conserv_rubric.load_rubric` reads it).
         max_examples: how many generated sheets to score (default: the current hypothesis
             profile's ``max_examples``).
         settings: hypothesis settings to start from (default: the current profile); the
