@@ -37,8 +37,8 @@ from conserv_rubric import (
     loads_rubric,
     score,
 )
-from conserv_rubric._codegen import Plan
 from conserv_rubric._compiled import _COMPILED, compiled
+from conserv_rubric._plan_run import Plan
 from conserv_rubric.gaps import gap
 from conserv_rubric.strategies import invalid_sheets, rubrics, sheets
 from conserv_rubric.testing import PropertyFailure, check_scoring

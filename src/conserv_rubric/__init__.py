@@ -20,7 +20,8 @@ __version__ = "0.2.0"
 
 from ._provenance import Provenance
 from ._rubric_io import dumps_rubric, load_rubric, loads_rubric
-from ._score import GateResult, GroupResult, ItemResult, ScoreCard, check_sheet, score
+from ._score import GateResult, GroupResult, ItemResult, ScoreCard, score
+from ._score_args import check_sheet
 from ._sheet import Sheet, SheetInfo, load_sheet, load_sheets, loads_sheet
 from ._validate import validate
 from .errors import Problem, RubricError, SheetError

@@ -4,7 +4,7 @@ For one rubric and one CSV header, `FastRows` is made once: which cell is the ag
 fill the ``[sheet]`` table, which answer a leaf. A record is then read cell by cell through a
 memo per column (what the cell grammar makes of a text depends only on the text and the leaf:
 yes/no and counts are checked here, by `check_answer`, once per text), its answers scored by the
-generated plan (`conserv_rubric._codegen.Plan.quick`, the function `score` runs for answers given
+generated plan (`conserv_rubric._plan_run.Plan.quick`, the function `score` runs for answers given
 as they are; `Plan.text` when some leaf's answers stay text) and its line written from the sums,
 as `conserv_rubric._csv_report.cards_csv` writes a card's.
 
@@ -25,12 +25,12 @@ from typing import Any, Final
 
 from ._answers import check_answer
 from ._cells import normal, number, starts_like_a_number
-from ._codegen import plan_of
 from ._compiled import compiled
 from ._csv_report import CARD_HEAD
 from ._fields import read_date
 from ._kinds import Leaf, Num
 from ._limits import MAX_LIST
+from ._plan_run import plan_of
 from ._provenance import provenance_of
 from ._sheet import META_COLUMNS
 from ._text import csv_cell, fmt, hidden_character

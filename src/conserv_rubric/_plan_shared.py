@@ -15,7 +15,7 @@ from ._results import ItemResult
 from .model import Each
 
 if TYPE_CHECKING:
-    from ._codegen import Plan
+    from ._plan_run import Plan
 
 #: How a counter's result for an answer naming names is made (`named_results`).
 Named = Callable[[list[str], "ItemResult | None"], ItemResult]
@@ -143,6 +143,6 @@ def plan_when_reused(c: Compiled) -> Plan | None:
     if c.plan is None and c.uses == 0:
         c.uses = 1
         return None
-    from ._codegen import plan_of  # noqa: PLC0415 - see above
+    from ._plan_run import plan_of  # noqa: PLC0415 - see above
 
     return plan_of(c)

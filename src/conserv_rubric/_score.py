@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ._energy_model import Coefficients
     from ._energy_score import Derived
 
-__all__ = ["GateResult", "GroupResult", "ItemResult", "ScoreCard", "check_sheet", "reachable_total", "score"]
+__all__ = ["GateResult", "GroupResult", "ItemResult", "ScoreCard", "reachable_total", "score"]
 
 #: Results a rubric's cards share, at most, per item and for units and projects.
 MAX_SHARED: Final = 256
@@ -491,26 +491,6 @@ def _planned(
     card.excluded = _NOTHING
     card.held = c.verifier_items if withhold else _NOTHING
     return card
-
-
-def check_sheet(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> list[Problem]:
-    """Every problem with *sheet*'s answers for *rubric* (unknown addresses, wrong shapes …).
-
-    Args:
-        rubric: a validated rubric.
-        sheet: a `Sheet`, or a mapping from leaf address to answer.
-
-    Returns:
-        The problems `score` would raise, in order; empty when the sheet can be scored.
-
-    Raises:
-        RubricError: *rubric* is not a `Rubric` (a `SheetError`: *sheet* is neither a `Sheet`
-            nor a mapping, e.g. a path not yet read with `load_sheet`).
-    """
-    c = compiled(_as_rubric(rubric, "check_sheet"))
-    given = _as_sheet(sheet, "check_sheet")
-    _, given, energy_problems = _from_energy(c, given, None)
-    return _located(given, energy_problems + check_answers(c.leaves, c.item_addresses, given)[1])
 
 
 def score(

@@ -1,15 +1,16 @@
 """What `score` and `check_sheet` take: the arguments checked, a sheet's ``[energy]`` read, and
-problems located in a workbook's cells."""
+problems located in a workbook's cells; and `check_sheet` itself, which stops there."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._compiled import Compiled
+from ._answers import check_answers
+from ._compiled import Compiled, compiled
 from ._sheet import Sheet, SheetInfo
 from ._text import describe
 from .errors import Problem, RubricError, SheetError
@@ -65,3 +66,23 @@ def _located(sheet: Sheet, problems: list[Problem]) -> list[Problem]:
     """*problems*, each with the workbook cell its path was read from (a workbook's sheet only)."""
     cells = sheet.cells
     return [attrs.evolve(p, cell=cells[p.path]) if p.path in cells else p for p in problems]
+
+
+def check_sheet(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> list[Problem]:
+    """Every problem with *sheet*'s answers for *rubric* (unknown addresses, wrong shapes …).
+
+    Args:
+        rubric: a validated rubric.
+        sheet: a `Sheet`, or a mapping from leaf address to answer.
+
+    Returns:
+        The problems `score` would raise, in order; empty when the sheet can be scored.
+
+    Raises:
+        RubricError: *rubric* is not a `Rubric` (a `SheetError`: *sheet* is neither a `Sheet`
+            nor a mapping, e.g. a path not yet read with `load_sheet`).
+    """
+    c = compiled(_as_rubric(rubric, "check_sheet"))
+    given = _as_sheet(sheet, "check_sheet")
+    _, given, energy_problems = _from_energy(c, given, None)
+    return _located(given, energy_problems + check_answers(c.leaves, c.item_addresses, given)[1])
