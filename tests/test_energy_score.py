@@ -306,3 +306,22 @@ def test_the_worked_example_of_the_energy_page_scores_9(district: Rubric) -> Non
         "b 人均能耗 442.36 kgce/人（目标 450.00）→ 3分；c 人均水耗 25.00 t/人（目标 25.00）→ 3分）"
     )
     assert card.items["1.1.1"].reason in page
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        ("gbt2589-2020-dengjia", 'a string ("gbt2589-2020-dengjia"); load it first: load_coefficients(name)'),
+        (3, "a number (3)"),
+    ],
+)
+def test_coefficients_that_are_not_a_table_are_refused_on_every_path(
+    district: Rubric, given: object, said: str
+) -> None:
+    # Refused even when the sheet has no [energy] to read them, and on the plan's path too.
+    for _ in range(3):
+        with pytest.raises(RubricError) as exc:
+            score(district, {"2.1.1": True}, coefficients=given)  # type: ignore[arg-type]
+        assert str(exc.value) == f"coefficients= takes a table from load_coefficients(), not {said}"
+    table = load_coefficients("gbt2589-2020-dengjia")
+    assert score(district, loads_sheet(HEAD + ENERGY_TOML), coefficients=table).coefficients == table

@@ -16,7 +16,7 @@ from ._kinds import ZERO, Answers, Num, answered, kind_of, reachable
 from ._plan_shared import Named, named_results, plan_when_reused
 from ._provenance import SCHEMA_VERSION, Provenance, coefficients_provenance, provenance_of, rubric_hash
 from ._results import GateResult, GroupResult, ItemResult, gate_result
-from ._score_args import _as_rubric, _as_sheet, _from_energy, _located
+from ._score_args import _as_coefficients, _as_rubric, _as_sheet, _from_energy, _located
 from ._sheet import Sheet
 from ._stages import stage_problem
 from ._text import fmt
@@ -520,10 +520,13 @@ def score(
             for a bound indicator), when it answers a bound flag both yes/no and from ``[energy]``,
             or when the rubric binds nothing to an indicator; and when *sheet* is neither a
             `Sheet` nor a mapping (a path: read it with `load_sheet` first).
-        RubricError: *rubric* is not a `Rubric`.
+        RubricError: *rubric* is not a `Rubric`, or *coefficients* is not a table (a name:
+            load it with `load_coefficients` first).
     """
     # A rubric scored before, through its generated plan: nothing else is looked up, and a
     # plain dict of answers goes straight to the generated function.
+    if coefficients is not None:
+        _as_coefficients(coefficients)
     c = _COMPILED.get(id(rubric))
     if c is not None and (plan := c.plan) is not None and c._rubric() is rubric:
         if sheet.__class__ is dict:

@@ -48,6 +48,16 @@ def _as_rubric(rubric: object, call: str) -> Rubric:
     raise RubricError([Problem(message=f"{call}() takes a Rubric as its first argument, not {got}{hint}")])
 
 
+def _as_coefficients(table: object) -> None:
+    """Refuse anything but a coefficient table (a name is loaded with `load_coefficients` first)."""
+    from ._energy_model import Coefficients  # noqa: PLC0415 - kept off start-up: only a table needs it
+
+    if not isinstance(table, Coefficients):
+        hint = "; load it first: load_coefficients(name)" if isinstance(table, str | os.PathLike) else ""
+        message = f"coefficients= takes a table from load_coefficients(), not {describe(table)}{hint}"
+        raise RubricError([Problem(message=message)])
+
+
 def _from_energy(
     c: Compiled, sheet: Sheet, coefficients: Coefficients | None
 ) -> tuple[Derived | None, Sheet, list[Problem]]:
