@@ -442,6 +442,15 @@ def test_a_deduction_for_some_agencies_only(answers: Answers, points: Decimal, w
     assert reason(card) == why
 
 
+def test_a_deduction_marked_not_applicable_is_not_unanswered() -> None:
+    """A deduction whose ``.na`` is true may not be answered (the sheet is refused if it is), so
+    the card must not list it among the leaves left unanswered; the other one still is."""
+    card = score(LINAN, {"1.1.a.na": True})
+    assert card.unanswered == ("1.1.b",)
+    assert card.items["1.1"].unanswered == ("1.1.b",)
+    assert score(LINAN, {"1.1.a.na": True, "1.1.b.na": True}).unanswered == ()
+
+
 # --- 8. a partial transcription ----------------------------------------------------------------
 
 
