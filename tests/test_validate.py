@@ -211,3 +211,15 @@ def test_sichuan_item_6_keeps_the_declared_and_computed_figures(monkeypatch: pyt
         "10",
         "9",
     )
+
+
+def test_a_cap_below_the_items_says_the_cap_cut_them(tmp_path: Path) -> None:
+    """An author who writes a unit's "大于30分时取30分" cap on a unit of 40 declared points: the
+    items do add up to 40, so the message names the cap as what lowered the maximum."""
+    path = _district_with(
+        tmp_path, 'title = "推行绿色办公"\npoints = 25', 'title = "推行绿色办公"\npoints = 25\nmax = 20'
+    )
+    assert str(_problems(path)) == (
+        f"{path}: unit 3 推行绿色办公 (units[2]): declares 25 points, its projects add up to 25, "
+        "capped at 20 by its max"
+    )
