@@ -184,3 +184,22 @@ def test_an_ascii_syntax_error_gets_no_hint() -> None:
     with pytest.raises(RubricError) as excinfo:
         loads_rubric('title = "t"\ntotal = tru\n')
     assert str(excinfo.value) == "2:9: invalid TOML: Invalid value"
+
+
+BAND = (
+    'title = "t"\ntotal = 2\n[[units]]\ntitle = "u"\n[[units.items]]\nkind = "bands"\n'
+    "bands = [{{ {first}, points = 0 }}, {{ gt = 5, points = 2 }}]\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("bound", "meant"),
+    [("lte = 5", "le"), ("gte = 0, le = 5", "ge"), ("leq = 5", "le"), ("geq = 0, le = 5", "ge")],
+)
+def test_an_inclusive_bound_spelt_otherwise_is_read_as_inclusive(bound: str, meant: str) -> None:
+    """lte/gte (as in query languages) are "up to"/"from": the nearest spelling, lt/gt, would
+    move the band's edge."""
+    with pytest.raises(RubricError) as excinfo:
+        loads_rubric(BAND.format(first=bound))
+    key = bound.split(" ", maxsplit=1)[0]
+    assert str(excinfo.value) == f"units[0].items[0].bands[0]: unknown key '{key}' (did you mean '{meant}'?)"
