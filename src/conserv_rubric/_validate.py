@@ -18,9 +18,9 @@ import attrs
 
 from ._exact import exactly
 from ._frozen import Frozen
-from ._kinds import ZERO, Report, Severity, is_deduction, kind_of, leaves, maximum, positive, reachable
+from ._kinds import ZERO, Report, Severity, is_deduction, kind_of, leaves, positive, reachable
 from ._text import fmt
-from ._totals import divides_exactly, group_max, sum_or_none, transform, unit_value, unit_weight
+from ._totals import declared_max, divides_exactly, group_max, sum_or_none, transform, unit_value, unit_weight
 from ._tree import Node, walk
 from .errors import Problem, _Problems
 from .model import Check, Parts, Project, Rubric, Rule, Unit
@@ -197,7 +197,7 @@ def _check_rule(ctx: _Context, node: Node, rule: Rule) -> None:
     declared: Decimal | None = getattr(rule, "points", None)
     positive(node, add, "points", declared)
     kind.check(node, rule, add)
-    computed = maximum(rule)
+    computed = declared_max(rule)
     if declared is not None and kind.points_declare_max and computed is not None and declared != computed:
         how = (
             "its parts add up to"
