@@ -23,11 +23,13 @@ from conserv_rubric import (
     Sheet,
     SheetError,
     SheetInfo,
+    cli,
     load_sheet,
     loads_rubric,
     score,
     validate,
 )
+from conserv_rubric._fmt import comments, format_file
 from conserv_rubric._rubric_io import read_rubric
 from conserv_rubric.diffs import diff
 from conserv_rubric.gaps import gap
@@ -442,6 +444,15 @@ def test_a_deduction_for_some_agencies_only(answers: Answers, points: Decimal, w
     assert reason(card) == why
 
 
+def test_a_deduction_marked_not_applicable_is_not_unanswered() -> None:
+    """A deduction whose ``.na`` is true may not be answered (the sheet is refused if it is), so
+    the card must not list it among the leaves left unanswered; the other one still is."""
+    card = score(LINAN, {"1.1.a.na": True})
+    assert card.unanswered == ("1.1.b",)
+    assert card.items["1.1"].unanswered == ("1.1.b",)
+    assert score(LINAN, {"1.1.a.na": True, "1.1.b.na": True}).unanswered == ()
+
+
 # --- 8. a partial transcription ----------------------------------------------------------------
 
 
@@ -597,3 +608,43 @@ def test_notes_reach_check_the_template_and_the_card() -> None:
     assert card_lines[-3:-1] == ["条目说明：1.1：答案为是否印发文件", ""]
     assert card_lines[-1].startswith("评价标准：摘录，sha256:")
     assert score(rubric, {}).items["1.1"].note == "答案为是否印发文件"
+
+
+# --- two standards written from scratch (tests/data/authors/) ----------------------------------
+
+AUTHORS = ROOT / "tests" / "data" / "authors"
+WRITTEN = [
+    # A county variant of the district's: weights, a deduction unit, a veto, two levels.
+    ("zz-county.toml", ["foujue", "jieyue", "shifan"]),
+    # A school standard: three levels, a ★ project, a veto, rescaled N/A items, a capped bonus unit.
+    ("green-school.toml", ["foujue", "wushitang", "xingxiang", "youxiu"]),
+]
+
+
+@pytest.mark.parametrize(("name", "sheets"), WRITTEN, ids=[n for n, _ in WRITTEN])
+def test_a_standard_written_from_scratch_scores_its_sheets_as_worked_by_hand(
+    name: str, sheets: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each sheet's [expect] was worked out by hand in its header comment."""
+    rubric = AUTHORS / name
+    found = sorted(p.stem for p in (AUTHORS / rubric.stem).glob("*.toml"))
+    assert found == sheets
+    assert validate(read_rubric(rubric)[0]) == []
+    paths = [str(AUTHORS / rubric.stem / f"{s}.toml") for s in sheets]
+    code = cli.main(["test", "--no-properties", str(rubric), *paths])
+    out = capsys.readouterr().out
+    assert (code, out.splitlines()[-1]) == (0, f"{len(sheets)} of {len(sheets)} example sheets as expected")
+
+
+@pytest.mark.parametrize("name", [n for n, _ in WRITTEN])
+def test_a_standard_written_from_scratch_formats_without_loss(name: str, tmp_path: Path) -> None:
+    """fmt --write keeps every comment and the rubric; a second --write changes nothing."""
+    path = tmp_path / name
+    source = (AUTHORS / name).read_text(encoding="utf-8")
+    path.write_text(source, encoding="utf-8")
+    before = read_rubric(AUTHORS / name)[0]
+    format_file(path, mode="write")
+    once = path.read_text(encoding="utf-8")
+    assert format_file(path, mode="check").canonical
+    assert [c.text for c in comments(once)] == [c.text for c in comments(source)]
+    assert read_rubric(path)[0] == before

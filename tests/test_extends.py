@@ -223,16 +223,17 @@ def test_patch_keys_need_extends() -> None:
 @pytest.mark.parametrize(
     ("unit", "path", "got"),
     [
-        ({"title": "v", "projects": 1}, "units[1].projects", "a number (1)"),
-        ({"title": "v", "projects": [1]}, "units[1].projects[0]", "a number (1)"),
-        ({"title": "v", "items": "x"}, "units[1].items", 'a string ("x")'),
+        ({"title": "v", "projects": 1}, "units[0].projects", "a number (1)"),
+        ({"title": "v", "projects": [1]}, "units[0].projects[0]", "a number (1)"),
+        ({"title": "v", "items": "x"}, "units[0].items", 'a string ("x")'),
     ],
     ids=["projects = 1", "a number among the projects", "items a string"],
 )
 def test_a_misshapen_unit_added_by_a_patch_is_located(
     tmp_path: Path, unit: dict[str, object], path: str, got: str
 ) -> None:
-    # The raw walker once forgot `projects = 1` and the merge crashed (exit 3).
+    # The raw walker once forgot `projects = 1` and the merge crashed (exit 3). The child's unit
+    # is its own units[0], though the merged rubric's units[1].
     base = {"title": "base", "total": 2, "units": [{"title": "u", "items": [{"kind": "flag", "points": 2}]}]}
     (tmp_path / "base.toml").write_text(tomli_w.dumps(base), encoding="utf-8")
     child = tmp_path / "child.toml"
@@ -241,3 +242,50 @@ def test_a_misshapen_unit_added_by_a_patch_is_located(
         load_rubric(child)
     want = "an array" if path.endswith(("projects", "items")) else "a table"
     assert str(excinfo.value) == f"{child}: {path}: expected {want}, got {got}"
+
+
+# What a variant writes is located by the variant's own keys, not by where it lands in the merged
+# rubric: its first appended unit is units[0] in the file, though unit 6 of the merged rubric.
+VARIANT_MISTAKES = [
+    pytest.param(
+        '[[units]]\ntitle = "负面清单"\npoints = 2\n'
+        '[[units.items]]\nkind = "deduct"\npoints = 2\ndeductions = [{ kind = "each", pre = 1 }]\n',
+        "units[0].items[0].deductions[0]: missing required key 'per'",
+        id="a key in an appended unit",
+    ),
+    pytest.param(
+        '[[units]]\ntitle = "负面清单"\npoints = 3\n[[units.items]]\nkind = "flag"\npoints = 2\n',
+        "unit 6 负面清单 (units[0]): declares 3 points, its items add up to 2",
+        id="the total of an appended unit",
+    ),
+    pytest.param(
+        '[[add]]\nto = "2.2"\nkind = "falg"\npoints = 1\n',
+        "add[0].kind: unknown rule kind \"falg\" (did you mean 'flag'?); expected one of bands, best, "
+        "cases, check, deduct, each, flag, judged, linear, parts, tiers",
+        id="an added item",
+    ),
+    pytest.param(
+        '[[override]]\nat = "2.2.2"\npiont = 3\n',
+        "override[0]: unknown key 'piont' (did you mean 'points'?)",
+        id="a key an override adds",
+    ),
+    pytest.param(
+        '[[override]]\nat = "2.2.2"\nmax = "3"\n',
+        'override[0].max: expected a number, got a string ("3")',
+        id="a value an override replaces",
+    ),
+    pytest.param(
+        '[[override]]\nat = "2.1.1"\nkind = "each"\npoints = 1\n',
+        "override[0]: missing required key 'per'",
+        id="a rule an override replaces",
+    ),
+]
+
+
+@pytest.mark.parametrize(("patch", "message"), VARIANT_MISTAKES)
+def test_what_a_variant_wrote_is_located_in_the_variant(tmp_path: Path, patch: str, message: str) -> None:
+    path = tmp_path / "zz.toml"
+    path.write_text(f'extends = "district"\ntotal = 100\n{patch}', encoding="utf-8")
+    with pytest.raises(RubricError) as excinfo:
+        load_rubric(path)
+    assert str(excinfo.value).split("\n")[0] == f"{path}: {message}"

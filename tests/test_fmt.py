@@ -293,3 +293,21 @@ def test_comments_are_found_outside_strings_only() -> None:
     assert [(c.line, c.text) for c in comments(text)] == [(1, "# yes"), (5, "# after"), (8, "# last")]
     # Up to two quotes may end a multi-line string's content before its closing three.
     assert [c.text for c in comments("f = \"\"\"#\"\"\"\"\" # q\ng = '''#''''' # r\n")] == ["# q", "# r"]
+
+
+def test_write_keeps_the_files_line_endings_and_byte_order_mark(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rubric saved by a Windows editor (CRLF, a UTF-8 byte-order mark) is rewritten in its own
+    conventions: --check does not compare them, so --write must not change them either; only
+    the layout is the canonical form's."""
+    code, canonical, _ = run(capsys, "fmt", _copy(tmp_path, name="plain.toml"))
+    assert code == 0
+    windows = tmp_path / "windows.toml"
+    windows.write_bytes(b"\xef\xbb\xbf" + DISTRICT.read_bytes().replace(b"\n", b"\r\n"))
+    assert run(capsys, "fmt", "--write", windows)[0] == 0
+    written = windows.read_bytes()
+    assert written.startswith(b"\xef\xbb\xbf")
+    assert written.count(b"\r\n") == written.count(b"\n")
+    assert written[3:].replace(b"\r\n", b"\n").decode("utf-8") == canonical
+    assert run(capsys, "fmt", "--check", windows)[0] == 0

@@ -328,6 +328,20 @@ def test_extends_an_unknown_name(tmp_path: Path) -> None:
     )
 
 
+def test_extends_a_name_with_a_toml_file_beside_it(tmp_path: Path) -> None:
+    """`extends = "city"` beside city.toml: the author left out `.toml`, so the message says so
+    rather than only listing the shipped rubrics."""
+    (tmp_path / "city.toml").write_text(SMALL, encoding="utf-8")
+    variant = tmp_path / "zz.toml"
+    variant.write_text('extends = "city"\n', encoding="utf-8")
+    with pytest.raises(RubricError) as excinfo:
+        load_rubric(variant)
+    assert str(excinfo.value) == (
+        f"{variant}: extends: unknown base rubric 'city': no such file, nor a shipped rubric of that name "
+        "(did you mean 'city.toml', the file beside it?)"
+    )
+
+
 # --- conserv-rubric rubrics ------------------------------------------------------------------
 
 

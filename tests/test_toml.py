@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conserv_rubric import dumps_rubric, load_rubric, loads_rubric, score
+from conserv_rubric import RubricError, dumps_rubric, load_rubric, loads_rubric, score
 from conserv_rubric.model import Each, Flag
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,3 +139,67 @@ def test_scores_add_decimals_exactly() -> None:
     assert str(card.total) == "0.4"
     assert card.items["2.1"].reason == "1项 × 0.1分 = 0.1分（最高0.2分）"
     assert [(u.address, str(u.points)) for u in card.units] == [("1", "0.3"), ("2", "0.1")]
+
+
+# What a Chinese input method types into a number or between values: the syntax error says which
+# character it is and what to type instead (line:column is the first character tomllib refused).
+TYPED_BY_AN_IME = [
+    ("total = ７５", "2:9: invalid TOML: Invalid value ('７５' is full-width: type '75')"),
+    ("total = -５", "2:9: invalid TOML: Invalid value ('５' is full-width: type '5')"),
+    (
+        "total = 5０",
+        "2:10: invalid TOML: Expected newline or end of document after a statement "
+        "('０' is full-width: type '0')",
+    ),
+    (
+        "total ＝ 75",
+        "2:7: invalid TOML: Expected '=' after a key in a key/value pair ('＝' is full-width: type '=')",
+    ),
+    (
+        "total = 75　",
+        "2:11: invalid TOML: Expected newline or end of document after a statement "
+        "('\u3000' is a full-width space: type an ASCII space)",
+    ),
+    (
+        "note = “说明”",
+        "2:8: invalid TOML: Invalid value ('“' is a Chinese quotation mark: type '\"')",
+    ),
+    ("levels = [1，2]", "2:12: invalid TOML: Unclosed array ('，' is full-width: type ',')"),
+    (
+        "total = 1,000",
+        "2:10: invalid TOML: Expected newline or end of document after a statement "
+        "(a number takes no thousands separator: type 1000, or 1_000)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "message"), TYPED_BY_AN_IME)
+def test_a_character_typed_by_an_ime_is_named(line: str, message: str) -> None:
+    with pytest.raises(RubricError) as excinfo:
+        loads_rubric(f'title = "t"\n{line}\n')
+    assert str(excinfo.value) == message
+
+
+def test_an_ascii_syntax_error_gets_no_hint() -> None:
+    with pytest.raises(RubricError) as excinfo:
+        loads_rubric('title = "t"\ntotal = tru\n')
+    assert str(excinfo.value) == "2:9: invalid TOML: Invalid value"
+
+
+BAND = (
+    'title = "t"\ntotal = 2\n[[units]]\ntitle = "u"\n[[units.items]]\nkind = "bands"\n'
+    "bands = [{{ {first}, points = 0 }}, {{ gt = 5, points = 2 }}]\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("bound", "meant"),
+    [("lte = 5", "le"), ("gte = 0, le = 5", "ge"), ("leq = 5", "le"), ("geq = 0, le = 5", "ge")],
+)
+def test_an_inclusive_bound_spelt_otherwise_is_read_as_inclusive(bound: str, meant: str) -> None:
+    """lte/gte (as in query languages) are "up to"/"from": the nearest spelling, lt/gt, would
+    move the band's edge."""
+    with pytest.raises(RubricError) as excinfo:
+        loads_rubric(BAND.format(first=bound))
+    key = bound.split(" ", maxsplit=1)[0]
+    assert str(excinfo.value) == f"units[0].items[0].bands[0]: unknown key '{key}' (did you mean '{meant}'?)"

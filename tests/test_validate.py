@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conserv_rubric import RubricError, load_rubric, validate
+from conserv_rubric import RubricError, load_rubric, loads_rubric, validate
 from conserv_rubric._rubric_io import read_rubric
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -210,4 +210,69 @@ def test_sichuan_item_6_keeps_the_declared_and_computed_figures(monkeypatch: pyt
         "units[0].items[5]",
         "10",
         "9",
+    )
+
+
+def test_a_cap_below_the_items_says_the_cap_cut_them(tmp_path: Path) -> None:
+    """An author who writes a unit's "大于30分时取30分" cap on a unit of 40 declared points: the
+    items do add up to 40, so the message names the cap as what lowered the maximum."""
+    path = _district_with(
+        tmp_path, 'title = "推行绿色办公"\npoints = 25', 'title = "推行绿色办公"\npoints = 25\nmax = 20'
+    )
+    assert str(_problems(path)) == (
+        f"{path}: unit 3 推行绿色办公 (units[2]): declares 25 points, its projects add up to 25, "
+        "capped at 20 by its max"
+    )
+
+
+NESTED = """\
+title = "节约型机关评价标准（国家模板，节选：统计台账）"
+total = 4
+
+[[units]]
+title = "完善制度体系"
+points = 4
+
+[[units.items]]
+kind = "parts"
+text = "按照《公共机构能源资源消费统计调查制度》建立统计台账（4分）"
+points = 4
+parts = [
+  { kind = "flag", points = 1, text = "每月收集能源资源消费票据并建立明细表" },
+  { kind = "parts", points = 2, text = "按时报送季度、年度数据", parts = [
+    { kind = "flag", points = 1, text = "季度" },
+    { kind = "flag", points = 1, text = "年度" },
+    { kind = "flag", points = 1, text = "真实完整" },
+  ] },
+  { kind = "flag", points = 1, text = "按时报送年度分析报告" },
+]
+"""
+
+
+def test_a_wrong_nested_subtotal_is_reported_once_where_it_is() -> None:
+    """The (4分) item's parts declare 1 + 2 + 1 = 4, as the item does; only the inner part, whose
+    three clauses give 3 against its declared 2, is wrong (the unit and rubric likewise add up
+    their children's declared points)."""
+    with pytest.raises(RubricError) as excinfo:
+        loads_rubric(NESTED)
+    assert str(excinfo.value) == (
+        "part 1.1.b in unit 1 完善制度体系 (units[0].items[0].parts[1]): declares 2 points, "
+        "its parts add up to 3"
+    )
+
+
+def test_nested_alternatives_are_compared_by_their_declared_points() -> None:
+    best = NESTED.replace('kind = "parts"\ntext = "按照', 'kind = "best"\ntext = "按照').replace(
+        "parts = [\n  { kind", "alternatives = [\n  { kind"
+    )
+    best = (
+        best.replace("points = 4\nalternatives", "points = 2\nalternatives")
+        .replace("total = 4", "total = 2")
+        .replace("points = 4\n\n[[units.items]]", "points = 2\n\n[[units.items]]")
+    )
+    with pytest.raises(RubricError) as excinfo:
+        loads_rubric(best)
+    assert str(excinfo.value) == (
+        "part 1.1.b in unit 1 完善制度体系 (units[0].items[0].alternatives[1]): declares 2 "
+        "points, its parts add up to 3"
     )

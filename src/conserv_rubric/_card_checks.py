@@ -246,7 +246,9 @@ class _CardChecker:
             expected += [
                 leaf.address
                 for leaf in leaves(rule, address, address)
-                if leaf.address not in self.answers and leaf.address not in modifiers
+                if leaf.address not in self.answers
+                and leaf.address not in modifiers
+                and not _marked_not_applicable(self.answers, leaf.address)
             ]
         if list(self.card.unanswered) != expected:
             raise self.fail(

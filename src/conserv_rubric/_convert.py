@@ -251,8 +251,15 @@ def _collect(exc: BaseException, path: str, out: _Problems) -> None:
         _add(out, path, f"cannot read this value: {exc}")
 
 
+#: Keys spelt as elsewhere whose nearest spelling here means something else: ``lte`` is "up
+#: to", as ``le`` is, but nearest to ``lt``, which would make the band's edge exclusive.
+_MEANT: Final = {"lte": "le", "leq": "le", "gte": "ge", "geq": "ge"}
+
+
 def _unknown_key(key: str, fields: list[str]) -> str:
-    return f"unknown key '{key}'{suggest(key, fields)}"
+    meant = _MEANT.get(key)
+    hint = f" (did you mean '{meant}'?)" if meant in fields else suggest(key, fields)
+    return f"unknown key '{key}'{hint}"
 
 
 def _add(out: _Problems, path: str, message: str | Callable[[], str]) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, Final
 
@@ -47,6 +47,22 @@ class Root(Frozen):
     named: str | None = None
 
 
+@attrs.frozen(repr=False, eq=False)
+class Origin(Frozen):
+    """A table of the merged rubric that the variant wrote, and where it wrote it.
+
+    Attributes:
+        table: the table, as it is in the merged document.
+        path: its key path in the variant: ``units[0]``, ``add[1]``, ``override[2]``.
+        keys: the keys an override gives, or None when the variant wrote the whole table (an
+            appended unit, an addition, an override that replaces the rule's kind).
+    """
+
+    table: dict[str, Any]
+    path: str
+    keys: frozenset[str] | None = None
+
+
 def real_path(path: str | Path) -> Path:
     """*path* made absolute with every symbolic link followed; a loop is left for the read to report."""
     return Path(os.path.realpath(path))
@@ -66,7 +82,12 @@ def _outside(target: str, root: Root) -> str:
 
 
 def resolve_extends(
-    doc: dict[str, Any], file: str | None, base_dir: Path, root: Root, seen: tuple[Path, ...] = ()
+    doc: dict[str, Any],
+    file: str | None,
+    base_dir: Path,
+    root: Root,
+    seen: tuple[Path, ...] = (),
+    origins: list[Origin] | None = None,
 ) -> dict[str, Any]:
     """Merge *doc* onto the rubric it extends, recursively; return a plain rubric document.
 
@@ -76,6 +97,8 @@ def resolve_extends(
         base_dir: the folder a relative ``extends`` is looked up in (the file's own).
         root: the folder that ``extends`` may read, and below.
         seen: the files of the chain so far, resolved, to refuse cycles.
+        origins: if given, gets the tables *doc* itself wrote into the merged document, for
+            `relocate` (those of its bases are not its author's to fix).
     """
     if "extends" not in doc:
         for key in _PATCH_KEYS[1:]:
@@ -115,7 +138,7 @@ def resolve_extends(
     base = parse_toml(decode(data, base_file), base_file)
     merged = resolve_extends(base, base_file, base_path.parent, base_root, chain)
     problems: list[Problem] = []
-    _apply_patches(merged, doc, file, problems)
+    _apply_patches(merged, doc, file, problems, [] if origins is None else origins)
     if problems:
         raise RubricError(problems)
     unpin_ids(merged)
@@ -123,7 +146,11 @@ def resolve_extends(
 
 
 def _apply_patches(
-    merged: dict[str, Any], doc: dict[str, Any], file: str | None, problems: list[Problem]
+    merged: dict[str, Any],
+    doc: dict[str, Any],
+    file: str | None,
+    problems: list[Problem],
+    origins: list[Origin],
 ) -> None:
     def problem(path: str, message: str) -> None:
         problems.append(Problem(file=file, path=path, message=message))
@@ -138,7 +165,10 @@ def _apply_patches(
         if found is None:
             problem(f"{path}.at", f"no unit, project or item at address '{entry['at']}'")
             continue
-        _override(index, found, {k: v for k, v in entry.items() if k != "at"}, path, problem)
+        changes = {k: v for k, v in entry.items() if k != "at"}
+        replaced = "kind" in changes and changes["kind"] != found.table.get("kind")
+        origins.append(Origin(found.table, path, None if replaced else frozenset(changes)))
+        _override(index, found, changes, path, problem)
     removed: dict[int, tuple[list[Any], set[int]]] = {}
     for i, address in enumerate(_list(doc.get("remove"), "remove", problem)):
         if not isinstance(address, str):
@@ -153,7 +183,7 @@ def _apply_patches(
         removed.setdefault(id(gone.siblings), (gone.siblings, set()))[1].add(id(gone.table))
     for siblings, tables in removed.values():
         siblings[:] = [c for c in siblings if id(c) not in tables]
-    _add_all(index, doc, problem)
+    _add_all(index, doc, problem, origins)
     extra_units = doc.get("units")
     for key, value in doc.items():
         if key in _PATCH_KEYS or key == "units":
@@ -162,7 +192,9 @@ def _apply_patches(
     if extra_units is not None:
         base_units = merged.setdefault("units", [])
         if isinstance(base_units, list):
-            base_units.extend(_list(extra_units, "units", problem))
+            added = _list(extra_units, "units", problem)
+            origins += (Origin(u, f"units[{j}]") for j, u in enumerate(added) if isinstance(u, dict))
+            base_units.extend(added)
         else:
             problem("units", "the base rubric's units are not an array of tables")
 
@@ -194,7 +226,9 @@ def _override(
         index.learn_children(node, keys)
 
 
-def _add_all(index: RawIndex, doc: dict[str, Any], problem: Callable[[str, str], None]) -> None:
+def _add_all(
+    index: RawIndex, doc: dict[str, Any], problem: Callable[[str, str], None], origins: list[Origin]
+) -> None:
     # The highest number in use in each array added to, so that each addition takes the next.
     highest: dict[int, tuple[list[Any], int | None]] = {}
     for i, entry in enumerate(_list(doc.get("add"), "add", problem)):
@@ -225,6 +259,7 @@ def _add_all(index: RawIndex, doc: dict[str, Any], problem: Callable[[str, str],
         highest[id(siblings)] = (siblings, top)
         default = number(len(siblings))
         siblings.append(new)
+        origins.append(Origin(new, path))
         kind: RawKind = "project" if key == "projects" else "item"
         index.learn(RawNode(join(found.address, str(new["id"])), kind, new, siblings, default))
 
@@ -240,3 +275,53 @@ def _list(value: object, path: str, problem: Callable[[str, str], None]) -> list
         problem(path, f"expected an array, got {describe(value)}")
         return []
     return value
+
+
+def relocate(
+    problems: Iterable[Problem], merged: dict[str, Any], origins: list[Origin], *, structural: bool
+) -> list[Problem]:
+    """*problems* of the *merged* rubric, each found in a table the variant wrote (*origins*)
+    located by the variant's own key path (``units[0]``, ``add[1]``, ``override[2].max``)
+    instead of the merged rubric's, which the author's file does not have.
+
+    Under an override that keeps the rule's kind, only what it gives is its author's: a key it
+    names, and, if *structural* (problems of the document's shape), the table itself (an unknown
+    key it added)."""
+    problems = list(problems)
+    if not origins or not problems:
+        return problems
+    wanted = {id(o.table) for o in origins}
+    found: dict[int, str] = {}
+
+    def walk(value: object, path: str) -> None:
+        if isinstance(value, dict):
+            if id(value) in wanted:
+                found[id(value)] = path
+            for key, child in value.items():
+                walk(child, f"{path}.{key}" if path else key)
+        elif isinstance(value, list):
+            for i, child in enumerate(value):
+                walk(child, f"{path}[{i}]")
+
+    walk(merged, "")
+    # The deepest table first: an override of a part inside an item an addition wrote.
+    placed = sorted(
+        ((found[id(o.table)], o) for o in origins if id(o.table) in found), key=lambda p: -len(p[0])
+    )
+    return [_relocated(p, placed, structural) for p in problems]
+
+
+def _relocated(problem: Problem, placed: list[tuple[str, Origin]], structural: bool) -> Problem:
+    path = problem.path
+    if path is None:
+        return problem
+    for at, origin in placed:
+        if path != at and not (path.startswith(at) and path[len(at)] in ".["):
+            continue
+        rest = path[len(at) :]
+        if origin.keys is not None:
+            key = re.match(r"\.([^.\[]+)", rest)
+            if not (rest == "" and structural) and (key is None or key[1] not in origin.keys):
+                continue
+        return attrs.evolve(problem, path=origin.path + rest)
+    return problem

@@ -28,6 +28,7 @@ error says so.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import os
 import stat
@@ -383,7 +384,8 @@ def format_file(path: Path, *, mode: Mode, flatten: bool = False, root: Path | N
         message = f"is a symbolic link to {target}; fmt --write does not replace a link: run it on {target}"
         raise RubricError([Problem(file=file, message=message)])
     rubric = load_rubric(path, root=root)
-    source = decode(read_bytes(path), file).replace("\r\n", "\n")
+    data = read_bytes(path)
+    source = decode(data, file).replace("\r\n", "\n")
     doc = parse_toml(source, file)
     if flatten:
         body, plain = dumps_rubric(rubric), None
@@ -419,8 +421,17 @@ def format_file(path: Path, *, mode: Mode, flatten: bool = False, root: Path | N
             return Formatted(text, False, (str(note),))
     canonical = text == source
     if mode == "write" and not canonical:
-        _replace(path, text)
+        _replace(path, _as_before(text, data))
     return Formatted(text, canonical)
+
+
+def _as_before(text: str, data: bytes) -> str:
+    """*text* in the conventions of the file it replaces, *data*: its line endings (CRLF if its
+    first line ends so) and its byte-order mark, which ``--check`` does not compare."""
+    end = data.find(b"\n")
+    if end > 0 and data[end - 1 : end] == b"\r":
+        text = text.replace("\n", "\r\n")
+    return "\ufeff" + text if data.startswith(codecs.BOM_UTF8) else text
 
 
 def _replace(path: Path, text: str) -> None:

@@ -13,6 +13,7 @@ import os
 import re
 import stat
 import tomllib
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
@@ -23,6 +24,8 @@ from .errors import Problem, RubricError
 
 _HUGE_NUMBER: Final = re.compile(r"[0-9_]{300,}|[0-9][eE][+-]?[0-9_]{5,}")
 _TOML_POSITION: Final = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
+#: Quotation marks a Chinese input method types, and the ASCII one TOML needs.
+_QUOTES: Final = {"“": '"', "”": '"', "‘": "'", "’": "'"}
 
 
 #: Byte-order marks of encodings that are not UTF-8, longest first (UTF-32 LE starts as UTF-16 LE).
@@ -162,6 +165,45 @@ def _long_dotted_key(text: str) -> int | None:
     return None
 
 
+def _typing_hint(text: str, line: int, column: int) -> str:
+    """What to type instead, where a TOML syntax error at *line*, *column* (1-based) is a
+    character a Chinese input method types: full-width digits, ``＝``, ``，``, a full-width space,
+    Chinese quotation marks; or a thousands separator in a number. Empty when it is none of these."""
+    lines = text.split("\n")
+    row = lines[line - 1] if 0 < line <= len(lines) else ""
+    at = column - 1
+    # The error may point at the sign or digit before a full-width one ("-５", "5０").
+    for ch in row[at : at + 2]:
+        if ch in _QUOTES:
+            return f" ('{ch}' is a Chinese quotation mark: type '{_QUOTES[ch]}')"
+        if ch == "\u3000":
+            return f" ('{ch}' is a full-width space: type an ASCII space)"
+        if not ch.isascii():
+            start = row.index(ch, at)
+            end = start
+            while end < len(row) and _full_width(row[end]):
+                end += 1
+            run = row[start:end]
+            return f" ('{run}' is full-width: type '{unicodedata.normalize('NFKC', run)}')" if run else ""
+    if 0 < at < len(row) - 1 and row[at] == "," and row[at - 1].isdigit() and row[at + 1].isdigit():
+        start = len(row[:at].rstrip("0123456789"))
+        end = at
+        while end < len(row) and (row[end].isdigit() or row[end] == ","):
+            end += 1
+        number = row[start:end]
+        return (
+            " (a number takes no thousands separator: "
+            f"type {number.replace(',', '')}, or {number.replace(',', '_')})"
+        )
+    return ""
+
+
+def _full_width(ch: str) -> bool:
+    """Whether *ch* is the full-width form of a printable ASCII character (``７``, ``＝``, ``，``)."""
+    plain = unicodedata.normalize("NFKC", ch)
+    return not ch.isascii() and len(plain) == 1 and plain.isascii() and not plain.isspace()
+
+
 def parse_toml(text: str, file: str | None) -> dict[str, Any]:
     """Parse TOML with exact decimals, turning syntax errors into located problems."""
     row = _long_dotted_key(text)
@@ -180,7 +222,8 @@ def parse_toml(text: str, file: str | None) -> dict[str, Any]:
                     file=file,
                     line=int(match["line"]),
                     column=int(match["col"]),
-                    message=f"invalid TOML: {match['msg']}",
+                    message=f"invalid TOML: {match['msg']}"
+                    + _typing_hint(text, int(match["line"]), int(match["col"])),
                 )
             ]
         ) from None

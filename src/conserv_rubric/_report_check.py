@@ -11,11 +11,11 @@ import attrs
 
 from ._compiled import partial_parts
 from ._exact import exactly
-from ._kinds import ZERO, maximum
+from ._kinds import ZERO
 from ._report_lines import join_lines
 from ._termfit import grid
 from ._text import check_format, clip, dumps_json, fmt, show, visible, width
-from ._totals import group_max, transform, unit_weight
+from ._totals import declared_max, group_max, transform, unit_weight
 from ._tree import walk
 from .errors import Problem, _total
 from .model import Project, Rubric, Unit
@@ -69,7 +69,7 @@ def _check_dict(rubric: Rubric, found: Sequence[Problem], file: str | None) -> d
             units[-1]["projects"].append(project)
         elif node.kind == "item":
             bad = any(a == node.address or a.startswith(node.address + ".") for a in flagged)
-            item = _node(node.address, obj.text, getattr(obj, "points", None), maximum(obj), bad, obj)
+            item = _node(node.address, obj.text, getattr(obj, "points", None), declared_max(obj), bad, obj)
             item["kind"] = obj.kind
             (units[-1]["projects"][-1] if node.project is not None else units[-1])["items"].append(item)
     out: dict[str, Any] = {

@@ -10,7 +10,7 @@ import attrs
 import tomli_w
 
 from ._convert import structure
-from ._extends import Root, real_path, resolve_extends
+from ._extends import Origin, Root, real_path, relocate, resolve_extends
 from ._parse import decode, parse_toml, read_bytes
 from ._shipped import is_name, rubric_argument
 from ._tree import NESTED_KEYS
@@ -29,20 +29,34 @@ def _root(root: str | Path | None, default: Path) -> Root:
     return Root(folder, str(root))
 
 
-def _load_doc(text: str, file: str | None, base_dir: Path, root: Root) -> dict[str, Any]:
+def _load_doc(text: str, file: str | None, base_dir: Path, root: Root) -> tuple[dict[str, Any], list[Origin]]:
+    """The merged document of rubric *text*, and the tables of it that *text* itself wrote."""
     doc = parse_toml(text, file)
     seen = (real_path(file),) if file is not None else ()
-    return resolve_extends(doc, file, base_dir, root, seen)
+    origins: list[Origin] = []
+    return resolve_extends(doc, file, base_dir, root, seen, origins), origins
 
 
-def _to_rubric(doc: dict[str, Any], file: str | None) -> Rubric:
+def _structured(doc: dict[str, Any], origins: list[Origin], file: str | None) -> tuple[Rubric, list[Problem]]:
+    """The rubric of the merged *doc* and its validation problems, every problem located in
+    *file* by the key path its author wrote (see `relocate`).
+
+    Raises:
+        RubricError: *doc* does not match the format.
+    """
     try:
         rubric: Rubric = structure(doc, Rubric)
     except RubricError as exc:
-        raise RubricError(p.with_file(file) for p in exc.problems) from None
-    problems = errors(validate(rubric))
-    if problems:
-        raise RubricError(p.with_file(file) for p in problems)
+        problems = relocate(exc.problems, doc, origins, structural=True)
+        raise RubricError(p.with_file(file) for p in problems) from None
+    problems = relocate(validate(rubric), doc, origins, structural=False)
+    return rubric, [p.with_file(file) for p in problems]
+
+
+def _to_rubric(doc: dict[str, Any], origins: list[Origin], file: str | None) -> Rubric:
+    rubric, problems = _structured(doc, origins, file)
+    if errors(problems):
+        raise RubricError(errors(problems))
     return rubric
 
 
@@ -63,13 +77,14 @@ def read_rubric(
     folder = real_path(path).parent
     checked_root = _root(root, folder)
     found = _snapshot.stored(path, text) if snapshots else None
-    doc = found[0] if found is not None else _load_doc(text, file, folder, checked_root)
+    doc, origins = (found[0], []) if found is not None else _load_doc(text, file, folder, checked_root)
+    if found is None:
+        return _structured(doc, origins, file)
     try:
         rubric: Rubric = structure(doc, Rubric)
     except RubricError as exc:
         raise RubricError(p.with_file(file) for p in exc.problems) from None
-    if found is not None:
-        _snapshot.adopt(rubric, found[1])
+    _snapshot.adopt(rubric, found[1])
     return rubric, [p.with_file(file) for p in validate(rubric)]
 
 
@@ -114,8 +129,8 @@ def loads_rubric(text: str, *, base_dir: str | Path = ".", root: str | Path | No
         RubricError: as `load_rubric`.
     """
     folder = Path(base_dir)
-    doc = _load_doc(text, None, folder, _root(root, folder))
-    return _to_rubric(doc, None)
+    doc, origins = _load_doc(text, None, folder, _root(root, folder))
+    return _to_rubric(doc, origins, None)
 
 
 def flatten_doc(path: str | Path, *, root: str | Path | None = None) -> dict[str, Any]:

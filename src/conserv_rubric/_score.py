@@ -12,7 +12,7 @@ import attrs
 from ._answers import check_answers
 from ._compiled import _COMPILED, Applicable, Compiled, Outcome, compiled
 from ._exact import exact, exactly
-from ._kinds import ZERO, Answers, Num, answered, kind_of, reachable
+from ._kinds import ZERO, Answers, Num, answered, kind_of, reachable, unanswered_leaves
 from ._plan_shared import Named, named_results, plan_when_reused
 from ._provenance import SCHEMA_VERSION, Provenance, coefficients_provenance, provenance_of, rubric_hash
 from ._results import GateResult, GroupResult, ItemResult, gate_result
@@ -323,9 +323,7 @@ class ScoreCard:
             unit,
             project,
             applicable,
-            ()
-            if k in self.held
-            else tuple(a for a in item.leaves if a not in answers and not a.endswith((".zero", ".na"))),
+            () if k in self.held else unanswered_leaves(item.address, item.leaves, answers),
             tuple(docs),
             rule.note,
         )

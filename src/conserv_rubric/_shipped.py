@@ -168,9 +168,13 @@ def base_rubric(target: str, base_dir: Path, file: str | None) -> tuple[Path, Pa
     found = index("rubrics").get(target)
     if found is None:
         message = f"unknown base rubric '{target}': no such file, nor a shipped rubric of that name"
-        raise RubricError(
-            [Problem(file=file, path="extends", message=f"{message} {_unknown(target, 'rubrics')}")]
+        toml = f"{target}.toml"
+        hint = (
+            f"(did you mean '{toml}', the file beside it?)"
+            if _is_file(base_dir / toml)
+            else _unknown(target, "rubrics")
         )
+        raise RubricError([Problem(file=file, path="extends", message=f"{message} {hint}")])
     shipped = folder("rubrics")
     assert shipped is not None  # index() found the rubric in it
     return found, shipped

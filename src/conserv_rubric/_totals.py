@@ -14,7 +14,8 @@ from fractions import Fraction
 from ._exact import exactly, scales_finitely, settle
 from ._kinds import ZERO, Num, maximum
 from ._limits import MAX_DECIMALS
-from .model import Aggregate, Project, Rubric, Rule, Unit
+from ._tree import children
+from .model import Aggregate, Best, Parts, Project, Rubric, Rule, Unit
 
 
 @exactly
@@ -34,6 +35,24 @@ def declared_or_max(rule: Rule) -> Decimal | None:
         return ZERO
     declared: Decimal | None = getattr(rule, "points", None)
     return declared if declared is not None else maximum(rule)
+
+
+@exactly
+def declared_max(rule: Rule) -> Decimal | None:
+    """The most *rule* gives by what its children declare: the parts of a ``parts`` (capped) or
+    the alternatives of a ``best`` by their declared points where they have them, as a group
+    adds up its children, so that a wrong subtotal below is reported once, where it is; any
+    other rule's maximum."""
+    if not isinstance(rule, Parts | Best):
+        return maximum(rule)
+    values = [declared_or_max(c) for c in children(rule) if not c.bonus]
+    known = [v for v in values if v is not None]
+    if isinstance(rule, Best):
+        return None if len(known) < len(values) else max(known, default=ZERO)
+    total = None if len(known) < len(values) else sum(known, ZERO)
+    if rule.max is None:
+        return total
+    return rule.max if total is None else min(total, rule.max)
 
 
 @exactly

@@ -18,9 +18,9 @@ import attrs
 
 from ._exact import exactly
 from ._frozen import Frozen
-from ._kinds import ZERO, Report, Severity, is_deduction, kind_of, leaves, maximum, positive, reachable
+from ._kinds import ZERO, Report, Severity, is_deduction, kind_of, leaves, positive, reachable
 from ._text import fmt
-from ._totals import divides_exactly, group_max, sum_or_none, transform, unit_value, unit_weight
+from ._totals import declared_max, divides_exactly, group_max, sum_or_none, transform, unit_value, unit_weight
 from ._tree import Node, walk
 from .errors import Problem, _Problems
 from .model import Check, Parts, Project, Rubric, Rule, Unit
@@ -139,8 +139,8 @@ def _check_group(ctx: _Context, node: Node, obj: Unit | Project, kids: str) -> N
     _check_published(ctx, node, obj.published, obj.points if obj.points is not None else computed)
     if isinstance(obj, Project) and obj.consequence is not None and not obj.nonzero:
         add(node, "consequence needs nonzero: it says what a ★ project at 0 means")
+    summed = None if obj.max is None else group_max(attrs.evolve(obj, max=None))
     if obj.max is not None:
-        summed = group_max(attrs.evolve(obj, max=None))
         if obj.max <= 0:
             add(node, f"max must be more than 0, got {fmt(obj.max)}")
         elif summed is not None and obj.max > summed:
@@ -151,9 +151,13 @@ def _check_group(ctx: _Context, node: Node, obj: Unit | Project, kids: str) -> N
         elif computed is None:
             add(node, f"declares {fmt(obj.points)} points, but one of its {kids} has no upper limit")
         elif computed != obj.points:
+            # A cap that cut the children's sum is named: "add up to" the cap would be untrue.
+            how = fmt(computed)
+            if summed is not None and summed != computed:
+                how = f"{fmt(summed)}, capped at {how} by its max"
             add(
                 node,
-                f"declares {fmt(obj.points)} points, its {kids} add up to {fmt(computed)}",
+                f"declares {fmt(obj.points)} points, its {kids} add up to {how}",
                 expected=fmt(obj.points),
                 actual=fmt(computed),
             )
@@ -193,7 +197,7 @@ def _check_rule(ctx: _Context, node: Node, rule: Rule) -> None:
     declared: Decimal | None = getattr(rule, "points", None)
     positive(node, add, "points", declared)
     kind.check(node, rule, add)
-    computed = maximum(rule)
+    computed = declared_max(rule)
     if declared is not None and kind.points_declare_max and computed is not None and declared != computed:
         how = (
             "its parts add up to"

@@ -32,6 +32,7 @@ from ._base import (
     plain_flags,
     positive,
     reachable,
+    unanswered_leaves,
 )
 
 __all__ = [
@@ -70,4 +71,5 @@ __all__ = [
     "reachable",
     "simple",
     "tiers",
+    "unanswered_leaves",
 ]

@@ -296,6 +296,22 @@ def answered(rule: Rule, address: str, answers: Answers) -> bool:
     )
 
 
+def unanswered_leaves(address: str, leaves: Iterable[str], answers: Answers) -> tuple[str, ...]:
+    """The leaves of item *address* without an answer, its zero and N/A clauses aside, and
+    without the leaves of a deduction marked not applicable (``….na = true``), which a sheet may
+    not answer. (An item marked not applicable is left out of the card's list by its caller.)"""
+    leaves = tuple(leaves)
+    own = f"{address}.na"
+    marked = tuple(
+        a.removesuffix("na") for a in leaves if a != own and a.endswith(".na") and answers.get(a) is True
+    )
+    return tuple(
+        a
+        for a in leaves
+        if a not in answers and not a.endswith((".zero", ".na")) and not (a + ".").startswith(marked)
+    )
+
+
 def count(value: object) -> int:
     """The count of a validated counter answer: a number, or the length of a list of names."""
     if value is None:
