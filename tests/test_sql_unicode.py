@@ -29,6 +29,16 @@ def test_the_stored_tables_are_the_computed_ones() -> None:
     assert not any(a <= 0x4E2D <= b for a, b in computed["unmapped"])  # 中 is read
 
 
+def _read_from(store: Path, monkeypatch: pytest.MonkeyPatch) -> _unicode.Tables:
+    """The tables `tables` gives with *store* as the stored file, read afresh."""
+    monkeypatch.setattr(_unicode, "STORE", store)
+    _unicode.tables.cache_clear()
+    try:
+        return _unicode.tables(cells.MAPPED)
+    finally:
+        _unicode.tables.cache_clear()
+
+
 @pytest.mark.parametrize("field", ["unidata_version", "mapped"])
 def test_a_store_of_another_version_or_mapping_is_computed_afresh(
     field: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -38,24 +48,15 @@ def test_a_store_of_another_version_or_mapping_is_computed_afresh(
     doc["unmapped"] = [[0x80, 0x80]]  # a table that must not be used
     store = tmp_path / "unicode.json"
     store.write_text(json.dumps(doc), encoding="utf-8")
-    monkeypatch.setattr(_unicode, "STORE", store)
-    _unicode.tables.cache_clear()
-    try:
-        assert _unicode.tables(cells.MAPPED)["unmapped"] == _unicode.compute(cells.MAPPED)["unmapped"]
-    finally:
-        _unicode.tables.cache_clear()
+    assert _read_from(store, monkeypatch)["unmapped"] == _unicode.compute(cells.MAPPED)["unmapped"]
 
 
 def test_a_missing_or_broken_store_is_computed_afresh(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for text in (None, "{not json"):
-        store = tmp_path / "unicode.json"
-        if text is not None:
-            store.write_text(text, encoding="utf-8")
-        monkeypatch.setattr(_unicode, "STORE", store)
-        _unicode.tables.cache_clear()
-        try:
-            assert _unicode.tables(cells.MAPPED)["space"] == _unicode.compute(cells.MAPPED)["space"]
-        finally:
-            _unicode.tables.cache_clear()
+    computed = _unicode.compute(cells.MAPPED)
+    missing = tmp_path / "missing.json"
+    assert _read_from(missing, monkeypatch) == computed
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    assert _read_from(broken, monkeypatch) == computed
