@@ -402,6 +402,16 @@ def test_check_shows_the_aggregate_formula() -> None:
     assert "附加分 10 = (100) / 10 ✓" in lines
 
 
+def test_check_writes_no_divisor_of_1() -> None:
+    # Weights alone (the county's 0.5 and 1.25), and a base without a divisor: nothing is divided.
+    county = load_rubric(ROOT / "tests" / "data" / "authors" / "zz-county.toml")
+    assert "总分 100 = 9 + 0.5×25 + 25 + 1.25×22 + 17 + 9 ✓" in render_check(county, [], "text").splitlines()
+    based = loads_rubric(RUBRIC.replace("total = 10\n", "total = 15\n\n[aggregate]\nbase = 5\n", 1))
+    data = json.loads(render_check(based, [], "json"))
+    assert data["total"]["formula"] == "5 + 4 + 6"
+    assert "总分 15 = 5 + 4 + 6 ✓" in render_check(based, [], "text").splitlines()
+
+
 def test_check_of_district_adds_up() -> None:
     text = render_check(load_rubric(ROOT / "rubrics" / "district.toml"), [], "text")
     assert "总分 100 = 9 + 27 + 25 + 22 + 17 ✓\n" in text

@@ -20,6 +20,7 @@ USED = {
     "conserv_rubric",
     "conserv_rubric._answers",
     "conserv_rubric._batch",
+    "conserv_rubric._card_total",
     "conserv_rubric._cells",
     "conserv_rubric._coefficients_cli",
     "conserv_rubric._compiled",

@@ -13,8 +13,10 @@ import pytest
 
 from conserv_rubric import loads_rubric, loads_sheet, score
 from conserv_rubric._compiled import compiled
+from conserv_rubric.pages import render_cards_html
 from conserv_rubric.reports import render_cards
 from conserv_rubric.templates import template
+from conserv_rubric.testing import check_scoring
 
 
 def _item(rule: str, points: str) -> str:
@@ -285,3 +287,61 @@ def test_a_ratio_without_its_reference_is_not_compared() -> None:
     assert compiled(award).evaluate({"1.1": half}).total == 0
     assert compiled(deduction).evaluate({"1.1.a": half}).total == 0
     assert compiled(deduction).evaluate({"1.1.a": {**half, "ref": Decimal(1)}}).total == 8
+
+
+# --- a zeroed item or part: its other leaves are not missing ----------------------------------
+
+ZEROED = """\
+title = "t"
+total = 10
+
+[[units]]
+title = "u"
+points = 10
+
+[[units.items]]
+kind = "parts"
+text = "设施齐全得2分，台账完整得2分；未开展的，本项不得分"
+points = 4
+zero_if = "未开展"
+parts = [
+  { kind = "flag", points = 2, text = "设施齐全" },
+  { kind = "flag", points = 2, text = "台账完整" },
+]
+
+[[units.items]]
+kind = "parts"
+text = "方案得3分；培训得3分，未配备讲师的培训不得分"
+points = 6
+parts = [
+  { kind = "flag", points = 3, text = "方案" },
+  { kind = "each", per = 1, max = 3, zero_if = "未配备讲师", text = "培训" },
+]
+"""
+
+
+def test_the_leaves_of_a_zeroed_item_or_part_are_not_unanswered() -> None:
+    # 1.1 is zeroed whatever 1.1.a and 1.1.b say, and so is the part 1.2.b whatever its count:
+    # only 1.2.a is left open, and it scores 0 for it.
+    rubric = loads_rubric(ZEROED)
+    card = score(rubric, {"1.1.zero": True, "1.2.b.zero": True})
+    assert card.items["1.1"].unanswered == ()
+    assert card.items["1.2"].unanswered == ("1.2.a",)
+    assert card.unanswered == ("1.2.a",)
+    assert card.to_dict()["unanswered"] == ["1.2.a"]
+    lists = render_cards([card], "text").split("\n\n")[2]
+    assert lists == "认定：通过（本标准未设等级）\n未填写（按0分计）：1.2.a"
+    # Not zeroed, the same leaves are missing.
+    open_card = score(rubric, {"1.1.zero": False})
+    assert open_card.unanswered == ("1.1.a", "1.1.b", "1.2.a", "1.2.b")
+
+
+def test_the_scorecard_page_lists_no_leaf_of_a_zeroed_item() -> None:
+    card = score(loads_rubric(ZEROED), {"1.1.zero": True, "1.2.a": True, "1.2.b": 1})
+    page = render_cards_html([card])
+    assert "未填写" not in page
+
+
+def test_the_kit_expects_no_leaf_of_a_zeroed_item() -> None:
+    card = check_scoring(loads_rubric(ZEROED), {"1.1.zero": True, "1.2.b.zero": True})
+    assert card.unanswered == ("1.2.a",)

@@ -249,6 +249,7 @@ class _CardChecker:
                 if leaf.address not in self.answers
                 and leaf.address not in modifiers
                 and not _marked_not_applicable(self.answers, leaf.address)
+                and not _marked_not_applicable(self.answers, leaf.address, "zero")
             ]
         if list(self.card.unanswered) != expected:
             raise self.fail(
@@ -399,10 +400,11 @@ def _more(rule: Rule, leaf: Any, value: object, penalty: bool) -> tuple[object, 
     return None
 
 
-def _marked_not_applicable(answers: Mapping[str, Any], address: str) -> bool:
-    """Whether *address* or a rule above it (a deduction with ``na_if``) is marked not applicable."""
+def _marked_not_applicable(answers: Mapping[str, Any], address: str, clause: str = "na") -> bool:
+    """Whether *address* or a rule above it (a deduction with ``na_if``) is marked not applicable;
+    with *clause* ``"zero"``, zeroed (本项不得分)."""
     parts = address.split(".")
-    return any(answers.get(".".join(parts[:k]) + ".na") is True for k in range(1, len(parts) + 1))
+    return any(answers.get(".".join(parts[:k]) + "." + clause) is True for k in range(1, len(parts) + 1))
 
 
 def _check_monotone(

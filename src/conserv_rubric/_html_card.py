@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Final
 
 from . import __version__
+from ._card_total import rescaled_note, rescaled_units, total_formula
 from ._html_doc import Html, data, el, figure, row, table
 from ._html_svg import Bar, bars
 from ._labels import agency_label, stage_label
@@ -88,10 +89,12 @@ def _unit_chart(card: ScoreCard, caption: str, g: Gap) -> Html:
         el("td", data(fmt(card.max), class_="max"), class_="num"),
         class_="total",
     )
+    formula = total_formula(card)
     return el(
         "div",
         bars(f"{caption}：各评价单元得分与分值", chart),
         table(["序号", "评价单元", "得分", "分值"], rows, numeric=_NUM2, class_="units", foot=[foot]),
+        None if formula is None else el("p", f"总分 = {formula['formula']}", class_="formula"),
         class_="chart",
     )
 
@@ -119,13 +122,15 @@ def _reason(item: ItemResult) -> list[Html]:
     return out
 
 
-def _group_row(kind: str, address: str, title: str, points: Decimal, maximum: Decimal) -> Html:
+def _group_row(
+    kind: str, address: str, title: str, points: Decimal, maximum: Decimal, note: str | None = None
+) -> Html:
     return el(
         "tr",
         el("th", f"{address} {title}", colspan=2, scope="rowgroup"),
         el("td", data(fmt(maximum), class_="max"), class_="num"),
         el("td", data(fmt(points), class_="points"), class_="num"),
-        el("td", "小计"),
+        el("td", "小计", None if note is None else el("span", note, class_="note")),
         class_=kind,
         data_address=address,
     )
@@ -134,13 +139,14 @@ def _group_row(kind: str, address: str, title: str, points: Decimal, maximum: De
 def _items_table(card: ScoreCard) -> Html:
     units = {u.address: u for u in card.units}
     projects = {p.address: p for p in card.projects}
+    rescaled = {r["address"]: rescaled_note(r) for r in rescaled_units(card)}
     rows = []
     unit: str | None = None
     project: str | None = None
     for item in card.items.values():
         if item.unit != unit:
             u = units[item.unit]
-            rows.append(_group_row("unit", u.address, u.title, u.points, u.max))
+            rows.append(_group_row("unit", u.address, u.title, u.points, u.max, rescaled.get(u.address)))
             unit, project = item.unit, None
         if item.project is not None and item.project != project:
             p = projects[item.project]

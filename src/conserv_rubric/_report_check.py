@@ -47,7 +47,10 @@ def _total_line(rubric: Rubric, units: list[tuple[str, Unit]], *, bonus: bool) -
     summed = " + ".join(terms) or "0"
     agg = rubric.aggregate
     if agg is not None:
-        summed = f"({'' if bonus or not agg.base else fmt(agg.base) + ' + '}{summed}) / {fmt(agg.divisor)}"
+        summed = f"{'' if bonus or not agg.base else fmt(agg.base) + ' + '}{summed}"
+        # Dividing by 1 divides nothing: the formula says so only for a divisor the rubric sets.
+        if agg.divisor != 1:
+            summed = f"({summed}) / {fmt(agg.divisor)}"
     return summed, computed
 
 

@@ -429,6 +429,8 @@ class ScoreCard:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (points as `Decimal`, the date as ISO text); the schema, version
         `SCHEMA_VERSION`, is documented in docs/scoring.md."""
+        from ._card_total import rescaled_units, total_formula  # noqa: PLC0415 - off score()'s start-up
+
         info = self.sheet.info if self.sheet is not None else None
         sheet = self.sheet
         # Named only where it is not the default (DESIGN §14), so other cards keep their shape.
@@ -457,6 +459,9 @@ class ScoreCard:
             "withheld": list(self.withheld),
             "failed_gates": [attrs.asdict(g) for g in self.failed_gates],
             "units": [attrs.asdict(u) for u in self.units],
+            # Only where the total is not the units' plain sum, so other cards keep their shape.
+            **({"aggregate": formula} if (formula := total_formula(self)) is not None else {}),
+            **({"rescaled": rescaled} if (rescaled := rescaled_units(self)) else {}),
             "projects": [attrs.asdict(p) for p in self.projects],
             "items": [
                 {**attrs.asdict(r), "unanswered": list(r.unanswered), "evidence": list(r.evidence)}

@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._card_total import rescaled_note, rescaled_units, total_formula
 from ._exact import exactly
 from ._headers import Headers
 from ._labels import agency_label, stage_label
@@ -101,6 +102,7 @@ def _rows(card: ScoreCard) -> list[list[str]]:
     projects = {p.address: p for p in card.projects}
     rows = [["序号", "评价单元", "评价项目", "得分/分值", "说明"]]
     items = list(card.items.values())
+    rescaled = {r["address"]: rescaled_note(r) for r in rescaled_units(card)}
     last_unit: str | None = None
     last_project: str | None = None
     for k, item in enumerate(items):
@@ -114,9 +116,8 @@ def _rows(card: ScoreCard) -> list[list[str]]:
         rows.append([item.address, unit.title if new_unit else "", project, score, item.reason])
         last_unit, last_project = item.unit, item.project
         if k + 1 == len(items) or items[k + 1].unit != item.unit:
-            rows.append(
-                [unit.address, unit.title, "小计", _of(unit.points, unit.applicable_max, unit.max), ""]
-            )
+            subtotal = _of(unit.points, unit.applicable_max, unit.max)
+            rows.append([unit.address, unit.title, "小计", subtotal, rescaled.get(unit.address, "")])
     rows.append(["", "总分", "", _of(card.total, card.applicable_max, card.max), ""])
     return rows
 
@@ -157,6 +158,10 @@ def _card(card: ScoreCard, md: bool) -> list[str]:
     if heading:
         lines += ["", heading] if md else [heading]
     lines += ["", *table, ""]
+    formula = total_formula(card)
+    if formula is not None:
+        # Not the sum of the 小计 rows above: how the total comes from them.
+        lines += [f"总分 = {esc(formula['formula'])}", *([""] if md else [])]
     for name, entries in _lists(card, esc):
         label = f"**{name}**" if md else name
         if len(entries) == 1:

@@ -299,12 +299,14 @@ def answered(rule: Rule, address: str, answers: Answers) -> bool:
 def unanswered_leaves(address: str, leaves: Iterable[str], answers: Answers) -> tuple[str, ...]:
     """The leaves of item *address* without an answer, its zero and N/A clauses aside, and
     without the leaves of a deduction marked not applicable (``….na = true``), which a sheet may
-    not answer. (An item marked not applicable is left out of the card's list by its caller.)"""
+    not answer, or of the item or a rule in it zeroed (``….zero = true``, 本项不得分), which
+    score nothing whatever they say. (An item marked not applicable is left out of the card's
+    list by its caller.)"""
     leaves = tuple(leaves)
     own = f"{address}.na"
     marked = tuple(
         a.removesuffix("na") for a in leaves if a != own and a.endswith(".na") and answers.get(a) is True
-    )
+    ) + tuple(a.removesuffix("zero") for a in leaves if a.endswith(".zero") and answers.get(a) is True)
     return tuple(
         a
         for a in leaves
