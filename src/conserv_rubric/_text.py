@@ -6,6 +6,7 @@ every report (``2``, ``2.5``, ``0.2``; never ``2.0`` or ``2E+1``).
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 import math
@@ -246,7 +247,11 @@ def show(value: Decimal | None) -> str:
 
 
 def describe(value: object) -> str:
-    """How a TOML value is named in messages: 'a string ("9")', 'a number (3)' …"""
+    """How a TOML value is named in messages: 'a string ("9")', 'a number (3)' …
+
+    Any other object is named by its type alone ('an object of type bytes'): its repr may hold
+    a memory address, which would make the message differ from run to run.
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -266,7 +271,14 @@ def describe(value: object) -> str:
         return "a table"
     if isinstance(value, list):
         return "an array"
-    return f"a {type(value).__name__} ({value})"
+    # TOML's dates and times, shown as TOML writes them.
+    if isinstance(value, datetime.datetime):
+        return f"a datetime ({datetime.datetime.isoformat(value, ' ')})"
+    if isinstance(value, datetime.date):
+        return f"a date ({datetime.date.isoformat(value)})"
+    if isinstance(value, datetime.time):
+        return f"a time ({datetime.time.isoformat(value)})"
+    return f"an object of type {visible(type(value).__name__)}"
 
 
 def suggest(word: str, choices: Iterator[str] | list[str] | tuple[str, ...]) -> str:
