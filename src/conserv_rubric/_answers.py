@@ -28,7 +28,7 @@ from ._exact import multiple_of
 from ._kinds import Leaf
 from ._limits import MAX_DEPTH, MAX_LIST, MAX_NUMBER
 from ._sheet import Sheet
-from ._text import describe, fmt, out_of_range, suggest
+from ._text import builtin, describe, fmt, out_of_range, suggest
 from .errors import Problem
 from .model import Tiers
 
@@ -57,6 +57,7 @@ def _figure(value: int) -> str:
 
 
 def _number(value: object) -> Decimal | None:
+    value = builtin(value)
     if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
         return None
     try:
@@ -188,7 +189,8 @@ def _names(leaf: Leaf, value: list[object] | tuple[object, ...]) -> tuple[object
         return None, f"lists {len(value)} entries; the limit is {MAX_LIST}"
     options = options_by_name(leaf.options) if leaf.options else {}
     seen: dict[str, str] = {}
-    for entry, raw in enumerate(value, 1):
+    for entry, given in enumerate(value, 1):
+        raw = builtin(given)
         if not isinstance(raw, str):
             return None, f"expected names (strings) in the list, got {_shown(raw)}"
         # An option written as the rubric writes it (the common answer) needs no normalising.
@@ -221,6 +223,9 @@ def _names(leaf: Leaf, value: list[object] | tuple[object, ...]) -> tuple[object
 
 def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noqa: C901 - one branch per shape
     """The normalised answer for *leaf*, or an error message."""
+    # A subclass of str, int, float or Decimal is read by its value: neither this message nor
+    # the card calls its own methods.
+    value = builtin(value)
     if leaf.shape == "tier":
         # A tier is named, not read by the cell grammar: "基本符合 2" is a name and its points.
         return _tier(leaf, value)
@@ -369,8 +374,8 @@ def check_answers(
     near: Near | None = None
     # Items marked not applicable: only a `.na` leaf has no rule and a name ending so.
     marked: set[str] = set()
-    for address, value in given.items():
-        leaf = leaves.get(address)
+    for key, value in given.items():
+        leaf = leaves.get(key)
         # The common answers (true/false, a plain count) need no normalising: skip the general check.
         if leaf is not None and (
             (value.__class__ is bool and leaf.shape == "bool")
@@ -380,10 +385,11 @@ def check_answers(
                 and (leaf.shape == "count" or (leaf.shape == "count_or_names" and not leaf.closed))
             )
         ):
-            out[address] = value
-            if value is True and leaf.rule is None and address.endswith(".na"):
-                marked.add(address[: -len(".na")])
+            out[key] = value
+            if value is True and leaf.rule is None and key.endswith(".na"):
+                marked.add(key[: -len(".na")])
             continue
+        address = builtin(key)  # a subclass of str is named by its text alone, as answers are
         if not isinstance(address, str):
             problems.append(
                 Problem(

@@ -246,6 +246,27 @@ def show(value: Decimal | None) -> str:
     return "—" if value is None else fmt(value)
 
 
+def builtin(value: object) -> object:
+    """*value* as the built-in str, int, float or Decimal it is an instance of, or as it is.
+
+    An instance of a subclass (an enum member, a program's own class) is read by its value
+    alone, by the built-in type's methods: its own ``__str__``, ``__repr__`` or ``__format__``,
+    which may raise, never runs, neither in a message nor in a card made of it.
+    """
+    cls = type(value)
+    if cls is str or cls is int or cls is bool or cls is float or cls is Decimal:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):  # not a bool: bool has no subclasses
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, Decimal):
+        return Decimal(value)  # the constructor copies the digits, calling nothing of the subclass
+    return value
+
+
 def describe(value: object) -> str:
     """How a TOML value is named in messages: 'a string ("9")', 'a number (3)' …
 
@@ -254,6 +275,7 @@ def describe(value: object) -> str:
     """
     if value is None:
         return "null"
+    value = builtin(value)
     if isinstance(value, bool):
         return f"a boolean ({str(value).lower()})"
     if isinstance(value, Decimal) and not value.is_finite():
