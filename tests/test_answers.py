@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from conserv_rubric import Rubric, SheetError, check_sheet, loads_rubric, score
+from conserv_rubric import Rubric, SheetError, check_sheet, loads_rubric, loads_sheet, score
 from conserv_rubric.reports import render_cards
 
 # 1.1 is a count (a flag done at least twice), 1.2 a count or names, 1.3 a number, 1.4 a flag.
@@ -154,3 +154,46 @@ def test_answers_of_subclasses_are_read_by_their_value(rubric: Rubric) -> None:
     assert card.total == plain.total == Decimal(4)
     assert render_cards([card], "text") == render_cards([plain], "text")
     assert render_cards([card], "json") == render_cards([plain], "json")
+
+
+@pytest.mark.parametrize(
+    ("value", "got"),
+    [
+        (Decimal("2"), "a Decimal (2)"),
+        (2.0, "a float (2.0)"),
+        (0.0, "a float (0.0)"),
+    ],
+)
+def test_a_whole_number_of_another_type_as_a_count_says_how_to_write_it(
+    rubric: Rubric, value: object, got: str
+) -> None:
+    shown = int(value)  # type: ignore[call-overload]  # a whole Decimal or float
+    want = f'as an int ({shown}) or text of digits ("{shown}")'
+    assert _messages(rubric, {"1.1": value, "1.2": value}) == [
+        f'answers."1.1": expected a count (a whole number ≥ 0) {want}, got {got}',
+        f'answers."1.2": expected a count (a whole number ≥ 0) {want}, or a list of names, got {got}',
+    ]
+
+
+def test_a_count_written_with_a_decimal_point_says_to_leave_it_out(rubric: Rubric) -> None:
+    sheet = loads_sheet('[sheet]\nagency = "a"\n[answers]\n"1.1" = 2.0\n"1.2" = "3.00"\n', file="s.toml")
+    with pytest.raises(SheetError) as excinfo:
+        score(rubric, sheet)
+    assert str(excinfo.value) == (
+        's.toml: answers."1.1": expected a count (a whole number ≥ 0) written without a decimal point'
+        " (2), got a number (2.0)\n"
+        's.toml: answers."1.2": expected a count (a whole number ≥ 0) written without a decimal point'
+        " (3), or a list of names, got a number (3.00)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (Decimal("2.5"), "expected a count (a whole number ≥ 0), got a number (2.5)"),
+        (Decimal("-2"), "expected a count (a whole number ≥ 0), got a number (-2)"),
+        (-2.0, "expected a count (a whole number ≥ 0), got a number (-2.0)"),
+    ],
+)
+def test_a_number_that_is_no_count_is_refused_as_before(rubric: Rubric, value: object, message: str) -> None:
+    assert _messages(rubric, {"1.1": value}) == [f'answers."1.1": {message}']

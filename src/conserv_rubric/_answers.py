@@ -41,6 +41,8 @@ MAX_CANDIDATES: Final = 256
 MAX_SUGGESTED_LENGTH: Final = 64
 
 _COUNT: Final = "a count (a whole number ≥ 0)"
+#: How a program writes a count it holds as a Decimal or a float.
+_AN_INT: Final = ' as an int ({n}) or text of digits ("{n}")'
 #: How a bare number can begin (a cheap test before the grammar's).
 _NUMERIC_FIRST: Final = frozenset("0123456789+-")
 
@@ -140,6 +142,22 @@ def _too_many(value: object) -> str | None:
     if value >= MAX_NUMBER:
         return f"expected a count below {MAX_NUMBER:,}, got {_shown(value)}"
     return None
+
+
+def _as_count(value: object) -> tuple[str, str] | None:
+    """How a whole number that is no int (``Decimal("2")``, ``2.0``, a cell "2.0") is written as a
+    count, and how the message names it; None for anything else."""
+    if isinstance(value, float) and value.is_integer() and 0 <= value < MAX_NUMBER:
+        return _AN_INT.format(n=int(value)), f"a float ({value})"
+    if not isinstance(value, Decimal) or not value.is_finite() or not 0 <= value < MAX_NUMBER:
+        return None
+    if value != value.to_integral_value():
+        return None
+    n = int(value)
+    if value.as_tuple().exponent == 0:
+        # No sheet file holds such a Decimal (their whole numbers are ints): a program made it.
+        return _AN_INT.format(n=n), f"a Decimal ({value})"
+    return f" written without a decimal point ({n})", describe(value)
 
 
 def _from_text(leaf: Leaf, text: str) -> tuple[object, str | None]:
@@ -245,6 +263,8 @@ def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noq
     if shape == "count":
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value, None
+        if (whole := _as_count(value)) is not None:
+            return None, f"expected {_COUNT}{whole[0]}, got {whole[1]}"
         return None, f"expected {_COUNT}, got {_shown(value)}"
     if shape == "count_or_names":
         if isinstance(value, int) and not isinstance(value, bool):
@@ -255,6 +275,8 @@ def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noq
             return value, None
         if isinstance(value, list | tuple):
             return _names(leaf, value)
+        if (whole := _as_count(value)) is not None:
+            return None, f"expected {_COUNT}{whole[0]}, or a list of names, got {whole[1]}"
         return None, f"expected {_COUNT} or a list of names, got {_shown(value)}"
     if shape == "ratio" and isinstance(value, dict):
         extra = sorted(set(value) - {"value", "ref"})

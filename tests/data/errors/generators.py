@@ -12,6 +12,7 @@ import datetime
 import os
 import sys
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -331,6 +332,11 @@ def call_loads_rubric() -> None:
 def call_score_with_a_huge_count() -> None:
     """A count of 5001 digits, more than Python turns into text."""
     cr.score(cr.load_rubric("rubric.toml"), {"1.1": 10**5000})
+
+
+def call_score_with_a_decimal_count() -> None:
+    """A count held as a Decimal, as a program reading figures from a database may hold it."""
+    cr.score(cr.load_rubric("rubric.toml"), {"1.1": Decimal("2")})
 
 
 def call_load_rubric_with_root() -> None:
