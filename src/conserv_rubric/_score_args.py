@@ -27,14 +27,10 @@ def _as_sheet(sheet: object, call: str) -> Sheet:
         return sheet
     if isinstance(sheet, Mapping):
         return Sheet(info=SheetInfo(agency=""), answers=dict(sheet))
+    got = f"a path ({os.fspath(sheet)})" if isinstance(sheet, os.PathLike) else describe(sheet)
+    message = f"{call}() takes a Sheet or a mapping from address to answer, not {got}"
     if isinstance(sheet, str | os.PathLike):
-        got = f"a path ({os.fspath(sheet)})" if isinstance(sheet, os.PathLike) else describe(sheet)
-        message = (
-            f"{call}() takes a Sheet or a mapping from address to answer, not {got};"
-            f" read the file first: {call}(rubric, load_sheet(path))"
-        )
-    else:
-        message = f"{call}() takes a Sheet or a mapping from address to answer, not a {type(sheet).__name__}"
+        message += f"; read the file first: {call}(rubric, load_sheet(path))"
     raise SheetError([Problem(message=message)])
 
 
