@@ -303,6 +303,14 @@ def describe(value: object) -> str:
     return f"an object of type {visible(type(value).__name__)}"
 
 
+def argument(value: object) -> str:
+    """How a wrong argument of a public function is named: a path by its text ('a path
+    (rubric.toml)'), anything else as `describe` names it."""
+    if isinstance(value, os.PathLike):
+        return f"a path ({os.fspath(value)})"
+    return describe(value)
+
+
 def suggest(word: str, choices: Iterator[str] | list[str] | tuple[str, ...]) -> str:
     """' (did you mean 'x'?)' for the nearest choice, or ''."""
     import difflib  # noqa: PLC0415 - kept off start-up: only a misspelt key or name needs it
