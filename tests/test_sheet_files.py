@@ -423,12 +423,20 @@ def test_score_given_a_path_says_to_load_it(district: Rubric, sheet: object, got
 
 
 @pytest.mark.parametrize(
-    ("sheet", "kind"), [([("2.1.1", True)], "list"), (b"x", "bytes"), (None, "NoneType"), (3, "int")]
+    ("sheet", "got"),
+    [
+        ([("2.1.1", True)], "an array"),
+        (b"x", "an object of type bytes"),
+        (None, "null"),
+        (3, "a number (3)"),
+    ],
 )
-def test_score_given_something_else_names_it(district: Rubric, sheet: object, kind: str) -> None:
-    with pytest.raises(SheetError) as excinfo:
-        score(district, sheet)  # type: ignore[arg-type]  # the mistake tested
-    assert str(excinfo.value) == f"score() takes a Sheet or a mapping from address to answer, not a {kind}"
+def test_score_given_something_else_names_it(district: Rubric, sheet: object, got: str) -> None:
+    # In the words the check of the rubric, beside it, uses (`score(None, {})`: "not null").
+    for call, name in ((score, "score"), (check_sheet, "check_sheet")):
+        with pytest.raises(SheetError) as excinfo:
+            call(district, sheet)  # type: ignore[arg-type]  # the mistake tested
+        assert str(excinfo.value) == f"{name}() takes a Sheet or a mapping from address to answer, not {got}"
 
 
 def test_score_given_a_rubric_path_says_to_load_it() -> None:

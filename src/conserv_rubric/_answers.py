@@ -28,7 +28,7 @@ from ._exact import multiple_of
 from ._kinds import Leaf
 from ._limits import MAX_DEPTH, MAX_LIST, MAX_NUMBER
 from ._sheet import Sheet
-from ._text import describe, fmt, out_of_range, suggest
+from ._text import builtin, describe, fmt, out_of_range, suggest
 from .errors import Problem
 from .model import Tiers
 
@@ -41,6 +41,8 @@ MAX_CANDIDATES: Final = 256
 MAX_SUGGESTED_LENGTH: Final = 64
 
 _COUNT: Final = "a count (a whole number ≥ 0)"
+#: How a program writes a count it holds as a Decimal or a float.
+_AN_INT: Final = ' as an int ({n}) or text of digits ("{n}")'
 #: How a bare number can begin (a cheap test before the grammar's).
 _NUMERIC_FIRST: Final = frozenset("0123456789+-")
 
@@ -57,6 +59,7 @@ def _figure(value: int) -> str:
 
 
 def _number(value: object) -> Decimal | None:
+    value = builtin(value)
     if isinstance(value, bool) or not isinstance(value, int | Decimal | float):
         return None
     try:
@@ -141,6 +144,22 @@ def _too_many(value: object) -> str | None:
     return None
 
 
+def _as_count(value: object) -> tuple[str, str] | None:
+    """How a whole number that is no int (``Decimal("2")``, ``2.0``, a cell "2.0") is written as a
+    count, and how the message names it; None for anything else."""
+    if isinstance(value, float) and value.is_integer() and 0 <= value < MAX_NUMBER:
+        return _AN_INT.format(n=int(value)), f"a float ({value})"
+    if not isinstance(value, Decimal) or not value.is_finite() or not 0 <= value < MAX_NUMBER:
+        return None
+    if value != value.to_integral_value():
+        return None
+    n = int(value)
+    if value.as_tuple().exponent == 0:
+        # No sheet file holds such a Decimal (their whole numbers are ints): a program made it.
+        return _AN_INT.format(n=n), f"a Decimal ({value})"
+    return f" written without a decimal point ({n})", describe(value)
+
+
 def _from_text(leaf: Leaf, text: str) -> tuple[object, str | None]:
     """*text* read as the kind of answer *leaf* wants: a flag, a number, a ratio or names."""
     shape = leaf.shape
@@ -188,7 +207,8 @@ def _names(leaf: Leaf, value: list[object] | tuple[object, ...]) -> tuple[object
         return None, f"lists {len(value)} entries; the limit is {MAX_LIST}"
     options = options_by_name(leaf.options) if leaf.options else {}
     seen: dict[str, str] = {}
-    for entry, raw in enumerate(value, 1):
+    for entry, given in enumerate(value, 1):
+        raw = builtin(given)
         if not isinstance(raw, str):
             return None, f"expected names (strings) in the list, got {_shown(raw)}"
         # An option written as the rubric writes it (the common answer) needs no normalising.
@@ -221,6 +241,9 @@ def _names(leaf: Leaf, value: list[object] | tuple[object, ...]) -> tuple[object
 
 def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noqa: C901 - one branch per shape
     """The normalised answer for *leaf*, or an error message."""
+    # A subclass of str, int, float or Decimal is read by its value: neither this message nor
+    # the card calls its own methods.
+    value = builtin(value)
     if leaf.shape == "tier":
         # A tier is named, not read by the cell grammar: "基本符合 2" is a name and its points.
         return _tier(leaf, value)
@@ -240,6 +263,8 @@ def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noq
     if shape == "count":
         if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
             return value, None
+        if (whole := _as_count(value)) is not None:
+            return None, f"expected {_COUNT}{whole[0]}, got {whole[1]}"
         return None, f"expected {_COUNT}, got {_shown(value)}"
     if shape == "count_or_names":
         if isinstance(value, int) and not isinstance(value, bool):
@@ -250,6 +275,8 @@ def check_answer(leaf: Leaf, value: object) -> tuple[object, str | None]:  # noq
             return value, None
         if isinstance(value, list | tuple):
             return _names(leaf, value)
+        if (whole := _as_count(value)) is not None:
+            return None, f"expected {_COUNT}{whole[0]}, or a list of names, got {whole[1]}"
         return None, f"expected {_COUNT} or a list of names, got {_shown(value)}"
     if shape == "ratio" and isinstance(value, dict):
         extra = sorted(set(value) - {"value", "ref"})
@@ -369,8 +396,8 @@ def check_answers(
     near: Near | None = None
     # Items marked not applicable: only a `.na` leaf has no rule and a name ending so.
     marked: set[str] = set()
-    for address, value in given.items():
-        leaf = leaves.get(address)
+    for key, value in given.items():
+        leaf = leaves.get(key)
         # The common answers (true/false, a plain count) need no normalising: skip the general check.
         if leaf is not None and (
             (value.__class__ is bool and leaf.shape == "bool")
@@ -380,10 +407,11 @@ def check_answers(
                 and (leaf.shape == "count" or (leaf.shape == "count_or_names" and not leaf.closed))
             )
         ):
-            out[address] = value
-            if value is True and leaf.rule is None and address.endswith(".na"):
-                marked.add(address[: -len(".na")])
+            out[key] = value
+            if value is True and leaf.rule is None and key.endswith(".na"):
+                marked.add(key[: -len(".na")])
             continue
+        address = builtin(key)  # a subclass of str is named by its text alone, as answers are
         if not isinstance(address, str):
             problems.append(
                 Problem(

@@ -26,7 +26,7 @@ from ._limits import MAX_PROBLEMS, TOP
 from ._text import describe, out_of_range, suggest
 from ._tree import join
 from .errors import Problem, RubricError, _Problems
-from .model import RULE_KINDS, Rule
+from .model import RULE_KINDS, Project, Rule, Unit
 
 if TYPE_CHECKING:
     import cattrs
@@ -35,10 +35,12 @@ if TYPE_CHECKING:
 class _Bad(Exception):
     """A value that does not fit; *key* is appended to the path when set."""
 
-    def __init__(self, message: str, key: str | None = None) -> None:
+    def __init__(self, message: str, key: str | None = None, quoted: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.key = key
+        #: The value as a string would be written, for a number given where one is expected.
+        self.quoted = quoted
 
 
 class _Nested(Exception):
@@ -77,7 +79,11 @@ def _int(obj: object, _: object = None) -> int:
 
 def _str(obj: object, _: object = None) -> str:
     if not isinstance(obj, str):
-        raise _Bad(f"expected a string, got {describe(obj)}")
+        # A whole number, as an id is typed ("id = 2"), is quoted in the hint of an id's message.
+        quoted = None
+        if isinstance(obj, int) and not isinstance(obj, bool) and abs(obj) < 10**18:
+            quoted = str(obj)
+        raise _Bad(f"expected a string, got {describe(obj)}", quoted=quoted)
     return obj
 
 
@@ -238,15 +244,20 @@ def _collect(exc: BaseException, path: str, out: _Problems) -> None:
             _collect(other, path, out)
     elif isinstance(exc, ForbiddenExtraKeysError):
         fields = [f.name for f in attrs.fields(exc.cl)]
+        on = _NODES.get(exc.cl)
         for key in sorted(exc.extra_fields):
             # The suggestion search is the costly part: a counted key does without.
-            _add(out, path, functools.partial(_unknown_key, key, fields))
+            _add(out, path, functools.partial(_unknown_key, key, fields, on))
     elif isinstance(exc, _Nested):
         for suffix, nested in exc.errors:
             _collect(nested, path + suffix, out)
         out.count(exc.more)
     elif isinstance(exc, _Bad):
-        _add(out, join(path, exc.key) if exc.key else path, exc.message)
+        where = join(path, exc.key) if exc.key else path
+        message = exc.message
+        if exc.quoted is not None and where.rpartition(".")[2] == "id":
+            message += f'; write it in quotes: id = "{exc.quoted}"'
+        _add(out, where, message)
     else:
         _add(out, path, f"cannot read this value: {exc}")
 
@@ -256,7 +267,25 @@ def _collect(exc: BaseException, path: str, out: _Problems) -> None:
 _MEANT: Final = {"lte": "le", "leq": "le", "gte": "ge", "geq": "ge"}
 
 
-def _unknown_key(key: str, fields: list[str]) -> str:
+#: Keys of an item that an author may write on the project or unit above it, and where they are set.
+_ITEM_KEYS: Final = {
+    "gate": "an item",
+    "gate_min": "an item",
+    "gate_figure": "an item",
+    "na_if": "an item",
+    "zero_if": "an item",
+    "verifier_only": "an item",
+    "nonzero": "a project or an item",
+    "consequence": "a project or an item",
+}
+#: The nodes above items, as the hint names them.
+_NODES: Final[dict[object, str]] = {Unit: "a unit", Project: "a project"}
+
+
+def _unknown_key(key: str, fields: list[str], on: str | None = None) -> str:
+    place = _ITEM_KEYS.get(key)
+    if on is not None and place is not None:
+        return f"unknown key '{key}': {key} is set on {place}, not on {on}"
     meant = _MEANT.get(key)
     hint = f" (did you mean '{meant}'?)" if meant in fields else suggest(key, fields)
     return f"unknown key '{key}'{hint}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
@@ -13,6 +14,7 @@ from ._convert import structure
 from ._extends import Origin, Root, real_path, relocate, resolve_extends
 from ._parse import decode, parse_toml, read_bytes
 from ._shipped import is_name, rubric_argument
+from ._text import argument, describe
 from ._tree import NESTED_KEYS
 from ._validate import errors, validate
 from .errors import Problem, RubricError
@@ -88,6 +90,25 @@ def read_rubric(
     return rubric, [p.with_file(file) for p in validate(rubric)]
 
 
+def _check_path(path: object) -> None:
+    """Refuse a *path* that is no path: ``open(3)`` would read file descriptor 3."""
+    if not isinstance(path, str | os.PathLike):
+        message = f"load_rubric() takes the path of a rubric file (a str or a Path), not {describe(path)}"
+        raise RubricError([Problem(message=message)])
+
+
+def _check_text(text: object) -> None:
+    """Refuse a *text* that is no str, saying how to make one of bytes or of a path."""
+    if not isinstance(text, str):
+        hint = ""
+        if isinstance(text, bytes):
+            hint = '; decode it first: loads_rubric(data.decode("utf-8"))'
+        elif isinstance(text, os.PathLike):
+            hint = "; read a file with load_rubric(path)"
+        message = f"loads_rubric() takes the TOML text as a string, not {argument(text)}{hint}"
+        raise RubricError([Problem(message=message)])
+
+
 def load_rubric(path: str | Path, *, root: str | Path | None = None) -> Rubric:
     """Read, structure and validate the rubric file at *path*.
 
@@ -107,8 +128,10 @@ def load_rubric(path: str | Path, *, root: str | Path | None = None) -> Rubric:
         RubricError: the file cannot be read, is not UTF-8 TOML, does not match the format, or
             fails validation; an ``extends`` names a file outside *root*; a bare word names
             neither a file nor a shipped rubric (the nearest names suggested); every error found is
-            listed, each with its location. Warnings do not raise: `validate` lists them.
+            listed, each with its location. Warnings do not raise: `validate` lists them;
+            *path* is not a str or a path (an int would be read as a file descriptor).
     """
+    _check_path(path)
     if isinstance(path, str) and is_name(path):
         path = str(rubric_argument(path))
     rubric, problems = read_rubric(path, root=root)
@@ -126,8 +149,9 @@ def loads_rubric(text: str, *, base_dir: str | Path = ".", root: str | Path | No
         root: the folder that ``extends`` may read (default: *base_dir*), as in `load_rubric`.
 
     Raises:
-        RubricError: as `load_rubric`.
+        RubricError: as `load_rubric`; *text* is not a str (bytes are decoded first).
     """
+    _check_text(text)
     folder = Path(base_dir)
     doc, origins = _load_doc(text, None, folder, _root(root, folder))
     return _to_rubric(doc, origins, None)

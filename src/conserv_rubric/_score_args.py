@@ -12,7 +12,7 @@ import attrs
 from ._answers import check_answers
 from ._compiled import Compiled, compiled
 from ._sheet import Sheet, SheetInfo
-from ._text import describe
+from ._text import argument, describe
 from .errors import Problem, RubricError, SheetError
 from .model import Rubric
 
@@ -27,21 +27,16 @@ def _as_sheet(sheet: object, call: str) -> Sheet:
         return sheet
     if isinstance(sheet, Mapping):
         return Sheet(info=SheetInfo(agency=""), answers=dict(sheet))
+    message = f"{call}() takes a Sheet or a mapping from address to answer, not {argument(sheet)}"
     if isinstance(sheet, str | os.PathLike):
-        got = f"a path ({os.fspath(sheet)})" if isinstance(sheet, os.PathLike) else describe(sheet)
-        message = (
-            f"{call}() takes a Sheet or a mapping from address to answer, not {got};"
-            f" read the file first: {call}(rubric, load_sheet(path))"
-        )
-    else:
-        message = f"{call}() takes a Sheet or a mapping from address to answer, not a {type(sheet).__name__}"
+        message += f"; read the file first: {call}(rubric, load_sheet(path))"
     raise SheetError([Problem(message=message)])
 
 
 def _as_rubric(rubric: object, call: str) -> Rubric:
     if isinstance(rubric, Rubric):
         return rubric
-    got = f"a path ({os.fspath(rubric)})" if isinstance(rubric, os.PathLike) else describe(rubric)
+    got = argument(rubric)
     hint = ""
     if isinstance(rubric, str | os.PathLike):
         hint = f"; load it first: {call}(load_rubric(path), sheet)"

@@ -6,6 +6,7 @@ every report (``2``, ``2.5``, ``0.2``; never ``2.0`` or ``2E+1``).
 
 from __future__ import annotations
 
+import datetime
 import functools
 import json
 import math
@@ -245,10 +246,36 @@ def show(value: Decimal | None) -> str:
     return "—" if value is None else fmt(value)
 
 
+def builtin(value: object) -> object:
+    """*value* as the built-in str, int, float or Decimal it is an instance of, or as it is.
+
+    An instance of a subclass (an enum member, a program's own class) is read by its value
+    alone, by the built-in type's methods: its own ``__str__``, ``__repr__`` or ``__format__``,
+    which may raise, never runs, neither in a message nor in a card made of it.
+    """
+    cls = type(value)
+    if cls is str or cls is int or cls is bool or cls is float or cls is Decimal:
+        return value
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, int):  # not a bool: bool has no subclasses
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    if isinstance(value, Decimal):
+        return Decimal(value)  # the constructor copies the digits, calling nothing of the subclass
+    return value
+
+
 def describe(value: object) -> str:
-    """How a TOML value is named in messages: 'a string ("9")', 'a number (3)' …"""
+    """How a TOML value is named in messages: 'a string ("9")', 'a number (3)' …
+
+    Any other object is named by its type alone ('an object of type bytes'): its repr may hold
+    a memory address, which would make the message differ from run to run.
+    """
     if value is None:
         return "null"
+    value = builtin(value)
     if isinstance(value, bool):
         return f"a boolean ({str(value).lower()})"
     if isinstance(value, Decimal) and not value.is_finite():
@@ -266,7 +293,22 @@ def describe(value: object) -> str:
         return "a table"
     if isinstance(value, list):
         return "an array"
-    return f"a {type(value).__name__} ({value})"
+    # TOML's dates and times, shown as TOML writes them.
+    if isinstance(value, datetime.datetime):
+        return f"a datetime ({datetime.datetime.isoformat(value, ' ')})"
+    if isinstance(value, datetime.date):
+        return f"a date ({datetime.date.isoformat(value)})"
+    if isinstance(value, datetime.time):
+        return f"a time ({datetime.time.isoformat(value)})"
+    return f"an object of type {visible(type(value).__name__)}"
+
+
+def argument(value: object) -> str:
+    """How a wrong argument of a public function is named: a path by its text ('a path
+    (rubric.toml)'), anything else as `describe` names it."""
+    if isinstance(value, os.PathLike):
+        return f"a path ({os.fspath(value)})"
+    return describe(value)
 
 
 def suggest(word: str, choices: Iterator[str] | list[str] | tuple[str, ...]) -> str:

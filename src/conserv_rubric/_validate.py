@@ -9,6 +9,7 @@ authoring mistake that still scores).
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -19,10 +20,10 @@ import attrs
 from ._exact import exactly
 from ._frozen import Frozen
 from ._kinds import ZERO, Report, Severity, is_deduction, kind_of, leaves, positive, reachable
-from ._text import fmt
+from ._text import argument, fmt
 from ._totals import declared_max, divides_exactly, group_max, sum_or_none, transform, unit_value, unit_weight
 from ._tree import Node, walk
-from .errors import Problem, _Problems
+from .errors import Problem, RubricError, _Problems
 from .model import Check, Parts, Project, Rubric, Rule, Unit
 
 _ID: Final = re.compile(r"[A-Za-z0-9_-]+")
@@ -448,6 +449,12 @@ CHECKS: Final[tuple[Callable[[_Context], None], ...]] = (
 )
 
 
+def _check_rubric(rubric: object) -> None:
+    if not isinstance(rubric, Rubric):
+        hint = "; load it first: load_rubric(path)" if isinstance(rubric, str | os.PathLike) else ""
+        raise RubricError([Problem(message=f"validate() takes a Rubric, not {argument(rubric)}{hint}")])
+
+
 @exactly
 def validate(rubric: Rubric) -> list[Problem]:
     """Check *rubric* and return every problem found, errors and warnings.
@@ -464,7 +471,11 @@ def validate(rubric: Rubric) -> list[Problem]:
         The problems, empty when the rubric is valid and clean. Each names the node by address
         and TOML path. At most 100 of each severity are listed; when there are more, the last of
         that severity says how many (``… and 40 more problems``).
+
+    Raises:
+        RubricError: *rubric* is not a `Rubric` (a file is read, and validated, by `load_rubric`).
     """
+    _check_rubric(rubric)
     add = Collector()
     ctx = _Context(rubric, list(walk(rubric)), add)
     for check in CHECKS:

@@ -23,7 +23,8 @@ from ._batch import iter_sheets
 from ._score import ScoreCard, score
 from ._score_args import _as_rubric
 from ._sheet import Sheet
-from .errors import SheetError
+from ._text import describe
+from .errors import Problem, SheetError
 from .model import Rubric
 
 if TYPE_CHECKING:
@@ -53,12 +54,17 @@ def score_many(
         row or file that could not be, in input order.
 
     Raises:
-        RubricError: *rubric* is not a `Rubric` (raised at once, not at the first sheet).
+        RubricError: *rubric* is not a `Rubric` (raised at once, not at the first sheet; a
+            `SheetError`: *sheets* is neither an iterable of sheets nor a path, e.g. one sheet).
     """
     checked = _as_rubric(rubric, "score_many")
-    source: Iterable[Sheet | Mapping[str, Any] | SheetError]
-    source = iter_sheets(os.fspath(sheets)) if isinstance(sheets, str | os.PathLike) else sheets
-    return _scored(checked, source)
+    if isinstance(sheets, str | os.PathLike):
+        return _scored(checked, iter_sheets(os.fspath(sheets)))
+    if isinstance(sheets, Sheet | Mapping) or not isinstance(sheets, Iterable):
+        hint = "; for one sheet: score_many(rubric, [sheet])" if isinstance(sheets, Sheet | Mapping) else ""
+        takes = "score_many() takes an iterable of sheets or the path of a sheet file"
+        raise SheetError([Problem(message=f"{takes}, not {describe(sheets)}{hint}")])
+    return _scored(checked, sheets)
 
 
 def _scored(

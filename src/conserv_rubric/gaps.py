@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Final
 
@@ -16,6 +16,9 @@ from ._kinds import ZERO, Num
 from ._pricing import Candidates, Totals, _capped
 from ._provenance import Provenance
 from ._score import GateResult, ScoreCard
+from ._sheet import Sheet
+from ._text import describe
+from .errors import Problem, RubricError
 from .model import Level
 
 #: Open items a rubric's gaps share, at most (an item at given points, adding given points).
@@ -139,6 +142,13 @@ class Gap:
     withheld: tuple[OpenItem, ...] = ()
 
 
+def _check_card(card: object) -> None:
+    if not isinstance(card, ScoreCard):
+        hint = "; score it first: gap(score(rubric, sheet))" if isinstance(card, Sheet | Mapping) else ""
+        message = f"gap() takes a ScoreCard (from score()), not {describe(card)}{hint}"
+        raise RubricError([Problem(message=message)])
+
+
 @exactly
 def gap(card: ScoreCard) -> Gap:
     """The points *card* still leaves open and the fewest items that reach the next level.
@@ -158,7 +168,11 @@ def gap(card: ScoreCard) -> Gap:
 
     Returns:
         The gap: open items by unit and the next level with the plan to reach it.
+
+    Raises:
+        RubricError: *card* is not a `ScoreCard` (a sheet is scored with `score` first).
     """
+    _check_card(card)
     c = compiled(card.rubric)
     memo = shared(c)
     if memo.free:

@@ -19,7 +19,7 @@ formula starts with ``'``; JSON escapes every control character.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -30,8 +30,8 @@ from ._labels import agency_label, stage_label
 from ._provenance import SCHEMA_VERSION, provenance_line
 from ._report_lines import join_lines, report_table
 from ._score import ScoreCard
-from ._text import Markup, check_format, dumps_json, fmt, markdown, visible
-from .errors import RubricError
+from ._text import Markup, check_format, describe, dumps_json, fmt, markdown, visible
+from .errors import Problem, RubricError
 
 if TYPE_CHECKING:
     from ._report_check import render_check
@@ -195,6 +195,19 @@ def error_entry(error: RubricError) -> dict[str, Any]:
     return {"file": error.file, "error": {"message": str(error), "problems": problems}}
 
 
+def _cards(cards: object) -> list[ScoreCard | RubricError]:
+    """*cards* as a list, each a card or an error; anything else refused, not skipped."""
+    takes = "render_cards() takes a list of ScoreCards (and the errors of a batch)"
+    if isinstance(cards, str) or not isinstance(cards, Iterable):
+        hint = "; put it in a list: render_cards([card], format)" if isinstance(cards, ScoreCard) else ""
+        raise RubricError([Problem(message=f"{takes}, not {describe(cards)}{hint}")])
+    listed = list(cards)
+    for i, entry in enumerate(listed):
+        if not isinstance(entry, ScoreCard | RubricError):
+            raise RubricError([Problem(message=f"{takes}; cards[{i}] is {describe(entry)}")])
+    return listed
+
+
 @exactly
 def render_cards(
     cards: Sequence[ScoreCard | RubricError],
@@ -227,9 +240,11 @@ def render_cards(
         is its header row.
 
     Raises:
-        RubricError: *format* is unknown, or ``"csv"`` of cards scored against different rubrics.
+        RubricError: *format* is unknown, or ``"csv"`` of cards scored against different rubrics;
+            *cards* is not a list of cards and errors (one card is put in a list).
     """
     check_format(format, ("text", "markdown", "json", "csv"))
+    cards = _cards(cards)
     if format == "json":
         entries = [c.to_dict() if isinstance(c, ScoreCard) else error_entry(c) for c in cards]
         return dumps_json(entries[0] if len(entries) == 1 else entries) + "\n"

@@ -12,6 +12,7 @@ import datetime
 import os
 import sys
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,9 @@ import openpyxl
 
 import conserv_rubric as cr
 from conserv_rubric._fmt import format_file
+from conserv_rubric.batch import score_many
 from conserv_rubric.diffs import diff
+from conserv_rubric.gaps import gap
 from conserv_rubric.reports import render_cards
 from conserv_rubric.workbook import write_template
 
@@ -333,6 +336,11 @@ def call_score_with_a_huge_count() -> None:
     cr.score(cr.load_rubric("rubric.toml"), {"1.1": 10**5000})
 
 
+def call_score_with_a_decimal_count() -> None:
+    """A count held as a Decimal, as a program reading figures from a database may hold it."""
+    cr.score(cr.load_rubric("rubric.toml"), {"1.1": Decimal("2")})
+
+
 def call_load_rubric_with_root() -> None:
     """A rubric in rubrics/ that extends a file beside that folder, with the root set there."""
     cr.load_rubric("rubrics/rubric.toml", root="rubrics")
@@ -399,3 +407,34 @@ def call_score_with_a_list() -> None:
 def call_score_with_a_rubric_path() -> None:
     """A rubric's path where the rubric is expected."""
     cr.score("rubric.toml", {})  # type: ignore[arg-type]  # the mistake shown
+
+
+def call_load_rubric_with_a_number() -> None:
+    """A number where the rubric's path is expected."""
+    cr.load_rubric(3)  # type: ignore[arg-type]  # the mistake shown
+
+
+def call_loads_rubric_with_bytes() -> None:
+    """A rubric's bytes, as read from a database, where its text is expected."""
+    cr.loads_rubric(Path("rubric.toml").read_bytes())  # type: ignore[arg-type]  # the mistake shown
+
+
+def call_validate_with_a_path() -> None:
+    """A rubric's path given to validate()."""
+    cr.validate("rubric.toml")  # type: ignore[arg-type]  # the mistake shown
+
+
+def call_gap_with_a_sheet() -> None:
+    """A sheet where its score card is expected."""
+    gap(cr.loads_sheet('[sheet]\nagency = "a"\n'))  # type: ignore[arg-type]  # the mistake shown
+
+
+def call_render_one_card() -> None:
+    """One score card where a list of them is expected."""
+    card = cr.score(cr.load_rubric("rubric.toml"), {})
+    render_cards(card, "text")  # type: ignore[arg-type]  # the mistake shown
+
+
+def call_score_many_with_a_sheet() -> None:
+    """One sheet's answers where an iterable of sheets is expected."""
+    score_many(cr.load_rubric("rubric.toml"), {"1.1": True})  # type: ignore[dict-item]  # the mistake shown
