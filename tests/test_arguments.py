@@ -12,14 +12,20 @@ from conserv_rubric import (
     Rubric,
     RubricError,
     SheetError,
+    dumps_rubric,
     load_rubric,
+    load_sheet,
+    load_sheets,
     loads_rubric,
     loads_sheet,
     score,
     validate,
 )
+from conserv_rubric._text import describe
 from conserv_rubric.batch import score_many
+from conserv_rubric.diffs import diff
 from conserv_rubric.gaps import gap
+from conserv_rubric.pages import render_cards_html
 from conserv_rubric.reports import render_cards
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -143,3 +149,61 @@ def test_score_many_refuses_a_sheet_at_the_call(district: Rubric) -> None:
         "score_many() takes an iterable of sheets or the path of a sheet file, not an object of type Sheet;"
         " for one sheet: score_many(rubric, [sheet])"
     )
+
+
+@pytest.mark.parametrize("call", [load_sheet, load_sheets], ids=["load_sheet", "load_sheets"])
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [(3, "a number (3)"), (None, "null"), (b"sheet.toml", "an object of type bytes")],
+)
+def test_load_sheet_and_load_sheets_take_a_path(
+    call: Callable[[object], object], path: object, said: str
+) -> None:
+    # 3 was read as file descriptor 3; None raised a bare TypeError.
+    message = f"{call.__name__}() takes the path of a sheet file (a str or a Path), not {said}"
+    assert _refused(SheetError, lambda: call(path)) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (None, "null"),
+        (b"[sheet]", 'an object of type bytes; decode it first: loads_sheet(data.decode("utf-8"))'),
+        (Path("sheet.toml"), "a path (sheet.toml); read a file with load_sheet(path)"),
+    ],
+)
+def test_loads_sheet_takes_text(text: object, said: str) -> None:
+    message = f"loads_sheet() takes the sheet's text as a string, not {said}"
+    assert _refused(SheetError, lambda: loads_sheet(text)) == message  # type: ignore[arg-type]  # the mistake tested
+
+
+def test_diff_takes_two_cards(district: Rubric) -> None:
+    card = score(district, {"2.1.1": True})
+    assert (
+        _refused(RubricError, lambda: diff(None, card))  # type: ignore[arg-type]  # the mistake tested
+        == "diff() takes two ScoreCards (from score()); self_card is null"
+    )
+    assert (
+        _refused(RubricError, lambda: diff(card, {"2.1.1": True}))  # type: ignore[arg-type]  # the mistake tested
+        == "diff() takes two ScoreCards (from score()); verified_card is a table"
+    )
+
+
+def test_render_cards_html_takes_a_list_of_cards(district: Rubric) -> None:
+    card = score(district, {"2.1.1": True})
+    takes = "render_cards_html() takes a list of ScoreCards"
+    assert _refused(RubricError, lambda: render_cards_html(None)) == f"{takes}, not null"  # type: ignore[arg-type]
+    assert (
+        _refused(RubricError, lambda: render_cards_html(card))  # type: ignore[arg-type]  # the mistake tested
+        == f"{takes}, not {describe(card)}; put it in a list: render_cards_html([card])"
+    )
+    assert _refused(RubricError, lambda: render_cards_html([card, 3])) == f"{takes}; cards[1] is a number (3)"  # type: ignore[list-item]
+    assert render_cards_html(iter([card])).startswith("<!DOCTYPE html>")
+
+
+def test_dumps_rubric_takes_a_rubric(district: Rubric) -> None:
+    assert (
+        _refused(RubricError, lambda: dumps_rubric(None))  # type: ignore[arg-type]  # the mistake tested
+        == "dumps_rubric() takes a Rubric (from load_rubric()), not null"
+    )
+    assert loads_rubric(dumps_rubric(district)) == district

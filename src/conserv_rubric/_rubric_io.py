@@ -209,4 +209,11 @@ def dumps_rubric(rubric: Rubric) -> str:
 
     ``loads_rubric(dumps_rubric(r)) == r`` for every valid rubric *r*.
     """
+    _dumped(rubric)
     return tomli_w.dumps(unstructure(rubric))
+
+
+def _dumped(rubric: object) -> None:
+    if not isinstance(rubric, Rubric):
+        message = f"dumps_rubric() takes a Rubric (from load_rubric()), not {argument(rubric)}"
+        raise RubricError([Problem(message=message)])

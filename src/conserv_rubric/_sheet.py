@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import itertools
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -17,7 +18,7 @@ from ._fields import read_date
 from ._frozen import Frozen
 from ._headers import READ_ZH, read_header, unnamed_cell
 from ._parse import csv_records, parse_json, parse_toml, read_bytes, read_text
-from ._text import describe, hidden_character, suggest
+from ._text import argument, describe, hidden_character, suggest
 from .errors import Problem, RubricError, SheetError
 
 if TYPE_CHECKING:
@@ -249,6 +250,7 @@ def loads_sheet(
         SheetError: the format is unknown, or the text is not a well-formed sheet (CSV: or holds
             more or fewer than one row); every problem is listed with its location.
     """
+    _text_argument(text, file)
     if format not in _FORMATS:
         message = f"unknown sheet format {format!r}; expected one of {', '.join(map(repr, _FORMATS))}"
         raise SheetError([Problem(file=file, message=message)])
@@ -312,6 +314,7 @@ def load_sheets(path: str | Path) -> list[Sheet]:
         SheetError: the file cannot be read (a workbook is refused, with what to do instead),
             is malformed, or (CSV) holds a header without rows.
     """
+    _path_argument(path, "load_sheets")
     suffix = Path(path).suffix.lower()
     if suffix in (".xlsx", ".xls", ".et"):  # read by the workbook module, which builds on this one
         from ._xlsx_read import read_sheets  # noqa: PLC0415 - openpyxl is an optional extra
@@ -343,7 +346,27 @@ def load_sheet(path: str | Path) -> Sheet:
     Raises:
         SheetError: the file cannot be read, is malformed, or (CSV, workbook) holds more than one sheet.
     """
+    _path_argument(path, "load_sheet")
     return _one(load_sheets(path), str(path), "use load_sheets() to read them all")
+
+
+def _text_argument(text: object, file: str | None) -> None:
+    """Refuse a *text* that is no str, saying how to make one of bytes or of a path."""
+    if not isinstance(text, str):
+        hint = ""
+        if isinstance(text, bytes):
+            hint = '; decode it first: loads_sheet(data.decode("utf-8"))'
+        elif isinstance(text, os.PathLike):
+            hint = "; read a file with load_sheet(path)"
+        message = f"loads_sheet() takes the sheet's text as a string, not {argument(text)}{hint}"
+        raise SheetError([Problem(file=file, message=message)])
+
+
+def _path_argument(path: object, call: str) -> None:
+    """Refuse a *path* that is no path: ``open(3)`` would read file descriptor 3."""
+    if not isinstance(path, str | os.PathLike):
+        message = f"{call}() takes the path of a sheet file (a str or a Path), not {argument(path)}"
+        raise SheetError([Problem(message=message)])
 
 
 #: CSV columns that fill the ``[sheet]`` table rather than answer a leaf.

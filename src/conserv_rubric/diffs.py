@@ -11,6 +11,7 @@ from ._exact import exactly
 from ._provenance import Provenance
 from ._score import ScoreCard
 from ._sheet import Sheet
+from ._text import argument
 from .errors import Problem, RubricError
 
 __all__ = ["ItemDiff", "SheetDiff", "diff"]
@@ -116,6 +117,12 @@ def _mismatches(mine: Sheet, theirs: Sheet, order: tuple[str, ...]) -> list[Prob
 
 
 @exactly
+def _card_argument(card: object, name: str) -> None:
+    if not isinstance(card, ScoreCard):
+        message = f"diff() takes two ScoreCards (from score()); {name} is {argument(card)}"
+        raise RubricError([Problem(message=message)])
+
+
 def diff(self_card: ScoreCard, verified_card: ScoreCard) -> SheetDiff:
     """Compare a self-assessed card with the verified card of the same agency and rubric.
 
@@ -137,6 +144,8 @@ def diff(self_card: ScoreCard, verified_card: ScoreCard) -> SheetDiff:
             different agencies or years, or their stages are not in order; every such problem
             is listed.
     """
+    _card_argument(self_card, "self_card")
+    _card_argument(verified_card, "verified_card")
     mine, theirs = self_card.items, verified_card.items
     same = self_card.rubric is verified_card.rubric or self_card.rubric == verified_card.rubric
     if not same:

@@ -21,19 +21,21 @@ title on every bar that say the same figures in words::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable
 
 from ._html_card import agency_names, card_page, gap_page
 from ._html_doc import document
 from ._html_rollup import dashboard, title
 from ._rollup_model import Rollup
 from ._score import ScoreCard
+from ._text import argument
 from ._whatif import Comparison
+from .errors import Problem, RubricError
 
 __all__ = ["render_cards_html", "render_gap_html", "render_rollup_html"]
 
 
-def render_cards_html(cards: Sequence[ScoreCard]) -> str:
+def render_cards_html(cards: Iterable[ScoreCard]) -> str:
     """Score cards as one HTML document with a page per agency.
 
     Each page holds the agency's total and level, its units as bars against their maxima, the
@@ -47,6 +49,7 @@ def render_cards_html(cards: Sequence[ScoreCard]) -> str:
     Returns:
         The document, ending in a newline.
     """
+    cards = _cards_argument(cards)
     hashes: dict[int, str] = {}
     name = agency_names(cards) if cards else "—"
     heading = cards[0].rubric.title if cards else "评分表"
@@ -90,3 +93,16 @@ def render_rollup_html(r: Rollup, comparison: Comparison | None = None) -> str:
 
 def __dir__() -> list[str]:
     return list(__all__)
+
+
+def _cards_argument(cards: object) -> list[ScoreCard]:
+    """*cards* as a list of cards; anything else refused, not skipped."""
+    takes = "render_cards_html() takes a list of ScoreCards"
+    if isinstance(cards, str) or not isinstance(cards, Iterable):
+        hint = "; put it in a list: render_cards_html([card])" if isinstance(cards, ScoreCard) else ""
+        raise RubricError([Problem(message=f"{takes}, not {argument(cards)}{hint}")])
+    listed = list(cards)
+    for i, entry in enumerate(listed):
+        if not isinstance(entry, ScoreCard):
+            raise RubricError([Problem(message=f"{takes}; cards[{i}] is {argument(entry)}")])
+    return listed
