@@ -141,6 +141,14 @@ def test_the_report_tells_blank_figures_from_blank_deficiencies() -> None:
     assert footer.startswith("评价标准：")
 
 
+def test_the_scorecard_page_tells_blank_figures_from_blank_deficiencies() -> None:
+    # As the text report: the blank figure scores 0, the blank deficiency takes nothing away.
+    sheet = loads_sheet('[sheet]\nagency = "甲局"\n[answers]\n')
+    page = render_cards_html([score(loads_rubric(LEAKAGE), sheet)])
+    assert '<p class="unanswered"><strong>未填写（按0分计）：</strong>1.1.a</p>' in page
+    assert '<p class="unanswered"><strong>未填写（按无扣分计）：</strong>1.1.b</p>' in page
+
+
 def test_an_answered_figure_deducts_per_step() -> None:
     card = score(loads_rubric(LEAKAGE), {"1.1.a": Decimal("7.5")})
     # 7.5 − 5 = 2.5 → 2 whole steps × 1 = 2; 1.1.b unanswered: no 台账 failing was found.

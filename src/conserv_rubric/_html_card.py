@@ -248,9 +248,14 @@ def _open_table(g: Gap) -> Html:
 
 def _notes(card: ScoreCard) -> list[Html]:
     out = []
-    if card.unanswered:
+    none = set(card.none_found)
+    zero = [a for a in card.unanswered if a not in none]
+    if zero:
+        out.append(el("p", el("strong", "未填写（按0分计）："), "、".join(zero), class_="unanswered"))
+    if none:
+        # An unanswered deduction takes nothing away: listed apart, as the text report does.
         out.append(
-            el("p", el("strong", "未填写（按0分计）："), "、".join(card.unanswered), class_="unanswered")
+            el("p", el("strong", "未填写（按无扣分计）："), "、".join(card.none_found), class_="unanswered")
         )
     if card.without_evidence:
         out.append(
