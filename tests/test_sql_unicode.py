@@ -55,8 +55,15 @@ def test_a_missing_or_broken_store_is_computed_afresh(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     computed = _unicode.compute(cells.MAPPED)
+    shipped = json.loads(_unicode.STORE.read_text(encoding="utf-8"))
     missing = tmp_path / "missing.json"
     assert _read_from(missing, monkeypatch) == computed
     broken = tmp_path / "broken.json"
     broken.write_text("{not json", encoding="utf-8")
     assert _read_from(broken, monkeypatch) == computed
+    # A store of this version that lost a table, or holds one of the wrong type, or is no object.
+    doc = {k: v for k, v in shipped.items() if k != "common"}
+    for bad in (doc, {**doc, "common": "x"}, [1, 2]):
+        torn = tmp_path / "torn.json"
+        torn.write_text(json.dumps(bad), encoding="utf-8")
+        assert _read_from(torn, monkeypatch) == computed

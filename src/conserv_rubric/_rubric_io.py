@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
@@ -14,7 +13,7 @@ from ._convert import structure
 from ._extends import Origin, Root, real_path, relocate, resolve_extends
 from ._parse import decode, parse_toml, read_bytes
 from ._shipped import is_name, rubric_argument
-from ._text import argument, describe
+from ._text import argument, not_a_path, not_text
 from ._tree import NESTED_KEYS
 from ._validate import errors, validate
 from .errors import Problem, RubricError
@@ -91,21 +90,14 @@ def read_rubric(
 
 
 def _check_path(path: object) -> None:
-    """Refuse a *path* that is no path: ``open(3)`` would read file descriptor 3."""
-    if not isinstance(path, str | os.PathLike):
-        message = f"load_rubric() takes the path of a rubric file (a str or a Path), not {describe(path)}"
+    message = not_a_path(path, "load_rubric", "rubric")
+    if message is not None:
         raise RubricError([Problem(message=message)])
 
 
 def _check_text(text: object) -> None:
-    """Refuse a *text* that is no str, saying how to make one of bytes or of a path."""
-    if not isinstance(text, str):
-        hint = ""
-        if isinstance(text, bytes):
-            hint = '; decode it first: loads_rubric(data.decode("utf-8"))'
-        elif isinstance(text, os.PathLike):
-            hint = "; read a file with load_rubric(path)"
-        message = f"loads_rubric() takes the TOML text as a string, not {argument(text)}{hint}"
+    message = not_text(text, "loads_rubric", "the TOML text", "load_rubric")
+    if message is not None:
         raise RubricError([Problem(message=message)])
 
 

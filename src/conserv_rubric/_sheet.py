@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import itertools
-import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -18,7 +17,7 @@ from ._fields import read_date
 from ._frozen import Frozen
 from ._headers import READ_ZH, read_header, unnamed_cell
 from ._parse import csv_records, parse_json, parse_toml, read_bytes, read_text
-from ._text import argument, describe, hidden_character, suggest
+from ._text import describe, hidden_character, not_a_path, not_text, suggest
 from .errors import Problem, RubricError, SheetError
 
 if TYPE_CHECKING:
@@ -351,21 +350,14 @@ def load_sheet(path: str | Path) -> Sheet:
 
 
 def _text_argument(text: object, file: str | None) -> None:
-    """Refuse a *text* that is no str, saying how to make one of bytes or of a path."""
-    if not isinstance(text, str):
-        hint = ""
-        if isinstance(text, bytes):
-            hint = '; decode it first: loads_sheet(data.decode("utf-8"))'
-        elif isinstance(text, os.PathLike):
-            hint = "; read a file with load_sheet(path)"
-        message = f"loads_sheet() takes the sheet's text as a string, not {argument(text)}{hint}"
+    message = not_text(text, "loads_sheet", "the sheet's text", "load_sheet")
+    if message is not None:
         raise SheetError([Problem(file=file, message=message)])
 
 
 def _path_argument(path: object, call: str) -> None:
-    """Refuse a *path* that is no path: ``open(3)`` would read file descriptor 3."""
-    if not isinstance(path, str | os.PathLike):
-        message = f"{call}() takes the path of a sheet file (a str or a Path), not {argument(path)}"
+    message = not_a_path(path, call, "sheet")
+    if message is not None:
         raise SheetError([Problem(message=message)])
 
 

@@ -311,6 +311,27 @@ def argument(value: object) -> str:
     return describe(value)
 
 
+def not_a_path(path: object, call: str, what: str) -> str | None:
+    """Why *path* is refused as the path of a *what* file (``open(3)`` would read file
+    descriptor 3), or None when it is a str or a path."""
+    if isinstance(path, str | os.PathLike):
+        return None
+    return f"{call}() takes the path of a {what} file (a str or a Path), not {argument(path)}"
+
+
+def not_text(text: object, call: str, what: str, reader: str) -> str | None:
+    """Why *text* is refused as *what* (a string), with how to make one of bytes or of a path
+    (*reader* reads a file), or None when it is a str."""
+    if isinstance(text, str):
+        return None
+    hint = ""
+    if isinstance(text, bytes):
+        hint = f'; decode it first: {call}(data.decode("utf-8"))'
+    elif isinstance(text, os.PathLike):
+        hint = f"; read a file with {reader}(path)"
+    return f"{call}() takes {what} as a string, not {argument(text)}{hint}"
+
+
 def suggest(word: str, choices: Iterator[str] | list[str] | tuple[str, ...]) -> str:
     """' (did you mean 'x'?)' for the nearest choice, or ''."""
     import difflib  # noqa: PLC0415 - kept off start-up: only a misspelt key or name needs it

@@ -255,15 +255,16 @@ def _refuse_output_over_input(args: argparse.Namespace) -> None:
     leave that file overwritten. A report inside a folder of sheets that already holds it is
     refused too: it would be read as a sheet, then overwritten."""
     output = getattr(args, "output", None)
-    if output is None:
-        return
+    try:
+        if output is None or not output.exists():
+            return  # a file not there yet erases nothing
+    except (OSError, ValueError):
+        return  # a name that cannot exist: writing it fails on its own, with its reason
     for name in _INPUTS:
         given = getattr(args, name, None)
         for path in given if isinstance(given, list) else [] if given is None else [given]:
             message = None
-            with contextlib.suppress(OSError, ValueError):
-                if not output.exists():
-                    return
+            with contextlib.suppress(OSError, ValueError):  # an input that cannot be read is said so later
                 if output.samefile(path):
                     message = f"-o names the input {path}: writing the report there would erase it first"
                 elif Path(path).is_dir() and _inside(output, Path(path)) and _sheet_file(output):

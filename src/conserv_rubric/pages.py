@@ -28,9 +28,8 @@ from ._html_doc import document
 from ._html_rollup import dashboard, title
 from ._rollup_model import Rollup
 from ._score import ScoreCard
-from ._text import argument
 from ._whatif import Comparison
-from .errors import Problem, RubricError
+from .reports import _listed
 
 __all__ = ["render_cards_html", "render_gap_html", "render_rollup_html"]
 
@@ -98,11 +97,4 @@ def __dir__() -> list[str]:
 def _cards_argument(cards: object) -> list[ScoreCard]:
     """*cards* as a list of cards; anything else refused, not skipped."""
     takes = "render_cards_html() takes a list of ScoreCards"
-    if isinstance(cards, str) or not isinstance(cards, Iterable):
-        hint = "; put it in a list: render_cards_html([card])" if isinstance(cards, ScoreCard) else ""
-        raise RubricError([Problem(message=f"{takes}, not {argument(cards)}{hint}")])
-    listed = list(cards)
-    for i, entry in enumerate(listed):
-        if not isinstance(entry, ScoreCard):
-            raise RubricError([Problem(message=f"{takes}; cards[{i}] is {argument(entry)}")])
-    return listed
+    return _listed(cards, takes, (ScoreCard,), "render_cards_html([card])")

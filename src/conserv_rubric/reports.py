@@ -30,7 +30,7 @@ from ._labels import agency_label, stage_label
 from ._provenance import SCHEMA_VERSION, provenance_line
 from ._report_lines import join_lines, report_table
 from ._score import ScoreCard
-from ._text import Markup, check_format, describe, dumps_json, fmt, markdown, visible
+from ._text import Markup, argument, check_format, dumps_json, fmt, markdown, visible
 from .errors import Problem, RubricError
 
 if TYPE_CHECKING:
@@ -198,14 +198,20 @@ def error_entry(error: RubricError) -> dict[str, Any]:
 def _cards(cards: object) -> list[ScoreCard | RubricError]:
     """*cards* as a list, each a card or an error; anything else refused, not skipped."""
     takes = "render_cards() takes a list of ScoreCards (and the errors of a batch)"
+    return _listed(cards, takes, (ScoreCard, RubricError), "render_cards([card], format)")
+
+
+def _listed(cards: object, takes: str, kinds: tuple[type, ...], usage: str) -> list[Any]:
+    """*cards* as a list whose entries are each of *kinds*; anything else refused with *takes*
+    (a lone card with *usage*, how to put it in a list), not skipped."""
     if isinstance(cards, str) or not isinstance(cards, Iterable):
-        hint = "; put it in a list: render_cards([card], format)" if isinstance(cards, ScoreCard) else ""
-        raise RubricError([Problem(message=f"{takes}, not {describe(cards)}{hint}")])
-    listed = list(cards)
-    for i, entry in enumerate(listed):
-        if not isinstance(entry, ScoreCard | RubricError):
-            raise RubricError([Problem(message=f"{takes}; cards[{i}] is {describe(entry)}")])
-    return listed
+        hint = f"; put it in a list: {usage}" if isinstance(cards, ScoreCard) else ""
+        raise RubricError([Problem(message=f"{takes}, not {argument(cards)}{hint}")])
+    entries = list(cards)
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, kinds):
+            raise RubricError([Problem(message=f"{takes}; cards[{i}] is {argument(entry)}")])
+    return entries
 
 
 @exactly

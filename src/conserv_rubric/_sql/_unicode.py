@@ -85,17 +85,21 @@ def compute(mapped: str) -> Tables:
 @functools.cache
 def tables(mapped: str) -> Tables:
     """The stored tables when they were made under this Unicode version and for *mapped*, else
-    computed."""
+    (no store, another version, a store that is not whole) computed."""
     try:
         stored = json.loads(STORE.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        stored = None
-    if (
-        isinstance(stored, dict)
-        and stored.get("unidata_version") == unicodedata.unidata_version
-        and stored.get("mapped") == mapped
-    ):
-        return {k: stored[k] for k in ("unidata_version", "space", "unmapped", "common")}  # type: ignore[return-value]
+        if stored["unidata_version"] == unicodedata.unidata_version and stored["mapped"] == mapped:
+            found = Tables(
+                unidata_version=stored["unidata_version"],
+                space=stored["space"],
+                unmapped=stored["unmapped"],
+                common=stored["common"],
+            )
+            whole = isinstance(found["space"], str) and isinstance(found["unmapped"], list)
+            if whole and isinstance(found["common"], list):
+                return found
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
     return compute(mapped)
 
 
