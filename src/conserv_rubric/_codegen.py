@@ -27,6 +27,7 @@ from ._kinds import Leaf, Num, fast, kind_of, reachable
 from ._limits import MAX_NUMBER
 from ._plan_shared import Checker, named_made
 from ._results import GroupResult
+from ._sheet import WORDS
 from ._tree import child_addresses
 from .model import Check, Each, Flag, Parts, Rule
 
@@ -314,7 +315,13 @@ class _Plan:
             hit = f"{x} += {points}" if summed else f"{x} = {points}"
             miss = "pass" if summed else f"{x} = 0"
             after = f"if {v} is True: {hit}" if summed else f"{x} = {points} if {v} is True else 0"
-        if self.text and leaf.shape == "bool":
+        # A CSV's ``true`` and ``false`` are the reader's own two objects (`_sheet.WORDS`):
+        # a flag tests them by identity; other text is looked up below.
+        yes = no = ""
+        fix = self.checker.fix
+        if self.text and flag and fix(j, WORDS["true"]) is True and fix(j, WORDS["false"]) is False:
+            yes, no = f" or {v} is YES", f" or {v} is NO"
+        elif self.text and leaf.shape == "bool":
             # Text read before for a yes/no leaf becomes its bool; anything else stays as it is
             # (a list raises TypeError: the checker says what is wrong with it).
             add(1, f"{v} = tb({v}, {v})")
@@ -327,10 +334,14 @@ class _Plan:
                 add(2, f"n{j} = len(m) if type(m) is list else m")
             word = "elif"
         if flag:
-            add(1, f"{word} {v} is True:")
+            add(1, f"{word} {v} is True{yes}:")
             add(2, hit)
-            add(1, f"elif {v} is False:")
+            if yes:
+                add(2, f"{v} = True")  # read as a bool by what follows (gates, conditions)
+            add(1, f"elif {v} is False{no}:")
             add(2, miss)
+            if no:
+                add(2, f"{v} = False")
             add(1, "else:")
         elif leaf.shape == "bool":
             add(1, f"{word} {v} is not True and {v} is not False:")

@@ -16,7 +16,7 @@ from ._plan_shared import MISS, Checker, copy_answer
 from ._provenance import rubric_hash
 from ._results import GroupResult, ItemResult
 from ._score import MAX_SHARED
-from ._sheet import Sheet
+from ._sheet import WORDS, Sheet
 
 
 class Plan:
@@ -99,6 +99,8 @@ class Plan:
             "NONE": (),
             "MISS": MISS,
             "TB": self.checker.text_bool,
+            "YES": WORDS["true"],
+            "NO": WORDS["false"],
             "fix": self.checker.fix,
             "copy": copy_answer,
             "within": within,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Final, cast
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
@@ -532,8 +532,8 @@ def score(
         _as_coefficients(coefficients)
     c = _COMPILED.get(id(rubric))
     if c is not None and (plan := c.plan) is not None and c._rubric() is rubric:
-        if sheet.__class__ is dict:
-            snap = cast("dict[str, Any]", sheet).copy()
+        if type(sheet) is dict:
+            snap: dict[str, Any] = sheet.copy()
             sums = plan.quick(snap, True)
             if sums is not None:
                 return _planned(c, rubric, snap, None, True, sums)

@@ -362,6 +362,9 @@ def _path_argument(path: object, call: str) -> None:
 
 
 #: CSV columns that fill the ``[sheet]`` table rather than answer a leaf.
+#: A CSV cell that reads ``true`` or ``false`` is kept as one of these two objects, so that the
+#: generated plan recognises the commonest answers by identity (`conserv_rubric._codegen`).
+WORDS: Final = {"true": "true", "false": "false"}
 META_COLUMNS: Final = ("agency", "code", "year", "stage", "assessor", "rubric", "date")
 
 
@@ -485,7 +488,7 @@ def csv_row(
             energy[column] = text_
         else:
             # Text until checked against the rubric: the leaf decides what it means.
-            answers[column] = text_
+            answers[column] = WORDS.get(text_, text_)
     if problems:
         return SheetError(problems)
     try:
