@@ -75,9 +75,11 @@ class _Doc:
         self.lines.extend([f"### {self.esc(text)}", ""] if self.md else [f"{self.esc(text)}："])
 
     def table(self, rows: Sequence[Sequence[str]], right: frozenset[int] = frozenset()) -> None:
-        # markdown_table escapes | itself; the rest of Markdown's syntax is escaped here.
-        cells = [[(markdown(c).replace("\\|", "|") if self.md else visible(c)) for c in row] for row in rows]
-        self.lines.extend(markdown_table(cells, right) if self.md else grid(cells, right))
+        # markdown_table escapes every cell itself: escaping here too would show the backslashes.
+        if self.md:
+            self.lines.extend(markdown_table(rows, right))
+        else:
+            self.lines.extend(grid([[visible(c) for c in row] for row in rows], right))
         self.lines.append("")
 
     def bullets(self, texts: Sequence[str]) -> None:
