@@ -42,6 +42,8 @@ from conserv_rubric.rollup import rollup
 from conserv_rubric.workbook import read_energy, read_workbook, write_template
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The signature of an OLE compound file (Excel 97–2003, and every encrypted Office file).
+OLE = bytes.fromhex("D0CF11E0A1B11AE1")
 NOT_XLSX = "not an .xlsx workbook (Excel 2007 or later); open it in Excel or WPS and save it as .xlsx"
 EXAMPLES = sorted((ROOT / "examples" / "district").glob("*.toml"))
 
@@ -683,7 +685,21 @@ def test_a_bad_detail_is_located(training: Rubric, tmp_path: Path) -> None:
     ("content", "message"),
     [
         (b"not a zip", NOT_XLSX),
-        (b"", NOT_XLSX),
+        (b"", "the file is empty (0 bytes); expected an .xlsx workbook: ask for the file again"),
+        # A password-protected workbook is an OLE compound file holding the stream EncryptedPackage
+        # (its directory names streams in UTF-16): the password has to come off, not the format.
+        (
+            OLE + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(200),
+            "the workbook is protected by a password (encrypted), so it cannot be read; open it in "
+            "Excel or WPS, remove the password (文件 → 信息 → 保护工作簿 → 用密码进行加密, clear it) "
+            "and save it as .xlsx",
+        ),
+        # Without that stream, an OLE file is an Excel 97–2003 workbook (or a Word 97 file) renamed.
+        (
+            OLE + bytes(504) + "Workbook".encode("utf-16-le") + bytes(200),
+            "an Excel 97–2003 (.xls) workbook or another old Office file, named .xlsx; open it in "
+            "Excel or WPS and save it as .xlsx",
+        ),
     ],
 )  # fmt: skip
 def test_a_file_that_is_no_workbook(tmp_path: Path, content: bytes, message: str) -> None:
@@ -692,11 +708,20 @@ def test_a_file_that_is_no_workbook(tmp_path: Path, content: bytes, message: str
     assert _error(path) == f"{path}: {message}"
 
 
-def test_a_zip_that_is_no_workbook(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("parts", "what"),
+    [
+        ({"hello.txt": "你好"}, "no workbook in it"),
+        ({"word/document.xml": "<w:document/>", "[Content_Types].xml": "<Types/>"}, "no workbook in it"),
+        ({"xl/workbook.xml": "<workbook", "[Content_Types].xml": "<Types/>"}, "damaged"),
+    ],
+)
+def test_a_zip_that_is_no_workbook(tmp_path: Path, parts: dict[str, str], what: str) -> None:
     path = tmp_path / "sheet.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("hello.txt", "你好")
-    assert _error(path) == (f"{path}: {NOT_XLSX} (KeyError)")
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    assert _error(path) == f"{path}: {NOT_XLSX} (a zip archive, {what})"
 
 
 def test_a_workbook_without_a_table(tmp_path: Path) -> None:

@@ -22,15 +22,10 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import io
 import os
 import re
-import stat
 import unicodedata
-import warnings
-import zipfile
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
@@ -38,7 +33,7 @@ import attrs
 from ._energy_model import EnergyData
 from ._energy_parse import parse_energy
 from ._labels import STAGE_LABELS as STAGES
-from ._limits import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_XML_BYTES, MAX_WORKSHEET_ROWS
+from ._limits import MAX_WORKSHEET_ROWS
 from ._sheet import Sheet, _sheet_from_doc
 from ._text import clip, describe
 from ._xlsx_layout import (
@@ -49,12 +44,11 @@ from ._xlsx_layout import (
     EVIDENCE_SEPARATORS,
     INFO,
     NOTES,
-    OLD_WORKBOOKS,
     PROVENANCE,
     reference,
-    require_openpyxl,
 )
-from .errors import Problem, RubricError, SheetError
+from ._xlsx_open import open_workbook
+from .errors import Problem, SheetError
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -82,68 +76,6 @@ _NO_ENERGY: Final = "the energy rows hold no values; fill in the 答案 cells of
 _HASH: Final = re.compile(r"sha256:[0-9a-f]{64}")
 #: Quoted text and escaped characters of a number format, which are shown as they are.
 _FORMAT_LITERAL: Final = re.compile(r'"[^"]*"|\\.')
-
-
-# --- opening ---------------------------------------------------------------------------------
-
-
-def _bytes(path: str | os.PathLike[str], file: str) -> bytes:
-    """The workbook's bytes: a regular file within the limit."""
-    try:
-        found = os.stat(path)
-        regular = stat.S_ISREG(found.st_mode)
-        data = b""
-        if regular:  # anything else is never opened: opening a FIFO waits for a writer
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_WORKBOOK_BYTES + 1)
-    except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
-        raise SheetError([Problem(file=file, message=f"cannot read file: {reason}")]) from None
-    if not regular:
-        raise SheetError([Problem(file=file, message="not a regular file; expected an .xlsx workbook")])
-    if len(data) > MAX_WORKBOOK_BYTES:
-        message = f"the workbook is {max(found.st_size, len(data))} bytes; the limit is {MAX_WORKBOOK_BYTES}"
-        raise SheetError([Problem(file=file, message=message)])
-    return data
-
-
-def open_workbook(path: str | os.PathLike[str]) -> tuple[Workbook, str]:
-    """The workbook at *path*, opened without recalculating anything, and its file name.
-
-    Raises:
-        SheetError: an ``.xls`` or ``.et`` file, openpyxl not installed, a file that cannot be
-            read or is no ``.xlsx`` workbook.
-    """
-    file = str(path)
-    old = OLD_WORKBOOKS.get(Path(path).suffix.lower())
-    if old is not None:
-        raise SheetError([Problem(file=file, message=old)])
-    try:
-        require_openpyxl(file)
-    except RubricError as exc:  # a workbook is a sheet here
-        raise SheetError(exc.problems) from None
-    from openpyxl import load_workbook  # noqa: PLC0415 - optional extra, checked above
-
-    data = _bytes(path, file)
-    not_xlsx = "not an .xlsx workbook (Excel 2007 or later); open it in Excel or WPS and save it as .xlsx"
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(i.file_size for i in archive.infolist() if i.filename.endswith((".xml", ".rels")))
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise SheetError([Problem(file=file, message=not_xlsx)]) from None
-    if unpacked > MAX_WORKBOOK_XML_BYTES:
-        message = f"the workbook unpacks to {unpacked} bytes; the limit is {MAX_WORKBOOK_XML_BYTES}"
-        raise SheetError([Problem(file=file, message=message)])
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about parts it drops (WPS's extensions, slicers …): none is read here.
-            warnings.simplefilter("ignore")
-            # Read-only: four times faster, and a cell is only what the file holds (a merged range
-            # is empty but for its first cell).
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, rich_text=False)
-    except Exception as exc:  # noqa: BLE001 - a damaged workbook can fail anywhere in openpyxl
-        raise SheetError([Problem(file=file, message=f"{not_xlsx} ({type(exc).__name__})")]) from None
-    return workbook, file
 
 
 # --- cells -----------------------------------------------------------------------------------
