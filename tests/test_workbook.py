@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 import openpyxl
 import pytest
@@ -230,6 +231,38 @@ def test_every_worksheet_is_an_agency(training: Rubric, tmp_path: Path) -> None:
         ("乙局", Decimal(5)),
     ]
     assert sheets[1].cells['answers."1.1"'] == "乙局!" + answer_cell(path, "1.1").split("!")[1]
+
+
+@pytest.mark.parametrize(
+    ("state", "remedy"),
+    [
+        ("hidden", "unhide it (right-click a worksheet tab → 取消隐藏) to have it scored, or delete it"),
+        (
+            "veryHidden",
+            "Excel's menus cannot unhide it (it is very hidden, set by a macro or another program): "
+            "copy the agency's answers into a visible worksheet, or save the visible ones as a new workbook",
+        ),
+    ],
+)
+def test_a_hidden_worksheet_with_a_table_is_refused_not_scored_unseen(
+    training: Rubric, tmp_path: Path, state: Literal["hidden", "veryHidden"], remedy: str
+) -> None:
+    # The office sees one agency in Excel; a hidden copy would be scored as a second, unseen.
+    path = fill(made(training, tmp_path), {"1.1": 2, "1.2": 4}, details={"单位名称": "甲局"})
+    wb = openpyxl.load_workbook(path)
+    copy = wb.copy_worksheet(wb["自评打分表"])
+    copy.title = "旧表"
+    copy["C2"] = "乙局"
+    copy.sheet_state = state
+    wb.save(path)
+    header = answer_cell(path, "1.1").split("!")[1]
+    address = f"F{int(header[1:]) - 1}"  # the 地址 heading, above the first row
+    with pytest.raises(SheetError) as exc:
+        load_sheets(path)
+    assert str(exc.value) == (
+        f"{path}: 旧表!{address}: the worksheet 旧表 holds a 自评打分表 but is hidden, so it is not "
+        f"scored unseen; {remedy}"
+    )
 
 
 @pytest.mark.parametrize("name", names())

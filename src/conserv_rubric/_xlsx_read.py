@@ -74,6 +74,14 @@ _NO: Final = frozenset({"否", "false"})
 _STAGE_NAMES: Final = {"核定": "verified", **{label: name for name, label in STAGES.items()}}
 _NO_ENERGY: Final = "the energy rows hold no values; fill in the 答案 cells of the energy.… rows"
 _HASH: Final = re.compile(r"sha256:[0-9a-f]{64}")
+#: What to do with a hidden worksheet that holds a table, by its state.
+_UNHIDE: Final = {
+    "hidden": "unhide it (right-click a worksheet tab → 取消隐藏) to have it scored, or delete it",
+    "veryHidden": (
+        "Excel's menus cannot unhide it (it is very hidden, set by a macro or another program): "
+        "copy the agency's answers into a visible worksheet, or save the visible ones as a new workbook"
+    ),
+}
 #: Quoted text and escaped characters of a number format, which are shown as they are.
 _FORMAT_LITERAL: Final = re.compile(r'"[^"]*"|\\.')
 
@@ -425,7 +433,16 @@ def _tables(workbook: Workbook, file: str, problems: list[Problem]) -> list[Tabl
     for ws in workbook.worksheets:
         if ws.title != PROVENANCE:
             table = _table(ws, file, problems)
-            if table is not None:
+            if table is not None and ws.sheet_state != "visible":
+                # What Excel shows is what is scored: a hidden copy would count an agency unseen.
+                message = (
+                    f"the worksheet {ws.title} holds a 自评打分表 but is hidden, so it is not scored unseen; "
+                )
+                message += _UNHIDE.get(ws.sheet_state, _UNHIDE["hidden"])
+                problems.append(
+                    Problem(file=file, cell=table.ref(table.header, table.columns[ADDRESS]), message=message)
+                )
+            elif table is not None:
                 tables.append(table)
     if not tables and not problems:
         message = (
