@@ -573,3 +573,53 @@ def test_the_energy_reader_refuses_a_json_key_given_twice(tmp_path: Path) -> Non
     with pytest.raises(SheetError) as excinfo:
         load_energy(path)
     assert str(excinfo.value) == f'{path}: energy: key "area" appears more than once; keep one'
+
+
+# --- empty files ---------------------------------------------------------------------------------
+
+_EMPTY_TOML = 'the sheet is empty; expected a [sheet] table with at least agency = "…", and [answers]'
+_EMPTY_JSON = 'the sheet is empty; expected a JSON object with "sheet" (at least "agency") and "answers"'
+_EMPTY_CSV = "the CSV file is empty; expected a header row"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("sheet.toml", b"", _EMPTY_TOML),
+        ("sheet.toml", b"\r\n\r\n  \n", _EMPTY_TOML),
+        ("sheet.json", b"", _EMPTY_JSON),
+        ("sheet.json", b"\xef\xbb\xbf\n", _EMPTY_JSON),
+        ("sheet.csv", b"", _EMPTY_CSV),
+        # What Excel and WPS save for an empty worksheet as "CSV UTF-8": the byte-order mark alone.
+        ("sheet.csv", b"\xef\xbb\xbf", _EMPTY_CSV),
+        ("sheet.csv", b"\r\n\r\n", _EMPTY_CSV),
+        # Cells that were formatted but left empty.
+        ("sheet.csv", b",,,\r\n,,\r\n", _EMPTY_CSV),
+    ],
+)
+def test_an_empty_sheet_file_is_named_empty(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(path)
+    assert str(excinfo.value) == f"{path}: {message}"
+    # The CSV report reads a CSV file a row at a time, through another reader: the same words.
+    assert cli.main(["score", str(ROOT / "rubrics" / "district.toml"), str(path), "--format", "csv"]) == 2
+    assert capsys.readouterr().err == f"{path}: {message}\n"
+
+
+def test_blank_lines_above_a_header_are_not_an_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "sheet.csv"
+    path.write_text("\n\nagency,2.1.1\nXX区财政局,true\n", encoding="utf-8")
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(path)
+    assert str(excinfo.value) == (
+        f"{path}:1: the header needs an 'agency' (单位) column; line 3 has one: delete the rows above it"
+    )
+    # Past the rows the hint searches, blank lines are not known to go on to the end: no claim of empty.
+    path.write_text("\n" * 25 + "agency,2.1.1\nXX区财政局,true\n", encoding="utf-8")
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(path)
+    assert str(excinfo.value) == f"{path}:1: the header needs an 'agency' (单位) column"

@@ -257,11 +257,22 @@ def loads_sheet(
         return _one(
             _sheets_from_csv(text, file), file, "loads_sheet() reads one: give it a header and one row"
         )
+    if not text.strip():  # a 0-byte file, or one Excel or an editor saved with only line breaks
+        raise SheetError([Problem(file=file, message=_EMPTY[format])])
     try:
         doc = parse_json(text, file) if format == "json" else parse_toml(text, file)
     except RubricError as exc:
         raise SheetError(exc.problems) from None
     return _sheet_from_doc(doc, file)
+
+
+#: What an empty TOML or JSON sheet should have held.
+_EMPTY: Final = {
+    "toml": 'the sheet is empty; expected a [sheet] table with at least agency = "…", and [answers]',
+    "json": 'the sheet is empty; expected a JSON object with "sheet" (at least "agency") and "answers"',
+}
+#: What an empty CSV sheet file should have held.
+EMPTY_CSV: Final = "the CSV file is empty; expected a header row"
 
 
 #: Files that are workbooks, which are not read (yet): what to do instead.
@@ -423,11 +434,24 @@ def csv_header(cells: list[str], file: str | None, below: Iterable[tuple[int, li
             say where the header is.
 
     Raises:
-        SheetError: the header has no ``agency`` column, or names a column twice.
+        SheetError: the header has no ``agency`` column, or names a column twice; the file holds
+            nothing but blank lines and empty cells.
     """
     header = read_header(cells, file)  # 单位, 年度 … read as agency, year …
     if "agency" not in header:
-        hint = _separator_hint(cells) or _header_hint(below)
+        read = [0, 0]  # the records below read by the hint, and those of them that hold text
+
+        def watched() -> Iterator[tuple[int, list[str]]]:
+            for line, names in below:
+                read[0] += 1
+                read[1] += any(name.strip() for name in names)
+                yield line, names
+
+        hint = _separator_hint(cells) or _header_hint(watched())
+        blank = not any(cell.strip() for cell in cells) and read[0] < HEADER_SEARCH and not read[1]
+        if not hint and blank:
+            # Only blank lines or empty cells (",,,") to the end, as a spreadsheet saves an empty table.
+            raise SheetError([Problem(file=file, message=EMPTY_CSV)])
         message = "the header needs an 'agency' (单位) column" + hint
         raise SheetError([Problem(file=file, line=1, message=message)])
     if {"total", "rubric_hash", "library"}.issubset(header):
@@ -510,7 +534,7 @@ def csv_rows(text: str, file: str | None) -> Iterator[Sheet | SheetError]:
     except RubricError as exc:
         raise SheetError(exc.problems) from None
     if not records:
-        raise SheetError([Problem(file=file, message="the CSV file is empty; expected a header row")])
+        raise SheetError([Problem(file=file, message=EMPTY_CSV)])
     header = csv_header(records[0][2], file, ((first, cells) for first, _, cells in records[1:]))
     rows = 0
     for first, last, row in records[1:]:
