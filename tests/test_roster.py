@@ -167,6 +167,18 @@ def test_names_are_matched_after_nfkc_and_trimming() -> None:
             id="value under no column name",
         ),
         pytest.param("", "r.csv: the roster is empty; expected a header row with 'agency'", id="empty file"),
+        # What a spreadsheet saves for a sheet with formatted but empty cells.
+        pytest.param(
+            "\r\n,,,\r\n,,\r\n",
+            "r.csv: the roster is empty; expected a header row with 'agency'",
+            id="only blank rows",
+        ),
+        # A title typed above the table (merged across its columns) comes first when saved as CSV.
+        pytest.param(
+            "XX区节约型机关创建名录,,,\n单位,上级单位,类型,代码\nXX区财政局,,行政机关,\n",
+            "r.csv:1: the header needs an 'agency' column; line 2 has one: delete the rows above it",
+            id="title above the header",
+        ),
         pytest.param("agency\n", "r.csv: the roster lists no agencies", id="no rows"),
         pytest.param(
             'agency\n"XX区财政局\n', "r.csv:2: invalid CSV: unexpected end of data", id="open quote"

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final, Literal, Protocol
 
 import attrs
 
@@ -114,6 +116,39 @@ def _check(entries: list[RosterEntry], file: str | None, problems: list[Problem]
             )
 
 
+#: The problem of a roster file with no header row.
+_EMPTY: Final = "the roster is empty; expected a header row with 'agency'"
+#: How many rows below a first row without ``agency`` are searched for the header it should be.
+_HEADER_SEARCH: Final = 20
+
+
+class _Reader(Protocol):
+    """A `csv.reader`: its rows, and the line it has read to."""
+
+    line_num: int
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+    def __next__(self) -> list[str]: ...
+
+
+def _header_below(header: list[str], reader: _Reader) -> str | None:
+    """What a first row without ``agency`` is, from the rows below it: ``""`` when the file holds
+    nothing but blank rows (an empty roster), the problem when a row below is the header (a title
+    typed above the table), None when neither is known (the header's own problems are reported).
+    """
+    blank = not any(cell.strip() for cell in header)
+    try:
+        for row in itertools.islice(reader, _HEADER_SEARCH):
+            if "agency" in {ZH_COLUMNS.get(c.strip(), c.strip()) for c in row}:
+                line = reader.line_num
+                return f"the header needs an 'agency' column; line {line} has one: delete the rows above it"
+            blank = blank and not any(cell.strip() for cell in row)
+        # Only an empty file is called empty: the search did not stop before the end of it.
+        return "" if blank and next(reader, None) is None else None
+    except csv.Error:
+        return None  # the header lacks agency all the same, and its own problems say so
+
+
 def _from_csv(text: str, file: str | None, problems: list[Problem]) -> list[RosterEntry]:
     # strict: an unclosed quote is an error, not a cell that runs to the end of the file.
     reader = csv.reader(io.StringIO(text), strict=True)
@@ -123,10 +158,13 @@ def _from_csv(text: str, file: str | None, problems: list[Problem]) -> list[Rost
         problems.append(Problem(file=file, line=1, message=f"invalid CSV: {exc}"))
         return []
     if header is None:
-        problems.append(
-            Problem(file=file, message="the roster is empty; expected a header row with 'agency'")
-        )
+        problems.append(Problem(file=file, message=_EMPTY))
         return []
+    if not {ZH_COLUMNS.get(c.strip(), c.strip()) for c in header} & {"agency"}:
+        found = _header_below(header, reader)
+        if found is not None:
+            problems.append(Problem(file=file, line=1 if found else None, message=found or _EMPTY))
+            return []
     columns: list[str] = []
     for cell in header:
         name = cell.strip()
