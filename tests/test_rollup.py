@@ -32,7 +32,16 @@ from conserv_rubric import (
     score,
 )
 from conserv_rubric._provenance import canonical_json
-from conserv_rubric.rollup import HASH_VERSION, SCHEMA_VERSION, Rollup, compare, rollup, rubric_hash
+from conserv_rubric.pages import render_rollup_html
+from conserv_rubric.rollup import (
+    HASH_VERSION,
+    SCHEMA_VERSION,
+    Rollup,
+    compare,
+    render_rollup,
+    rollup,
+    rubric_hash,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT = ROOT / "rubrics" / "district.toml"
@@ -520,6 +529,33 @@ def test_a_sheet_of_another_year_is_reported(district: Rubric, tmp_path: Path, r
     plan = write(tmp_path / "plan.toml", PLAN)
     assert rollup(district, [old], plan=plan, roster=roster, year=2023).summary.reached == 1
     assert rollup(district, [old], plan=plan, roster=roster).year == 2024
+
+
+def test_another_year_than_the_plans_keeps_its_schedule_by_month_and_day(
+    district: Rubric, tmp_path: Path, roster: Path
+) -> None:
+    # The plan's schedule is the same every year (方案: 每年10月底前 自评): a roll-up of 2026 under
+    # a plan written out for 2024 takes 2026-10-31 as the 自评 deadline, not 2024-10-31, which
+    # made every sheet of 2026 about two years late.
+    plan = write(tmp_path / "plan.toml", PLAN)
+    on_time = write_sheet(tmp_path / "s" / "a.toml", "XX区财政局", FULL, year=2026, date="2026-10-31")
+    late = write_sheet(tmp_path / "s" / "b.toml", "XX区审计局", FULL, year=2026, date="2026-11-02")
+    r = rollup(district, [on_time, late], plan=plan, roster=roster, year=2026)
+    assert [(x.agency, x.date, x.deadline, x.days) for x in r.late] == [
+        ("XX区审计局", datetime.date(2026, 11, 2), datetime.date(2026, 10, 31), 2)
+    ]
+    # The verification window ends 11月15日 in the roll-up's year as well.
+    check = write_sheet(
+        tmp_path / "s" / "c.toml", "XX区财政局", FULL, stage="verified", year=2026, date="2026-11-18"
+    )
+    r = rollup(district, [on_time, check], plan=plan, roster=roster, year=2026)
+    assert [(x.stage, x.deadline, x.days) for x in r.late] == [("verified", datetime.date(2026, 11, 15), 3)]
+    # The report says whose year the dates are.
+    note = "日程：方案按2024年度写出，截止日期按2026年度的同月同日计"
+    assert note in render_rollup(r, "text").splitlines()
+    assert f"<span>{note}</span>" in render_rollup_html(r)
+    # In the plan's own year there is nothing to say.
+    assert "日程" not in render_rollup(rollup(district, [], plan=plan, roster=roster), "text")
 
 
 def test_without_a_year_or_plan_years_are_not_checked(district: Rubric, tmp_path: Path) -> None:
