@@ -25,9 +25,11 @@ from conserv_rubric import (
     Rubric,
     RubricError,
     Sheet,
+    SheetError,
     SheetInfo,
     load_rubric,
     load_sheet,
+    load_sheets,
     loads_rubric,
     score,
 )
@@ -655,6 +657,46 @@ def test_a_plan_deadline_for_a_stage_the_rubric_lacks_is_refused(tmp_path: Path)
 
 
 # --- folders -------------------------------------------------------------------------------
+
+
+def test_another_roster_plan_or_rubric_in_the_folder_is_skipped_as_what_it_is(
+    district: Rubric, tmp_path: Path, roster: Path
+) -> None:
+    # Last year's 名录, a copy of the plan or of the standard among the sheets: each was read as
+    # sheets, a roster as one broken sheet per agency.
+    folder = tmp_path / "收件"
+    good = write_sheet(folder / "财政局.toml", "XX区财政局", FULL)
+    copies = {
+        "名录（去年）.csv": ROSTER,
+        "名录-中文表头.csv": "单位,上级单位,类型\nXX区财政局,,行政机关\n",
+        "名录.toml": '[[agencies]]\nagency = "XX区财政局"\ntype = "行政机关"\n',
+        "名录.json": '{"agencies": [{"agency": "XX区财政局"}]}',
+        "方案副本.toml": PLAN,
+        "评价标准.toml": (ROOT / "rubrics" / "district.toml").read_text(encoding="utf-8"),
+    }
+    for name, text in copies.items():
+        write(folder / name, text)
+    r = rollup(district, [folder], roster=roster)
+    assert r.errors == ()
+    as_roster = "a roster (名录), not a sheet: give it with --roster, or move it out of the sheets"
+    as_plan = "a plan (创建行动方案), not a sheet: give it with --plan, or move it out of the sheets"
+    as_rubric = "a rubric (评价标准), not a sheet: move it out of the sheets"
+    assert [(Path(s.file).name, s.reason) for s in r.skipped] == [
+        ("名录-中文表头.csv", as_roster),
+        ("名录.json", as_roster),
+        ("名录.toml", as_roster),
+        ("名录（去年）.csv", as_roster),
+        ("方案副本.toml", as_plan),
+        ("评价标准.toml", as_rubric),
+    ]
+    assert [s.file for s in r.agencies if s.file is not None] == [str(good)]
+    # Given as a sheet itself, such a file is refused with the same words.
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(folder / "名录（去年）.csv")
+    assert str(excinfo.value) == f"{folder / '名录（去年）.csv'}:1: {as_roster}"
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(folder / "方案副本.toml")
+    assert str(excinfo.value) == f"{folder / '方案副本.toml'}: {as_plan}"
 
 
 def test_a_folder_is_scanned_and_other_files_are_skipped(district: Rubric, tmp_path: Path) -> None:

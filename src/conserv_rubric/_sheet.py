@@ -16,6 +16,7 @@ from ._expect import Expectation, read_expect
 from ._fields import read_date
 from ._frozen import Frozen
 from ._headers import READ_ZH, read_header, unnamed_cell
+from ._not_sheet import check_csv_header, check_document
 from ._parse import csv_records, parse_json, parse_toml, read_bytes, read_text
 from ._text import describe, hidden_character, not_a_path, not_text, suggest
 from .errors import Problem, RubricError, SheetError
@@ -111,6 +112,8 @@ def _single_line(info: SheetInfo, file: str | None, where: str) -> list[Problem]
 
 
 def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -> Sheet:
+    if not where:
+        check_document(doc, file)  # a roster, plan or rubric is named as such, not as 9 unknown tables
     problems: list[Problem] = []
     known = {"sheet", "answers", "evidence", "notes", "expect", "energy"}
     for key in doc:
@@ -454,6 +457,7 @@ def csv_header(cells: list[str], file: str | None, below: Iterable[tuple[int, li
             raise SheetError([Problem(file=file, message=EMPTY_CSV)])
         message = "the header needs an 'agency' (单位) column" + hint
         raise SheetError([Problem(file=file, line=1, message=message)])
+    check_csv_header(header, file)
     if {"total", "rubric_hash", "library"}.issubset(header):
         message = (
             "this is a report conserv-rubric wrote (total, rubric_hash and library columns), not a sheet;"
