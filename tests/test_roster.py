@@ -167,6 +167,12 @@ def test_names_are_matched_after_nfkc_and_trimming() -> None:
             id="value under no column name",
         ),
         pytest.param("", "r.csv: the roster is empty; expected a header row with 'agency'", id="empty file"),
+        pytest.param(
+            "agency,code\nXX区财政局,9.11E+17\n",
+            'r.csv:2: the code "9.11E+17" is a number as Excel shows it in scientific notation, its last '
+            "digits lost; set the column's format to 文本 (Text), type the code again and save the file",
+            id="code in scientific notation",
+        ),
         # What a spreadsheet saves for a sheet with formatted but empty cells.
         pytest.param(
             "\r\n,,,\r\n,,\r\n",

@@ -623,3 +623,45 @@ def test_blank_lines_above_a_header_are_not_an_empty_file(tmp_path: Path) -> Non
     with pytest.raises(SheetError) as excinfo:
         load_sheets(path)
     assert str(excinfo.value) == f"{path}:1: the header needs an 'agency' (单位) column"
+
+
+# --- codes Excel shortened ------------------------------------------------------------------------
+
+_SHORTENED = (
+    'the code "9.11E+17" is a number as Excel shows it in scientific notation, its last digits lost; '
+    "set the column's format to 文本 (Text), type the code again and save the file"
+)
+
+
+def test_a_credit_code_excel_wrote_in_scientific_notation_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # An 18-digit 统一社会信用代码 typed into a General cell is a number to Excel: it keeps 15 digits
+    # and shows, and saves as CSV, 9.11E+17. Read as the code, it matched no roster row.
+    path = tmp_path / "sheet.csv"
+    path.write_text("agency,code,year,2.1.1\nXX区财政局,9.11E+17,2024,true\n", encoding="utf-8")
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(path)
+    assert str(excinfo.value) == f"{path}:2: sheet.code: {_SHORTENED}"
+    assert cli.main(["score", str(ROOT / "rubrics" / "district.toml"), str(path), "--format", "csv"]) == 2
+    assert capsys.readouterr().err == f"{path}:2: sheet.code: {_SHORTENED}\n"
+    # Inside DuckDB, the row is sent to the Python reader, which refuses it in the same words.
+    pytest.importorskip("duckdb")
+    args = [
+        "score",
+        str(ROOT / "rubrics" / "district.toml"),
+        str(path),
+        "--format",
+        "csv",
+        "--engine",
+        "duckdb",
+    ]
+    assert cli.main(args) == 2
+    assert capsys.readouterr().err == f"{path}:2: sheet.code: {_SHORTENED}\n"
+
+
+@pytest.mark.parametrize("code", ["91110000123456789X", "XQ012", "E+17", "9.11E17", "12345"])
+def test_other_codes_are_read_as_typed(tmp_path: Path, code: str) -> None:
+    path = tmp_path / "sheet.csv"
+    path.write_text(f"agency,code,year,2.1.1\nXX区财政局,{code},2024,true\n", encoding="utf-8")
+    assert [s.info.code for s in load_sheets(path)] == [code]

@@ -18,7 +18,7 @@ from typing import Final, Literal, Protocol
 
 import attrs
 
-from ._fields import Fields, table_lines
+from ._fields import Fields, shortened_code, table_lines
 from ._headers import READ_ZH, unnamed_cell
 from ._parse import parse_toml, read_bytes, read_text
 from ._text import suggest
@@ -91,7 +91,10 @@ def _check(entries: list[RosterEntry], file: str | None, problems: list[Problem]
         first = by_name.setdefault(key, entry)
         if first is not entry:
             fail(entry, f'agency "{entry.agency}" is on the roster twice: {first.where} and {entry.where}')
-        if entry.code is not None:
+        shortened = shortened_code(entry.code) if entry.code is not None else None
+        if shortened is not None:
+            fail(entry, shortened)
+        elif entry.code is not None:
             same = by_code.setdefault(normalise(entry.code), entry)
             if same is not entry:
                 fail(

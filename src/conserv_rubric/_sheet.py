@@ -13,7 +13,7 @@ import attrs
 from ._cells import normal, number
 from ._convert import structure
 from ._expect import Expectation, read_expect
-from ._fields import read_date
+from ._fields import read_date, shortened_code
 from ._frozen import Frozen
 from ._headers import READ_ZH, read_header, unnamed_cell
 from ._not_sheet import check_csv_header, check_document
@@ -144,6 +144,9 @@ def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -
             problems.extend(p.with_file(file) for p in exc.problems)
         if info is not None:
             problems.extend(_single_line(info, file, f"{where}sheet"))
+            shortened = shortened_code(info.code) if info.code is not None else None
+            if shortened is not None:
+                problems.append(Problem(file=file, path=f"{where}sheet.code", message=shortened))
         if dated:
             day, error = read_date(raw_date)
             if error is not None:
