@@ -16,7 +16,7 @@ from typing import Final
 
 import attrs
 
-from ._not_sheet import NotASheet
+from ._not_sheet import skip_reason
 from ._sheet import Sheet, load_sheets
 from ._xlsx_layout import OLD_WORKBOOKS
 from .errors import Problem, SheetError
@@ -106,8 +106,10 @@ def gather(inputs: Iterable[Sheet | str | os.PathLike[str]], known: Mapping[Path
                 continue
             try:
                 sheets.extend(load_sheets(file))
-            except NotASheet as exc:  # a roster, plan or rubric among the sheets: what it is
-                skipped.append(Skipped(str(file), exc.problems[0].message))
             except SheetError as exc:
-                problems.extend(exc.problems)
+                reason = skip_reason(exc)  # a roster, plan or rubric among the sheets: what it is
+                if reason is not None:
+                    skipped.append(Skipped(str(file), reason))
+                else:
+                    problems.extend(exc.problems)
     return Gathered(tuple(sheets), tuple(skipped), tuple(problems))

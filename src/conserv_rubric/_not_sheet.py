@@ -25,26 +25,33 @@ _ROSTER_COLUMNS: Final = frozenset({"agency", "parent", "type", "code"})
 _ROSTER_ONLY: Final = frozenset({"parent", "type"})
 
 
-class NotASheet(SheetError):
-    """The file is another document of the year (see the module); its one problem says which."""
+def skip_reason(exc: SheetError) -> str | None:
+    """What the file is, when *exc* refused it as another document of the year; else None.
+
+    The refusal is a plain `SheetError` (what `load_sheet` raises for every file it cannot read);
+    its one problem's message says what the file is.
+    """
+    if len(exc.problems) == 1 and exc.problems[0].message in (ROSTER, PLAN, RUBRIC):
+        return exc.problems[0].message
+    return None
 
 
 def check_csv_header(columns: Collection[str], file: str | None) -> None:
     """Refuse a CSV header of roster columns (already read as ``agency``, ``parent`` …).
 
     Raises:
-        NotASheet: the header is a roster's.
+        SheetError: the header is a roster's.
     """
     names = set(columns) - {""}
     if "agency" in names and names & _ROSTER_ONLY and names <= _ROSTER_COLUMNS:
-        raise NotASheet([Problem(file=file, line=1, message=ROSTER)])
+        raise SheetError([Problem(file=file, line=1, message=ROSTER)])
 
 
 def check_document(doc: Mapping[str, Any], file: str | None) -> None:
     """Refuse a TOML or JSON document that is a roster, a plan or a rubric.
 
     Raises:
-        NotASheet: the document has no ``sheet`` or ``answers`` and is shaped as one of them.
+        SheetError: the document has no ``sheet`` or ``answers`` and is shaped as one of them.
     """
     if "sheet" in doc or "answers" in doc:
         return
@@ -56,4 +63,4 @@ def check_document(doc: Mapping[str, Any], file: str | None) -> None:
         message = RUBRIC
     else:
         return
-    raise NotASheet([Problem(file=file, message=message)])
+    raise SheetError([Problem(file=file, message=message)])
