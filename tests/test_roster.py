@@ -264,3 +264,30 @@ def test_an_unreadable_roster_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(RubricError) as excinfo:
         load_roster(missing)
     assert str(excinfo.value) == f"{missing}: cannot read file: No such file or directory"
+
+
+_WORKBOOK_ROSTER = (
+    "a workbook, not a CSV or TOML roster; in Excel or WPS save the roster as CSV UTF-8 "
+    "(另存为 → CSV UTF-8（逗号分隔）) and give that file"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("名录.xlsx", b"PK\x03\x04" + bytes(60)),
+        ("名录.xls", bytes.fromhex("D0CF11E0A1B11AE1") + bytes(60)),
+        ("名录.et", bytes.fromhex("D0CF11E0A1B11AE1") + bytes(60)),
+        # By its bytes, whatever its name says.
+        ("名录.csv", b"PK\x03\x04" + bytes(60)),
+    ],
+)
+def test_a_roster_kept_as_a_workbook_is_refused_with_what_to_do(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
+    # Offices keep the 名录 in Excel; it was refused as "not UTF-8 text (byte 12)".
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(RubricError) as excinfo:
+        load_roster(path)
+    assert str(excinfo.value) == f"{path}: {_WORKBOOK_ROSTER}"

@@ -21,6 +21,7 @@ import attrs
 from ._fields import Fields, shortened_code, table_lines
 from ._headers import READ_ZH, unnamed_cell
 from ._parse import parse_toml, read_bytes, read_text
+from ._sheet import _WORKBOOK_MAGIC
 from ._text import suggest
 from .errors import Problem, RubricError
 
@@ -276,15 +277,26 @@ def loads_roster(text: str, *, format: Literal["csv", "toml"], file: str | None 
     return Roster(agencies=tuple(entries), file=file)
 
 
+#: A roster kept in Excel, by its name or its first bytes (a zip archive, an OLE file).
+_WORKBOOK_SUFFIXES: Final = (".xlsx", ".xlsm", ".xls", ".et")
+_WORKBOOK: Final = (
+    "a workbook, not a CSV or TOML roster; in Excel or WPS save the roster as CSV UTF-8 "
+    "(另存为 → CSV UTF-8（逗号分隔）) and give that file"
+)
+
+
 def load_roster(path: str | os.PathLike[str]) -> Roster:
     """Read the roster at *path*: ``.csv``, or TOML for any other name.
 
     Raises:
-        RubricError: the file cannot be read or is not a valid roster (see `loads_roster`).
+        RubricError: the file cannot be read, is a workbook (save it as CSV), or is not a valid
+            roster (see `loads_roster`).
     """
     file = str(path)
     # Regular files only, within the limit: a FIFO or /dev/zero given as the file never hangs.
     data = read_bytes(Path(path))
+    if Path(path).suffix.lower() in _WORKBOOK_SUFFIXES or data.startswith(tuple(_WORKBOOK_MAGIC)):
+        raise RubricError([Problem(file=file, message=_WORKBOOK)])  # not "not UTF-8 text (byte 12)"
     csv_file = Path(path).suffix.lower() == ".csv"
     text, _ = read_text(data, file, gb18030=csv_file)  # GBK as sheets are: Excel's "CSV" in China
     return loads_roster(text, format="csv" if csv_file else "toml", file=file)
