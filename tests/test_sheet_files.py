@@ -665,3 +665,51 @@ def test_other_codes_are_read_as_typed(tmp_path: Path, code: str) -> None:
     path = tmp_path / "sheet.csv"
     path.write_text(f"agency,code,year,2.1.1\nXX区财政局,{code},2024,true\n", encoding="utf-8")
     assert [s.info.code for s in load_sheets(path)] == [code]
+
+
+# --- stages by their labels ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_a_csv_stage_may_be_written_as_the_template_labels_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, engine: str
+) -> None:
+    # The workbook's 阶段 list offers 自评 and 核查, and a CSV with Chinese headers (单位, 阶段 …)
+    # is read; its 阶段 cells, typed as the workbook shows them, were refused.
+    if engine == "duckdb":
+        pytest.importorskip("duckdb")
+    path = tmp_path / "sheet.csv"
+    path.write_text(
+        "单位,年度,阶段,2.1.1\nXX区财政局,2024,自评,true\nXX区审计局,2024,核查 ,true\n", encoding="utf-8"
+    )
+    assert [(s.agency, s.stage) for s in load_sheets(path)] == [
+        ("XX区财政局", "self"),
+        ("XX区审计局", "verified"),
+    ]
+    args = [
+        "score",
+        str(ROOT / "rubrics" / "district.toml"),
+        str(path),
+        "--format",
+        "csv",
+        "--engine",
+        engine,
+    ]
+    assert cli.main(args) == 1
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert [row.split(",")[:4] for row in out.splitlines()[1:]] == [
+        ["XX区财政局", "", "2024", "self"],
+        ["XX区审计局", "", "2024", "verified"],
+    ]
+
+
+def test_a_stage_label_the_rubric_lacks_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "sheet.csv"
+    path.write_text("单位,年度,阶段\nXX区财政局,2024,初评\n", encoding="utf-8")
+    with pytest.raises(SheetError) as excinfo:
+        score(load_rubric(ROOT / "rubrics" / "district.toml"), load_sheet(path))
+    assert (
+        str(excinfo.value)
+        == f'{path}:2: sheet.stage: expected one of "self", "verified", got a string ("初评")'
+    )

@@ -16,6 +16,7 @@ from ._expect import Expectation, read_expect
 from ._fields import read_date, shortened_code
 from ._frozen import Frozen
 from ._headers import READ_ZH, read_header, unnamed_cell
+from ._labels import STAGE_NAMES
 from ._not_sheet import check_csv_header, check_document
 from ._parse import csv_records, parse_json, parse_toml, read_bytes, read_text
 from ._text import describe, hidden_character, not_a_path, not_text, suggest
@@ -510,6 +511,8 @@ def csv_row(
         if column == "year":
             year = number(normal(text_))
             info[column] = year if isinstance(year, int) else text_
+        elif column == "stage":  # 自评, 核查 as the workbook's list and the reports label them
+            info[column] = STAGE_NAMES.get(text_, text_)
         elif meta:
             info[column] = text_
         elif column.startswith("energy."):  # dotted columns of [energy] (DESIGN §11)

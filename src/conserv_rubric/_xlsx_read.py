@@ -32,7 +32,7 @@ import attrs
 
 from ._energy_model import EnergyData
 from ._energy_parse import parse_energy
-from ._labels import STAGE_LABELS as STAGES
+from ._labels import STAGE_NAMES
 from ._limits import MAX_WORKSHEET_ROWS
 from ._sheet import Sheet, _sheet_from_doc
 from ._text import clip, describe
@@ -69,9 +69,6 @@ _EXACT: Final = decimal.Context(prec=60, traps=[decimal.Inexact, decimal.Overflo
 HEADER_SEARCH: Final = 50
 _YES: Final = frozenset({"是", "true"})
 _NO: Final = frozenset({"否", "false"})
-#: Stage labels as the template writes them (自评, 核查) → the stage names sheets use; 核定, the
-#: label of earlier templates, still reads as the verified stage.
-_STAGE_NAMES: Final = {"核定": "verified", **{label: name for name, label in STAGES.items()}}
 _NO_ENERGY: Final = "the energy rows hold no values; fill in the 答案 cells of the energy.… rows"
 _HASH: Final = re.compile(r"sha256:[0-9a-f]{64}")
 #: What to do with a hidden worksheet that holds a table, by its state.
@@ -298,7 +295,7 @@ def _detail(table: Table, field: str, file: str, problems: list[Problem]) -> obj
     if field == "year" and re.fullmatch(r"[0-9]{4}", digits):
         return int(digits)
     if field == "stage" and isinstance(value, str):
-        return _STAGE_NAMES.get(value, value)
+        return STAGE_NAMES.get(value, value)
     return value
 
 
