@@ -713,3 +713,24 @@ def test_a_stage_label_the_rubric_lacks_is_still_refused(tmp_path: Path) -> None
         str(excinfo.value)
         == f'{path}:2: sheet.stage: expected one of "self", "verified", got a string ("初评")'
     )
+
+
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_a_header_repeated_below_is_named_as_such(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, bom: str
+) -> None:
+    # Two agencies' CSV files joined into one (copy a.csv+b.csv all.csv, or pasted one under the
+    # other): the second header is a row, with the second file's byte-order mark if it had one.
+    path = tmp_path / "sheet.csv"
+    one = "单位,年度,阶段,日期,2.1.1\n"
+    path.write_text(
+        f"{one}XX区财政局,2024,自评,2024-10-20,true\n{bom}{one}XX区审计局,2024,自评,,true\n", encoding="utf-8"
+    )
+    message = f"{path}:3: repeats the header row (line 1): two CSV files joined into one? Delete this row"
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(path)
+    assert str(excinfo.value) == message
+    assert cli.main(["score", str(ROOT / "rubrics" / "district.toml"), str(path), "--format", "csv"]) == 2
+    out, err = capsys.readouterr()
+    assert err == message + "\n"
+    assert [row.split(",")[0] for row in out.splitlines()[1:]] == ["XX区财政局", "XX区审计局"]

@@ -476,6 +476,20 @@ def csv_header(cells: list[str], file: str | None, below: Iterable[tuple[int, li
     return header
 
 
+#: A row that is the header again: the second file's header, where two CSV files were joined.
+REPEATED_HEADER: Final = "repeats the header row (line 1): two CSV files joined into one? Delete this row"
+
+
+def _repeats(header: list[str], row: list[str]) -> bool:
+    """Whether *row* names the header's columns, as the header does (a byte-order mark aside)."""
+
+    def name(cell: str) -> str:
+        text = cell.replace("\ufeff", "").strip()
+        return READ_ZH.get(text, text)
+
+    return name(row[0]) == header[0] and [name(cell) for cell in row] == header
+
+
 def csv_row(
     header: list[str], first: int, last: int, row: list[str], file: str | None, encoding: str | None = None
 ) -> Sheet | SheetError | None:
@@ -485,6 +499,8 @@ def csv_row(
     if len(row) != len(header):
         message = f"has {len(row)} cells, the header has {len(header)}"
         return SheetError([Problem(file=file, line=first, message=message)])
+    if _repeats(header, row):
+        return SheetError([Problem(file=file, line=first, message=REPEATED_HEADER)])
     problems: list[Problem] = []
     info: dict[str, Any] = {}
     answers: dict[str, Any] = {}
