@@ -619,6 +619,20 @@ def test_rows_are_found_by_address_not_by_position(training: Rubric, tmp_path: P
     assert sheet.answers == {"1.1": 3, "1.2": 4}
 
 
+def test_a_year_in_a_date_formatted_cell_says_so(training: Rubric, tmp_path: Path) -> None:
+    # 2024 typed into a cell formatted as a date shows as 1905/7/16, and is stored as that date.
+    path = fill(made(training, tmp_path), {"1.1": 3}, details={"年度": 2024})
+    wb = openpyxl.load_workbook(path)
+    ws = wb["自评打分表"]
+    where = _detail(ws, "年度")
+    ws[where].number_format = "yyyy/m/d"
+    wb.save(path)
+    assert _error(path) == (
+        f"{path}: 自评打分表!{where} (sheet.year): holds a date (1905-07-16), not a year; "
+        "set the cell's format to 常规 (General) and type the year again"
+    )
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [

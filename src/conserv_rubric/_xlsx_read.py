@@ -291,6 +291,11 @@ def _detail(table: Table, field: str, file: str, problems: list[Problem]) -> obj
         )
         problems.append(Problem(file=file, path=path, cell=table.at(cell), message=message))
         return None
+    if field == "year" and isinstance(value, datetime.date):  # 2024 in a date cell shows as 1905/7/16
+        message = f"holds a date ({value}), not a year; "
+        message += "set the cell's format to 常规 (General) and type the year again"
+        problems.append(Problem(file=file, path=path, cell=table.at(cell), message=message))
+        return None
     digits = unicodedata.normalize("NFKC", value) if isinstance(value, str) else ""
     if field == "year" and re.fullmatch(r"[0-9]{4}", digits):
         return int(digits)
