@@ -133,6 +133,22 @@ def test_template_filled_in_scores(capsys: pytest.CaptureFixture[str], tmp_path:
     assert json.loads(out)["total"] == 1
 
 
+def test_template_writes_toml_to_a_file_as_its_help_says(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # The office guide sends agencies `template district -o 自评打分表.toml`: -o is not for xlsx only.
+    code, printed, _ = run(capsys, "template", DISTRICT)
+    assert code == 0
+    target = tmp_path / "自评打分表.toml"
+    assert run(capsys, "template", DISTRICT, "-o", target) == (0, "", "")
+    assert target.read_text(encoding="utf-8") == printed
+    with pytest.raises(SystemExit):
+        cli.main(["template", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    wanted = "the file to write: the TOML sheet, or the workbook (needed with --format xlsx)"
+    assert f"-o FILE, --output FILE {wanted}" in help_text
+
+
 def test_gap_lists_the_fewest_items(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "gap", DISTRICT, FAIL, "--format", "json")
     doc = json.loads(out)

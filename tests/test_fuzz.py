@@ -122,6 +122,8 @@ WHOLE_FILE: Final = re.compile(
     r"|invalid JSON: .*"
     r"|expected a JSON object, got .*"
     r"|the CSV file is empty; expected a header row"
+    r"|the sheet is empty; expected .*"
+    r"|a (roster|plan|rubric) \(.*\), not a sheet: .*"
     r"|invalid CSV: .*"
     r"|holds \d+ sheets; use load_sheets\(\) to read them all"
     r"|holds \d+ sheets; loads_sheet\(\) reads one: .*"

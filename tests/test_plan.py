@@ -244,3 +244,27 @@ def test_an_unreadable_plan_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(RubricError) as excinfo:
         load_plan(missing)
     assert str(excinfo.value) == f"{missing}: cannot read file: No such file or directory"
+
+
+@pytest.mark.parametrize(
+    ("by", "year", "expected"),
+    [
+        ("2024-10-31", None, datetime.date(2024, 10, 31)),
+        ("2024-10-31", 2024, datetime.date(2024, 10, 31)),
+        ("2024-10-31", 2026, datetime.date(2026, 10, 31)),
+        ("2024-10-31", 2023, datetime.date(2023, 10, 31)),
+        # A deadline on 29 February moves to the 28th of a year without one, to the 29th of a leap year.
+        ("2024-02-29", 2025, datetime.date(2025, 2, 28)),
+        ("2024-02-29", 2028, datetime.date(2028, 2, 29)),
+    ],
+)
+def test_a_deadline_is_the_same_day_in_the_roll_ups_year(
+    by: str, year: int | None, expected: datetime.date
+) -> None:
+    text = (
+        'title = "方案"\nyear = 2024\n[rubric]\ntitle = "标准"\nlevel = "达标"\n'
+        f'[[schedule]]\nwhat = "自评"\nstage = "self"\nby = {by}\n'
+    )
+    plan = loads_plan(text)
+    assert plan.deadline("self", year) == expected
+    assert plan.deadline("verified", year) is None

@@ -25,14 +25,25 @@ from conserv_rubric import (
     Rubric,
     RubricError,
     Sheet,
+    SheetError,
     SheetInfo,
     load_rubric,
     load_sheet,
+    load_sheets,
     loads_rubric,
     score,
 )
 from conserv_rubric._provenance import canonical_json
-from conserv_rubric.rollup import HASH_VERSION, SCHEMA_VERSION, Rollup, compare, rollup, rubric_hash
+from conserv_rubric.pages import render_rollup_html
+from conserv_rubric.rollup import (
+    HASH_VERSION,
+    SCHEMA_VERSION,
+    Rollup,
+    compare,
+    render_rollup,
+    rollup,
+    rubric_hash,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT = ROOT / "rubrics" / "district.toml"
@@ -522,6 +533,33 @@ def test_a_sheet_of_another_year_is_reported(district: Rubric, tmp_path: Path, r
     assert rollup(district, [old], plan=plan, roster=roster).year == 2024
 
 
+def test_another_year_than_the_plans_keeps_its_schedule_by_month_and_day(
+    district: Rubric, tmp_path: Path, roster: Path
+) -> None:
+    # The plan's schedule is the same every year (方案: 每年10月底前 自评): a roll-up of 2026 under
+    # a plan written out for 2024 takes 2026-10-31 as the 自评 deadline, not 2024-10-31, which
+    # made every sheet of 2026 about two years late.
+    plan = write(tmp_path / "plan.toml", PLAN)
+    on_time = write_sheet(tmp_path / "s" / "a.toml", "XX区财政局", FULL, year=2026, date="2026-10-31")
+    late = write_sheet(tmp_path / "s" / "b.toml", "XX区审计局", FULL, year=2026, date="2026-11-02")
+    r = rollup(district, [on_time, late], plan=plan, roster=roster, year=2026)
+    assert [(x.agency, x.date, x.deadline, x.days) for x in r.late] == [
+        ("XX区审计局", datetime.date(2026, 11, 2), datetime.date(2026, 10, 31), 2)
+    ]
+    # The verification window ends 11月15日 in the roll-up's year as well.
+    check = write_sheet(
+        tmp_path / "s" / "c.toml", "XX区财政局", FULL, stage="verified", year=2026, date="2026-11-18"
+    )
+    r = rollup(district, [on_time, check], plan=plan, roster=roster, year=2026)
+    assert [(x.stage, x.deadline, x.days) for x in r.late] == [("verified", datetime.date(2026, 11, 15), 3)]
+    # The report says whose year the dates are.
+    note = "日程：方案按2024年度写出，截止日期按2026年度的同月同日计"
+    assert note in render_rollup(r, "text").splitlines()
+    assert f"<span>{note}</span>" in render_rollup_html(r)
+    # In the plan's own year there is nothing to say.
+    assert "日程" not in render_rollup(rollup(district, [], plan=plan, roster=roster), "text")
+
+
 def test_without_a_year_or_plan_years_are_not_checked(district: Rubric, tmp_path: Path) -> None:
     write_sheet(tmp_path / "a.toml", "XX区财政局", FULL, year=2023)
     write_sheet(tmp_path / "b.toml", "XX区审计局", LOW, year=None)
@@ -619,6 +657,46 @@ def test_a_plan_deadline_for_a_stage_the_rubric_lacks_is_refused(tmp_path: Path)
 
 
 # --- folders -------------------------------------------------------------------------------
+
+
+def test_another_roster_plan_or_rubric_in_the_folder_is_skipped_as_what_it_is(
+    district: Rubric, tmp_path: Path, roster: Path
+) -> None:
+    # Last year's 名录, a copy of the plan or of the standard among the sheets: each was read as
+    # sheets, a roster as one broken sheet per agency.
+    folder = tmp_path / "收件"
+    good = write_sheet(folder / "财政局.toml", "XX区财政局", FULL)
+    copies = {
+        "名录（去年）.csv": ROSTER,
+        "名录-中文表头.csv": "单位,上级单位,类型\nXX区财政局,,行政机关\n",
+        "名录.toml": '[[agencies]]\nagency = "XX区财政局"\ntype = "行政机关"\n',
+        "名录.json": '{"agencies": [{"agency": "XX区财政局"}]}',
+        "方案副本.toml": PLAN,
+        "评价标准.toml": (ROOT / "rubrics" / "district.toml").read_text(encoding="utf-8"),
+    }
+    for name, text in copies.items():
+        write(folder / name, text)
+    r = rollup(district, [folder], roster=roster)
+    assert r.errors == ()
+    as_roster = "a roster (名录), not a sheet: give it with --roster, or move it out of the sheets"
+    as_plan = "a plan (创建行动方案), not a sheet: give it with --plan, or move it out of the sheets"
+    as_rubric = "a rubric (评价标准), not a sheet: move it out of the sheets"
+    assert [(Path(s.file).name, s.reason) for s in r.skipped] == [
+        ("名录-中文表头.csv", as_roster),
+        ("名录.json", as_roster),
+        ("名录.toml", as_roster),
+        ("名录（去年）.csv", as_roster),
+        ("方案副本.toml", as_plan),
+        ("评价标准.toml", as_rubric),
+    ]
+    assert [s.file for s in r.agencies if s.file is not None] == [str(good)]
+    # Given as a sheet itself, such a file is refused with the same words.
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(folder / "名录（去年）.csv")
+    assert str(excinfo.value) == f"{folder / '名录（去年）.csv'}:1: {as_roster}"
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(folder / "方案副本.toml")
+    assert str(excinfo.value) == f"{folder / '方案副本.toml'}: {as_plan}"
 
 
 def test_a_folder_is_scanned_and_other_files_are_skipped(district: Rubric, tmp_path: Path) -> None:

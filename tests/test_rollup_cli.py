@@ -229,6 +229,18 @@ def test_a_name_that_starts_like_a_formula_is_written_as_text(
     assert next(csv.reader(io.StringIO(out.splitlines()[1])))[0] == '\'=HYPERLINK("x")'
 
 
+def test_a_name_with_markdown_syntax_is_escaped_once_in_markdown_tables(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # Escaped once, the row renders as the name typed; escaped twice, the reader would see the
+    # backslashes and "&lt;" themselves.
+    _sheet(tmp_path / "a.toml", "**甲局** [x](y) <b> a|b", 100)
+    code, out, _ = run(capsys, "rollup", DISTRICT, tmp_path / "a.toml", "--format", "markdown")
+    assert code == 0
+    row = "| 1 | \\*\\*甲局\\*\\* \\[x\\](y) &lt;b&gt; a\\|b |  | 自评 | 100 | 节约型机关 | a.toml |"
+    assert row in out.splitlines()
+
+
 def test_an_unwritable_output_exits_2(
     capsys: pytest.CaptureFixture[str], district: dict[str, Path], tmp_path: Path
 ) -> None:

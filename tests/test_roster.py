@@ -167,6 +167,24 @@ def test_names_are_matched_after_nfkc_and_trimming() -> None:
             id="value under no column name",
         ),
         pytest.param("", "r.csv: the roster is empty; expected a header row with 'agency'", id="empty file"),
+        pytest.param(
+            "agency,code\nXX区财政局,9.11E+17\n",
+            'r.csv:2: the code "9.11E+17" is a number as Excel shows it in scientific notation, its last '
+            "digits lost; set the column's format to 文本 (Text), type the code again and save the file",
+            id="code in scientific notation",
+        ),
+        # What a spreadsheet saves for a sheet with formatted but empty cells.
+        pytest.param(
+            "\r\n,,,\r\n,,\r\n",
+            "r.csv: the roster is empty; expected a header row with 'agency'",
+            id="only blank rows",
+        ),
+        # A title typed above the table (merged across its columns) comes first when saved as CSV.
+        pytest.param(
+            "XX区节约型机关创建名录,,,\n单位,上级单位,类型,代码\nXX区财政局,,行政机关,\n",
+            "r.csv:1: the header needs an 'agency' column; line 2 has one: delete the rows above it",
+            id="title above the header",
+        ),
         pytest.param("agency\n", "r.csv: the roster lists no agencies", id="no rows"),
         pytest.param(
             'agency\n"XX区财政局\n', "r.csv:2: invalid CSV: unexpected end of data", id="open quote"
@@ -246,3 +264,30 @@ def test_an_unreadable_roster_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(RubricError) as excinfo:
         load_roster(missing)
     assert str(excinfo.value) == f"{missing}: cannot read file: No such file or directory"
+
+
+_WORKBOOK_ROSTER = (
+    "a workbook, not a CSV or TOML roster; in Excel or WPS save the roster as CSV UTF-8 "
+    "(另存为 → CSV UTF-8（逗号分隔）) and give that file"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("名录.xlsx", b"PK\x03\x04" + bytes(60)),
+        ("名录.xls", bytes.fromhex("D0CF11E0A1B11AE1") + bytes(60)),
+        ("名录.et", bytes.fromhex("D0CF11E0A1B11AE1") + bytes(60)),
+        # By its bytes, whatever its name says.
+        ("名录.csv", b"PK\x03\x04" + bytes(60)),
+    ],
+)
+def test_a_roster_kept_as_a_workbook_is_refused_with_what_to_do(
+    tmp_path: Path, name: str, content: bytes
+) -> None:
+    # Offices keep the 名录 in Excel; it was refused as "not UTF-8 text (byte 12)".
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(RubricError) as excinfo:
+        load_roster(path)
+    assert str(excinfo.value) == f"{path}: {_WORKBOOK_ROSTER}"

@@ -573,3 +573,164 @@ def test_the_energy_reader_refuses_a_json_key_given_twice(tmp_path: Path) -> Non
     with pytest.raises(SheetError) as excinfo:
         load_energy(path)
     assert str(excinfo.value) == f'{path}: energy: key "area" appears more than once; keep one'
+
+
+# --- empty files ---------------------------------------------------------------------------------
+
+_EMPTY_TOML = 'the sheet is empty; expected a [sheet] table with at least agency = "…", and [answers]'
+_EMPTY_JSON = 'the sheet is empty; expected a JSON object with "sheet" (at least "agency") and "answers"'
+_EMPTY_CSV = "the CSV file is empty; expected a header row"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("sheet.toml", b"", _EMPTY_TOML),
+        ("sheet.toml", b"\r\n\r\n  \n", _EMPTY_TOML),
+        ("sheet.json", b"", _EMPTY_JSON),
+        ("sheet.json", b"\xef\xbb\xbf\n", _EMPTY_JSON),
+        ("sheet.csv", b"", _EMPTY_CSV),
+        # What Excel and WPS save for an empty worksheet as "CSV UTF-8": the byte-order mark alone.
+        ("sheet.csv", b"\xef\xbb\xbf", _EMPTY_CSV),
+        ("sheet.csv", b"\r\n\r\n", _EMPTY_CSV),
+        # Cells that were formatted but left empty.
+        ("sheet.csv", b",,,\r\n,,\r\n", _EMPTY_CSV),
+    ],
+)
+def test_an_empty_sheet_file_is_named_empty(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(path)
+    assert str(excinfo.value) == f"{path}: {message}"
+    # The CSV report reads a CSV file a row at a time, through another reader: the same words.
+    assert cli.main(["score", str(ROOT / "rubrics" / "district.toml"), str(path), "--format", "csv"]) == 2
+    assert capsys.readouterr().err == f"{path}: {message}\n"
+
+
+def test_blank_lines_above_a_header_are_not_an_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "sheet.csv"
+    path.write_text("\n\nagency,2.1.1\nXX区财政局,true\n", encoding="utf-8")
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(path)
+    assert str(excinfo.value) == (
+        f"{path}:1: the header needs an 'agency' (单位) column; line 3 has one: delete the rows above it"
+    )
+    # Past the rows the hint searches, blank lines are not known to go on to the end: no claim of empty.
+    path.write_text("\n" * 25 + "agency,2.1.1\nXX区财政局,true\n", encoding="utf-8")
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(path)
+    assert str(excinfo.value) == f"{path}:1: the header needs an 'agency' (单位) column"
+
+
+# --- codes Excel shortened ------------------------------------------------------------------------
+
+_SHORTENED = (
+    'the code "9.11E+17" is a number as Excel shows it in scientific notation, its last digits lost; '
+    "set the column's format to 文本 (Text), type the code again and save the file"
+)
+
+
+def test_a_credit_code_excel_wrote_in_scientific_notation_is_refused(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # An 18-digit 统一社会信用代码 typed into a General cell is a number to Excel: it keeps 15 digits
+    # and shows, and saves as CSV, 9.11E+17. Read as the code, it matched no roster row.
+    path = tmp_path / "sheet.csv"
+    path.write_text("agency,code,year,2.1.1\nXX区财政局,9.11E+17,2024,true\n", encoding="utf-8")
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(path)
+    assert str(excinfo.value) == f"{path}:2: sheet.code: {_SHORTENED}"
+    assert cli.main(["score", str(ROOT / "rubrics" / "district.toml"), str(path), "--format", "csv"]) == 2
+    assert capsys.readouterr().err == f"{path}:2: sheet.code: {_SHORTENED}\n"
+    # Inside DuckDB, the row is sent to the Python reader, which refuses it in the same words.
+    pytest.importorskip("duckdb")
+    args = [
+        "score",
+        str(ROOT / "rubrics" / "district.toml"),
+        str(path),
+        "--format",
+        "csv",
+        "--engine",
+        "duckdb",
+    ]
+    assert cli.main(args) == 2
+    assert capsys.readouterr().err == f"{path}:2: sheet.code: {_SHORTENED}\n"
+
+
+@pytest.mark.parametrize("code", ["91110000123456789X", "XQ012", "E+17", "9.11E17", "12345"])
+def test_other_codes_are_read_as_typed(tmp_path: Path, code: str) -> None:
+    path = tmp_path / "sheet.csv"
+    path.write_text(f"agency,code,year,2.1.1\nXX区财政局,{code},2024,true\n", encoding="utf-8")
+    assert [s.info.code for s in load_sheets(path)] == [code]
+
+
+# --- stages by their labels ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_a_csv_stage_may_be_written_as_the_template_labels_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, engine: str
+) -> None:
+    # The workbook's 阶段 list offers 自评 and 核查, and a CSV with Chinese headers (单位, 阶段 …)
+    # is read; its 阶段 cells, typed as the workbook shows them, were refused.
+    if engine == "duckdb":
+        pytest.importorskip("duckdb")
+    path = tmp_path / "sheet.csv"
+    path.write_text(
+        "单位,年度,阶段,2.1.1\nXX区财政局,2024,自评,true\nXX区审计局,2024,核查 ,true\n", encoding="utf-8"
+    )
+    assert [(s.agency, s.stage) for s in load_sheets(path)] == [
+        ("XX区财政局", "self"),
+        ("XX区审计局", "verified"),
+    ]
+    args = [
+        "score",
+        str(ROOT / "rubrics" / "district.toml"),
+        str(path),
+        "--format",
+        "csv",
+        "--engine",
+        engine,
+    ]
+    assert cli.main(args) == 1
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert [row.split(",")[:4] for row in out.splitlines()[1:]] == [
+        ["XX区财政局", "", "2024", "self"],
+        ["XX区审计局", "", "2024", "verified"],
+    ]
+
+
+def test_a_stage_label_the_rubric_lacks_is_still_refused(tmp_path: Path) -> None:
+    path = tmp_path / "sheet.csv"
+    path.write_text("单位,年度,阶段\nXX区财政局,2024,初评\n", encoding="utf-8")
+    with pytest.raises(SheetError) as excinfo:
+        score(load_rubric(ROOT / "rubrics" / "district.toml"), load_sheet(path))
+    assert (
+        str(excinfo.value)
+        == f'{path}:2: sheet.stage: expected one of "self", "verified", got a string ("初评")'
+    )
+
+
+@pytest.mark.parametrize("bom", ["", "\ufeff"])
+def test_a_header_repeated_below_is_named_as_such(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, bom: str
+) -> None:
+    # Two agencies' CSV files joined into one (copy a.csv+b.csv all.csv, or pasted one under the
+    # other): the second header is a row, with the second file's byte-order mark if it had one.
+    path = tmp_path / "sheet.csv"
+    one = "单位,年度,阶段,日期,2.1.1\n"
+    path.write_text(
+        f"{one}XX区财政局,2024,自评,2024-10-20,true\n{bom}{one}XX区审计局,2024,自评,,true\n", encoding="utf-8"
+    )
+    message = f"{path}:3: repeats the header row (line 1): two CSV files joined into one? Delete this row"
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(path)
+    assert str(excinfo.value) == message
+    assert cli.main(["score", str(ROOT / "rubrics" / "district.toml"), str(path), "--format", "csv"]) == 2
+    out, err = capsys.readouterr()
+    assert err == message + "\n"
+    assert [row.split(",")[0] for row in out.splitlines()[1:]] == ["XX区财政局", "XX区审计局"]

@@ -45,6 +45,7 @@ USED = {
     "conserv_rubric._kinds.tiers",
     "conserv_rubric._labels",
     "conserv_rubric._limits",
+    "conserv_rubric._not_sheet",
     "conserv_rubric._output",
     "conserv_rubric._parse",
     "conserv_rubric._plan_shared",

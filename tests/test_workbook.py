@@ -10,6 +10,7 @@ import zipfile
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 import openpyxl
 import pytest
@@ -42,6 +43,8 @@ from conserv_rubric.rollup import rollup
 from conserv_rubric.workbook import read_energy, read_workbook, write_template
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The signature of an OLE compound file (Excel 97–2003, and every encrypted Office file).
+OLE = bytes.fromhex("D0CF11E0A1B11AE1")
 NOT_XLSX = "not an .xlsx workbook (Excel 2007 or later); open it in Excel or WPS and save it as .xlsx"
 EXAMPLES = sorted((ROOT / "examples" / "district").glob("*.toml"))
 
@@ -228,6 +231,38 @@ def test_every_worksheet_is_an_agency(training: Rubric, tmp_path: Path) -> None:
         ("乙局", Decimal(5)),
     ]
     assert sheets[1].cells['answers."1.1"'] == "乙局!" + answer_cell(path, "1.1").split("!")[1]
+
+
+@pytest.mark.parametrize(
+    ("state", "remedy"),
+    [
+        ("hidden", "unhide it (right-click a worksheet tab → 取消隐藏) to have it scored, or delete it"),
+        (
+            "veryHidden",
+            "Excel's menus cannot unhide it (it is very hidden, set by a macro or another program): "
+            "copy the agency's answers into a visible worksheet, or save the visible ones as a new workbook",
+        ),
+    ],
+)
+def test_a_hidden_worksheet_with_a_table_is_refused_not_scored_unseen(
+    training: Rubric, tmp_path: Path, state: Literal["hidden", "veryHidden"], remedy: str
+) -> None:
+    # The office sees one agency in Excel; a hidden copy would be scored as a second, unseen.
+    path = fill(made(training, tmp_path), {"1.1": 2, "1.2": 4}, details={"单位名称": "甲局"})
+    wb = openpyxl.load_workbook(path)
+    copy = wb.copy_worksheet(wb["自评打分表"])
+    copy.title = "旧表"
+    copy["C2"] = "乙局"
+    copy.sheet_state = state
+    wb.save(path)
+    header = answer_cell(path, "1.1").split("!")[1]
+    address = f"F{int(header[1:]) - 1}"  # the 地址 heading, above the first row
+    with pytest.raises(SheetError) as exc:
+        load_sheets(path)
+    assert str(exc.value) == (
+        f"{path}: 旧表!{address}: the worksheet 旧表 holds a 自评打分表 but is hidden, so it is not "
+        f"scored unseen; {remedy}"
+    )
 
 
 @pytest.mark.parametrize("name", names())
@@ -584,6 +619,20 @@ def test_rows_are_found_by_address_not_by_position(training: Rubric, tmp_path: P
     assert sheet.answers == {"1.1": 3, "1.2": 4}
 
 
+def test_a_year_in_a_date_formatted_cell_says_so(training: Rubric, tmp_path: Path) -> None:
+    # 2024 typed into a cell formatted as a date shows as 1905/7/16, and is stored as that date.
+    path = fill(made(training, tmp_path), {"1.1": 3}, details={"年度": 2024})
+    wb = openpyxl.load_workbook(path)
+    ws = wb["自评打分表"]
+    where = _detail(ws, "年度")
+    ws[where].number_format = "yyyy/m/d"
+    wb.save(path)
+    assert _error(path) == (
+        f"{path}: 自评打分表!{where} (sheet.year): holds a date (1905-07-16), not a year; "
+        "set the cell's format to 常规 (General) and type the year again"
+    )
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [
@@ -683,7 +732,21 @@ def test_a_bad_detail_is_located(training: Rubric, tmp_path: Path) -> None:
     ("content", "message"),
     [
         (b"not a zip", NOT_XLSX),
-        (b"", NOT_XLSX),
+        (b"", "the file is empty (0 bytes); expected an .xlsx workbook: ask for the file again"),
+        # A password-protected workbook is an OLE compound file holding the stream EncryptedPackage
+        # (its directory names streams in UTF-16): the password has to come off, not the format.
+        (
+            OLE + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(200),
+            "the workbook is protected by a password (encrypted), so it cannot be read; open it in "
+            "Excel or WPS, remove the password (文件 → 信息 → 保护工作簿 → 用密码进行加密, clear it) "
+            "and save it as .xlsx",
+        ),
+        # Without that stream, an OLE file is an Excel 97–2003 workbook (or a Word 97 file) renamed.
+        (
+            OLE + bytes(504) + "Workbook".encode("utf-16-le") + bytes(200),
+            "an Excel 97–2003 (.xls) workbook or another old Office file, named .xlsx; open it in "
+            "Excel or WPS and save it as .xlsx",
+        ),
     ],
 )  # fmt: skip
 def test_a_file_that_is_no_workbook(tmp_path: Path, content: bytes, message: str) -> None:
@@ -692,11 +755,20 @@ def test_a_file_that_is_no_workbook(tmp_path: Path, content: bytes, message: str
     assert _error(path) == f"{path}: {message}"
 
 
-def test_a_zip_that_is_no_workbook(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("parts", "what"),
+    [
+        ({"hello.txt": "你好"}, "no workbook in it"),
+        ({"word/document.xml": "<w:document/>", "[Content_Types].xml": "<Types/>"}, "no workbook in it"),
+        ({"xl/workbook.xml": "<workbook", "[Content_Types].xml": "<Types/>"}, "damaged"),
+    ],
+)
+def test_a_zip_that_is_no_workbook(tmp_path: Path, parts: dict[str, str], what: str) -> None:
     path = tmp_path / "sheet.xlsx"
     with zipfile.ZipFile(path, "w") as archive:
-        archive.writestr("hello.txt", "你好")
-    assert _error(path) == (f"{path}: {NOT_XLSX} (KeyError)")
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    assert _error(path) == f"{path}: {NOT_XLSX} (a zip archive, {what})"
 
 
 def test_a_workbook_without_a_table(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ from ._answers import check_answer
 from ._cells import normal, number, starts_like_a_number
 from ._compiled import compiled
 from ._csv_report import CARD_HEAD
-from ._fields import read_date
+from ._fields import read_date, shortened_code
 from ._kinds import Leaf, Num
 from ._limits import MAX_LIST
 from ._plan_run import plan_of
@@ -139,6 +139,12 @@ def _single(cell: str) -> object:
     return _DOUBT if hidden_character(text) is not None else _cell(text)
 
 
+def _code(cell: str) -> object:
+    """The code, as `_single` reads it; in doubt where Excel shortened it (9.11E+17), for the full
+    path to refuse."""
+    return _DOUBT if shortened_code(cell) is not None else _single(cell)
+
+
 def _year(cell: str) -> object:
     text = cell.strip()
     if not normal(text):
@@ -222,7 +228,13 @@ class FastRows:
                 self.meta.append((i, _Memo(lambda cell: _rubric(cell, c.rubric.title)), -1))
             elif column in META_COLUMNS:
                 read: Callable[[str], object] = (
-                    _year if column == "year" else _date if column == "date" else _single
+                    _year
+                    if column == "year"
+                    else _date
+                    if column == "date"
+                    else _code
+                    if column == "code"
+                    else _single
                 )
                 self.meta.append((i, _Memo(read), CARD_HEAD.index(column)))
             elif not column or column.startswith("energy."):  # a value under no name is refused

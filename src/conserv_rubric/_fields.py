@@ -17,6 +17,24 @@ from ._text import describe, out_of_range, suggest
 from .errors import Problem
 
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: How Excel shows, and saves as CSV, a number too long for its cell: 9.11E+17 (a sign and two
+#: digits); in RE2's syntax too, for the DuckDB engine to send such a code to the Python reader.
+SHORTENED_CODE: Final = r"[0-9](\.[0-9]+)?E[+-][0-9]{2,}"
+_SCIENTIFIC: Final = re.compile(SHORTENED_CODE)
+
+
+def shortened_code(code: str) -> str | None:
+    """Why *code* is not the code that was typed, or None.
+
+    An 18-digit 统一社会信用代码 typed into a cell of General format is a number to Excel: it keeps
+    15 digits and shows, and writes to CSV, ``9.11E+17``. Read as a code, it matches no roster row.
+    """
+    if _SCIENTIFIC.fullmatch(code.strip()) is None:
+        return None
+    return (
+        f'the code "{code.strip()}" is a number as Excel shows it in scientific notation, its last digits '
+        "lost; set the column's format to 文本 (Text), type the code again and save the file"
+    )
 
 
 def read_date(value: object) -> tuple[datetime.date | None, str | None]:

@@ -17,7 +17,17 @@ from ._html_whatif import comparison_section
 from ._provenance import rubric_hash
 from ._rollup import _share
 from ._rollup_model import CONTEXT, Rollup
-from ._rollup_report import MOST_MISSED, _name, _signed, _stage, _where, day, error_line, percent
+from ._rollup_report import (
+    MOST_MISSED,
+    _name,
+    _signed,
+    _stage,
+    _where,
+    day,
+    error_line,
+    percent,
+    schedule_note,
+)
 from ._text import clip, fmt
 from ._whatif import Comparison
 
@@ -45,6 +55,9 @@ def _head(r: Rollup) -> Html:
         parts.append(
             el("span", "二级单位：" + ("纳入上级单位整体创建，不单独计数" if together else "单独计数"))
         )
+        moved = schedule_note(r)
+        if moved is not None:
+            parts.append(el("span", moved))
     if r.roster is not None:
         secondary = sum(1 for a in r.roster.agencies if a.parent is not None)
         parts.append(el("span", f"名录 {len(r.roster.agencies)} 家，其中二级单位 {secondary} 家"))

@@ -2,8 +2,9 @@
 
 A folder is walked in name order (subfolders included, symbolic links not followed). Sheet files
 (``.toml``, ``.json``, ``.csv``, ``.xlsx``) are read; 佐证材料 (PDF, DOCX, images …), Excel's ``~$`` lock
-files, hidden files and the roster or plan themselves are listed as skipped, never as broken. A
-sheet that does not load is a problem, and the rest are still read.
+files, hidden files, the roster or plan themselves and any other file shaped as a roster, plan or
+rubric (`conserv_rubric._not_sheet`) are listed as skipped, never as broken. A sheet that does not
+load is a problem, and the rest are still read.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Final
 
 import attrs
 
+from ._not_sheet import skip_reason
 from ._sheet import Sheet, load_sheets
 from ._xlsx_layout import OLD_WORKBOOKS
 from .errors import Problem, SheetError
@@ -105,5 +107,9 @@ def gather(inputs: Iterable[Sheet | str | os.PathLike[str]], known: Mapping[Path
             try:
                 sheets.extend(load_sheets(file))
             except SheetError as exc:
-                problems.extend(exc.problems)
+                reason = skip_reason(exc)  # a roster, plan or rubric among the sheets: what it is
+                if reason is not None:
+                    skipped.append(Skipped(str(file), reason))
+                else:
+                    problems.extend(exc.problems)
     return Gathered(tuple(sheets), tuple(skipped), tuple(problems))

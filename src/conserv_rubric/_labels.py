@@ -13,6 +13,9 @@ from .errors import Problem
 
 #: The Chinese labels of the default stages (DESIGN §9).
 STAGE_LABELS: Final = {"self": "自评", "verified": "核查"}
+#: The labels read back as the stages they name (a workbook's 阶段 list, a CSV's 阶段 cells); 核定,
+#: the label of earlier templates, still reads as the verified stage.
+STAGE_NAMES: Final = {"核定": "verified", **{label: name for name, label in STAGE_LABELS.items()}}
 #: What a report says where a sheet leaves its agency blank, as a template does.
 NO_AGENCY: Final = "未填写单位名称"
 

@@ -115,9 +115,21 @@ class Plan:
     note: str | None = None
     file: str | None = None
 
-    def deadline(self, stage: str) -> datetime.date | None:
-        """The last day for sheets of *stage*, if the schedule sets one."""
-        return next((m.by for m in self.schedule if m.stage == stage), None)
+    def deadline(self, stage: str, year: int | None = None) -> datetime.date | None:
+        """The last day for sheets of *stage*, if the schedule sets one.
+
+        The schedule is the plan's every year (方案: 每年10月底前 …), written out for `year`: for a
+        roll-up of another *year*, the deadline is the same month and day in that year (28 February
+        for a 29th that year lacks).
+        """
+        by = next((m.by for m in self.schedule if m.stage == stage), None)
+        if by is None or year is None or year == self.year:
+            return by
+        moved = by.year + (year - self.year)
+        try:
+            return by.replace(year=moved)
+        except ValueError:  # 29 February, in a year without one
+            return by.replace(year=moved, day=28)
 
     def for_rubric(self, rubric: Rubric) -> Plan:
         """This plan applied to another edition of its rubric (the what-if of ``rollup --compare``)."""

@@ -334,14 +334,14 @@ def _summary(
 
 
 def _late(
-    plan: Plan | None, rows: Sequence[_Row], scored: Sequence[tuple[Sheet, ScoreCard]]
+    plan: Plan | None, rows: Sequence[_Row], scored: Sequence[tuple[Sheet, ScoreCard]], year: int | None
 ) -> tuple[Late, ...]:
     if plan is None:
         return ()
     owner = {id(s): row.entry for row in rows for found in row.by_stage.values() for s, _ in found}
     late = []
     for sheet, _ in scored:
-        deadline = plan.deadline(sheet.info.stage)
+        deadline = plan.deadline(sheet.info.stage, year)
         day = sheet.info.date
         if deadline is None or day is None or day <= deadline:
             continue
@@ -437,7 +437,7 @@ def rollup(
             for r, row in zip(results, rows, strict=True)
             if r.counted and not row.by_stage
         ),
-        late=_late(plan, rows, scored),
+        late=_late(plan, rows, scored, year),
         unmatched=tuple(unmatched),
         skipped=gathered.skipped,
         differences=tuple(differences),

@@ -75,9 +75,11 @@ class _Doc:
         self.lines.extend([f"### {self.esc(text)}", ""] if self.md else [f"{self.esc(text)}："])
 
     def table(self, rows: Sequence[Sequence[str]], right: frozenset[int] = frozenset()) -> None:
-        # markdown_table escapes | itself; the rest of Markdown's syntax is escaped here.
-        cells = [[(markdown(c).replace("\\|", "|") if self.md else visible(c)) for c in row] for row in rows]
-        self.lines.extend(markdown_table(cells, right) if self.md else grid(cells, right))
+        # markdown_table escapes every cell itself: escaping here too would show the backslashes.
+        if self.md:
+            self.lines.extend(markdown_table(rows, right))
+        else:
+            self.lines.extend(grid([[visible(c) for c in row] for row in rows], right))
         self.lines.append("")
 
     def bullets(self, texts: Sequence[str]) -> None:
@@ -92,6 +94,13 @@ class _Doc:
         return "\n".join(visible(line) for line in self.lines) + "\n"
 
 
+def schedule_note(r: Rollup) -> str | None:
+    """Whose year the deadlines are, when the roll-up's year is not the one the plan is written for."""
+    if r.plan is None or not r.plan.schedule or r.year is None or r.year == r.plan.year:
+        return None
+    return f"日程：方案按{r.plan.year}年度写出，截止日期按{r.year}年度的同月同日计"
+
+
 def _head(r: Rollup, doc: _Doc) -> None:
     rubric = r.rubric
     name = r.plan.title if r.plan is not None else rubric.title
@@ -104,6 +113,9 @@ def _head(r: Rollup, doc: _Doc) -> None:
     if r.plan is not None:
         together = r.plan.secondary.count == "with_parent"
         lines.append("二级单位：" + ("纳入上级单位整体创建，不单独计数" if together else "单独计数"))
+        moved = schedule_note(r)
+        if moved is not None:
+            lines.append(moved)
     doc.para(*lines)
     s = r.summary
     if r.roster is not None:

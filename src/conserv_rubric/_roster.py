@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Final, Literal
+from typing import Final, Literal, Protocol
 
 import attrs
 
-from ._fields import Fields, table_lines
+from ._fields import Fields, shortened_code, table_lines
 from ._headers import READ_ZH, unnamed_cell
 from ._parse import parse_toml, read_bytes, read_text
+from ._sheet import _WORKBOOK_MAGIC
 from ._text import suggest
 from .errors import Problem, RubricError
 
@@ -89,7 +92,10 @@ def _check(entries: list[RosterEntry], file: str | None, problems: list[Problem]
         first = by_name.setdefault(key, entry)
         if first is not entry:
             fail(entry, f'agency "{entry.agency}" is on the roster twice: {first.where} and {entry.where}')
-        if entry.code is not None:
+        shortened = shortened_code(entry.code) if entry.code is not None else None
+        if shortened is not None:
+            fail(entry, shortened)
+        elif entry.code is not None:
             same = by_code.setdefault(normalise(entry.code), entry)
             if same is not entry:
                 fail(
@@ -114,6 +120,39 @@ def _check(entries: list[RosterEntry], file: str | None, problems: list[Problem]
             )
 
 
+#: The problem of a roster file with no header row.
+_EMPTY: Final = "the roster is empty; expected a header row with 'agency'"
+#: How many rows below a first row without ``agency`` are searched for the header it should be.
+_HEADER_SEARCH: Final = 20
+
+
+class _Reader(Protocol):
+    """A `csv.reader`: its rows, and the line it has read to."""
+
+    line_num: int
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+    def __next__(self) -> list[str]: ...
+
+
+def _header_below(header: list[str], reader: _Reader) -> str | None:
+    """What a first row without ``agency`` is, from the rows below it: ``""`` when the file holds
+    nothing but blank rows (an empty roster), the problem when a row below is the header (a title
+    typed above the table), None when neither is known (the header's own problems are reported).
+    """
+    blank = not any(cell.strip() for cell in header)
+    try:
+        for row in itertools.islice(reader, _HEADER_SEARCH):
+            if "agency" in {ZH_COLUMNS.get(c.strip(), c.strip()) for c in row}:
+                line = reader.line_num
+                return f"the header needs an 'agency' column; line {line} has one: delete the rows above it"
+            blank = blank and not any(cell.strip() for cell in row)
+        # Only an empty file is called empty: the search did not stop before the end of it.
+        return "" if blank and next(reader, None) is None else None
+    except csv.Error:
+        return None  # the header lacks agency all the same, and its own problems say so
+
+
 def _from_csv(text: str, file: str | None, problems: list[Problem]) -> list[RosterEntry]:
     # strict: an unclosed quote is an error, not a cell that runs to the end of the file.
     reader = csv.reader(io.StringIO(text), strict=True)
@@ -123,10 +162,13 @@ def _from_csv(text: str, file: str | None, problems: list[Problem]) -> list[Rost
         problems.append(Problem(file=file, line=1, message=f"invalid CSV: {exc}"))
         return []
     if header is None:
-        problems.append(
-            Problem(file=file, message="the roster is empty; expected a header row with 'agency'")
-        )
+        problems.append(Problem(file=file, message=_EMPTY))
         return []
+    if not {ZH_COLUMNS.get(c.strip(), c.strip()) for c in header} & {"agency"}:
+        found = _header_below(header, reader)
+        if found is not None:
+            problems.append(Problem(file=file, line=1 if found else None, message=found or _EMPTY))
+            return []
     columns: list[str] = []
     for cell in header:
         name = cell.strip()
@@ -235,15 +277,26 @@ def loads_roster(text: str, *, format: Literal["csv", "toml"], file: str | None 
     return Roster(agencies=tuple(entries), file=file)
 
 
+#: A roster kept in Excel, by its name or its first bytes (a zip archive, an OLE file).
+_WORKBOOK_SUFFIXES: Final = (".xlsx", ".xlsm", ".xls", ".et")
+_WORKBOOK: Final = (
+    "a workbook, not a CSV or TOML roster; in Excel or WPS save the roster as CSV UTF-8 "
+    "(另存为 → CSV UTF-8（逗号分隔）) and give that file"
+)
+
+
 def load_roster(path: str | os.PathLike[str]) -> Roster:
     """Read the roster at *path*: ``.csv``, or TOML for any other name.
 
     Raises:
-        RubricError: the file cannot be read or is not a valid roster (see `loads_roster`).
+        RubricError: the file cannot be read, is a workbook (save it as CSV), or is not a valid
+            roster (see `loads_roster`).
     """
     file = str(path)
     # Regular files only, within the limit: a FIFO or /dev/zero given as the file never hangs.
     data = read_bytes(Path(path))
+    if Path(path).suffix.lower() in _WORKBOOK_SUFFIXES or data.startswith(tuple(_WORKBOOK_MAGIC)):
+        raise RubricError([Problem(file=file, message=_WORKBOOK)])  # not "not UTF-8 text (byte 12)"
     csv_file = Path(path).suffix.lower() == ".csv"
     text, _ = read_text(data, file, gb18030=csv_file)  # GBK as sheets are: Excel's "CSV" in China
     return loads_roster(text, format="csv" if csv_file else "toml", file=file)

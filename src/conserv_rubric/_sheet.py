@@ -13,9 +13,11 @@ import attrs
 from ._cells import normal, number
 from ._convert import structure
 from ._expect import Expectation, read_expect
-from ._fields import read_date
+from ._fields import read_date, shortened_code
 from ._frozen import Frozen
 from ._headers import READ_ZH, read_header, unnamed_cell
+from ._labels import STAGE_NAMES
+from ._not_sheet import check_csv_header, check_document
 from ._parse import csv_records, parse_json, parse_toml, read_bytes, read_text
 from ._text import describe, hidden_character, not_a_path, not_text, suggest
 from .errors import Problem, RubricError, SheetError
@@ -111,6 +113,8 @@ def _single_line(info: SheetInfo, file: str | None, where: str) -> list[Problem]
 
 
 def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -> Sheet:
+    if not where:
+        check_document(doc, file)  # a roster, plan or rubric is named as such, not as 9 unknown tables
     problems: list[Problem] = []
     known = {"sheet", "answers", "evidence", "notes", "expect", "energy"}
     for key in doc:
@@ -141,6 +145,9 @@ def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -
             problems.extend(p.with_file(file) for p in exc.problems)
         if info is not None:
             problems.extend(_single_line(info, file, f"{where}sheet"))
+            shortened = shortened_code(info.code) if info.code is not None else None
+            if shortened is not None:
+                problems.append(Problem(file=file, path=f"{where}sheet.code", message=shortened))
         if dated:
             day, error = read_date(raw_date)
             if error is not None:
@@ -257,11 +264,22 @@ def loads_sheet(
         return _one(
             _sheets_from_csv(text, file), file, "loads_sheet() reads one: give it a header and one row"
         )
+    if not text.strip():  # a 0-byte file, or one Excel or an editor saved with only line breaks
+        raise SheetError([Problem(file=file, message=_EMPTY[format])])
     try:
         doc = parse_json(text, file) if format == "json" else parse_toml(text, file)
     except RubricError as exc:
         raise SheetError(exc.problems) from None
     return _sheet_from_doc(doc, file)
+
+
+#: What an empty TOML or JSON sheet should have held.
+_EMPTY: Final = {
+    "toml": 'the sheet is empty; expected a [sheet] table with at least agency = "…", and [answers]',
+    "json": 'the sheet is empty; expected a JSON object with "sheet" (at least "agency") and "answers"',
+}
+#: What an empty CSV sheet file should have held.
+EMPTY_CSV: Final = "the CSV file is empty; expected a header row"
 
 
 #: Files that are workbooks, which are not read (yet): what to do instead.
@@ -426,13 +444,27 @@ def csv_header(cells: list[str], file: str | None, below: Iterable[tuple[int, li
             say where the header is.
 
     Raises:
-        SheetError: the header has no ``agency`` column, or names a column twice.
+        SheetError: the header has no ``agency`` column, or names a column twice; the file holds
+            nothing but blank lines and empty cells.
     """
     header = read_header(cells, file)  # 单位, 年度 … read as agency, year …
     if "agency" not in header:
-        hint = _separator_hint(cells) or _header_hint(below)
+        read = [0, 0]  # the records below read by the hint, and those of them that hold text
+
+        def watched() -> Iterator[tuple[int, list[str]]]:
+            for line, names in below:
+                read[0] += 1
+                read[1] += any(name.strip() for name in names)
+                yield line, names
+
+        hint = _separator_hint(cells) or _header_hint(watched())
+        blank = not any(cell.strip() for cell in cells) and read[0] < HEADER_SEARCH and not read[1]
+        if not hint and blank:
+            # Only blank lines or empty cells (",,,") to the end, as a spreadsheet saves an empty table.
+            raise SheetError([Problem(file=file, message=EMPTY_CSV)])
         message = "the header needs an 'agency' (单位) column" + hint
         raise SheetError([Problem(file=file, line=1, message=message)])
+    check_csv_header(header, file)
     if {"total", "rubric_hash", "library"}.issubset(header):
         message = (
             "this is a report conserv-rubric wrote (total, rubric_hash and library columns), not a sheet;"
@@ -447,6 +479,20 @@ def csv_header(cells: list[str], file: str | None, below: Iterable[tuple[int, li
     return header
 
 
+#: A row that is the header again: the second file's header, where two CSV files were joined.
+REPEATED_HEADER: Final = "repeats the header row (line 1): two CSV files joined into one? Delete this row"
+
+
+def _repeats(header: list[str], row: list[str]) -> bool:
+    """Whether *row* names the header's columns, as the header does (a byte-order mark aside)."""
+
+    def name(cell: str) -> str:
+        text = cell.replace("\ufeff", "").strip()
+        return READ_ZH.get(text, text)
+
+    return name(row[0]) == header[0] and [name(cell) for cell in row] == header
+
+
 def csv_row(
     header: list[str], first: int, last: int, row: list[str], file: str | None, encoding: str | None = None
 ) -> Sheet | SheetError | None:
@@ -456,6 +502,8 @@ def csv_row(
     if len(row) != len(header):
         message = f"has {len(row)} cells, the header has {len(header)}"
         return SheetError([Problem(file=file, line=first, message=message)])
+    if _repeats(header, row):
+        return SheetError([Problem(file=file, line=first, message=REPEATED_HEADER)])
     problems: list[Problem] = []
     info: dict[str, Any] = {}
     answers: dict[str, Any] = {}
@@ -482,6 +530,8 @@ def csv_row(
         if column == "year":
             year = number(normal(text_))
             info[column] = year if isinstance(year, int) else text_
+        elif column == "stage":  # 自评, 核查 as the workbook's list and the reports label them
+            info[column] = STAGE_NAMES.get(text_, text_)
         elif meta:
             info[column] = text_
         elif column.startswith("energy."):  # dotted columns of [energy] (DESIGN §11)
@@ -513,7 +563,7 @@ def csv_rows(text: str, file: str | None) -> Iterator[Sheet | SheetError]:
     except RubricError as exc:
         raise SheetError(exc.problems) from None
     if not records:
-        raise SheetError([Problem(file=file, message="the CSV file is empty; expected a header row")])
+        raise SheetError([Problem(file=file, message=EMPTY_CSV)])
     header = csv_header(records[0][2], file, ((first, cells) for first, _, cells in records[1:]))
     rows = 0
     for first, last, row in records[1:]:

@@ -31,6 +31,7 @@ from ._batch import iter_sheets
 from ._compiled import Compiled, compiled
 from ._csv_report import CARD_HEAD, CARD_TAIL, GATE_SEPARATOR
 from ._energy_model import Coefficients
+from ._fields import SHORTENED_CODE
 from ._headers import Headers, header_row
 from ._limits import MAX_CSV_COLUMNS, MAX_CSV_ROW_BYTES
 from ._provenance import provenance_of
@@ -214,7 +215,10 @@ def _needs_python(rubric: Rubric, plan: Compiled, header: Sequence[str], raw: Se
         filled = f"NOT {_blank(cell)}"
         if column == "agency":
             tests += [_blank(cell), f"regexp_matches({cell}, {_lit(_HIDDEN)})"]
-        elif column in ("code", "assessor"):
+        elif column == "code":  # a code Excel shortened to 9.11E+17 is refused by the Python reader
+            shortened = f"regexp_full_match({t}, {_lit(SHORTENED_CODE)})"
+            tests.append(f"coalesce(regexp_matches({cell}, {_lit(_HIDDEN)}) OR {shortened}, FALSE)")
+        elif column == "assessor":
             tests.append(f"coalesce(regexp_matches({cell}, {_lit(_HIDDEN)}), FALSE)")
         elif column == "stage":
             stages = ", ".join(_lit(s) for s in rubric.stages)

@@ -17,7 +17,7 @@ from typing import BinaryIO, Final, NamedTuple
 
 from ._limits import MAX_CSV_COLUMNS, MAX_CSV_ROW_BYTES
 from ._parse import _BOMS, _OPEN_FLAGS, Unreadable, _gb18030, _reason, _regular
-from ._sheet import _WORKBOOK_MAGIC, NO_ROWS, Sheet, csv_header, csv_row
+from ._sheet import _WORKBOOK_MAGIC, EMPTY_CSV, NO_ROWS, Sheet, csv_header, csv_row
 from .errors import Problem, SheetError
 
 #: How many bytes at the start of a file decide its encoding.
@@ -267,6 +267,6 @@ def _records(lines: _Lines, encoding: str, file: str) -> Iterator[Record | Sheet
             rows += 1
             yield Record(header, first, lines.line, cells, file, encoding)
     if header is None:
-        yield SheetError([Problem(file=file, message="the CSV file is empty; expected a header row")])
+        yield SheetError([Problem(file=file, message=EMPTY_CSV)])
     elif not rows:
         yield SheetError([Problem(file=file, line=1, message=NO_ROWS)])

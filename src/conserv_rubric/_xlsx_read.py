@@ -22,23 +22,18 @@ from __future__ import annotations
 
 import datetime
 import decimal
-import io
 import os
 import re
-import stat
 import unicodedata
-import warnings
-import zipfile
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
 from ._energy_model import EnergyData
 from ._energy_parse import parse_energy
-from ._labels import STAGE_LABELS as STAGES
-from ._limits import MAX_WORKBOOK_BYTES, MAX_WORKBOOK_XML_BYTES, MAX_WORKSHEET_ROWS
+from ._labels import STAGE_NAMES
+from ._limits import MAX_WORKSHEET_ROWS
 from ._sheet import Sheet, _sheet_from_doc
 from ._text import clip, describe
 from ._xlsx_layout import (
@@ -49,12 +44,11 @@ from ._xlsx_layout import (
     EVIDENCE_SEPARATORS,
     INFO,
     NOTES,
-    OLD_WORKBOOKS,
     PROVENANCE,
     reference,
-    require_openpyxl,
 )
-from .errors import Problem, RubricError, SheetError
+from ._xlsx_open import open_workbook
+from .errors import Problem, SheetError
 
 if TYPE_CHECKING:
     from typing import TypeAlias
@@ -75,75 +69,18 @@ _EXACT: Final = decimal.Context(prec=60, traps=[decimal.Inexact, decimal.Overflo
 HEADER_SEARCH: Final = 50
 _YES: Final = frozenset({"是", "true"})
 _NO: Final = frozenset({"否", "false"})
-#: Stage labels as the template writes them (自评, 核查) → the stage names sheets use; 核定, the
-#: label of earlier templates, still reads as the verified stage.
-_STAGE_NAMES: Final = {"核定": "verified", **{label: name for name, label in STAGES.items()}}
 _NO_ENERGY: Final = "the energy rows hold no values; fill in the 答案 cells of the energy.… rows"
 _HASH: Final = re.compile(r"sha256:[0-9a-f]{64}")
+#: What to do with a hidden worksheet that holds a table, by its state.
+_UNHIDE: Final = {
+    "hidden": "unhide it (right-click a worksheet tab → 取消隐藏) to have it scored, or delete it",
+    "veryHidden": (
+        "Excel's menus cannot unhide it (it is very hidden, set by a macro or another program): "
+        "copy the agency's answers into a visible worksheet, or save the visible ones as a new workbook"
+    ),
+}
 #: Quoted text and escaped characters of a number format, which are shown as they are.
 _FORMAT_LITERAL: Final = re.compile(r'"[^"]*"|\\.')
-
-
-# --- opening ---------------------------------------------------------------------------------
-
-
-def _bytes(path: str | os.PathLike[str], file: str) -> bytes:
-    """The workbook's bytes: a regular file within the limit."""
-    try:
-        found = os.stat(path)
-        regular = stat.S_ISREG(found.st_mode)
-        data = b""
-        if regular:  # anything else is never opened: opening a FIFO waits for a writer
-            with open(path, "rb") as handle:
-                data = handle.read(MAX_WORKBOOK_BYTES + 1)
-    except (OSError, ValueError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
-        raise SheetError([Problem(file=file, message=f"cannot read file: {reason}")]) from None
-    if not regular:
-        raise SheetError([Problem(file=file, message="not a regular file; expected an .xlsx workbook")])
-    if len(data) > MAX_WORKBOOK_BYTES:
-        message = f"the workbook is {max(found.st_size, len(data))} bytes; the limit is {MAX_WORKBOOK_BYTES}"
-        raise SheetError([Problem(file=file, message=message)])
-    return data
-
-
-def open_workbook(path: str | os.PathLike[str]) -> tuple[Workbook, str]:
-    """The workbook at *path*, opened without recalculating anything, and its file name.
-
-    Raises:
-        SheetError: an ``.xls`` or ``.et`` file, openpyxl not installed, a file that cannot be
-            read or is no ``.xlsx`` workbook.
-    """
-    file = str(path)
-    old = OLD_WORKBOOKS.get(Path(path).suffix.lower())
-    if old is not None:
-        raise SheetError([Problem(file=file, message=old)])
-    try:
-        require_openpyxl(file)
-    except RubricError as exc:  # a workbook is a sheet here
-        raise SheetError(exc.problems) from None
-    from openpyxl import load_workbook  # noqa: PLC0415 - optional extra, checked above
-
-    data = _bytes(path, file)
-    not_xlsx = "not an .xlsx workbook (Excel 2007 or later); open it in Excel or WPS and save it as .xlsx"
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(i.file_size for i in archive.infolist() if i.filename.endswith((".xml", ".rels")))
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise SheetError([Problem(file=file, message=not_xlsx)]) from None
-    if unpacked > MAX_WORKBOOK_XML_BYTES:
-        message = f"the workbook unpacks to {unpacked} bytes; the limit is {MAX_WORKBOOK_XML_BYTES}"
-        raise SheetError([Problem(file=file, message=message)])
-    try:
-        with warnings.catch_warnings():
-            # openpyxl warns about parts it drops (WPS's extensions, slicers …): none is read here.
-            warnings.simplefilter("ignore")
-            # Read-only: four times faster, and a cell is only what the file holds (a merged range
-            # is empty but for its first cell).
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, rich_text=False)
-    except Exception as exc:  # noqa: BLE001 - a damaged workbook can fail anywhere in openpyxl
-        raise SheetError([Problem(file=file, message=f"{not_xlsx} ({type(exc).__name__})")]) from None
-    return workbook, file
 
 
 # --- cells -----------------------------------------------------------------------------------
@@ -354,11 +291,16 @@ def _detail(table: Table, field: str, file: str, problems: list[Problem]) -> obj
         )
         problems.append(Problem(file=file, path=path, cell=table.at(cell), message=message))
         return None
+    if field == "year" and isinstance(value, datetime.date):  # 2024 in a date cell shows as 1905/7/16
+        message = f"holds a date ({value}), not a year; "
+        message += "set the cell's format to 常规 (General) and type the year again"
+        problems.append(Problem(file=file, path=path, cell=table.at(cell), message=message))
+        return None
     digits = unicodedata.normalize("NFKC", value) if isinstance(value, str) else ""
     if field == "year" and re.fullmatch(r"[0-9]{4}", digits):
         return int(digits)
     if field == "stage" and isinstance(value, str):
-        return _STAGE_NAMES.get(value, value)
+        return STAGE_NAMES.get(value, value)
     return value
 
 
@@ -493,7 +435,16 @@ def _tables(workbook: Workbook, file: str, problems: list[Problem]) -> list[Tabl
     for ws in workbook.worksheets:
         if ws.title != PROVENANCE:
             table = _table(ws, file, problems)
-            if table is not None:
+            if table is not None and ws.sheet_state != "visible":
+                # What Excel shows is what is scored: a hidden copy would count an agency unseen.
+                message = (
+                    f"the worksheet {ws.title} holds a 自评打分表 but is hidden, so it is not scored unseen; "
+                )
+                message += _UNHIDE.get(ws.sheet_state, _UNHIDE["hidden"])
+                problems.append(
+                    Problem(file=file, cell=table.ref(table.header, table.columns[ADDRESS]), message=message)
+                )
+            elif table is not None:
                 tables.append(table)
     if not tables and not problems:
         message = (

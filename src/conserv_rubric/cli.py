@@ -111,7 +111,13 @@ def _add_template(sub: Any) -> None:
     p = sub.add_parser("template", help="print a blank answer sheet for a rubric")
     _rubric_arguments(p)
     p.add_argument("--format", choices=("toml", "xlsx"), default="toml", help="xlsx: a 自评打分表 workbook")
-    p.add_argument("-o", "--output", type=Path, metavar="FILE", help="the workbook to write (xlsx only)")
+    p.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="the file to write: the TOML sheet, or the workbook (needed with --format xlsx)",
+    )
     p.add_argument("--energy", action="store_true", help="xlsx: add the rows of the energy data (说明五)")
 
 

@@ -307,6 +307,12 @@ def make_workbook_too_large() -> None:
     Path("sheet.xlsx").write_bytes(b"PK" + b"\0" * (32 * 1024 * 1024))
 
 
+def make_workbook_encrypted() -> None:
+    """What Excel saves with a password: an OLE compound file whose stream EncryptedPackage holds the zip."""
+    ole = bytes.fromhex("D0CF11E0A1B11AE1")
+    Path("sheet.xlsx").write_bytes(ole + bytes(504) + "EncryptedPackage".encode("utf-16-le") + bytes(200))
+
+
 def make_workbook_zip_bomb() -> None:
     """A worksheet that unpacks to 65 MiB."""
     with zipfile.ZipFile("sheet.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
