@@ -23,8 +23,8 @@ from ._base import (
     fast,
     positive,
     register,
-    said_points,
 )
+from ._said import said_points
 
 
 @register

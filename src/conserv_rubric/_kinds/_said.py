@@ -1,0 +1,70 @@
+"""What a rule's text says of its own figures, for the validator's warnings: "得2分", "每项得1分",
+"最高得3分", "每降低1%得0.5分".
+
+A transcription copies the standard's wording into `text` and its figures into keys; the two
+drift apart when one is edited and the other is not. The text is read after NFKC, since a
+standard pasted from a web page or a Word file often writes its digits full-width ("得２分",
+"最高１.５分") and those say the same figure.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Final
+
+_NUMBER: Final = r"([0-9]+(?:\.[0-9]+)?)"
+#: A clause stops at a Chinese or ASCII comma, full stop or semicolon (after NFKC, "，" is ",").
+_CLAUSE: Final = "，。；,;"
+_SAID: Final = re.compile(rf"[得扣加]{_NUMBER}分")
+#: What a counter's text says one counted thing is worth: "每项得1分", "每差1人扣0.2分".
+_PER: Final = re.compile(rf"每[^{_CLAUSE}]*?[得扣加]{_NUMBER}分")
+#: The cap a text states: "最高得3分", "最多加5分", "最多扣2分", "满分8分", "上限3分", "封顶3分".
+_CAP: Final = re.compile(rf"(?:最高|最多|满分|上限|封顶)(?:为|可)?(?:得|加|扣|计)?{_NUMBER}分")
+#: One step of a linear rule and what it is worth: "每降低1%得0.5分", "每低1个百分点扣2分",
+#: "每再降低10%再得5分", "每超额完成10%加3分". The words around the figures are left free (at
+#: most eight characters each, within one clause), since standards vary them endlessly.
+_RATE: Final = re.compile(rf"每[^0-9{_CLAUSE}]{{0,8}}?{_NUMBER}[^0-9{_CLAUSE}]{{0,8}}?[得扣加]{_NUMBER}分")
+
+
+def plain(text: str) -> str:
+    """*text* as its figures are read: NFKC, so "２．５％" is "2.5%"."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def _one(found: set[Decimal]) -> Decimal | None:
+    return found.pop() if len(found) == 1 else None
+
+
+def said_points(text: str) -> Decimal | None:
+    """The one figure of points *text* states ("…扣5分", "得２分"), or None when it states none
+    or several different ones."""
+    return _one({Decimal(x) for x in _SAID.findall(plain(text))})
+
+
+def said_per(text: str) -> tuple[str, Decimal] | None:
+    """The first "每…得N分" clause of *text* and its N, or None when it has none."""
+    found = _PER.search(plain(text))
+    return None if found is None else (found.group(0), Decimal(found.group(1)))
+
+
+def said_cap(text: str) -> tuple[str, Decimal] | None:
+    """The cap *text* states ("最高得3分") and its figure, or None when it states none, or
+    several different ones."""
+    found = list(_CAP.finditer(plain(text)))
+    figures = {Decimal(m.group(1)) for m in found}
+    if len(figures) != 1:
+        return None
+    return found[0].group(0), figures.pop()
+
+
+def said_rate(text: str) -> tuple[str, Decimal, Decimal] | None:
+    """The one step clause of *text* ("每降低1%得0.5分"): the clause, its step and the points
+    per step; None when it has none, or several that differ."""
+    found = list(_RATE.finditer(plain(text)))
+    rates = {(Decimal(m.group(1)), Decimal(m.group(2))) for m in found}
+    if len(rates) != 1:
+        return None
+    step, per = rates.pop()
+    return found[0].group(0), step, per
