@@ -13,7 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from conserv_rubric import Rubric, Sheet, SheetInfo, cli, loads_rubric, score, validate
+from conserv_rubric import (
+    Rubric,
+    RubricError,
+    Sheet,
+    SheetError,
+    SheetInfo,
+    cli,
+    loads_rubric,
+    score,
+    validate,
+)
 from conserv_rubric._rubric_io import read_rubric
 from conserv_rubric.gaps import gap
 
@@ -137,3 +147,102 @@ def test_the_gap_of_such_a_self_assessment_is_held_back_by_no_gate() -> None:
     assert found.target is not None
     assert (found.target.missing, found.target.reachable, found.target.plan) == (Decimal(3), False, ())
     assert [w.address for w in found.withheld] == ["1.1.1", "1.1.2"]
+
+
+# --- naming a unit by its title, or typing an address full-width ---------------------------------
+
+NAMED = """title = "示例"
+total = 10
+
+[[levels]]
+name = "合格"
+min = 6
+unit_min = {{ {unit_min} }}
+{aggregate}
+[[units]]
+title = "组织管理"
+points = 10
+
+[[units.items]]
+kind = "flag"
+text = "得10分"
+points = 10
+"""
+
+
+@pytest.mark.parametrize(
+    ("unit_min", "aggregate", "messages"),
+    [
+        (
+            '"组织管理" = 6',
+            "",
+            [
+                "levels[0].unit_min: no unit at address '组织管理' ('组织管理' is the title of unit 1: "
+                'a unit is named by its address, write "1")'
+            ],
+        ),
+        (
+            '"１" = 6',
+            "",
+            ["levels[0].unit_min: no unit at address '１' (did you mean '1'? '１' is typed full-width)"],
+        ),
+        (
+            '"1" = 6',
+            '[aggregate]\nweights = { "组织管理" = 0.5 }\n',
+            [
+                "aggregate.weights: no unit at address '组织管理' ('组织管理' is the title of unit 1: "
+                'a unit is named by its address, write "1")'
+            ],
+        ),
+        # an address that is neither keeps the plain message (tests/data/errors/09-levels)
+        ('"9" = 6', "", ["levels[0].unit_min: no unit at address '9'"]),
+    ],
+)
+def test_a_unit_named_by_its_title_or_typed_full_width(
+    unit_min: str, aggregate: str, messages: list[str]
+) -> None:
+    with pytest.raises(RubricError) as excinfo:
+        loads_rubric(NAMED.format(unit_min=unit_min, aggregate=aggregate))
+    assert str(excinfo.value) == "\n".join(messages)
+
+
+def test_an_expectation_naming_a_unit_by_its_title(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rubric = tmp_path / "rubric.toml"
+    rubric.write_text(NAMED.format(unit_min='"1" = 6', aggregate=""), encoding="utf-8")
+    sheet = tmp_path / "sheet.toml"
+    sheet.write_text(
+        '[sheet]\nagency = "甲"\n[answers]\n"1.1" = true\n'
+        '[expect]\ntotal = 10\nunits = { "组织管理" = 10 }\nitems = { "１.１" = 10 }\n',
+        encoding="utf-8",
+    )
+    assert cli.main(["test", "--no-properties", str(rubric), str(sheet)]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"{sheet}: expect.units.\"组织管理\": the rubric has no unit '组织管理' ('组织管理' is the title of "
+        'unit 1: a unit is named by its address, write "1")',
+        f"{sheet}: expect.items.\"１.１\": the rubric has no item '１.１' (did you mean '1.1'? '１.１' is "
+        "typed full-width)",
+    ]
+
+
+def test_an_answer_at_an_address_typed_full_width() -> None:
+    rubric = loads_rubric(NAMED.format(unit_min='"1" = 6', aggregate=""))
+    with pytest.raises(SheetError) as excinfo:
+        score(rubric, {"１.１": True})
+    assert (
+        str(excinfo.value)
+        == "answers.\"１.１\": unknown address '１.１' (did you mean '1.1'? '１.１' is typed full-width)"
+    )
+
+
+def test_a_key_typed_full_width() -> None:
+    with pytest.raises(RubricError) as excinfo:
+        loads_rubric(
+            'title = "t"\ntotal = 1\n[[units]]\ntitle = "u"\npoints = 1\n"ｍａｘ" = 1\n'
+            '[[units.items]]\nkind = "flag"\npoints = 1\n'
+        )
+    assert (
+        str(excinfo.value)
+        == "units[0]: unknown key 'ｍａｘ' (did you mean 'max'? 'ｍａｘ' is typed full-width)"
+    )
