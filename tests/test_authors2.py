@@ -34,6 +34,9 @@ WRITTEN = [
     ("jia-jieyue.toml", ["foujue", "kouwan", "lianghao", "youxiu", "zhesuan"]),
     # 绿色学校: ★ project, best, cases, zero_if, zero_at, a figure gate, a zero gate, unit_min.
     ("yi-lvse-xuexiao.toml", ["danyuan", "shigu", "xingxiang", "youxiu", "zisping"]),
+    # 节水型单位 with 垃圾分类: N/A items at full marks, a project cap, a figure gate with gate_min,
+    # exclusive and conditional deductions, a count threshold as a deduction, 79.5 against 80.
+    ("bing-jieshui.toml", ["bucheng", "jiliang", "kouwan", "mingming", "zipingna"]),
 ]
 
 
@@ -246,3 +249,47 @@ def test_a_key_typed_full_width() -> None:
         str(excinfo.value)
         == "units[0]: unknown key 'ｍａｘ' (did you mean 'max'? 'ｍａｘ' is typed full-width)"
     )
+
+
+# --- a rounded rate: the reason shows the product before the rounding ----------------------------
+
+RATE = """title = "示例"
+total = 2
+
+[[units]]
+title = "分类成效"
+points = 2
+
+[[units.items]]
+kind = "linear"
+text = "员工分类知晓率按比例计分：得分 = 2分 × 知晓率，结果保留一位小数"
+measure = "知晓率"
+unit = "%"
+range = [0, 100]
+start = 0
+step = {step}
+per = {per}
+steps = "exact"
+digits = 1
+max = 2
+"""
+
+
+@pytest.mark.parametrize(
+    ("step", "per", "rate", "points", "why"),
+    [
+        # 2 × 33.3% = 0.666 → 0.7: the card said "33.3 × 0.02分 = 0.7分"
+        ("1", "0.02", "33.3", "0.7", "知晓率33.3%：33.3 × 0.02分 = 0.666分，保留1位小数为0.7分（最高2分）"),
+        # 2 × 74.5% = 1.49 → 1.5
+        ("1", "0.02", "74.5", "1.5", "知晓率74.5%：74.5 × 0.02分 = 1.49分，保留1位小数为1.5分（最高2分）"),
+        # exact already: nothing to say about rounding
+        ("1", "0.02", "75", "1.5", "知晓率75%：75 × 0.02分 = 1.5分（最高2分）"),
+        # 2 points per 300%: 50% gives 1/3 point, which no decimal writes; 0.3 once rounded
+        ("300", "2", "50", "0.3", "知晓率50%：50/300 × 2分 ≈ 0.3分（保留1位小数）（最高2分）"),
+    ],
+)
+def test_a_rounded_rate_shows_the_exact_product(
+    step: str, per: str, rate: str, points: str, why: str
+) -> None:
+    card = score(loads_rubric(RATE.format(step=step, per=per)), {"1.1": Decimal(rate)})
+    assert (card.items["1.1"].points, card.items["1.1"].reason) == (Decimal(points), why)

@@ -144,6 +144,11 @@ class LinearKind(Kind):
         if rule.max is not None and raw > rule.max:
             return f"{head} = {fmt(_shown(raw, rule.digits))}分，按最高{fmt(rule.max)}分计"
         most = f"（最高{fmt(rule.max)}分）" if rule.max is not None else ""
+        if raw != points:  # rounded to the rule's digits: the equation shows the exact product first
+            exact = finite(raw) if isinstance(raw, Fraction) else raw
+            if exact is None:
+                return f"{head} ≈ {fmt(points)}分（保留{rule.digits}位小数）{most}"
+            return f"{head} = {fmt(exact)}分，保留{rule.digits}位小数为{fmt(points)}分{most}"
         return f"{head} = {fmt(points)}分{most}"
 
     def term(self, rule: Linear, address: str, answers: Answers, taken: Decimal) -> str:
