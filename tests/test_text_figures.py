@@ -157,3 +157,58 @@ def test_a_deduction_step_the_text_states() -> None:
 def test_a_text_that_says_no_one_figure_is_not_read(text: str) -> None:
     item = f'kind = "linear"\nstart = 0\nstep = 1\nper = 7\nmax = 4\nunit = "%"\ntext = "{text}"\n'
     assert warnings(one_item(item, "4")) == []
+
+
+@pytest.mark.parametrize(
+    ("item", "total", "messages"),
+    [
+        (
+            'kind = "flag"\npoints = 3\nat_least = 3\ntext = "每学年开展主题班会不少于4次，得3分"\n',
+            "3",
+            [f"{LABEL}: warning: the text says 不少于4次, but at_least = 3"],
+        ),
+        (
+            'kind = "each"\nper = 1\nmax = 3\nat_least = 1\nunit = "次"\n'
+            'text = "开展主题宣传活动，全年不少于２次，每次得1分，最高得3分"\n',
+            "3",
+            [f"{LABEL}: warning: the text says 不少于2次, but at_least = 1"],
+        ),
+        # without at_least the flag is answered true or false: the assessor judges the count
+        ('kind = "flag"\npoints = 3\ntext = "每学年开展主题班会不少于4次，得3分"\n', "3", []),
+        (
+            'kind = "judged"\nrange = [0, 5]\ntext = "由评估组现场考察，酌情给0~3分"\n',
+            "5",
+            [f"{LABEL}: warning: the text says 0~3分, but range = [0, 5]"],
+        ),
+        ('kind = "judged"\nrange = [0.5, 3]\ntext = "酌情给０.５～３分"\n', "3", []),
+        (
+            'kind = "deduct"\npoints = 5\ntext = "用水台账（4分）：未建立台账扣4分"\n'
+            'deductions = [{ kind = "flag", points = 4, text = "未建立台账扣4分" }]\n',
+            "5",
+            [f"{LABEL}: warning: the text says (4分), but points = 5"],
+        ),
+        # several bracketed figures: the clauses' own, not the item's
+        (
+            'kind = "parts"\npoints = 3\ntext = "制度（1分）；台账（2分）"\n'
+            'parts = [{ kind = "flag", points = 1 }, { kind = "flag", points = 2 }]\n',
+            "3",
+            [],
+        ),
+    ],
+)
+def test_the_count_range_and_subtotal_the_text_states(item: str, total: str, messages: list[str]) -> None:
+    assert warnings(one_item(item, total)) == messages
+
+
+def test_a_deduction_counted_against_another_threshold() -> None:
+    rubric = one_item(
+        'kind = "deduct"\npoints = 4\n'
+        'deductions = [{ kind = "flag", points = 2, at_least = 2, text = "全年开展节水宣传少于3次扣2分" }]\n',
+        "4",
+    )
+    assert warnings(rubric) == [
+        "part 1.1.a in unit 1 u (units[0].items[0].deductions[0]): warning: "
+        "the text says 少于3次, but at_least = 2"
+    ]
+    # what it does: 2 campaigns deduct nothing by the keys, 2 points by the text
+    assert score(rubric, {"1.1.a": 2}).total == 4

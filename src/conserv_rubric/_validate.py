@@ -20,6 +20,7 @@ import attrs
 from ._exact import exactly
 from ._frozen import Frozen
 from ._kinds import ZERO, Report, Severity, is_deduction, kind_of, leaves, positive, reachable
+from ._kinds._said import said_subtotal
 from ._text import argument, fmt, suggest_address
 from ._totals import declared_max, divides_exactly, group_max, sum_or_none, transform, unit_value, unit_weight
 from ._tree import Node, walk
@@ -198,6 +199,7 @@ def _check_rule(ctx: _Context, node: Node, rule: Rule) -> None:
     declared: Decimal | None = getattr(rule, "points", None)
     positive(node, add, "points", declared)
     kind.check(node, rule, add)
+    _check_subtotal(node, rule, declared, add)
     computed = declared_max(rule)
     if declared is not None and kind.points_declare_max and computed is not None and declared != computed:
         how = (
@@ -222,6 +224,15 @@ def _check_rule(ctx: _Context, node: Node, rule: Rule) -> None:
             add(node, "gate_min needs gate")
         elif rule.gate_min == 0 and not isinstance(rule, Check):
             add(node, "gate_min 0 never fails: every score reaches it", severity="warning")
+
+
+def _check_subtotal(node: Node, rule: Rule, declared: Decimal | None, add: Report) -> None:
+    """Warn where the text heads the rule with its points in brackets ("用水台账（4分）") and
+    ``points`` says another figure."""
+    said = said_subtotal(rule.text)
+    if said is not None and declared is not None and said[1] != declared:
+        message = f"the text says {said[0]}, but points = {fmt(declared)}"
+        add(node, message, expected=fmt(said[1]), actual=fmt(declared), severity="warning")
 
 
 def _check_gate_keys(ctx: _Context, node: Node, rule: Rule) -> None:

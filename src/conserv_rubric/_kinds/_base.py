@@ -20,7 +20,7 @@ from .._frozen import Frozen
 from .._text import fmt
 from .._tree import Node, child_addresses
 from ..model import Rule
-from ._said import said_cap
+from ._said import said_at_least, said_cap
 
 ZERO: Final = Decimal(0)
 Answers: TypeAlias = Mapping[str, Any]
@@ -111,6 +111,15 @@ def check_said_cap(node: Node, text: str, cap: Decimal | None, given: Decimal | 
         keys = f"max = {fmt(given)}" if given is not None else f"the rule gives at most {fmt(cap)}"
         message = f"the text says {clause}, but {keys}"
         add(node, message, expected=fmt(figure), actual=fmt(cap), severity="warning")
+
+
+def check_said_at_least(node: Node, text: str, at_least: int | None, add: Report) -> None:
+    """Warn where *text* states a count threshold ("全年不少于4次") other than *at_least*. A rule
+    without ``at_least`` is answered true or false, the assessor judging the count: not warned."""
+    said = said_at_least(text)
+    if said is not None and at_least is not None and said[1] != at_least:
+        message = f"the text says {said[0]}, but at_least = {at_least}"
+        add(node, message, expected=str(said[1]), actual=str(at_least), severity="warning")
 
 
 def is_deduction(node: Node) -> bool:

@@ -28,6 +28,16 @@ _CAP: Final = re.compile(rf"(?:最高|最多|满分|上限|封顶)(?:为|可)?(?
 _RATE: Final = re.compile(rf"每[^0-9{_CLAUSE}]{{0,8}}?{_NUMBER}[^0-9{_CLAUSE}]{{0,8}}?[得扣加]{_NUMBER}分")
 
 
+#: A count threshold: "全年不少于4次", "至少组织一次" aside (figures only), "少于3次扣2分".
+_AT_LEAST: Final = re.compile(
+    r"(?:不少于|至少|不低于|少于|不足|低于)([0-9]+)(?:次|项|个|处|人|期|场|篇|份|家|类|种|条|名)"
+)
+#: A range of points the assessor chooses in: "酌情扣1~5分", "（0～3分）", "1-3分".
+_RANGE: Final = re.compile(rf"{_NUMBER}\s*[~～〜\-－—–至到]\s*{_NUMBER}\s*分")
+#: A subtotal in brackets, as a standard heads a clause with its points: "用水台账（4分）".
+_SUBTOTAL: Final = re.compile(rf"[（(]\s*{_NUMBER}\s*分\s*[)）]")
+
+
 def plain(text: str) -> str:
     """*text* as its figures are read: NFKC, so "２．５％" is "2.5%"."""
     return unicodedata.normalize("NFKC", text)
@@ -68,3 +78,27 @@ def said_rate(text: str) -> tuple[str, Decimal, Decimal] | None:
         return None
     step, per = rates.pop()
     return found[0].group(0), step, per
+
+
+def said_at_least(text: str) -> tuple[str, int] | None:
+    """The one count threshold *text* states ("不少于4次") and its figure, or None."""
+    found = list(_AT_LEAST.finditer(plain(text)))
+    figures = {int(m.group(1)) for m in found}
+    return (found[0].group(0), figures.pop()) if len(figures) == 1 else None
+
+
+def said_range(text: str) -> tuple[str, Decimal, Decimal] | None:
+    """The one range of points *text* states ("酌情扣1~5分"): the phrase and its ends, or None."""
+    found = list(_RANGE.finditer(plain(text)))
+    ranges = {(Decimal(m.group(1)), Decimal(m.group(2))) for m in found}
+    if len(ranges) != 1:
+        return None
+    low, high = ranges.pop()
+    return found[0].group(0), low, high
+
+
+def said_subtotal(text: str) -> tuple[str, Decimal] | None:
+    """The one bracketed subtotal *text* states ("（4分）") and its figure, or None."""
+    found = list(_SUBTOTAL.finditer(plain(text)))
+    figures = {Decimal(m.group(1)) for m in found}
+    return (found[0].group(0), figures.pop()) if len(figures) == 1 else None

@@ -19,6 +19,7 @@ from ._base import (
     Leaf,
     Num,
     Report,
+    check_said_at_least,
     check_said_cap,
     count,
     detail,
@@ -156,6 +157,7 @@ class EachKind(Kind):
                 severity="warning",
             )
         check_said_cap(node, rule.text, self.maximum(rule), rule.max, add)
+        check_said_at_least(node, rule.text, rule.at_least, add)
         if rule.zero_at is not None:
             positive(node, add, "zero_at", rule.zero_at)
             if not is_deduction(node):
