@@ -185,7 +185,7 @@ def test_a_text_that_says_no_one_figure_is_not_read(text: str) -> None:
             'kind = "deduct"\npoints = 5\ntext = "用水台账（4分）：未建立台账扣4分"\n'
             'deductions = [{ kind = "flag", points = 4, text = "未建立台账扣4分" }]\n',
             "5",
-            [f"{LABEL}: warning: the text says (4分), but points = 5"],
+            [f"{LABEL}: warning: the text says （4分）, but points = 5"],
         ),
         # several bracketed figures: the clauses' own, not the item's
         (
