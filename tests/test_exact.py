@@ -111,7 +111,7 @@ def test_fractional_rubric_scores_by_hand(default_context: None) -> None:
     assert [u.points for u in card.units] == [Decimal("1000"), Decimal("8.5")]
     assert card.total == Decimal("1008.5")
     assert card.level == "合格"
-    assert card.items["2.2"].reason == "1.25：1.25/1.5 × 3分 = 3分（最高3分）"
+    assert card.items["2.2"].reason == "1.25：1.25/1.5 × 3分 = 2.5分，保留0位小数为3分（最高3分）"
     assert card.items["2.3"].reason == "16.31，参考值18.123456：x/参考值 ≤ 0.9 → 3.25分"
 
 
@@ -205,7 +205,7 @@ def test_exact_steps_multiply_before_they_divide() -> None:
     # 2.75 × 3 / 1.5 = 5.5, half up → 6 (dividing first gave 1.8333… × 3 = 5.4999… → 5).
     card = score(loads_rubric(LINEAR.format(step="1.5", digits="digits = 0")), {"1.1": Decimal("2.75")})
     assert card.items["1.1"].points == Decimal("6")
-    assert card.items["1.1"].reason == "2.75：2.75/1.5 × 3分 = 6分（最高10分）"
+    assert card.items["1.1"].reason == "2.75：2.75/1.5 × 3分 = 5.5分，保留0位小数为6分（最高10分）"
 
 
 def test_a_third_of_nine_is_one_and_meets_its_gate() -> None:

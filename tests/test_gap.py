@@ -471,13 +471,14 @@ verifier_only = true
 """
 
 
-def test_a_star_project_of_verifiers_items_alone_cannot_be_fixed_by_the_agency() -> None:
+def test_a_star_project_of_verifiers_items_alone_is_left_to_the_verifier() -> None:
     rubric = STAR_VERIFIER
     g = _staged("self", '[answers]\n"1.1.1" = true\n"1.1.2" = true\n', rubric)
-    assert [x.address for x in g.failed_gates] == ["1.2"]
-    assert g.target is not None
-    # 6 points are enough for 合格, but the ★ project 1.2 stays at 0 on a self-assessment.
-    assert (g.target.best, g.target.reachable, g.target.plan) == (D(6), False, ())
+    # The ★ project 1.2 is the verifier's alone: a self-assessment does not evaluate it, as it does
+    # not a ★ item only a verifier scores, so its 6 points reach 合格.
+    assert g.failed_gates == ()
+    assert (g.level, g.target) == ("合格", None)
+    assert [w.address for w in g.withheld] == ["1.2.1"]
 
 
 def test_nothing_left_but_the_verifiers_items() -> None:

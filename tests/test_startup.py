@@ -34,6 +34,7 @@ USED = {
     "conserv_rubric._indicators",
     "conserv_rubric._kinds",
     "conserv_rubric._kinds._base",
+    "conserv_rubric._kinds._said",
     "conserv_rubric._kinds.bands",
     "conserv_rubric._kinds.cases",
     "conserv_rubric._kinds.composite",

@@ -8,6 +8,7 @@ in every format.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
@@ -345,6 +346,10 @@ class Near:
         if self.budget <= 0 or len(address) > MAX_SUGGESTED_LENGTH or address.count(".") > MAX_DEPTH:
             return ""
         self.budget -= 1
+        # "１.１" typed with a Chinese input method: the address it shows.
+        plain = unicodedata.normalize("NFKC", address)
+        if plain != address and plain in self.order:
+            return f" (did you mean '{plain}'? '{address}' is typed full-width)"
         # "2.1.1.a" on an item without parts means "2.1.1"; "2.2" means one of its items.
         related = [p for p in _prefixes(address) if p in self.order]
         if address and address in self.below:

@@ -283,10 +283,16 @@ class _CardChecker:
             if kind is not None:
                 expected.add((kind, address))
         for group in card.projects:
-            node = next(p.node for u in self.tree for p in u.projects if p.address == group.address)
-            # a ★ project none of whose points apply is not evaluated
+            ref = next(p for u in self.tree for p in u.projects if p.address == group.address)
+            node = ref.node
+            # a ★ project none of whose points apply is not evaluated, nor on a self-assessment one
+            # whose points are all the verifier's (docs/rules/verifier_only.md)
             dropped = self.project_applicable[group.address] == 0 and group.max > 0
-            if node.nonzero and group.points <= 0 and not dropped:  # type: ignore[union-attr]  # a project
+            scored = [a for a, rule in ref.items if (maximum(rule) or ZERO) > 0]
+            withheld = (
+                bool(self.held) and bool(scored) and all(a in self.held or a in self.na for a in scored)
+            )
+            if node.nonzero and group.points <= 0 and not dropped and not withheld:  # type: ignore[union-attr]  # a project
                 expected.add(("nonzero", group.address))
         failed = {(g.kind, g.address) for g in card.failed_gates}
         if failed != expected:

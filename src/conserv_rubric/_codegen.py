@@ -461,7 +461,8 @@ class _Plan:
             name = f"G{n}"
             src.names[name] = gate
             depth = 1
-            if gate.test != "project" and gate.index in c.verifier_items:
+            scored = c.project_scored[gate.index] if gate.test == "project" else {gate.index}
+            if scored and scored <= c.verifier_items:
                 add(1, "if not w:")  # the verifier's to score: not evaluated on a self-assessment
                 depth = 2
             i = f"i{gate.index}"

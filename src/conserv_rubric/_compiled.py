@@ -176,10 +176,12 @@ class Compiled:
             by_group.setdefault((item.unit, item.project), []).append(k)
         local: dict[int, int] = {}
         self.project_slices: list[tuple[int, int]] = []
+        self.project_scored: list[frozenset[int]] = []  # each project's items that carry points
         for _, _, u_index in self.project_nodes:
             local[u_index] = local.get(u_index, -1) + 1
             own = by_group.get((u_index, local[u_index]), [])
             self.project_slices.append((own[0], own[-1] + 1) if own else (0, 0))
+            self.project_scored.append(frozenset(k for k in own if self.items[k].max > 0))
         self.unit_parts: list[tuple[list[int], tuple[int, int] | None]] = []
         by_unit: dict[int, list[int]] = {}
         for p, (_, _, u) in enumerate(self.project_nodes):
@@ -465,8 +467,9 @@ class Compiled:
         for gate in self.gates:
             test = gate.test
             if test == "project":
-                # A ★ project none of whose points apply is not evaluated, so it cannot fail.
-                if project_pts[gate.index] <= 0 and gate.index not in dropped:
+                # Not evaluated (cannot fail): none of its points apply, or all are the verifier's.
+                held_all = held and self.project_scored[gate.index] <= held | excluded
+                if project_pts[gate.index] <= 0 and gate.index not in dropped and not held_all:
                     failed.append(gate)
             elif gate.index in excluded or gate.index in held:
                 continue  # not evaluated: it does not apply, or it is the verifier's to score

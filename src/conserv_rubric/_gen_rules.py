@@ -135,6 +135,13 @@ def _said(text: str, points: Decimal, said: str, figure: str) -> str:
     return text.replace(said, said.replace(figure, _plain(points)), 1)
 
 
+def _capped(text: str, top: Decimal | None) -> str:
+    """*text* with its cap ("最高得5分") made *top*, or dropped when the rule has no cap."""
+    if top is None:
+        return text.replace("，最高得5分", "", 1)
+    return _said(text, top, "最高得5分", "5")
+
+
 def _plain(value: Decimal) -> str:
     """A figure as a standard prints it (2, 2.5, 0.2), without the library's formatting."""
     return format(value.normalize(), "f")
@@ -195,7 +202,8 @@ def _each(draw: DrawFn, *, in_deduction: bool = False) -> Each:
     at_least = draw(_ints(1, n_options if closed else 3)) if _sometimes(draw, 4) else None
     # "每有一项不知晓的扣1分，都不知晓的不得分": a count at which the item scores 0.
     zero_at = draw(_ints(1, n_options if closed else 4)) if in_deduction and _sometimes(draw, 4) else None
-    text = _said(_text(draw), per, "每项得1分", "1")
+    top = cap if cap is not None else per * n_options if closed else None
+    text = _capped(_said(_text(draw), per, "每项得1分", "1"), top)
     rule = Each(
         per=per, max=cap, options=options, open=is_open, at_least=at_least, zero_at=zero_at, text=text
     )
@@ -267,7 +275,7 @@ def _linear(draw: DrawFn, *, in_deduction: bool = False) -> Linear:
         direction=draw(_pick(("up", "down"))),
         steps=draw(_pick(("whole", "started", "exact"))),
         digits=draw(_pick(digits)) if _sometimes(draw, 3) else None,
-        text=_text(draw),
+        text=_capped(_text(draw), cap),
     )
     if _sometimes(draw, 6):
         rule = _with(rule, measure="投放准确率")

@@ -26,6 +26,14 @@ _HUGE_NUMBER: Final = re.compile(r"[0-9_]{300,}|[0-9][eE][+-]?[0-9_]{5,}")
 _TOML_POSITION: Final = re.compile(r"^(?P<msg>.*) \(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 #: Quotation marks a Chinese input method types, and the ASCII one TOML needs.
 _QUOTES: Final = {"“": '"', "”": '"', "‘": "'", "’": "'"}
+#: Chinese punctuation that has no ASCII form to NFKC, and the character TOML needs in its place:
+#: a decimal point typed as 。 ("1。5"), values separated by 、, a header in 【】.
+_PUNCTUATION: Final = {"。": ".", "、": ",", "【": "[", "】": "]"}
+#: What TOML writes where a colon or semicolon was typed, full-width or not: a key takes "=", and
+#: values in an array or inline table are separated by ",".
+_TOML_SIGN: Final = {":": "=", ";": ","}
+#: A number ending just before the character refused: a unit typed after it ("1.5分", "80%").
+_NUMBER_BEFORE: Final = re.compile(r"(?<![A-Za-z0-9_.])[+-]?[0-9][0-9_]*(\.[0-9_]+)?$")
 
 
 #: Byte-order marks of encodings that are not UTF-8, longest first (UTF-32 LE starts as UTF-16 LE).
@@ -165,19 +173,29 @@ def _long_dotted_key(text: str) -> int | None:
     return None
 
 
-def _typing_hint(text: str, line: int, column: int) -> str:
+def _typing_hint(text: str, line: int, column: int, message: str = "") -> str:
     """What to type instead, where a TOML syntax error at *line*, *column* (1-based) is a
     character a Chinese input method types: full-width digits, ``＝``, ``，``, a full-width space,
-    Chinese quotation marks; or a thousands separator in a number. Empty when it is none of these."""
+    Chinese quotation marks or punctuation (``。``, ``、``, ``【】``), a colon for ``=``; a unit
+    after a number (``1.5分``, ``80%``); or a thousands separator in a number. Empty when it is
+    none of these. *message* is tomllib's, which says what it expected there."""
     lines = text.split("\n")
     row = lines[line - 1] if 0 < line <= len(lines) else ""
     at = column - 1
     # The error may point at the sign or digit before a full-width one ("-５", "5０").
-    for ch in row[at : at + 2]:
+    for offset, ch in enumerate(row[at : at + 2]):
         if ch in _QUOTES:
             return f" ('{ch}' is a Chinese quotation mark: type '{_QUOTES[ch]}')"
         if ch == "\u3000":
             return f" ('{ch}' is a full-width space: type an ASCII space)"
+        if ch in _PUNCTUATION:
+            return f" ('{ch}' is Chinese punctuation: type '{_PUNCTUATION[ch]}')"
+        unit = _unit_after_number(row, at + offset)
+        if unit:
+            return unit
+        sign = _sign(ch, message)
+        if sign:
+            return sign
         if not ch.isascii():
             start = row.index(ch, at)
             end = start
@@ -196,6 +214,29 @@ def _typing_hint(text: str, line: int, column: int) -> str:
             f"type {number.replace(',', '')}, or {number.replace(',', '_')})"
         )
     return ""
+
+
+def _unit_after_number(row: str, at: int) -> str:
+    """The hint for a unit typed after a number ("1.5分", "80%", "3项"), else empty."""
+    ch = row[at] if at < len(row) else ""
+    percent = unicodedata.normalize("NFKC", ch) == "%"
+    unit = percent or (not ch.isascii() and not _full_width(ch) and ch.isprintable() and not ch.isspace())
+    if not unit or ch in _QUOTES:
+        return ""
+    number = _NUMBER_BEFORE.search(row[:at])
+    if number is None:
+        return ""
+    return f" ('{ch}' after {number.group()}: a number takes no unit, type {number.group()})"
+
+
+def _sign(ch: str, message: str) -> str:
+    """The hint for a colon typed for "=" after a key, or a semicolon for "," between values."""
+    plain = unicodedata.normalize("NFKC", ch)
+    meant = _TOML_SIGN.get(plain)
+    if meant is None or (meant == "=" and not message.startswith("Expected '='")):
+        return ""
+    what = "a key and its value are joined by" if meant == "=" else "values are separated by"
+    return f" ('{ch}': in TOML {what} '{meant}')"
 
 
 def _full_width(ch: str) -> bool:
@@ -223,7 +264,7 @@ def parse_toml(text: str, file: str | None) -> dict[str, Any]:
                     line=int(match["line"]),
                     column=int(match["col"]),
                     message=f"invalid TOML: {match['msg']}"
-                    + _typing_hint(text, int(match["line"]), int(match["col"])),
+                    + _typing_hint(text, int(match["line"]), int(match["col"]), match["msg"]),
                 )
             ]
         ) from None

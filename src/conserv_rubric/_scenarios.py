@@ -8,7 +8,7 @@ located by file and address, with the expected and the actual figure; then, when
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from os import PathLike
 from typing import Final, Literal
 
@@ -19,7 +19,7 @@ from ._expect import Expectation
 from ._inputs import gather
 from ._score import ScoreCard, score
 from ._sheet import Sheet
-from ._text import fmt, suggest
+from ._text import fmt, suggest, suggest_address
 from .errors import Problem, RubricError
 from .model import Rubric
 
@@ -95,11 +95,13 @@ def _mismatch(file: str, path: str, expected: str, actual: str, label: str | Non
     )
 
 
-def _unknown(file: str, path: str, what: str, address: str, known: Sequence[str]) -> Problem:
+def _unknown(file: str, path: str, what: str, address: str, known: Mapping[str, str]) -> Problem:
+    """*known*: each address of that kind and its title ("" for items), so that a unit or a
+    project named by its title is pointed to its address."""
     return Problem(
         file=file,
         path=path,
-        message=f"the rubric has no {what} '{address}'{suggest(address, list(known))}",
+        message=f"the rubric has no {what} '{address}'{suggest_address(address, list(known.items()), what)}",
     )
 
 
@@ -142,7 +144,8 @@ def compare(card: ScoreCard, expect: Expectation, file: str) -> tuple[list[Probl
             path = f'expect.{key}."{address}"'
             group = found.get(address)
             if group is None:
-                errors.append(_unknown(file, path, what, address, list(found)))
+                titles = {a: g.title for a, g in found.items()}
+                errors.append(_unknown(file, path, what, address, titles))
             elif group.points != points:
                 label = f"{what} {address} {group.title}"
                 differences.append(_mismatch(file, path, fmt(points), fmt(group.points), label))
@@ -150,7 +153,7 @@ def compare(card: ScoreCard, expect: Expectation, file: str) -> tuple[list[Probl
         path = f'expect.items."{address}"'
         item = card.items.get(address)
         if item is None:
-            errors.append(_unknown(file, path, "item", address, list(card.items)))
+            errors.append(_unknown(file, path, "item", address, dict.fromkeys(card.items, "")))
         elif item.points != points:
             mismatch = _mismatch(file, path, fmt(points), fmt(item.points), f"item {address}")
             differences.append(attrs.evolve(mismatch, message=f"{mismatch.message}: {item.reason}"))

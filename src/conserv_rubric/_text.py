@@ -333,11 +333,30 @@ def not_text(text: object, call: str, what: str, reader: str) -> str | None:
 
 
 def suggest(word: str, choices: Iterator[str] | list[str] | tuple[str, ...]) -> str:
-    """' (did you mean 'x'?)' for the nearest choice, or ''."""
+    """' (did you mean 'x'?)' for the nearest choice, or ''. A word typed full-width (``ｍａｘ``,
+    ``１.１``, as a Chinese input method types it) is pointed to the choice it shows."""
     import difflib  # noqa: PLC0415 - kept off start-up: only a misspelt key or name needs it
 
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    listed = list(choices)
+    plain = unicodedata.normalize("NFKC", word)
+    if plain != word and plain in listed:
+        return f" (did you mean '{plain}'? '{word}' is typed full-width)"
+    close = difflib.get_close_matches(word, listed, n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def suggest_address(
+    word: str, named: Iterator[tuple[str, str]] | list[tuple[str, str]], what: str = "unit"
+) -> str:
+    """`suggest` for the address of a unit or project, from the (address, title) of each: one
+    named by its title ("组织管理" for "1") is pointed to its address."""
+    titled = [address for address, title in named if title.strip() and title.strip() == word.strip()]
+    if len(titled) == 1:
+        return (
+            f" ('{word}' is the title of {what} {titled[0]}: a {what} is named by its address, "
+            f'write "{titled[0]}")'
+        )
+    return suggest(word, [address for address, _ in named])
 
 
 #: How each kind of gate is named in a template, a plan or a report.

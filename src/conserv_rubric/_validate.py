@@ -20,7 +20,8 @@ import attrs
 from ._exact import exactly
 from ._frozen import Frozen
 from ._kinds import ZERO, Report, Severity, is_deduction, kind_of, leaves, positive, reachable
-from ._text import argument, fmt
+from ._kinds._said import said_subtotal
+from ._text import argument, fmt, suggest_address
 from ._totals import declared_max, divides_exactly, group_max, sum_or_none, transform, unit_value, unit_weight
 from ._tree import Node, walk
 from .errors import Problem, RubricError, _Problems
@@ -198,6 +199,7 @@ def _check_rule(ctx: _Context, node: Node, rule: Rule) -> None:
     declared: Decimal | None = getattr(rule, "points", None)
     positive(node, add, "points", declared)
     kind.check(node, rule, add)
+    _check_subtotal(node, rule, declared, add)
     computed = declared_max(rule)
     if declared is not None and kind.points_declare_max and computed is not None and declared != computed:
         how = (
@@ -222,6 +224,15 @@ def _check_rule(ctx: _Context, node: Node, rule: Rule) -> None:
             add(node, "gate_min needs gate")
         elif rule.gate_min == 0 and not isinstance(rule, Check):
             add(node, "gate_min 0 never fails: every score reaches it", severity="warning")
+
+
+def _check_subtotal(node: Node, rule: Rule, declared: Decimal | None, add: Report) -> None:
+    """Warn where the text heads the rule with its points in brackets ("用水台账（4分）") and
+    ``points`` says another figure."""
+    said = said_subtotal(rule.text)
+    if said is not None and declared is not None and said[1] != declared:
+        message = f"the text says {said[0]}, but points = {fmt(declared)}"
+        add(node, message, expected=fmt(said[1]), actual=fmt(declared), severity="warning")
 
 
 def _check_gate_keys(ctx: _Context, node: Node, rule: Rule) -> None:
@@ -344,6 +355,7 @@ def _levels(ctx: _Context) -> None:
     rubric, add = ctx.rubric, ctx.add
     top = highest(rubric, _units_total(ctx, bonus=True))
     unit_nodes = {n.address: n.obj for n in ctx.units}
+    titles = [(a, u.title) for a, u in unit_nodes.items() if isinstance(u, Unit)]
     previous: Decimal | None = None
     names: set[str] = set()
     for i, level in enumerate(rubric.levels):
@@ -383,7 +395,11 @@ def _levels(ctx: _Context) -> None:
         for address, need in level.unit_min.items():
             found = unit_nodes.get(address)
             if not isinstance(found, Unit):
-                add(None, f"no unit at address '{address}'", f"{path}.unit_min")
+                add(
+                    None,
+                    f"no unit at address '{address}'{suggest_address(address, titles)}",
+                    f"{path}.unit_min",
+                )
                 continue
             cap = group_max(found)
             if need < 0:
@@ -431,7 +447,10 @@ def _aggregate(ctx: _Context) -> None:
     units = {n.address for n in ctx.units}
     for address, weight in agg.weights.items():
         if address not in units:
-            add(None, f"no unit at address '{address}'", "aggregate.weights")
+            hint = suggest_address(
+                address, [(n.address, n.obj.title) for n in ctx.units if isinstance(n.obj, Unit)]
+            )
+            add(None, f"no unit at address '{address}'{hint}", "aggregate.weights")
         elif weight <= 0:
             message = f"the weight of unit {address} must be more than 0, got {fmt(weight)}"
             add(None, message, "aggregate.weights")

@@ -378,8 +378,8 @@ def _target(
         )
         total = now
 
-    # A failed gate that no open item can fix (a ★ project whose open items are all the
-    # verifier's, say) holds the level back however the rest is raised.
+    # A failed gate that no open item can fix holds the level back however the rest is raised (a
+    # ★ project whose points are all the verifier's is not evaluated on a self-assessment at all).
     stuck = False
     for g in c.gates:
         if (g.kind, g.address) not in failed:

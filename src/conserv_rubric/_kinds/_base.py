@@ -8,7 +8,6 @@ Adding a kind is one model class (`conserv_rubric.model`) and one module here, r
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, ClassVar, Final, Literal, Protocol, TypeAlias, overload
@@ -21,6 +20,7 @@ from .._frozen import Frozen
 from .._text import fmt
 from .._tree import Node, child_addresses
 from ..model import Rule
+from ._said import said_at_least, said_cap
 
 ZERO: Final = Decimal(0)
 Answers: TypeAlias = Mapping[str, Any]
@@ -93,14 +93,33 @@ def detail(address: str, *shown: str | None) -> str:
     return f"（{key}：{said}）" if said else f"（{key}）"
 
 
-_SAID: Final = re.compile(r"[得扣加]([0-9]+(?:\.[0-9]+)?)分")
+def check_said_cap(node: Node, text: str, cap: Decimal | None, given: Decimal | None, add: Report) -> None:
+    """Warn where *text* states a cap ("最高得3分", "最多扣2分") that the rule does not give:
+    *cap* is the most it gives (None for an uncapped deduction), *given* its ``max`` key."""
+    said = said_cap(text)
+    if said is None:
+        return
+    clause, figure = said
+    if cap is None:
+        # An uncapped deduction stops at its item's points anyway: only a smaller cap matters.
+        floor = getattr(node.parent, "points", None)
+        if floor is not None and figure >= floor:
+            return
+        message = f"the text says {clause}, but max is not set: the deduction is not capped"
+        add(node, message, expected=fmt(figure), actual="no max", severity="warning")
+    elif figure != cap:
+        keys = f"max = {fmt(given)}" if given is not None else f"the rule gives at most {fmt(cap)}"
+        message = f"the text says {clause}, but {keys}"
+        add(node, message, expected=fmt(figure), actual=fmt(cap), severity="warning")
 
 
-def said_points(text: str) -> Decimal | None:
-    """The one figure of points *text* states ("…扣5分", "得2分"), or None when it states none
-    or several different ones."""
-    found = {Decimal(x) for x in _SAID.findall(text)}
-    return found.pop() if len(found) == 1 else None
+def check_said_at_least(node: Node, text: str, at_least: int | None, add: Report) -> None:
+    """Warn where *text* states a count threshold ("全年不少于4次") other than *at_least*. A rule
+    without ``at_least`` is answered true or false, the assessor judging the count: not warned."""
+    said = said_at_least(text)
+    if said is not None and at_least is not None and said[1] != at_least:
+        message = f"the text says {said[0]}, but at_least = {at_least}"
+        add(node, message, expected=str(said[1]), actual=str(at_least), severity="warning")
 
 
 def is_deduction(node: Node) -> bool:

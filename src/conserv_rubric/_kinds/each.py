@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 from fractions import Fraction
-from typing import Final
 
 from .._exact import finite
 from .._text import fmt
@@ -21,6 +19,8 @@ from ._base import (
     Leaf,
     Num,
     Report,
+    check_said_at_least,
+    check_said_cap,
     count,
     detail,
     fast,
@@ -29,9 +29,7 @@ from ._base import (
     register,
     same_name,
 )
-
-#: What a counter's text says one counted thing is worth: "每项得1分", "每差1人扣0.2分".
-_PER: Final = re.compile(r"每[^，。；,;]*?[得扣加]([0-9]+(?:\.[0-9]+)?)分")
+from ._said import said_per
 
 
 @register
@@ -149,16 +147,17 @@ class EachKind(Kind):
             )
         if rule.open and not rule.options:
             add(node, "open = true needs options to extend")
-        per = _PER.search(rule.text)
-        if per is not None and Decimal(per.group(1)) != rule.per:
-            said = Decimal(per.group(1))
+        per = said_per(rule.text)
+        if per is not None and per[1] != rule.per:
             add(
                 node,
-                f"the text says {per.group(0)}, but per = {fmt(rule.per)}",
-                expected=fmt(said),
+                f"the text says {per[0]}, but per = {fmt(rule.per)}",
+                expected=fmt(per[1]),
                 actual=fmt(rule.per),
                 severity="warning",
             )
+        check_said_cap(node, rule.text, self.maximum(rule), rule.max, add)
+        check_said_at_least(node, rule.text, rule.at_least, add)
         if rule.zero_at is not None:
             positive(node, add, "zero_at", rule.zero_at)
             if not is_deduction(node):

@@ -19,6 +19,7 @@ from ._base import (
     positive,
     register,
 )
+from ._said import said_range
 
 
 @register
@@ -58,6 +59,16 @@ class JudgedKind(Kind):
             add(
                 node,
                 f"range [{fmt(lo)}, {fmt(hi)}] has an end that is not a multiple of step {fmt(rule.step)}",
+            )
+
+        said = said_range(rule.text)
+        if said is not None and (said[1], said[2]) != (lo, hi):
+            add(
+                node,
+                f"the text says {said[0]}, but range = [{fmt(lo)}, {fmt(hi)}]",
+                expected=f"[{fmt(said[1])}, {fmt(said[2])}]",
+                actual=f"[{fmt(lo)}, {fmt(hi)}]",
+                severity="warning",
             )
 
     def hint(self, leaf: Leaf, deduction: bool) -> str:

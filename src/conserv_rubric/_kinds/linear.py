@@ -21,11 +21,13 @@ from ._base import (
     Leaf,
     Num,
     Report,
+    check_said_cap,
     detail,
     is_deduction,
     positive,
     register,
 )
+from ._said import said_rate
 from .measured import EXCESS_WORDS, SHORTFALL_WORDS, check_range, number_what, range_hint
 
 
@@ -142,6 +144,11 @@ class LinearKind(Kind):
         if rule.max is not None and raw > rule.max:
             return f"{head} = {fmt(_shown(raw, rule.digits))}分，按最高{fmt(rule.max)}分计"
         most = f"（最高{fmt(rule.max)}分）" if rule.max is not None else ""
+        if raw != points:  # rounded to the rule's digits: the equation shows the exact product first
+            exact = finite(raw) if isinstance(raw, Fraction) else raw
+            if exact is None:
+                return f"{head} ≈ {fmt(points)}分（保留{rule.digits}位小数）{most}"
+            return f"{head} = {fmt(exact)}分，保留{rule.digits}位小数为{fmt(points)}分{most}"
         return f"{head} = {fmt(points)}分{most}"
 
     def term(self, rule: Linear, address: str, answers: Answers, taken: Decimal) -> str:
@@ -200,6 +207,7 @@ class LinearKind(Kind):
                 severity="warning",
             )
         _check_direction(node, rule, add)
+        _check_said(node, rule, add)
         edges = [("start", rule.start)]
         full = _full_at(rule)
         if full is not None and full != rule.start:
@@ -209,6 +217,22 @@ class LinearKind(Kind):
     def hint(self, leaf: Leaf, deduction: bool) -> str:
         unit = getattr(leaf.rule, "unit", None)
         return f"填写{number_what(leaf)}" + range_hint(leaf) + (f"（单位：{unit}）" if unit else "")
+
+
+def _check_said(node: Node, rule: Linear, add: Report) -> None:
+    """Warn where the text's step clause ("每降低1%得0.5分") or cap ("最高得5分") and the keys
+    disagree. A step written as a percentage matches a step of that figure (1 for "1%", with
+    answers in per cent) or of its hundredth (0.01, with answers as fractions)."""
+    rate = said_rate(rule.text)
+    if rate is not None:
+        clause, step, per = rate
+        if per != rule.per:
+            message = f"the text says {clause}, but per = {fmt(rule.per)}"
+            add(node, message, expected=fmt(per), actual=fmt(rule.per), severity="warning")
+        if rule.step not in (step, step / 100):
+            message = f"the text says {clause}, but step = {fmt(rule.step)}"
+            add(node, message, expected=fmt(step), actual=fmt(rule.step), severity="warning")
+    check_said_cap(node, rule.text, rule.max, rule.max, add)
 
 
 def _check_direction(node: Node, rule: Linear, add: Report) -> None:

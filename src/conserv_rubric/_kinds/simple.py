@@ -19,12 +19,13 @@ from ._base import (
     Num,
     Report,
     Shape,
+    check_said_at_least,
     detail,
     fast,
     positive,
     register,
-    said_points,
 )
+from ._said import said_points
 
 
 @register
@@ -84,6 +85,7 @@ class FlagKind(Kind):
 
     def check(self, node: Node, rule: Flag, add: Report) -> None:
         positive(node, add, "at_least", rule.at_least)
+        check_said_at_least(node, rule.text, rule.at_least, add)
         said = said_points(rule.text)
         if said is not None and said != rule.points:
             add(
