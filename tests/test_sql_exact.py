@@ -1,0 +1,258 @@
+"""The SQL renderer on the inputs a district or a national platform brings: DuckDB and Spark
+agree with score() row by row (total, unit points, level, passed, failed gates), or refuse.
+
+Generated rubrics are scaled to points such as 0.25 and 1.125; answers are pushed to the limits
+the Python checker allows (counts and figures up to 10^12) and written as offices type them
+(full-width digits, ideographic spaces, leading zeros, signs). A row score() refuses must be a
+row the scoring query leaves out and the validation query reports.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import pytest
+from budgets import scaled
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from conserv_rubric import Rubric, RubricError, Sheet, SheetError, SheetInfo, loads_rubric, score, validate
+from conserv_rubric._compiled import compiled
+from conserv_rubric._csv_report import GATE_SEPARATOR
+from conserv_rubric.model import Aggregate, Judged, Level, Linear
+from conserv_rubric.sql import render, validation
+from conserv_rubric.strategies import rubrics, sheets
+
+duckdb = pytest.importorskip("duckdb")
+
+#: The kinds the renderer accepts (linear and bands but for the options it refuses).
+KINDS = ("flag", "check", "each", "parts", "best", "bands", "linear", "judged", "deduct", "cases")
+#: Factors generated rubrics' points are scaled by: quarters, eighths and a factor above 1.
+FACTORS = tuple(Decimal(f) for f in ("1", "0.5", "0.25", "1.125", "0.125", "3.375"))
+#: The fields of a rule, unit, project, level or rubric that hold points (scaled with them); the
+#: figures an answer is compared with (band edges, a linear start and step) are not points.
+POINT_FIELDS = frozenset({"points", "per", "max", "total", "published", "bonus", "min", "gate_min"})
+#: The largest count and figure a sheet may hold (`conserv_rubric._limits`: below 10^12).
+TOP_COUNT = 10**12 - 1
+TOP_NUMBER = Decimal("999999999999.9999999999")
+
+
+def _scale_value(value: object, f: Decimal) -> object:
+    if isinstance(value, Decimal):
+        return value * f
+    if isinstance(value, tuple) and all(isinstance(v, Decimal) for v in value):
+        return tuple(v * f for v in value)
+    return value
+
+
+def scale(obj: Any, f: Decimal) -> Any:
+    """*obj* (a rubric or a part of one) with every figure of points multiplied by *f*."""
+    if isinstance(obj, tuple):
+        return tuple(scale(o, f) for o in obj)
+    if isinstance(obj, dict):
+        return {k: scale(v, f) for k, v in obj.items()}
+    if not attrs.has(type(obj)):
+        return obj
+    changes: dict[str, Any] = {}
+    for field in attrs.fields(type(obj)):
+        value = getattr(obj, field.name)
+        points = field.name in POINT_FIELDS or (field.name == "base" and isinstance(obj, Linear | Aggregate))
+        if points or (isinstance(obj, Judged) and field.name in ("range", "step")):
+            changes[field.name] = _scale_value(value, f)
+        elif isinstance(obj, Level) and field.name == "unit_min":
+            changes[field.name] = {k: v * f for k, v in value.items()}
+        elif field.name not in ("divisor", "weights", "unit_share"):
+            changes[field.name] = scale(value, f)
+    return attrs.evolve(obj, **{k.lstrip("_"): v for k, v in changes.items()})
+
+
+#: Full-width forms of what an input method types in a number.
+_FULL = str.maketrans("0123456789.+-", "０１２３４５６７８９．＋－")
+_PADS = ("", " ", "\u3000", "\u00a0", "\t")
+
+
+@st.composite
+def typed(draw: st.DrawFn, text: str) -> str:
+    """*text* (a cell) as an office may type it: full-width, padded, with leading zeros or a sign."""
+    if text[:1].isdigit() and "/" not in text and draw(st.booleans()):
+        text = draw(st.sampled_from(("0", "00", "+", "+0"))) + text
+    if draw(st.booleans()):
+        text = text.translate(_FULL)
+    return draw(st.sampled_from(_PADS)) + text + draw(st.sampled_from(_PADS))
+
+
+def cell(value: object) -> str:
+    """An answer written as a CSV cell writes it."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value) if value else "0"
+    return str(value)
+
+
+@st.composite
+def large(draw: st.DrawFn, rubric: Rubric, answers: Mapping[str, object]) -> dict[str, str]:
+    """The cells of *answers*, some counts and figures replaced by ones near the limits."""
+    leaves = compiled(rubric).leaves
+    out: dict[str, str] = {}
+    for address, answer in answers.items():
+        shape, value = leaves[address].shape, answer
+        if shape in ("count", "count_or_names") and draw(st.integers(0, 3)) == 0:
+            value = draw(st.sampled_from((TOP_COUNT, 10**9, 10**6 + 1, 2**63 // 10**10)))
+        elif shape == "number" and leaves[address].low is None and draw(st.integers(0, 3)) == 0:
+            value = draw(st.sampled_from((TOP_NUMBER, -TOP_NUMBER, Decimal(TOP_COUNT), Decimal("1e9"))))
+        out[address] = draw(typed(cell(value)))
+    return out
+
+
+def expected(rubric: Rubric, cells: Mapping[str, str]) -> tuple[object, ...] | None:
+    """score()'s summary of a row: (total, unit points, level, passed, failed), None if refused."""
+    try:
+        card = score(rubric, Sheet(info=SheetInfo(agency="x"), answers=dict(cells)))
+    except SheetError:
+        return None
+    failed = GATE_SEPARATOR.join(g.reason for g in card.failed_gates)
+    return card.total, [u.points for u in card.units], card.level, card.passed, failed
+
+
+def got_row(row: Sequence[Any], n: int) -> tuple[object, ...]:
+    """The same summary of a row of the scoring query over *n* units."""
+    return row[1 + n], list(row[1 : 1 + n]), row[3 + n], row[4 + n], row[5 + n]
+
+
+@st.composite
+def cases(
+    draw: st.DrawFn, max_units: int = 3, max_items: int = 4
+) -> tuple[Rubric, list[tuple[str, dict[str, str]]]]:
+    """A generated rubric the query renders, scaled, and rows of hostile cells for it."""
+    rubric = draw(rubrics(kinds=KINDS, max_units=max_units, max_items=max_items))
+    made = scale(rubric, draw(st.sampled_from(FACTORS)))
+    assume(not [p for p in validate(made) if p.severity == "error"])
+    try:
+        render(made)
+    except RubricError:
+        assume(False)
+    drawn = draw(st.lists(sheets(made), min_size=1, max_size=4))
+    rows = [(f"a{k}", draw(large(made, s.answers))) for k, s in enumerate(drawn)]
+    return made, rows
+
+
+def duck_table(rubric: Rubric, rows: Sequence[tuple[str, Mapping[str, str]]]) -> Any:
+    """An in-memory DuckDB with a table ``sheets`` of *rows* (agency, cells by address)."""
+    con = duckdb.connect()
+    leaves = list(compiled(rubric).leaves)
+    columns = "".join(f', "{a}" VARCHAR' for a in leaves)
+    con.execute(f"CREATE TABLE sheets (agency VARCHAR{columns})")
+    marks = ", ".join("?" * (len(leaves) + 1))
+    con.executemany(
+        f"INSERT INTO sheets VALUES ({marks})", [[agency, *(c.get(a) for a in leaves)] for agency, c in rows]
+    )
+    return con
+
+
+def compare(
+    rubric: Rubric, rows: Sequence[tuple[str, Mapping[str, str]]], scored: list[Any], bad: list[Any]
+) -> None:
+    """The rows of the scoring query (*scored*) and of the validation query (*bad*) say what
+    score() says of each row."""
+    n = len(rubric.units)
+    got = {r[0]: got_row(r, n) for r in scored}
+    refused = {r[1] for r in bad}
+    for agency, cells in rows:
+        want = expected(rubric, cells)
+        if want is None:
+            assert (agency in refused, agency in got) == (True, False), (agency, cells)
+        else:
+            assert agency not in refused, (agency, cells, [r for r in bad if r[1] == agency])
+            assert got[agency] == want, (agency, cells)
+
+
+@settings(
+    max_examples=scaled(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(cases())
+def test_duckdb_equals_score_at_the_limits(case: tuple[Rubric, list[tuple[str, dict[str, str]]]]) -> None:
+    rubric, rows = case
+    con = duck_table(rubric, rows)
+    compare(rubric, rows, con.execute(render(rubric)).fetchall(), con.execute(validation(rubric)).fetchall())
+
+
+@functools.cache
+def _spark() -> Any:
+    from pyspark.sql import SparkSession  # noqa: PLC0415 - only where Java runs
+
+    return (
+        SparkSession.builder.master("local[1]")
+        .appName("conserv-rubric-sql")
+        .config("spark.sql.ansi.enabled", "true")
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+
+
+def spark_view(rubric: Rubric, rows: Sequence[tuple[str, Mapping[str, str | None]]]) -> Any:
+    """A Spark session with a view ``sheets`` of *rows* (agency, cells by address)."""
+    spark = _spark()
+    from pyspark.sql.types import StringType, StructField, StructType  # noqa: PLC0415
+
+    leaves = list(compiled(rubric).leaves)
+    schema = StructType([StructField(n, StringType()) for n in ("agency", *leaves)])
+    frame = spark.createDataFrame([[agency, *(c.get(a) for a in leaves)] for agency, c in rows], schema)
+    frame.createOrReplaceTempView("sheets")
+    return spark
+
+
+@pytest.mark.needs_java
+@settings(
+    max_examples=scaled(8),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(cases(max_units=2, max_items=3))
+def test_spark_equals_score_at_the_limits(case: tuple[Rubric, list[tuple[str, dict[str, str]]]]) -> None:
+    pytest.importorskip("pyspark")
+    rubric, rows = case
+    spark = spark_view(rubric, rows)
+    scored = spark.sql(render(rubric, "spark")).collect()
+    compare(rubric, rows, scored, spark.sql(validation(rubric, "spark")).collect())
+
+
+def one_item(item: str, head: str = "", points: str = "10") -> Rubric:
+    """A rubric of one unit of *points* holding the one item *item* (TOML keys)."""
+    return loads_rubric(
+        f'title = "T"\ntotal = {points}\n{head}\n[[units]]\ntitle = "单元"\npoints = {points}\n'
+        f"[[units.items]]\n{item}\n"
+    )
+
+
+#: A linear item of 1 point per step of 10^-10, capped at 10: 1844674407.3709551611 is 2^64 − 5
+#: steps above its start (capped: 10 points), which a 64-bit quotient wraps round to −5.
+FINE_STEPS = one_item('kind = "linear"\nstart = 0\nstep = 0.0000000001\nper = 1\nmax = 10')
+FINE_ROWS = [
+    ("wraps", {"1.1": "1844674407.3709551611"}),
+    ("top", {"1.1": "999999999999"}),
+    ("half", {"1.1": "0.0000000005"}),
+]
+#: 10 points (capped), 10 points (capped), 5 steps of 1 point.
+FINE_TOTALS = {"wraps": Decimal(10), "top": Decimal(10), "half": Decimal(5)}
+
+
+def test_duckdb_counts_steps_beyond_64_bits() -> None:
+    con = duck_table(FINE_STEPS, FINE_ROWS)
+    assert {r[0]: r[2] for r in con.execute(render(FINE_STEPS)).fetchall()} == FINE_TOTALS
+    compare(FINE_STEPS, FINE_ROWS, con.execute(render(FINE_STEPS)).fetchall(), [])
+
+
+@pytest.mark.needs_java
+def test_spark_counts_steps_beyond_64_bits() -> None:
+    pytest.importorskip("pyspark")
+    spark = spark_view(FINE_STEPS, FINE_ROWS)
+    assert {r[0]: r[2] for r in spark.sql(render(FINE_STEPS, "spark")).collect()} == FINE_TOTALS
