@@ -256,3 +256,22 @@ def test_spark_counts_steps_beyond_64_bits() -> None:
     pytest.importorskip("pyspark")
     spark = spark_view(FINE_STEPS, FINE_ROWS)
     assert {r[0]: r[2] for r in spark.sql(render(FINE_STEPS, "spark")).collect()} == FINE_TOTALS
+
+
+#: A judged score without a step (points in 10^-10) of up to 10^9 points: 10^19 units.
+LARGE_JUDGED = one_item('kind = "judged"\nrange = [0, 1000000000]', points="1000000000")
+LARGE_ROWS = [("top", {"1.1": "999999999.5"}), ("one", {"1.1": "1"})]
+LARGE_TOTALS = {"top": Decimal("999999999.5"), "one": Decimal(1)}
+
+
+def test_duckdb_gives_points_of_every_size_a_sheet_holds() -> None:
+    con = duck_table(LARGE_JUDGED, LARGE_ROWS)
+    assert {r[0]: r[2] for r in con.execute(render(LARGE_JUDGED)).fetchall()} == LARGE_TOTALS
+    compare(LARGE_JUDGED, LARGE_ROWS, con.execute(render(LARGE_JUDGED)).fetchall(), [])
+
+
+@pytest.mark.needs_java
+def test_spark_gives_points_of_every_size_a_sheet_holds() -> None:
+    pytest.importorskip("pyspark")
+    spark = spark_view(LARGE_JUDGED, LARGE_ROWS)
+    assert {r[0]: r[2] for r in spark.sql(render(LARGE_JUDGED, "spark")).collect()} == LARGE_TOTALS
