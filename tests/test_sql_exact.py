@@ -275,3 +275,34 @@ def test_spark_gives_points_of_every_size_a_sheet_holds() -> None:
     pytest.importorskip("pyspark")
     spark = spark_view(LARGE_JUDGED, LARGE_ROWS)
     assert {r[0]: r[2] for r in spark.sql(render(LARGE_JUDGED, "spark")).collect()} == LARGE_TOTALS
+
+
+#: 1.1 judged (points in 10^-10); 1.2 linear, 10^7 points a step of 10^-10 up to 999999999997;
+#: 1.3 a deduction of up to 1 point, 1 point a step of 10^-10, without a cap.
+MANY_STEPS = loads_rubric(
+    'title = "T"\ntotal = 999999999999\n[[units]]\ntitle = "单元"\npoints = 999999999999\n'
+    '[[units.items]]\nkind = "judged"\nrange = [0, 1]\n'
+    '[[units.items]]\nkind = "linear"\nstart = 0\nstep = 0.0000000001\nper = 10000000\nmax = 999999999997\n'
+    '[[units.items]]\nkind = "deduct"\npoints = 1\n'
+    '[[units.items.deductions]]\nkind = "linear"\nstart = 0\nstep = 0.0000000001\nper = 1\n'
+)
+MANY_ROWS = [
+    ("far", {"1.2": "999999999999", "1.3.a": "999999999999"}),
+    ("near", {"1.2": "0.0000001", "1.3.a": "0.0000000000"}),
+]
+#: far: 10^22 steps reach the cap (999999999997) and take the deduction's 1 point:
+#: 999999999997 + 0. near: 1000 steps of 10^7 points (10^10) and nothing taken: 10^10 + 1.
+MANY_TOTALS = {"far": Decimal(999999999997), "near": Decimal(10000000001)}
+
+
+def test_duckdb_counts_no_steps_past_the_cap() -> None:
+    con = duck_table(MANY_STEPS, MANY_ROWS)
+    assert {r[0]: r[2] for r in con.execute(render(MANY_STEPS)).fetchall()} == MANY_TOTALS
+    compare(MANY_STEPS, MANY_ROWS, con.execute(render(MANY_STEPS)).fetchall(), [])
+
+
+@pytest.mark.needs_java
+def test_spark_counts_no_steps_past_the_cap() -> None:
+    pytest.importorskip("pyspark")
+    spark = spark_view(MANY_STEPS, MANY_ROWS)
+    assert {r[0]: r[2] for r in spark.sql(render(MANY_STEPS, "spark")).collect()} == MANY_TOTALS
