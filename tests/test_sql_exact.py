@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conserv_rubric import Rubric, RubricError, Sheet, SheetError, SheetInfo, loads_rubric, score, validate
+from conserv_rubric._cells import normal
 from conserv_rubric._compiled import compiled
 from conserv_rubric._csv_report import GATE_SEPARATOR
 from conserv_rubric.model import Aggregate, Judged, Level, Linear
@@ -29,8 +30,8 @@ from conserv_rubric.strategies import rubrics, sheets
 
 duckdb = pytest.importorskip("duckdb")
 
-#: The kinds the renderer accepts (linear and bands but for the options it refuses).
-KINDS = ("flag", "check", "each", "parts", "best", "bands", "linear", "judged", "deduct", "cases")
+from test_sql import KINDS, aggregated, cell  # noqa: E402 - after the skip: test_sql needs duckdb too
+
 #: Factors generated rubrics' points are scaled by: quarters, eighths and a factor above 1.
 FACTORS = tuple(Decimal(f) for f in ("1", "0.5", "0.25", "1.125", "0.125", "3.375"))
 #: The fields of a rule, unit, project, level or rubric that hold points (scaled with them); the
@@ -85,17 +86,6 @@ def typed(draw: st.DrawFn, text: str) -> str:
     return draw(st.sampled_from(_PADS)) + text + draw(st.sampled_from(_PADS))
 
 
-def cell(value: object) -> str:
-    """An answer written as a CSV cell writes it."""
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    if isinstance(value, list | tuple):
-        return ";".join(str(v) for v in value) if value else "0"
-    return str(value)
-
-
 @st.composite
 def large(draw: st.DrawFn, rubric: Rubric, answers: Mapping[str, object]) -> dict[str, str]:
     """The cells of *answers*, some counts and figures replaced by ones near the limits."""
@@ -112,9 +102,11 @@ def large(draw: st.DrawFn, rubric: Rubric, answers: Mapping[str, object]) -> dic
 
 
 def expected(rubric: Rubric, cells: Mapping[str, str]) -> tuple[object, ...] | None:
-    """score()'s summary of a row: (total, unit points, level, passed, failed), None if refused."""
+    """score()'s summary of a row: (total, unit points, level, passed, failed), None if refused;
+    a blank cell is unanswered, as the CSV reader leaves it out."""
+    answers = {a: c for a, c in cells.items() if normal(c)}
     try:
-        card = score(rubric, Sheet(info=SheetInfo(agency="x"), answers=dict(cells)))
+        card = score(rubric, Sheet(info=SheetInfo(agency="x"), answers=answers))
     except SheetError:
         return None
     failed = GATE_SEPARATOR.join(g.reason for g in card.failed_gates)
@@ -130,9 +122,13 @@ def got_row(row: Sequence[Any], n: int) -> tuple[object, ...]:
 def cases(
     draw: st.DrawFn, max_units: int = 3, max_items: int = 4
 ) -> tuple[Rubric, list[tuple[str, dict[str, str]]]]:
-    """A generated rubric the query renders, scaled, and rows of hostile cells for it."""
-    rubric = draw(rubrics(kinds=KINDS, max_units=max_units, max_items=max_items))
-    made = scale(rubric, draw(st.sampled_from(FACTORS)))
+    """A generated rubric the query renders, scaled (or given an aggregate of its own: `test_sql`),
+    and rows of hostile cells for it."""
+    if draw(st.integers(0, 3)) == 0:  # a weighted total over a divisor, rounded to its digits
+        made = draw(aggregated(max_units=max_units, max_items=max_items))
+    else:
+        rubric = draw(rubrics(kinds=KINDS, max_units=max_units, max_items=max_items))
+        made = scale(rubric, draw(st.sampled_from(FACTORS)))
     assume(not [p for p in validate(made) if p.severity == "error"])
     try:
         render(made)
@@ -306,3 +302,41 @@ def test_spark_counts_no_steps_past_the_cap() -> None:
     pytest.importorskip("pyspark")
     spark = spark_view(MANY_STEPS, MANY_ROWS)
     assert {r[0]: r[2] for r in spark.sql(render(MANY_STEPS, "spark")).collect()} == MANY_TOTALS
+
+
+#: One leaf of each shape a cell is read against: 1.1 a flag; 1.2 a count or names; 1.3 a
+#: closed list of options (at most 2); 1.4 a number in bands; 1.5 a number in a declared range;
+#: 1.6 a judged score of 0.5 to 2 by 0.25; 1.7 a count (a flag with at_least).
+EVERY_SHAPE = loads_rubric(
+    'title = "T"\ntotal = 14\n[[units]]\ntitle = "单元"\npoints = 14\n'
+    '[[units.items]]\nkind = "flag"\npoints = 1\n'
+    '[[units.items]]\nkind = "each"\nper = 1\nmax = 3\n'
+    '[[units.items]]\nkind = "each"\nper = 1\noptions = ["节能", "节水"]\n'
+    '[[units.items]]\nkind = "bands"\npoints = 2\nbands = [{ lt = 5, points = 0 }, { ge = 5, points = 2 }]\n'
+    '[[units.items]]\nkind = "bands"\nrange = [0, 100]\npoints = 2\n'
+    "bands = [{ lt = 85.5, points = 0 }, { ge = 85.5, points = 2 }]\n"
+    '[[units.items]]\nkind = "judged"\nrange = [0.5, 2]\nstep = 0.25\n'
+    '[[units.items]]\nkind = "flag"\npoints = 2\nat_least = 2\n'
+)
+#: What offices type into a cell: digits in both widths, signs, points, spaces, separators,
+#: Chinese numerals, names, letters of exponents and words.
+CELL_ALPHABET = (
+    *"0123456789", "０", "５", "９", ".", "．", "+", "-", "－", "\u2212", " ", "\u3000", "\t", ";",
+    "；", "、", ",", "，", "e", "x", "_", "三", "次", "/", "%", "节能", "节水", "会议", "true", "ＴＲＵＥ",
+    "False", "0" * 13,
+)  # fmt: skip
+
+
+@settings(max_examples=scaled(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(CELL_ALPHABET), max_size=6).map("".join), min_size=7, max_size=7))
+def test_duckdb_reads_typed_cells_as_score_reads_them(texts: list[str]) -> None:
+    # Each text in a row of its own under each leaf, so that one cell decides a row.
+    leaves = list(compiled(EVERY_SHAPE).leaves)
+    rows = [(f"{k}/{a}", {a: t}) for k, t in enumerate(texts) for a in leaves]
+    con = duck_table(EVERY_SHAPE, rows)
+    compare(
+        EVERY_SHAPE,
+        rows,
+        con.execute(render(EVERY_SHAPE)).fetchall(),
+        con.execute(validation(EVERY_SHAPE)).fetchall(),
+    )
