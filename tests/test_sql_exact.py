@@ -327,12 +327,19 @@ CELL_ALPHABET = (
 )  # fmt: skip
 
 
+#: Texts of a few pieces of `CELL_ALPHABET`, seven at a time (one row per text and leaf).
+TYPED = st.lists(st.lists(st.sampled_from(CELL_ALPHABET), max_size=6).map("".join), min_size=7, max_size=7)
+
+
+def typed_rows(texts: list[str]) -> list[tuple[str, dict[str, str]]]:
+    """Each text in a row of its own under each leaf of `EVERY_SHAPE`: one cell decides a row."""
+    return [(f"{k}/{a}", {a: t}) for k, t in enumerate(texts) for a in compiled(EVERY_SHAPE).leaves]
+
+
 @settings(max_examples=scaled(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.lists(st.sampled_from(CELL_ALPHABET), max_size=6).map("".join), min_size=7, max_size=7))
+@given(TYPED)
 def test_duckdb_reads_typed_cells_as_score_reads_them(texts: list[str]) -> None:
-    # Each text in a row of its own under each leaf, so that one cell decides a row.
-    leaves = list(compiled(EVERY_SHAPE).leaves)
-    rows = [(f"{k}/{a}", {a: t}) for k, t in enumerate(texts) for a in leaves]
+    rows = typed_rows(texts)
     con = duck_table(EVERY_SHAPE, rows)
     compare(
         EVERY_SHAPE,
@@ -340,3 +347,14 @@ def test_duckdb_reads_typed_cells_as_score_reads_them(texts: list[str]) -> None:
         con.execute(render(EVERY_SHAPE)).fetchall(),
         con.execute(validation(EVERY_SHAPE)).fetchall(),
     )
+
+
+@pytest.mark.needs_java
+@settings(max_examples=scaled(5), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TYPED)
+def test_spark_reads_typed_cells_as_score_reads_them(texts: list[str]) -> None:
+    pytest.importorskip("pyspark")
+    rows = typed_rows(texts)
+    spark = spark_view(EVERY_SHAPE, rows)
+    scored = spark.sql(render(EVERY_SHAPE, "spark")).collect()
+    compare(EVERY_SHAPE, rows, scored, spark.sql(validation(EVERY_SHAPE, "spark")).collect())
