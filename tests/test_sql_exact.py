@@ -358,3 +358,25 @@ def test_spark_reads_typed_cells_as_score_reads_them(texts: list[str]) -> None:
     spark = spark_view(EVERY_SHAPE, rows)
     scored = spark.sql(render(EVERY_SHAPE, "spark")).collect()
     compare(EVERY_SHAPE, rows, scored, spark.sql(validation(EVERY_SHAPE, "spark")).collect())
+
+
+#: A judged score without a step (10 places) of up to 999999999999 points over a divisor of 8
+#: (3 more places): the total reaches 999999999999 / 8 = 124999999999.875 points, 1.25 × 10^24
+#: units of 10^-13, where the column holds 23 digits of them (below 10^10 points).
+OUTGROWN = (
+    'title = "T"\ntotal = 124999999999.875\n[aggregate]\ndivisor = 8\n[[units]]\ntitle = "单元"\n'
+    'points = 999999999999\n[[units.items]]\nkind = "judged"\nrange = [0, 999999999999]\n'
+)
+
+
+def test_refuses_a_total_its_column_cannot_hold() -> None:
+    with pytest.raises(RubricError) as err:
+        render(loads_rubric(OUTGROWN))
+    assert str(err.value.problems[0].message) == (
+        "rubric (aggregate): the total may reach 124999999999.875 points, and at 13 decimal places"
+        " its column holds less than 10,000,000,000: not expressible exactly in SQL"
+    )
+    # With 999999999 points the total reaches 999999999 / 8 = 124999999.875, below 10^10: it fits.
+    fits = OUTGROWN.replace("124999999999.875", "124999999.875").replace("999999999999", "999999999")
+    con = duck_table(loads_rubric(fits), [("top", {"1.1": "999999999"})])
+    assert con.execute(render(loads_rubric(fits))).fetchall()[0][2] == Decimal("124999999.875")
