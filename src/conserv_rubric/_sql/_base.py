@@ -65,7 +65,10 @@ class Ctx:
     def idiv(self, a: str, b: str) -> str:
         """The whole quotient of two non-negative whole numbers."""
         if self.dialect == "spark":
-            return f"CAST(({a}) div ({b}) AS {UNITS})"
+            # Spark's `div` returns a BIGINT and wraps a larger quotient round, ANSI mode or not
+            # (10^23 div 1 is 200376420520689664): the remainder taken away, the decimal
+            # division is exact, and a quotient too large for its type stops the query instead.
+            return f"CAST((({a}) - ({a}) % ({b})) / ({b}) AS {UNITS})"
         return f"CAST(CAST({a} AS HUGEINT) // CAST({b} AS HUGEINT) AS {UNITS})"
 
     def imod(self, a: str, b: str) -> str:

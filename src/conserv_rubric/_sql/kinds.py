@@ -12,6 +12,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .._kinds.cases import condition_addresses
+from .._limits import MAX_NUMBER
 from .._tree import Node, child_addresses
 from ..model import Bands, Best, Cases, Check, Deduct, Each, Flag, Judged, Linear, Parts, Rule
 from ._base import NUMBER_PLACES, REGISTRY, UNITS, Ctx, NotExpressible, places, renders
@@ -169,6 +170,13 @@ def _linear(ctx: Ctx, rule: Linear, address: str, penalty: bool) -> str:
     steps = ctx.idiv(whole, step)
     if rule.steps == "started":
         steps = f"({steps} + CASE WHEN {ctx.imod(whole, step)} <> 0 THEN 1 ELSE 0 END)"
+    # Past the steps that reach the cap (in a deduction without one, more points than any rubric
+    # holds) the award is the same, so they are counted no further: a 10^-10 step makes 10^22
+    # steps of a large figure, which times a large `per` would overflow the product's 38 digits.
+    # (LEAST skips a NULL, but an unanswered figure never reaches the award: see below.)
+    top = Fraction(rule.max) if rule.max is not None else Fraction(MAX_NUMBER)
+    enough = max(0, math.ceil((top - Fraction(rule.base)) / Fraction(rule.per)))
+    steps = f"LEAST({steps}, CAST({enough} AS {UNITS}))"
     award = f"({ctx.units(rule.base)} + {ctx.units(rule.per)} * {steps})"
     if rule.max is not None:
         cap = ctx.units(rule.max)

@@ -97,13 +97,14 @@ def _parsed(
 def _points(ctx: Ctx, expr: str) -> str:
     """Whole units as exact points: one multiplication by 10**-scale, never a division.
 
-    The units are at most 18 digits, or 36 - scale beyond 10 places (a total after a divisor):
-    the product then has at most 38 digits in both dialects (Spark counts one more than DuckDB
-    and would round the scale down beyond 38), so points reach 10**(36 - 2 × scale)."""
+    The units are at most 36 - scale digits: the product then has at most 38 digits in both
+    dialects (Spark counts one more than DuckDB and would round the scale down beyond 38), so
+    points reach 10**(36 - 2 × scale): every figure a sheet may hold (below 10**12) at up to 12
+    places, where 18 digits of units overflowed from 10**(18 - scale) points (10**8 at 10 places)."""
+    digits = 36 - ctx.scale
     if ctx.scale == 0:
-        return f"CAST({expr} AS DECIMAL(18, 0))"
+        return f"CAST({expr} AS DECIMAL({digits}, 0))"
     unit = f"CAST('{Decimal(1).scaleb(-ctx.scale)}' AS DECIMAL({ctx.scale + 1}, {ctx.scale}))"
-    digits = 18 if ctx.scale <= MAX_SCALE else 36 - ctx.scale
     return (
         f"CAST(CAST({expr} AS DECIMAL({digits}, 0)) * {unit} AS DECIMAL({digits + ctx.scale}, {ctx.scale}))"
     )

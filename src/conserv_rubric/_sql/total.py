@@ -13,6 +13,7 @@ quotients no decimal writes, and the rubric's ``digits`` round them half up once
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -21,7 +22,9 @@ from typing import Final
 import attrs
 
 from .._compiled import Compiled
-from .._limits import MAX_DECIMALS
+from .._limits import MAX_DECIMALS, MAX_NUMBER
+from .._text import fmt
+from ..model import Bands, Best, Cases, Deduct, Each, Flag, Judged, Linear, Parts, Rule
 from ._base import UNITS, Ctx, NotExpressible, places
 
 #: The most decimal places of a total rendered (its whole units are 10**-MAX_TOTAL_SCALE points):
@@ -96,7 +99,8 @@ class Total:
 def total_plan(plan: Compiled, unit_scale: int, level_mins: Sequence[Decimal]) -> Total:
     """How to render the total of *plan*'s rubric whose unit points are in units of
     ``10**-unit_scale`` and whose levels ask *level_mins* of it; raise `NotExpressible` when the
-    total needs more places than `MAX_TOTAL_SCALE`."""
+    total needs more places than `MAX_TOTAL_SCALE`, or may reach more points than its column
+    holds at its places (`query._points`)."""
     agg = plan.aggregator
     need = max((places(m) for m in level_mins), default=0)
     if agg.plain:
@@ -123,4 +127,67 @@ def total_plan(plan: Compiled, unit_scale: int, level_mins: Sequence[Decimal]) -
             f"rubric (aggregate): the total needs {scale} decimal places, more than the"
             f" {MAX_TOTAL_SCALE} the query computes",
         )
+    # At 10 places or fewer a column holds 10^16 points, more than any unit or plain sum of units
+    # below the limits reaches; after a divisor, at 13 or 14 places, it holds 10^10 or 10^8.
+    units = _unit_bounds(plan)
+    top = (
+        abs(Fraction(agg.base)) + sum(abs(Fraction(w)) * u for w, u in zip(agg.weights, units, strict=True))
+    ) / divisor
+    _fits(top, scale, "rubric (aggregate): the total")
     return Total(scale, factors, base, times, over, scale - natural)
+
+
+def _most(rule: Rule) -> Fraction:
+    """The most points (in magnitude) the query's expression of *rule* reaches, bonus parts
+    included; a deduction never more than it starts from."""
+    if isinstance(rule, Flag | Deduct):
+        return abs(Fraction(rule.points))
+    if isinstance(rule, Each):
+        if rule.max is not None:
+            return Fraction(rule.max)
+        return Fraction(rule.per) * (len(rule.options) if rule.options and not rule.open else MAX_NUMBER)
+    if isinstance(rule, Parts):
+        summed = sum((_most(p) for p in rule.parts), Fraction(0))
+        return summed if rule.max is None else min(summed, Fraction(rule.max))
+    if isinstance(rule, Best):
+        return max((_most(a) for a in rule.alternatives), default=Fraction(0))
+    if isinstance(rule, Bands):
+        return max((abs(Fraction(b.points)) for b in rule.bands), default=Fraction(0))
+    if isinstance(rule, Cases):
+        return max((abs(Fraction(r.points)) for r in rule.rows), default=Fraction(0))
+    if isinstance(rule, Linear):
+        return Fraction(rule.max if rule.max is not None else MAX_NUMBER)
+    if isinstance(rule, Judged):
+        return max(abs(Fraction(rule.range[0])), abs(Fraction(rule.range[1])))
+    return Fraction(0)  # check
+
+
+def _unit_bounds(plan: Compiled) -> list[Fraction]:
+    """The most points each unit's column reaches, as the query sums and caps them."""
+    items = [_most(i.rule) for i in plan.items]
+
+    def capped(value: Fraction, cap: Decimal | int | None) -> Fraction:
+        return value if cap is None else min(value, Fraction(cap))
+
+    projects = [capped(sum(items[start:end], Fraction(0)), cap) for start, end, cap in plan.project_plan]
+    out = []
+    for projs, span, cap in plan.unit_plan:
+        summed = (
+            sum(items[span[0] : span[1]], Fraction(0))
+            if span is not None
+            else sum((projects[p] for p in projs), Fraction(0))
+        )
+        out.append(capped(summed, cap))
+    return out
+
+
+def _fits(top: Fraction, scale: int, what: str) -> None:
+    """Refuse a column of *scale* places whose points may reach *top*: it holds 10^(36 - 2 × scale)."""
+    limit = 10 ** (36 - 2 * scale)
+    if top >= limit:
+        shown = Decimal(math.floor(top * 10**scale)).scaleb(-scale)  # exact: a whole number scaled
+        raise NotExpressible(
+            None,
+            f"{what} may reach {fmt(shown)} points, and at {scale} decimal places its column"
+            f" holds less than {limit:,}",
+        )
