@@ -33,9 +33,11 @@ def missing_browser() -> str | None:
 
 
 def missing_java() -> str | None:
-    """Why the tests that need Java cannot run, or None."""
+    """Why the tests that need Java (Spark) cannot run, or None."""
     if shutil.which("java") is None:
         return "no java on PATH (apt-get install openjdk-17-jre-headless)"
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed (pip install --group ci -e .)"
     return None
 
 

@@ -464,7 +464,6 @@ def _spark() -> Any:
 )
 @given(st.data())
 def test_spark_equals_score(data: st.DataObject) -> None:
-    pytest.importorskip("pyspark")
     rubric = data.draw(rubrics(kinds=KINDS, max_units=2, max_items=3))
     query = rendered(rubric, "spark")
     drawn = data.draw(st.lists(sheets(rubric), min_size=1, max_size=3))
@@ -491,7 +490,6 @@ def test_spark_equals_score(data: st.DataObject) -> None:
 )
 @given(st.data())
 def test_spark_equals_score_with_an_aggregate(data: st.DataObject) -> None:
-    pytest.importorskip("pyspark")
     rubric = data.draw(aggregated(max_units=2, max_items=3))
     query = rendered(rubric, "spark")
     drawn = data.draw(st.lists(sheets(rubric), min_size=1, max_size=3))
@@ -518,7 +516,6 @@ def spark_rows(rubric: Rubric, rows: Sequence[tuple[str, Mapping[str, str]]], qu
 
 @pytest.mark.needs_java
 def test_spark_gives_each_bad_cell_its_row() -> None:
-    pytest.importorskip("pyspark")
     from pyspark.sql.types import LongType, StringType, StructField, StructType  # noqa: PLC0415
 
     spark = _spark()

@@ -214,7 +214,6 @@ def spark_view(rubric: Rubric, rows: Sequence[tuple[str, Mapping[str, str | None
 )
 @given(cases(max_units=2, max_items=3))
 def test_spark_equals_score_at_the_limits(case: tuple[Rubric, list[tuple[str, dict[str, str]]]]) -> None:
-    pytest.importorskip("pyspark")
     rubric, rows = case
     spark = spark_view(rubric, rows)
     scored = spark.sql(render(rubric, "spark")).collect()
@@ -249,7 +248,6 @@ def test_duckdb_counts_steps_beyond_64_bits() -> None:
 
 @pytest.mark.needs_java
 def test_spark_counts_steps_beyond_64_bits() -> None:
-    pytest.importorskip("pyspark")
     spark = spark_view(FINE_STEPS, FINE_ROWS)
     assert {r[0]: r[2] for r in spark.sql(render(FINE_STEPS, "spark")).collect()} == FINE_TOTALS
 
@@ -268,7 +266,6 @@ def test_duckdb_gives_points_of_every_size_a_sheet_holds() -> None:
 
 @pytest.mark.needs_java
 def test_spark_gives_points_of_every_size_a_sheet_holds() -> None:
-    pytest.importorskip("pyspark")
     spark = spark_view(LARGE_JUDGED, LARGE_ROWS)
     assert {r[0]: r[2] for r in spark.sql(render(LARGE_JUDGED, "spark")).collect()} == LARGE_TOTALS
 
@@ -299,7 +296,6 @@ def test_duckdb_counts_no_steps_past_the_cap() -> None:
 
 @pytest.mark.needs_java
 def test_spark_counts_no_steps_past_the_cap() -> None:
-    pytest.importorskip("pyspark")
     spark = spark_view(MANY_STEPS, MANY_ROWS)
     assert {r[0]: r[2] for r in spark.sql(render(MANY_STEPS, "spark")).collect()} == MANY_TOTALS
 
@@ -353,7 +349,6 @@ def test_duckdb_reads_typed_cells_as_score_reads_them(texts: list[str]) -> None:
 @settings(max_examples=scaled(5), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(TYPED)
 def test_spark_reads_typed_cells_as_score_reads_them(texts: list[str]) -> None:
-    pytest.importorskip("pyspark")
     rows = typed_rows(texts)
     spark = spark_view(EVERY_SHAPE, rows)
     scored = spark.sql(render(EVERY_SHAPE, "spark")).collect()
