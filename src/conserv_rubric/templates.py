@@ -14,8 +14,9 @@ from typing import Final
 import tomli_w
 
 from ._answers import check_answer
-from ._compiled import compiled, describe_figure
+from ._compiled import compiled
 from ._exact import exactly
+from ._gates import describe_figure
 from ._kinds import ZERO, Leaf, compile_rule, kind_of, maximum
 from ._labels import stages_comment
 from ._text import GATE_NAMES, fmt, show, visible, wrap

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from .._compiled import Compiled, Gate, compiled
+from .._compiled import Compiled, compiled
 from .._csv_report import GATE_SEPARATOR
+from .._gates import Gate
 from .._kinds import Leaf
 from .._text import GATE_WORDS, fmt
 from .._tree import walk
