@@ -11,6 +11,7 @@ import pytest
 
 from conserv_rubric import RubricError, ScoreCard, loads_rubric, score
 from conserv_rubric._compiled import compiled
+from conserv_rubric._xlsx_table import rows
 from conserv_rubric.gaps import gap
 from conserv_rubric.pages import render_cards_html
 from conserv_rubric.reports import render_cards, render_gap
@@ -249,6 +250,15 @@ def test_reports_the_page_and_the_template_say_what_is_withheld() -> None:
     assert f"1.1：{REASON}" in page
     assert (
         "# 1.1 年度内未发生重大浪费事件（发生的，不得评为优秀）（必须满足）" in template(rubric).splitlines()
+    )
+    flag = 'kind = "flag"\npoints = 10\ngate = "required"'
+    flagged = loads_rubric(RUBRIC.replace('kind = "check"', flag).replace("max = 100", "max = 90"))
+    assert (
+        "# 1.1 年度内未发生重大浪费事件（发生的，不得评为优秀）（10分）（必须完成项；否则不得评为“优秀”）"
+        in (template(flagged).splitlines())
+    )
+    assert next(rows(flagged)).text == (
+        "1.年度内未发生重大浪费事件（发生的，不得评为优秀）（必须完成项）（否则不得评为“优秀”）"
     )
 
 
