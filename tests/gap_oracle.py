@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from conserv_rubric._compiled import Compiled, GateKind, compiled
+from conserv_rubric._compiled import Compiled, compiled
 from conserv_rubric._exact import exactly
+from conserv_rubric._gates import GateKind
 from conserv_rubric._kinds import ZERO
 from conserv_rubric._score import ScoreCard
 from conserv_rubric.gaps import Gap, OpenItem, Shortfall, Step, Target, UnitGap
@@ -155,6 +156,8 @@ def _target(
     for g in c.gates:
         if (g.kind, g.address) not in failed:
             continue
+        if g.withholds is not None and level.min < ladder[names.index(g.withholds)].min:
+            continue  # it withholds only levels above the target (docs/rules/withholds.md)
         if g.test == "project":
             start, end = c.project_slices[g.index]
             pool = [k for k in open_k if start <= k < end and k not in chosen]

@@ -97,8 +97,8 @@ def test_the_model_keeps_its_attrs_features() -> None:
     flag = Flag(points=Decimal(2), text="得2分")
     assert repr(flag) == (
         "Flag(id=None, text='得2分', note=None, zero_if=None, na_if=None, gate=None, gate_min=None, "
-        "gate_figure=None, consequence=None, nonzero=False, verifier_only=False, bonus=False, "
-        "kind='flag', points=Decimal('2'), at_least=None, indicator=None)"
+        "gate_figure=None, consequence=None, withholds=None, nonzero=False, verifier_only=False, "
+        "bonus=False, kind='flag', points=Decimal('2'), at_least=None, indicator=None)"
     )
     assert attrs.evolve(flag, points=Decimal(3)) == Flag(points=Decimal(3), text="得2分")
     assert flag != Check(text="得2分")

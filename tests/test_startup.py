@@ -28,6 +28,7 @@ USED = {
     "conserv_rubric._exact",
     "conserv_rubric._expect",
     "conserv_rubric._extends",
+    "conserv_rubric._gates",
     "conserv_rubric._fields",
     "conserv_rubric._frozen",
     "conserv_rubric._headers",

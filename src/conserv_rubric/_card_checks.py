@@ -37,7 +37,7 @@ from ._sheet import Sheet, SheetInfo
 from ._text import fmt
 from ._totals import group_max
 from .errors import SheetError
-from .model import Check, Each, Flag, Judged, Linear, Rubric, Rule
+from .model import Check, Each, Flag, Judged, Level, Linear, Rubric, Rule
 
 
 def _score(rubric: Rubric, sheet: Sheet | Mapping[str, Any]) -> ScoreCard:
@@ -273,6 +273,17 @@ class _CardChecker:
             met = self.item_points[address] >= need
         return None if met else kind
 
+    def _bar(self, address: str, ladder: list[Level]) -> Decimal:
+        """The ``min`` of the lowest level the failed gate at *address* withholds: its item's or
+        ★ project's ``withholds``, else the lowest level (every level)."""
+        rule = next((r for a, r in all_items(self.tree) if a == address), None)
+        if rule is not None:
+            named = rule.withholds
+        else:
+            node = next(p.node for u in self.tree for p in u.projects if p.address == address)
+            named = node.withholds  # type: ignore[union-attr]  # a ★ project
+        return next((lv.min for lv in ladder if lv.name == named), ladder[0].min)
+
     def gates_and_level(self) -> None:
         card = self.card
         expected: set[tuple[str, str]] = set()
@@ -302,14 +313,17 @@ class _CardChecker:
                 next(iter(sorted(failed ^ expected)))[1],
             )
         level = None
-        # A transcription of part of a standard awards no level (docs/rules/published.md).
-        if not failed and not is_partial(self.rubric):
+        # A failed gate withholds every level, or with ``withholds`` that level and those above
+        # it (docs/rules/withholds.md); a part of a standard awards none (docs/rules/published.md).
+        ladder = sorted(self.rubric.levels, key=lambda lv: lv.min)
+        bar = min((self._bar(address, ladder) for _, address in failed), default=None) if ladder else None
+        if ladder and (bar is None or bar > ladder[0].min) and not is_partial(self.rubric):
             units = {g.address: g for g in card.units}
             bonus = {u.address for u in self.tree if u.node.bonus}  # type: ignore[union-attr]  # units
             # a unit none of whose points apply is held to nothing; a share is of what applies
             left = {a for a, top in self.unit_applicable.items() if top == 0 and units[a].max > 0}
-            for lv in sorted(self.rubric.levels, key=lambda lv: lv.min):
-                if card.total < lv.min:
+            for lv in ladder:
+                if card.total < lv.min or (bar is not None and lv.min >= bar):
                     continue
                 if any(units[a].points < need for a, need in lv.unit_min.items() if a not in left):
                     continue

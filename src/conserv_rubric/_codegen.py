@@ -22,7 +22,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final
 
-from ._compiled import Compiled, Gate
+from ._compiled import Compiled
+from ._gates import Gate, withheld
 from ._kinds import Leaf, Num, fast, kind_of, reachable
 from ._limits import MAX_NUMBER
 from ._plan_shared import Checker, named_made
@@ -491,14 +492,21 @@ class _Plan:
         if c.partial or not c.levels:
             add(1, "level = None")
             return
-        if c.gates:
+        # A gate that withholds only the upper levels (``withholds``): the levels it leaves open are
+        # still tested, from the first the failed gates do not withhold (``s``).
+        some = any(g.withholds is not None for g in c.gates)
+        if some:
+            self.src.names["LV"], self.src.names["WH"] = c.levels, withheld
+            add(1, "s = WH(LV, failed) if failed else 0")
+        elif c.gates:
             add(1, "if failed:")
             add(2, "level = None")
         for k, lv in enumerate(c.levels):
             # The sum before it became a Decimal: a whole threshold is compared as an int.
-            tests = [f"t >= {self.num(lv.min)}"]
+            tests = [f"s <= {k}"] if some else []
+            tests += [f"t >= {self.num(lv.min)}"]
             tests += [f"u{u} >= {self.num(need)}" for u, need in c.level_needs[k]]
-            word = "elif" if c.gates or k else "if"
+            word = "elif" if (c.gates and not some) or k else "if"
             add(1, f"{word} {' and '.join(tests)}:")
             add(2, f"level = {lv.name!r}")
         add(1, "else:")

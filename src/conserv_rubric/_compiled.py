@@ -9,15 +9,16 @@ answers the questions other modules ask of a rubric's structure — `level_for`,
 from __future__ import annotations
 
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import attrs
 
 from ._exact import exact, exactly, round_half_up
 from ._frozen import Frozen
+from ._gates import Gate, level_within, within
 from ._kinds import (
     ZERO,
     Answers,
@@ -32,12 +33,10 @@ from ._kinds import (
     maximum,
     plain_flags,
 )
-from ._text import fmt
 from ._totals import Aggregator, group_max
 from ._tree import walk
-from .model import Check, Figure, Level, Project, Rubric, Rule, Unit
+from .model import Check, Level, Project, Rubric, Rule, Unit
 
-GateKind = Literal["required", "veto", "zero", "nonzero"]
 #: How many sets of not-applicable items a compiled rubric remembers the maxima of.
 MAX_CACHED: Final = 1024
 
@@ -52,50 +51,6 @@ class CompiledItem(Frozen):
     max: Decimal
     na: str | None
     leaves: tuple[str, ...]
-
-
-@attrs.frozen(repr=False, eq=False)
-class Gate(Frozen):
-    """A gate and how it is tested: the item's points against *need* (``points``), more than 0
-    (``positive``, a ★ item), a check answered true (``check``), the measured figure against
-    *figure* (``figure``, read by *read*), or a ★ project's points more than 0 (``project``)."""
-
-    kind: GateKind
-    address: str
-    index: int
-    need: Decimal
-    label: str
-    test: Literal["points", "positive", "check", "figure", "project"] = "points"
-    figure: Figure | None = None
-    read: Callable[[Answers], Decimal | None] | None = attrs.field(default=None, eq=False)
-    unit: str = ""
-    consequence: str | None = None
-    measure: str = "数值"
-
-
-def describe_figure(figure: Figure, unit: str = "") -> str:
-    """What a `gate_figure` asks, as a reason says it: ``不低于60%``, ``高于0%且不高于5%``."""
-    bounds = [
-        f"{words}{fmt(edge)}{unit}"
-        for words, edge in (
-            ("高于", figure.gt),
-            ("不低于", figure.ge),
-            ("低于", figure.lt),
-            ("不高于", figure.le),
-        )
-        if edge is not None
-    ]
-    return "且".join(bounds)
-
-
-def within(figure: Figure, x: Decimal) -> bool:
-    """Whether *x* meets what a `gate_figure` asks."""
-    return not (
-        (figure.gt is not None and not x > figure.gt)
-        or (figure.ge is not None and not x >= figure.ge)
-        or (figure.lt is not None and not x < figure.lt)
-        or (figure.le is not None and not x <= figure.le)
-    )
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -141,7 +96,8 @@ class Compiled:
                     label = f"★项目 {node.address} {node.obj.title}"
                     index = len(self.project_nodes) - 1
                     gate = Gate("nonzero", node.address, index, ZERO, label, "project")
-                    self.gates.append(attrs.evolve(gate, consequence=node.obj.consequence))
+                    words, held = node.obj.consequence, node.obj.withholds
+                    self.gates.append(attrs.evolve(gate, consequence=words, withholds=held))
             elif node.kind == "item":
                 rule = node.obj
                 assert not isinstance(rule, Unit | Project)
@@ -242,16 +198,18 @@ class Compiled:
     def _item_gate(self, rule: Rule, address: str, index: int) -> None:
         """The gate an item declares, if any: a gate on its points or on its measured figure,
         or a ★ item that must score more than 0."""
-        label = f"条目 {address}"
+        label, held = f"条目 {address}", rule.withholds
         if rule.nonzero:
-            self.gates.append(Gate("nonzero", address, index, ZERO, f"★{label}", "positive"))
+            self.gates.append(Gate("nonzero", address, index, ZERO, f"★{label}", "positive", withholds=held))
             return
         kind = rule.gate or ("required" if isinstance(rule, Check) else None)
         if kind is None:
             return
         words = rule.consequence
         if isinstance(rule, Check):
-            self.gates.append(Gate(kind, address, index, ZERO, label, "check", consequence=words))
+            self.gates.append(
+                Gate(kind, address, index, ZERO, label, "check", consequence=words, withholds=held)
+            )
         elif rule.gate_figure is not None:
             rule_kind = kind_of(rule)
 
@@ -261,12 +219,12 @@ class Compiled:
             unit = getattr(rule, "unit", None) or ""
             what = getattr(rule, "measure", None) or "数值"
             gate = Gate(
-                kind, address, index, ZERO, label, "figure", rule.gate_figure, read, unit, words, what
+                kind, address, index, ZERO, label, "figure", rule.gate_figure, read, unit, words, what, held
             )
             self.gates.append(gate)
         else:
             need = rule.gate_min if rule.gate_min is not None else maximum(rule) or ZERO
-            self.gates.append(Gate(kind, address, index, need, label, consequence=words))
+            self.gates.append(Gate(kind, address, index, need, label, consequence=words, withholds=held))
 
     @property
     def rubric(self) -> Rubric:
@@ -488,7 +446,7 @@ class Compiled:
                     failed.append(gate)
         if any(g.kind == "zero" for g in failed):
             total = ZERO
-        level = None if failed or self.partial else self.level_for(total, unit_pts, excluded)
+        level = None if self.partial else level_within(self, failed, total, unit_pts, excluded)
         return Outcome(pts, project_pts, unit_pts, total, level, tuple(failed), frozenset(excluded), held)
 
     def _needs(self, k: int, app: Applicable | None) -> list[tuple[int, Decimal]]:

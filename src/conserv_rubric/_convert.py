@@ -277,6 +277,7 @@ _ITEM_KEYS: Final = {
     "verifier_only": "an item",
     "nonzero": "a project or an item",
     "consequence": "a project or an item",
+    "withholds": "a project or an item",
 }
 #: The nodes above items, as the hint names them.
 _NODES: Final[dict[object, str]] = {Unit: "a unit", Project: "a project"}

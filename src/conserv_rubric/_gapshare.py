@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ._answers import check_answer
 from ._compiled import Compiled
+from ._gates import barred_note
 from ._kinds import Num
 from ._pricing import shape
 from ._provenance import Provenance
@@ -80,7 +81,7 @@ class Shared:
         self.max = c.rubric.total
         #: Each unit's address, title and maximum, as `ScoreCard.units` has them.
         self.units = [(a, unit.title, m) for (a, unit), m in zip(c.unit_nodes, c.unit_max, strict=True)]
-        self.verdicts: dict[tuple[str | None, bool, Decimal], str] = {}
+        self.verdicts: dict[tuple[str | None, bool, str, Decimal], str] = {}
         self.shown: Provenance | None = None
         self.opened: dict[tuple[int, Num, Num], OpenItem] = {}
         #: Each item's points by the answers given to its leaves (`item_points`).
@@ -145,8 +146,10 @@ class Shared:
         return None if self.partial else self.following[card.level]
 
     def verdict(self, card: ScoreCard) -> str:
-        """`ScoreCard.verdict`, worded once per level, total and whether a gate failed."""
-        key = (card.level, bool(card.failed_gates_raw), card.total)
+        """`ScoreCard.verdict`, worded once per level, total, whether a gate failed and which level
+        the failed gates withhold while lower ones are open (``withholds``)."""
+        failed = card.failed_gates_raw
+        key = (card.level, bool(failed), barred_note(card.rubric.levels, failed), card.total)
         found = self.verdicts.get(key)
         if found is None:
             found = card.verdict

@@ -480,6 +480,27 @@ def _item(draw: DrawFn, kinds: _Kinds, *, gates: bool, bonus: bool, positive: bo
     return rule
 
 
+def withholding(draw: DrawFn, units: tuple[Unit, ...], names: Sequence[str]) -> tuple[Unit, ...]:
+    """*units* with, now and then, a gated or ★ item or a ★ project that withholds only the levels
+    from one of *names* (ascending) up ("不得评为优秀"); with fewer than two levels, as they are."""
+    if len(names) < 2:
+        return units
+    upper = _pick(names[1:])
+
+    def item(rule: Rule) -> Rule:
+        gated = rule.nonzero or (rule.gate != "zero" and (rule.gate is not None or isinstance(rule, Check)))
+        return _with(rule, withholds=draw(upper)) if gated and _sometimes(draw, 3) else rule
+
+    def project(p: Project) -> Project:
+        p = _with(p, items=tuple(item(r) for r in p.items))
+        return _with(p, withholds=draw(upper)) if p.nonzero and _sometimes(draw, 3) else p
+
+    return tuple(
+        _with(u, projects=tuple(project(p) for p in u.projects), items=tuple(item(r) for r in u.items))
+        for u in units
+    )
+
+
 def _figure(draw: DrawFn, rule: Rule) -> Figure | None:
     """Now and then, what the measured figure of a bands or linear item must be for its gate
     ("未达到标准60%不能被表彰"): a bound met by going the way the rule awards more."""

@@ -10,8 +10,9 @@ from decimal import Decimal
 from typing import Any
 
 from ._codegen import Quick, Sums, _Plan
-from ._compiled import Compiled, within
+from ._compiled import Compiled
 from ._exact import EXACT
+from ._gates import within
 from ._plan_shared import MISS, Checker, copy_answer
 from ._provenance import rubric_hash
 from ._results import GroupResult, ItemResult

@@ -37,7 +37,8 @@ def gap_headline(g: Gap, esc: Callable[[str], str]) -> list[str]:
     ask = f"最少完成以下 {len(t.plan)} 项："
     if t.missing:
         return [f"距“{name}”（{fmt(t.min)}分）还差 {fmt(t.missing)} 分；{ask}", *lines]
-    why = "有门槛项未通过" if g.failed_gates else "有评价单元得分不足"
+    # The plan fixes the failed gates that withhold the target first (not those only above it).
+    why = "有门槛项未通过" if any(s.gate for s in t.plan) else "有评价单元得分不足"
     return [f"总分已够“{name}”（{fmt(t.min)}分），但{why}；{ask}", *lines]
 
 

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from ._compiled import Gate, GateKind, describe_figure
 from ._frozen import Frozen
-from ._text import GATE_WORDS, fmt
+from ._gates import Gate, GateKind, describe_figure, gate_words
+from ._text import fmt
 
 if TYPE_CHECKING:
     from ._score import ScoreCard
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 @attrs.frozen(repr=False, eq=False)
 class GateResult(Frozen):
-    """A gate that failed: which, where, and why it withholds every level."""
+    """A gate that failed: which, where, and why it withholds the levels it does."""
 
     kind: GateKind
     address: str
@@ -72,12 +72,10 @@ class GroupResult(Frozen):
 
 def gate_result(g: Gate, card: ScoreCard) -> GateResult:
     """Failed gate *g* of *card* with its reason, in the standard's own words where the rubric
-    gives them (``consequence``)."""
-    word = g.consequence or GATE_WORDS[g.kind]
-    if g.test == "project":
+    gives them (``consequence``), else the levels it withholds (``withholds``)."""
+    word = gate_words(g, card.rubric.levels)
+    if g.test in ("project", "positive"):
         reason = f"{g.label} 得0分（{word}）"
-    elif g.test == "positive":
-        reason = f"{g.label} 得0分（{g.consequence or '★条目得分不得为0分'}）"
     elif g.test == "check":
         reason = f"{g.label} 未满足（{word}）"
     elif g.test == "figure":

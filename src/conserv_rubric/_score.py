@@ -12,6 +12,7 @@ import attrs
 from ._answers import check_answers
 from ._compiled import _COMPILED, Applicable, Compiled, Outcome, compiled
 from ._exact import exact, exactly
+from ._gates import barred_note
 from ._kinds import ZERO, Answers, Num, answered, kind_of, reachable, unanswered_leaves
 from ._plan_shared import Named, named_results, plan_when_reused
 from ._provenance import SCHEMA_VERSION, Provenance, coefficients_provenance, provenance_of, rubric_hash
@@ -181,19 +182,20 @@ class ScoreCard:
                 f"{p.label}录入{fmt(p.transcribed)}分（原标准{fmt(p.published)}分）" for p in self._c.partial
             )
             return f"转录不完整，不作认定：{parts}"
+        note = barred_note(rubric.levels, self.failed_gates_raw)
         if self.level is not None:
             reached = next(lv for lv in rubric.levels if lv.name == self.level)
-            return f"达到“{self.level}”（{fmt(reached.min)}分）"
-        if self.failed_gates_raw:
+            return f"达到“{self.level}”（{fmt(reached.min)}分）{note}"
+        if self.failed_gates_raw and not note:
             return "未达到任何等级：门槛项未通过" if rubric.levels else "未通过：门槛项未通过"
         if not rubric.levels:
             return "通过（本标准未设等级）"
         lowest = min(rubric.levels, key=lambda lv: lv.min)
         if self.total >= lowest.min:
-            return f"未达到“{lowest.name}”（{fmt(lowest.min)}分）：单元得分不足"
+            return f"未达到“{lowest.name}”（{fmt(lowest.min)}分）：单元得分不足{note}"
         with exact():
             short = lowest.min - self.total
-        return f"未达到“{lowest.name}”（{fmt(lowest.min)}分），还差{fmt(short)}分"
+        return f"未达到“{lowest.name}”（{fmt(lowest.min)}分），还差{fmt(short)}分{note}"
 
     @functools.cached_property
     @exactly

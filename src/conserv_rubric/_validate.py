@@ -21,7 +21,7 @@ from ._exact import exactly
 from ._frozen import Frozen
 from ._kinds import ZERO, Report, Severity, is_deduction, kind_of, leaves, positive, reachable
 from ._kinds._said import said_subtotal
-from ._text import argument, fmt, suggest_address
+from ._text import argument, fmt, suggest, suggest_address
 from ._totals import declared_max, divides_exactly, group_max, sum_or_none, transform, unit_value, unit_weight
 from ._tree import Node, walk
 from .errors import Problem, RubricError, _Problems
@@ -141,6 +141,11 @@ def _check_group(ctx: _Context, node: Node, obj: Unit | Project, kids: str) -> N
     _check_published(ctx, node, obj.published, obj.points if obj.points is not None else computed)
     if isinstance(obj, Project) and obj.consequence is not None and not obj.nonzero:
         add(node, "consequence needs nonzero: it says what a ★ project at 0 means")
+    if isinstance(obj, Project) and obj.withholds is not None:
+        if obj.nonzero:
+            _check_withholds(ctx, node, obj.withholds)
+        else:
+            add(node, "withholds needs nonzero: it names the lowest level a ★ project at 0 withholds")
     summed = None if obj.max is None else group_max(attrs.evolve(obj, max=None))
     if obj.max is not None:
         if obj.max <= 0:
@@ -226,6 +231,25 @@ def _check_rule(ctx: _Context, node: Node, rule: Rule) -> None:
             add(node, "gate_min 0 never fails: every score reaches it", severity="warning")
 
 
+def _check_withholds(ctx: _Context, node: Node, name: str) -> None:
+    """``withholds`` names one of the rubric's levels, and not the lowest (which is the default)."""
+    where = f"{node.path}.withholds"
+    levels = sorted(ctx.rubric.levels, key=lambda lv: lv.min)
+    names = [lv.name for lv in levels]
+    if not levels:
+        ctx.add(node, "withholds names a level, but the rubric declares no levels", where)
+    elif name not in names:
+        listed = ", ".join(names)
+        message = f"withholds '{name}' names no level{suggest(name, names)}: the levels are {listed}"
+        ctx.add(node, message, where, expected=listed, actual=name)
+    elif name == names[0]:
+        message = (
+            f"withholds '{name}' names the lowest level: without it a failed gate withholds "
+            "every level anyway; leave withholds out"
+        )
+        ctx.add(node, message, where, severity="warning")
+
+
 def _check_subtotal(node: Node, rule: Rule, declared: Decimal | None, add: Report) -> None:
     """Warn where the text heads the rule with its points in brackets ("用水台账（4分）") and
     ``points`` says another figure."""
@@ -243,6 +267,16 @@ def _check_gate_keys(ctx: _Context, node: Node, rule: Rule) -> None:
         add(node, "nonzero is a gate of its own (★: more than 0 points); leave out gate")
     if rule.consequence is not None and not (gated or rule.nonzero):
         add(node, "consequence needs gate or nonzero: it says what failing the gate means")
+    if rule.withholds is not None:
+        if not (gated or rule.nonzero):
+            add(node, "withholds needs gate or nonzero: it names the lowest level a failed gate withholds")
+        elif rule.gate == "zero":
+            add(
+                node,
+                'withholds does not apply to gate = "zero": a failed zero gate scores the whole evaluation 0',
+            )
+        else:
+            _check_withholds(ctx, node, rule.withholds)
     figure = rule.gate_figure
     if figure is None:
         return

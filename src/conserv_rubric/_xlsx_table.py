@@ -6,20 +6,21 @@ each answer cell asks for (its input message) and lets through (its data validat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Final, Literal, TypeAlias
 
 import attrs
 
 from ._compiled import compiled
+from ._gates import barred_words
 from ._kinds import Leaf, maximum
 from ._limits import MAX_NUMBER
 from ._text import GATE_NAMES, fmt
 from ._totals import group_max
 from ._tree import Node, walk
 from ._xlsx_layout import NAME_SEPARATOR
-from .model import Bands, Check, Linear, Project, Rubric, Tiers, Unit
+from .model import Bands, Check, Level, Linear, Project, Rubric, Tiers, Unit
 
 #: The kinds of data validation used, and their operators.
 Validation: TypeAlias = Literal["whole", "decimal", "list", "date"]
@@ -94,12 +95,15 @@ def leaf_label(leaf: Leaf, node: Node | None, node_of: Callable[[str], Node | No
     return "（加分项）" if rule.bonus else ""
 
 
-def item_text(item: Node) -> str:
-    """An item as the standard numbers it (``2.明确…``), with its gate."""
+def item_text(item: Node, levels: Sequence[Level]) -> str:
+    """An item as the standard numbers it (``2.明确…``), with its gate and, where it withholds
+    only the upper of *levels*, which ones."""
     rule = item.rule
     gate = "（必须满足）" if isinstance(rule, Check) else ""
     if rule.gate is not None:
         gate += f"（{GATE_NAMES[rule.gate]}）"
+    if rule.withholds is not None:
+        gate += f"（否则{barred_words(levels, rule.withholds)}）"
     if rule.verifier_only:
         gate += "（由核查方评分，自评不计分）"
     star = "★" if rule.nonzero else ""
@@ -265,7 +269,7 @@ def rows(rubric: Rubric) -> Iterator[Row]:
         project = address.rsplit(".", 1)[0] if item.project is not None else None
         declared = getattr(item.rule, "points", None)
         points = declared if declared is not None else maximum(item.rule)
-        title = item_text(item)
+        title = item_text(item, rubric.levels)
         # An item answered at its own address keeps its answer cell on its own row; its other
         # leaves (a condition, a zero or N/A clause, deductions) follow, each on a row.
         own = next((leaf for leaf in leaves if leaf.address == address), None)

@@ -8,10 +8,11 @@ from typing import Final
 
 import attrs
 
-from ._compiled import Compiled, GateKind, compiled
+from ._compiled import Compiled, compiled
 from ._exact import exactly
 from ._gapshare import MAX_POINTS, Open, Ranked, Shared, Unit, grouped, shared
 from ._gapshare import points as card_points
+from ._gates import GateKind
 from ._kinds import ZERO, Num
 from ._pricing import Candidates, Totals, _capped
 from ._provenance import Provenance
@@ -381,8 +382,10 @@ def _target(
     # A failed gate that no open item can fix holds the level back however the rest is raised (a
     # ★ project whose points are all the verifier's is not evaluated on a self-assessment at all).
     stuck = False
+    # A gate that withholds only levels above the target (``withholds``) need not be fixed for it.
+    bars = {lv.name: lv.min for lv in c.levels}
     for g in c.gates:
-        if (g.kind, g.address) not in failed:
+        if (g.kind, g.address) not in failed or (g.withholds is not None and level.min < bars[g.withholds]):
             continue
         if g.test == "project":
             start, end = c.project_slices[g.index]

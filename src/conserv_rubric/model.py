@@ -91,6 +91,9 @@ class _RuleBase(Frozen):
     #: On a gated or ★ item: the standard's own words for what failing it means, instead of the
     #: fixed phrase of its gate kind.
     consequence: str | None = None
+    #: On a gated or ★ item: the lowest level its failure withholds ("不得评为优秀"); that level
+    #: and every higher one are not reached, the lower ones still are (default: every level).
+    withholds: str | None = None
     #: On an item: a ★ item; the agency reaches no level if it scores 0 here.
     nonzero: bool = False
     #: On an item: scored only by a verifier ("由省教育厅依据参加情况评分"); a sheet at the
@@ -359,6 +362,8 @@ class Project(Frozen):
     nonzero: bool = False
     #: The standard's own words for what a ★ project at 0 means.
     consequence: str | None = None
+    #: The lowest level a ★ project at 0 withholds (default: every level).
+    withholds: str | None = None
     #: Free text.
     note: str | None = None
     #: The scored items, each a rule.

@@ -46,6 +46,7 @@ from ._gen_rules import (
     _unit,
     _unit_value,
     _with,
+    withholding,
 )
 from ._kinds import Leaf
 from ._limits import MAX_LIST
@@ -90,7 +91,7 @@ def rubrics(
     items only a verifier scores, caps on units and projects, bonus parts and bonus units,
     rarely a ``published`` figure above what a group or the rubric holds (a partial
     transcription), now and then an ``aggregate`` with weights, and ascending levels with
-    ``unit_min`` and ``unit_share``.
+    ``unit_min`` and ``unit_share``, which gates and ★ projects may name in ``withholds``.
     Every declared figure is computed from the children with exact decimals, so that
     ``conserv_rubric.validate(rubric) == []``.
 
@@ -176,6 +177,7 @@ def _rubrics(
             name = draw(_pick(("节约型机关", "一星级", "Certified"))) + str(i + 1)
             made_levels.append(Level(name=name, min=total * k / 10, unit_min=unit_min, unit_share=share))
 
+    units = withholding(draw, units, [lv.name for lv in made_levels])
     # Rarely, a transcription of part of a standard: its published total above what is here.
     published = total + draw(_pick(POINTS)) if _sometimes(draw, 12) else None
     draft = Rubric(title="t", total=total, units=units)

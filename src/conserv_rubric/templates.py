@@ -7,21 +7,22 @@ a comment shows its control characters as escapes (``\\x1b``, ``\\n``), as the r
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Final
 
 import tomli_w
 
 from ._answers import check_answer
-from ._compiled import compiled, describe_figure
+from ._compiled import compiled
 from ._exact import exactly
+from ._gates import barred_words, describe_figure
 from ._kinds import ZERO, Leaf, compile_rule, kind_of, maximum
 from ._labels import stages_comment
 from ._text import GATE_NAMES, fmt, show, visible, wrap
 from ._totals import group_max
 from ._tree import Node, walk
-from .model import Check, Flag, Project, Rubric, Tiers, Unit
+from .model import Check, Flag, Level, Project, Rubric, Tiers, Unit
 
 __all__ = ["template"]
 
@@ -95,7 +96,7 @@ def _label(leaf: Leaf, node: Node | None) -> str:
     return f"（加分{fmt(maximum(rule) or ZERO)}分）" if rule.bonus else _points(maximum(rule))
 
 
-def _item_title(node: Node) -> str:
+def _item_title(node: Node, levels: Sequence[Level]) -> str:
     rule = node.obj
     assert not isinstance(rule, Unit | Project)
     if isinstance(rule, Check):
@@ -112,6 +113,8 @@ def _item_title(node: Node) -> str:
         marks.append(f"{what}须{describe_figure(rule.gate_figure, getattr(rule, 'unit', None) or '')}")
     if rule.consequence is not None:
         marks.append(f"否则{rule.consequence}")
+    elif rule.withholds is not None:
+        marks.append(f"否则{barred_words(levels, rule.withholds)}")
     if rule.verifier_only:
         marks.append("由核查方评分，自评不填")
     gate = f"（{'；'.join(marks)}）" if marks else ""
@@ -212,7 +215,7 @@ def template(rubric: Rubric, *, year: int | None = None) -> str:
                 body += [*gap, visible(f"# ─── {project_address} {project.title}" + _points(points) + tag)]
                 project_seen = project_address
         if leaf.item != item_seen:
-            body += ["", *_comment(_item_title(item), f"{leaf.item} ")]
+            body += ["", *_comment(_item_title(item, rubric.levels), f"{leaf.item} ")]
             note = item.obj.note
             if note:
                 body += _comment(note, "说明：")

@@ -26,8 +26,9 @@ score card (`check_scoring`):
   every ``applicable_max`` is what the applicable items give;
 - ``gates`` and ``level``: the gates that fail are exactly those whose item falls short (of its
   ``gate_min``, of its ``gate_figure``, of more than 0 for a ★), none on an item the sheet's stage
-  does not score, and the level is the highest one whose thresholds are met, none if a gate
-  failed or the rubric is a partial transcription;
+  does not score, and the level is the highest one whose thresholds are met and that no failed
+  gate withholds (every level, or with ``withholds`` the one it names and those above), none if
+  the rubric is a partial transcription;
 - ``unanswered``: the card lists exactly the leaves left unanswered (of the items the sheet's
   stage scores);
 - ``order``: the result does not depend on the order of the answers;

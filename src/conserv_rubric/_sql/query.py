@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
-from .._compiled import Compiled, Gate, compiled
+from .._compiled import Compiled, compiled
 from .._csv_report import GATE_SEPARATOR
+from .._gates import Gate, gate_words, withheld
 from .._kinds import Leaf
-from .._text import GATE_WORDS, fmt
+from .._text import fmt
 from .._tree import walk
-from ..model import Rubric
+from ..model import Level, Rubric
 from ._base import DIALECTS, UNITS, Ctx, Dialect, NotExpressible, needed_places, places
 from .cells import names_list, normalised, parsed, shown, text, unread, unread_message
 from .kinds import rule_sql
@@ -182,12 +183,21 @@ def _query(
         tests += [f"{unit_cols[u]} >= {ctx.units(need)}" for u, need in plan.level_needs[k]]
         whens.append(f"WHEN {' AND '.join(tests)} THEN {text(ctx, lv.name)}")
     level = f"CASE WHEN t.failed_any THEN NULL {' '.join(whens)} END" if whens else "CAST(NULL AS STRING)"
+    # Gates that withhold only the upper levels (``withholds``): how many levels, from the
+    # highest, the failed gates withhold; a level is tested only below them.
+    skips = [(withheld(plan.levels, [g]), t) for g, t in gates]
+    held = ""
+    if whens and any(k < len(plan.levels) for k, _ in skips):
+        held = ", GREATEST(0, " + ", ".join(f"CASE WHEN {t} THEN {k} ELSE 0 END" for k, t in skips)
+        held += ") AS withheld_"
+        whens = [w.replace("WHEN ", f"WHEN t.withheld_ <= {k} AND ", 1) for k, w in enumerate(whens)]
+        level = f"CASE {' '.join(whens)} END"
     if plan.partial:  # a partial transcription (`published`) awards no level and never passes
         level = "CAST(NULL AS STRING)"
     if ctx.dialect == "duckdb":
         level = level.replace("AS STRING", "AS VARCHAR")
     passed = "FALSE" if plan.partial else "t.level_ IS NOT NULL" if plan.levels else "NOT t.failed_any"
-    reasons = ", ".join(f"CASE WHEN {t} THEN {_reason(ctx, g)} END" for g, t in gates)
+    reasons = ", ".join(f"CASE WHEN {t} THEN {_reason(ctx, g, rubric.levels)} END" for g, t in gates)
     failed = f"concat_ws({text(ctx, GATE_SEPARATOR)}, {reasons})" if reasons else "''"
     if as_text:
         failed = f"list_value({reasons})" if reasons else "CAST([] AS VARCHAR[])"
@@ -198,7 +208,7 @@ def _query(
         f"i AS (SELECT *, {items or 'TRUE AS _i'}{every} FROM a{where}),\n"
         f"p AS (SELECT *{''.join(', ' + p for p in projects)} FROM i),\n"
         f"u AS (SELECT *{''.join(', ' + u for u in units)} FROM p),\n"
-        f"g AS (SELECT *, {failed_any} AS failed_any, {failed} AS failed_ FROM u),\n"
+        f"g AS (SELECT *, {failed_any} AS failed_any{held}, {failed} AS failed_ FROM u),\n"
         f"t AS (SELECT *, {total} AS total FROM g),\n"
         f"l AS (SELECT *, {level} AS level_ FROM t)\n"
         f"SELECT {''.join(f't.{q(k)} AS {q(k)}, ' for k in out)}"
@@ -220,13 +230,11 @@ def _shown(ctx: Ctx, expr: str) -> str:
     return figure if ctx.scale == 0 else f"rtrim(rtrim({figure}, '0'), '.')"
 
 
-def _reason(ctx: Ctx, gate: Gate) -> str:
+def _reason(ctx: Ctx, gate: Gate, levels: Sequence[Level]) -> str:
     """The reason `ScoreCard.failed_gates` gives for *gate* failed, as an SQL string."""
-    word = gate.consequence or GATE_WORDS[gate.kind]
-    if gate.test == "project":
+    word = gate_words(gate, levels)
+    if gate.test in ("project", "positive"):
         return text(ctx, f"{gate.label} 得0分（{word}）")
-    if gate.test == "positive":
-        return text(ctx, f"{gate.label} 得0分（{gate.consequence or '★条目得分不得为0分'}）")
     if gate.test == "check":
         return text(ctx, f"{gate.label} 未满足（{word}）")
     assert gate.test != "figure", "gate_figure is refused by _scale"
