@@ -390,6 +390,18 @@ def test_a_starred_item_must_score(rate: str, points: Decimal, gates: tuple[Gate
     assert card.verdict == ("通过（本标准未设等级）" if not gates else "未通过：门槛项未通过")
 
 
+def test_a_starred_item_quotes_its_consequence() -> None:
+    # The standard's own words replace the default phrase, as on a ★ project or a gate.
+    starred = one_item(
+        'kind = "flag"\ntext = "建立节能管理制度"\npoints = 3\nnonzero = true\n'
+        'consequence = "实行一票否决"\n',
+        total="3",
+    )
+    card = score(starred, {"1.1": False})
+    assert card.failed_gates == (GateResult("nonzero", "1.1", "★条目 1.1 得0分（实行一票否决）"),)
+    assert not card.passed
+
+
 # --- 7. a deduction that applies only to some agencies ---------------------------------------
 
 LINAN = one_item(

@@ -200,7 +200,8 @@ class Compiled:
         or a ★ item that must score more than 0."""
         label, held = f"条目 {address}", rule.withholds
         if rule.nonzero:
-            self.gates.append(Gate("nonzero", address, index, ZERO, f"★{label}", "positive", withholds=held))
+            star = Gate("nonzero", address, index, ZERO, f"★{label}", "positive", withholds=held)
+            self.gates.append(attrs.evolve(star, consequence=rule.consequence))
             return
         kind = rule.gate or ("required" if isinstance(rule, Check) else None)
         if kind is None:
