@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -14,6 +13,7 @@ import attrs
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from spark_session import spark as local_spark
 
 from conserv_rubric import (
     Rubric,
@@ -445,19 +445,6 @@ def test_refuses_what_the_table_cannot_say(item: str, why: str) -> None:
     )
 
 
-@functools.cache
-def _spark() -> Any:
-    from pyspark.sql import SparkSession  # noqa: PLC0415 - only where Java runs
-
-    return (
-        SparkSession.builder.master("local[1]")
-        .appName("conserv-rubric-sql")
-        .config("spark.sql.ansi.enabled", "true")
-        .config("spark.ui.enabled", "false")
-        .getOrCreate()
-    )
-
-
 @pytest.mark.needs_java
 @settings(
     max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
@@ -468,7 +455,7 @@ def test_spark_equals_score(data: st.DataObject) -> None:
     query = rendered(rubric, "spark")
     drawn = data.draw(st.lists(sheets(rubric), min_size=1, max_size=3))
     rows = [(f"a{k}", {a: cell(v) for a, v in s.answers.items()}) for k, s in enumerate(drawn)]
-    spark = _spark()
+    spark = local_spark()
     from pyspark.sql.types import StringType, StructField, StructType  # noqa: PLC0415
 
     leaves = list(compiled(rubric).leaves)
@@ -504,7 +491,7 @@ def test_spark_equals_score_with_an_aggregate(data: st.DataObject) -> None:
 
 def spark_rows(rubric: Rubric, rows: Sequence[tuple[str, Mapping[str, str]]], query: str) -> list[Any]:
     """The rows of *query* over a Spark view ``sheets`` of *rows* (agency, cells by address)."""
-    spark = _spark()
+    spark = local_spark()
     from pyspark.sql.types import StringType, StructField, StructType  # noqa: PLC0415
 
     leaves = list(compiled(rubric).leaves)
@@ -518,7 +505,7 @@ def spark_rows(rubric: Rubric, rows: Sequence[tuple[str, Mapping[str, str]]], qu
 def test_spark_gives_each_bad_cell_its_row() -> None:
     from pyspark.sql.types import LongType, StringType, StructField, StructType  # noqa: PLC0415
 
-    spark = _spark()
+    spark = local_spark()
     fields = [StructField(n, StringType()) for n in ("agency", "1.1", "1.2", "1.3")]
     schema = StructType([*fields, StructField("id", LongType())])
     frame = spark.createDataFrame([[*r, 100 + k] for k, r in enumerate(NUMBERED_ROWS)], schema)

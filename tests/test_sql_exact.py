@@ -9,7 +9,6 @@ row the scoring query leaves out and the validation query reports.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -19,6 +18,7 @@ import pytest
 from budgets import scaled
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from spark_session import spark as local_spark
 
 from conserv_rubric import Rubric, RubricError, Sheet, SheetError, SheetInfo, loads_rubric, score, validate
 from conserv_rubric._cells import normal
@@ -181,22 +181,9 @@ def test_duckdb_equals_score_at_the_limits(case: tuple[Rubric, list[tuple[str, d
     compare(rubric, rows, con.execute(render(rubric)).fetchall(), con.execute(validation(rubric)).fetchall())
 
 
-@functools.cache
-def _spark() -> Any:
-    from pyspark.sql import SparkSession  # noqa: PLC0415 - only where Java runs
-
-    return (
-        SparkSession.builder.master("local[1]")
-        .appName("conserv-rubric-sql")
-        .config("spark.sql.ansi.enabled", "true")
-        .config("spark.ui.enabled", "false")
-        .getOrCreate()
-    )
-
-
 def spark_view(rubric: Rubric, rows: Sequence[tuple[str, Mapping[str, str | None]]]) -> Any:
     """A Spark session with a view ``sheets`` of *rows* (agency, cells by address)."""
-    spark = _spark()
+    spark = local_spark()
     from pyspark.sql.types import StringType, StructField, StructType  # noqa: PLC0415
 
     leaves = list(compiled(rubric).leaves)

@@ -8,6 +8,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from spark_session import spark as local_spark
 
 from conserv_rubric import RubricError, ScoreCard, loads_rubric, score
 from conserv_rubric._compiled import compiled
@@ -283,20 +284,12 @@ def test_the_sql_query_reaches_the_levels_score_reaches() -> None:
 
 @pytest.mark.needs_java
 def test_the_spark_query_reaches_the_levels_score_reaches() -> None:
-    pytest.importorskip("pyspark")
-    from pyspark.sql import SparkSession  # noqa: PLC0415 - only where Java runs
-
-    spark = (
-        SparkSession.builder.master("local[1]")
-        .appName("conserv-rubric-sql")
-        .config("spark.sql.ansi.enabled", "true")
-        .config("spark.ui.enabled", "false")
-        .getOrCreate()
-    )
     rubric = loads_rubric(RUBRIC)
     rows = [["a", "false", "95"], ["c", "true", "95"], ["d", "false", "50"]]
-    spark.createDataFrame(rows, "agency string, `1.1` string, `1.2` string").createOrReplaceTempView("sheets")
-    got = {r[0]: (r[4], r[5], r[6]) for r in spark.sql(render(rubric, "spark")).collect()}
+    local_spark().createDataFrame(rows, "agency string, `1.1` string, `1.2` string").createOrReplaceTempView(
+        "sheets"
+    )
+    got = {r[0]: (r[4], r[5], r[6]) for r in local_spark().sql(render(rubric, "spark")).collect()}
     assert got == {"a": ("良好", True, REASON), "c": ("优秀", True, ""), "d": (None, False, REASON)}
 
 
