@@ -319,8 +319,8 @@ class _Plan:
         # A CSV's ``true`` and ``false`` are the reader's own two objects (`_sheet.WORDS`):
         # a flag tests them by identity; other text is looked up below.
         yes = no = ""
-        fix = self.checker.fix
-        if self.text and flag and fix(j, WORDS["true"]) is True and fix(j, WORDS["false"]) is False:
+        read = self.checker.fix
+        if self.text and flag and read(j, WORDS["true"]) is True and read(j, WORDS["false"]) is False:
             yes, no = f" or {v} is YES", f" or {v} is NO"
         elif self.text and leaf.shape == "bool":
             # Text read before for a yes/no leaf becomes its bool; anything else stays as it is

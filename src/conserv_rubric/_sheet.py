@@ -379,10 +379,10 @@ def _path_argument(path: object, call: str) -> None:
         raise SheetError([Problem(message=message)])
 
 
-#: CSV columns that fill the ``[sheet]`` table rather than answer a leaf.
 #: A CSV cell that reads ``true`` or ``false`` is kept as one of these two objects, so that the
 #: generated plan recognises the commonest answers by identity (`conserv_rubric._codegen`).
 WORDS: Final = {"true": "true", "false": "false"}
+#: CSV columns that fill the ``[sheet]`` table rather than answer a leaf.
 META_COLUMNS: Final = ("agency", "code", "year", "stage", "assessor", "rubric", "date")
 
 
