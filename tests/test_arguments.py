@@ -21,7 +21,6 @@ from conserv_rubric import (
     score,
     validate,
 )
-from conserv_rubric._text import describe
 from conserv_rubric.batch import score_many
 from conserv_rubric.diffs import diff
 from conserv_rubric.gaps import gap
@@ -192,12 +191,12 @@ def test_diff_takes_two_cards(district: Rubric) -> None:
 def test_render_cards_html_takes_a_list_of_cards(district: Rubric) -> None:
     card = score(district, {"2.1.1": True})
     takes = "render_cards_html() takes a list of ScoreCards"
-    assert _refused(RubricError, lambda: render_cards_html(None)) == f"{takes}, not null"  # type: ignore[arg-type]
+    assert _refused(RubricError, lambda: render_cards_html(None)) == f"{takes}, not null"  # type: ignore[arg-type]  # the mistake tested
     assert (
         _refused(RubricError, lambda: render_cards_html(card))  # type: ignore[arg-type]  # the mistake tested
-        == f"{takes}, not {describe(card)}; put it in a list: render_cards_html([card])"
+        == f"{takes}, not an object of type ScoreCard; put it in a list: render_cards_html([card])"
     )
-    assert _refused(RubricError, lambda: render_cards_html([card, 3])) == f"{takes}; cards[1] is a number (3)"  # type: ignore[list-item]
+    assert _refused(RubricError, lambda: render_cards_html([card, 3])) == f"{takes}; cards[1] is a number (3)"  # type: ignore[list-item]  # the mistake tested
     assert render_cards_html(iter([card])).startswith("<!DOCTYPE html>")
 
 

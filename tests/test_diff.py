@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -125,6 +126,19 @@ def test_totals_and_levels_of_both() -> None:
         Decimal(-2),
     )
     assert (d.self_level, d.verified_level, d.self_passed, d.verified_passed) == ("合格", None, True, False)
+
+
+def test_diff_subtracts_exactly_whatever_context_the_caller_has_set() -> None:
+    # 64 − 92 is −28, not −3E+1 as a one-digit context would round it: diff runs in the
+    # library's own decimal context.
+    rubric = load_rubric(ROOT / "rubrics" / "district.toml")
+    mine = load_sheet(ROOT / "examples" / "district" / "pass.toml")
+    later = load_sheet(ROOT / "examples" / "district" / "fail.toml")
+    later = attrs.evolve(later, info=attrs.evolve(mine.info, stage="verified"))
+    cards = score(rubric, mine), score(rubric, later)
+    with decimal.localcontext(decimal.Context(prec=1)):
+        d = diff(*cards)
+    assert (d.self_total, d.verified_total, d.difference) == (Decimal(92), Decimal(64), Decimal(-28))
 
 
 def test_identical_cards_have_no_differences() -> None:

@@ -313,6 +313,7 @@ def test_the_worked_example_of_the_energy_page_scores_9(district: Rubric) -> Non
     [
         ("gbt2589-2020-dengjia", 'a string ("gbt2589-2020-dengjia"); load it first: load_coefficients(name)'),
         (3, "a number (3)"),
+        (Path("当量值.toml"), "a path (当量值.toml); load it first: load_coefficients(name)"),
     ],
 )
 def test_coefficients_that_are_not_a_table_are_refused_on_every_path(

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from conserv_rubric import Rubric, loads_rubric, score, validate
+from conserv_rubric import Rubric, RubricError, loads_rubric, score, validate
 
 LABEL = "item 1.1 in unit 1 u (units[0].items[0])"
 
@@ -212,3 +212,29 @@ def test_a_deduction_counted_against_another_threshold() -> None:
     ]
     # what it does: 2 campaigns deduct nothing by the keys, 2 points by the text
     assert score(rubric, {"1.1.a": 2}).total == 4
+
+
+def test_an_award_without_a_cap_is_one_error_not_also_a_deduction_warning() -> None:
+    # The text's 最高得3分 is what the missing max should say; the error says so, and no warning
+    # calls the award a deduction.
+    with pytest.raises(RubricError) as excinfo:
+        one_item('kind = "each"\npoints = 3\nper = 1\ntext = "每项得1分，最高得3分"\n', "3")
+    assert str(excinfo.value) == (
+        f"{LABEL}: a counter that awards points needs a cap (max) or a closed list of options"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "不少于" + "9" * 5000 + "次",  # more digits than int() reads
+        "不少于" + "９" * 5000 + "次",
+        "1" * 20000 + "分~",  # a range's figure searched from every digit
+        "每" * 20000 + "分",  # a counter's 每… clause without an end
+        "最高得" + "9" * 5000 + "分",
+    ],
+)
+def test_a_run_of_digits_longer_than_a_figure_is_no_figure(text: str) -> None:
+    # Read as no figure (no warning), at once; such text used to raise ValueError or take seconds.
+    rubric = one_item(f'kind = "judged"\npoints = 3\nrange = [0, 3]\ntext = "{text}"\n', "3")
+    assert warnings(rubric) == []

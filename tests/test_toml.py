@@ -170,6 +170,12 @@ TYPED_BY_AN_IME = [
         "2:10: invalid TOML: Expected newline or end of document after a statement "
         "(a number takes no thousands separator: type 1000, or 1_000)",
     ),
+    (
+        "total = 1,000,000.5",
+        "2:10: invalid TOML: Expected newline or end of document after a statement "
+        "(a number takes no thousands separator: type 1000000.5, or 1_000_000.5)",
+    ),
+    ("total = 1;", "2:10: invalid TOML: Expected newline or end of document after a statement"),
 ]
 
 

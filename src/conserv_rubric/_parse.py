@@ -206,7 +206,7 @@ def _typing_hint(text: str, line: int, column: int, message: str = "") -> str:
     if 0 < at < len(row) - 1 and row[at] == "," and row[at - 1].isdigit() and row[at + 1].isdigit():
         start = len(row[:at].rstrip("0123456789"))
         end = at
-        while end < len(row) and (row[end].isdigit() or row[end] == ","):
+        while end < len(row) and (row[end].isdigit() or row[end] in ",."):
             end += 1
         number = row[start:end]
         return (
@@ -235,6 +235,8 @@ def _sign(ch: str, message: str) -> str:
     meant = _TOML_SIGN.get(plain)
     if meant is None or (meant == "=" and not message.startswith("Expected '='")):
         return ""
+    if meant == "," and not message.startswith(("Unclosed array", "Unclosed inline table")):
+        return ""  # a semicolon after a value on its own line: no values to separate there
     what = "a key and its value are joined by" if meant == "=" else "values are separated by"
     return f" ('{ch}': in TOML {what} '{meant}')"
 

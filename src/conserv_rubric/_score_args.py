@@ -12,7 +12,7 @@ import attrs
 from ._answers import check_answers
 from ._compiled import Compiled, compiled
 from ._sheet import Sheet, SheetInfo
-from ._text import argument, describe
+from ._text import argument
 from .errors import Problem, RubricError, SheetError
 from .model import Rubric
 
@@ -49,7 +49,7 @@ def _as_coefficients(table: object) -> None:
 
     if not isinstance(table, Coefficients):
         hint = "; load it first: load_coefficients(name)" if isinstance(table, str | os.PathLike) else ""
-        message = f"coefficients= takes a table from load_coefficients(), not {describe(table)}{hint}"
+        message = f"coefficients= takes a table from load_coefficients(), not {argument(table)}{hint}"
         raise RubricError([Problem(message=message)])
 
 

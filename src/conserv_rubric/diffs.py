@@ -116,13 +116,13 @@ def _mismatches(mine: Sheet, theirs: Sheet, order: tuple[str, ...]) -> list[Prob
     return problems
 
 
-@exactly
 def _card_argument(card: object, name: str) -> None:
     if not isinstance(card, ScoreCard):
         message = f"diff() takes two ScoreCards (from score()); {name} is {argument(card)}"
         raise RubricError([Problem(message=message)])
 
 
+@exactly
 def diff(self_card: ScoreCard, verified_card: ScoreCard) -> SheetDiff:
     """Compare a self-assessed card with the verified card of the same agency and rubric.
 

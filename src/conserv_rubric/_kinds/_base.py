@@ -101,6 +101,8 @@ def check_said_cap(node: Node, text: str, cap: Decimal | None, given: Decimal | 
         return
     clause, figure = said
     if cap is None:
+        if not is_deduction(node):
+            return  # an award without a cap is an error of its own, said where it is checked
         # An uncapped deduction stops at its item's points anyway: only a smaller cap matters.
         floor = getattr(node.parent, "points", None)
         if floor is not None and figure >= floor:

@@ -2,12 +2,13 @@
 "最高得3分", "每降低1%得0.5分".
 
 A transcription copies the standard's wording into `text` and its figures into keys; the two
-drift apart when one is edited and the other is not. Full-width digits are read as the ASCII
-ones NFKC makes of them, since a standard pasted from a web page or a Word file often writes
+drift apart when one is edited and the other is not. Full-width digits, point and ％ are read as
+their ASCII forms, since a standard pasted from a web page or a Word file often writes
 them so ("得２分", "最高１.５分"), and those say the same figure.
 
 Every rubric is validated when it is loaded, so these run on every load: each pattern is
-compiled on its first use, and a text without the words a pattern needs is not searched.
+compiled on its first use (the quick tests below, which are short, at import), and a text
+without the words a pattern needs is not searched.
 """
 
 from __future__ import annotations
@@ -17,12 +18,14 @@ import re
 from decimal import Decimal
 from typing import Final
 
-_NUMBER: Final = r"([0-9]+(?:\.[0-9]+)?)"
-#: A clause stops at a Chinese or ASCII comma, full stop or semicolon (after NFKC, "，" is ",").
+#: A figure as a rule's text writes it, no longer than a rubric's own figures may be (12 digits,
+#: 10 places): a longer run of digits is no figure, and is not read (nor searched quadratically).
+_NUMBER: Final = r"(?<![0-9.])([0-9]{1,12}(?:\.[0-9]{1,10})?)(?![0-9.])"
+#: A clause stops at a Chinese or ASCII comma, full stop or semicolon.
 _CLAUSE: Final = "，。；,;"
 _SAID: Final = rf"[得扣加]{_NUMBER}分"
 #: What a counter's text says one counted thing is worth: "每项得1分", "每差1人扣0.2分".
-_PER: Final = rf"每[^{_CLAUSE}]*?[得扣加]{_NUMBER}分"
+_PER: Final = rf"每[^{_CLAUSE}]{{0,60}}?[得扣加]{_NUMBER}分"
 #: The cap a text states: "最高得3分", "最多加5分", "最多扣2分", "满分8分", "上限3分", "封顶3分".
 _CAP: Final = rf"(?:最高|最多|满分|上限|封顶)(?:为|可)?(?:得|加|扣|计)?{_NUMBER}分"
 #: One step of a linear rule and what it is worth: "每降低1%得0.5分", "每低1个百分点扣2分",
@@ -31,7 +34,7 @@ _CAP: Final = rf"(?:最高|最多|满分|上限|封顶)(?:为|可)?(?:得|加|�
 _RATE: Final = rf"每[^0-9{_CLAUSE}]{{0,8}}?{_NUMBER}[^0-9{_CLAUSE}]{{0,8}}?[得扣加]{_NUMBER}分"
 #: A count threshold: "全年不少于4次", "少于3次扣2分" (figures only: "至少组织一次" is not read).
 _AT_LEAST: Final = (
-    r"(?:不少于|至少|不低于|少于|不足|低于)([0-9]+)(?:次|项|个|处|人|期|场|篇|份|家|类|种|条|名)"
+    r"(?:不少于|至少|不低于|少于|不足|低于)([0-9]{1,12})(?:次|项|个|处|人|期|场|篇|份|家|类|种|条|名)"
 )
 #: Full-width digits, point and per cent sign, and their ASCII forms.
 _WIDE: Final = re.compile("[０-９．％]")
@@ -52,8 +55,8 @@ def _pattern(source: str) -> re.Pattern[str]:
 
 
 def plain(text: str) -> str:
-    """*text* with its figures in ASCII: "２．５％" is "2.5%" (what NFKC makes of them; the
-    patterns take the Chinese punctuation around them as it is)."""
+    """*text* with its figures in ASCII: "２．５％" is "2.5%" (the patterns take the Chinese
+    punctuation around them as it is)."""
     return text.translate(_NARROW) if _WIDE.search(text) else text
 
 

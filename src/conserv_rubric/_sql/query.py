@@ -177,21 +177,22 @@ def _query(
     summed = total_plan(plan, ctx.scale, [lv.min for lv in plan.levels])
     total = f"CASE WHEN {zero} THEN CAST(0 AS {UNITS}) ELSE {summed.sql(ctx, unit_cols)} END"
     at_total = Ctx(ctx.dialect, summed.scale)  # the total's own unit, finer after a divisor
-    whens = []
-    for k, lv in enumerate(plan.levels):
-        tests = [f"t.total >= {at_total.units(lv.min)}"]
-        tests += [f"{unit_cols[u]} >= {ctx.units(need)}" for u, need in plan.level_needs[k]]
-        whens.append(f"WHEN {' AND '.join(tests)} THEN {text(ctx, lv.name)}")
-    level = f"CASE WHEN t.failed_any THEN NULL {' '.join(whens)} END" if whens else "CAST(NULL AS STRING)"
     # Gates that withhold only the upper levels (``withholds``): how many levels, from the
     # highest, the failed gates withhold; a level is tested only below them.
     skips = [(withheld(plan.levels, [g]), t) for g, t in gates]
+    limited = bool(plan.levels) and any(k < len(plan.levels) for k, _ in skips)
     held = ""
-    if whens and any(k < len(plan.levels) for k, _ in skips):
+    if limited:
         held = ", GREATEST(0, " + ", ".join(f"CASE WHEN {t} THEN {k} ELSE 0 END" for k, t in skips)
         held += ") AS withheld_"
-        whens = [w.replace("WHEN ", f"WHEN t.withheld_ <= {k} AND ", 1) for k, w in enumerate(whens)]
-        level = f"CASE {' '.join(whens)} END"
+    whens = []
+    for k, lv in enumerate(plan.levels):
+        tests = [f"t.withheld_ <= {k}"] if limited else []
+        tests += [f"t.total >= {at_total.units(lv.min)}"]
+        tests += [f"{unit_cols[u]} >= {ctx.units(need)}" for u, need in plan.level_needs[k]]
+        whens.append(f"WHEN {' AND '.join(tests)} THEN {text(ctx, lv.name)}")
+    unless = "" if limited else "WHEN t.failed_any THEN NULL "
+    level = f"CASE {unless}{' '.join(whens)} END" if whens else "CAST(NULL AS STRING)"
     if plan.partial:  # a partial transcription (`published`) awards no level and never passes
         level = "CAST(NULL AS STRING)"
     if ctx.dialect == "duckdb":
