@@ -678,7 +678,7 @@ def test_another_roster_plan_or_rubric_in_the_folder_is_skipped_as_what_it_is(
         write(folder / name, text)
     r = rollup(district, [folder], roster=roster)
     assert r.errors == ()
-    as_roster = "a roster (名录), not a sheet: give it with --roster, or move it out of the sheets"
+    as_roster = "a roster (名录), not a sheet: give it to rollup --roster, or move it out of the sheets"
     as_plan = "a plan (创建行动方案), not a sheet: give it with --plan, or move it out of the sheets"
     as_rubric = "a rubric (评价标准), not a sheet: move it out of the sheets"
     assert [(Path(s.file).name, s.reason) for s in r.skipped] == [

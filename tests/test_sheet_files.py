@@ -633,6 +633,16 @@ _SHORTENED = (
 )
 
 
+@pytest.mark.parametrize("code", ["9.11e+17", "９.１１E+17", "９．１１Ｅ＋１７"])
+def test_a_shortened_code_in_lower_case_or_full_width_is_refused_too(tmp_path: Path, code: str) -> None:
+    # pandas writes 9.11e+17; an input method types the digits full-width.
+    path = tmp_path / "sheet.csv"
+    path.write_text(f"agency,code,year,2.1.1\nXX区财政局,{code},2024,true\n", encoding="utf-8")
+    with pytest.raises(SheetError) as excinfo:
+        load_sheets(path)
+    assert str(excinfo.value) == f"{path}:2: sheet.code: {_SHORTENED.replace('9.11E+17', code)}"
+
+
 def test_a_credit_code_excel_wrote_in_scientific_notation_is_refused(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -203,6 +203,8 @@ def test_a_header_over_the_column_limit_is_refused(tmp_path: Path) -> None:
         (b"", "{path}: the CSV file is empty; expected a header row"),
         (HEADER.encode(), "{path}:1: the header has no rows below it; add a row per agency"),
         (b"year\n2024\n", "{path}:1: the header needs an 'agency' (单位) column"),
+        # Blank cells above a record that cannot be read: not an empty file.
+        (b',,,\n"abc,d\n', "{path}:1: the header needs an 'agency' (单位) column"),
         (
             b"\xff\xfea\x00",
             "{path}:1: not UTF-8 text but UTF-16 (by its byte-order mark); save the file as UTF-8",

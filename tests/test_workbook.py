@@ -260,8 +260,8 @@ def test_a_hidden_worksheet_with_a_table_is_refused_not_scored_unseen(
     with pytest.raises(SheetError) as exc:
         load_sheets(path)
     assert str(exc.value) == (
-        f"{path}: 旧表!{address}: the worksheet 旧表 holds a 自评打分表 but is hidden, so it is not "
-        f"scored unseen; {remedy}"
+        f"{path}: 旧表!{address}: the worksheet 旧表 holds a 自评打分表 but is hidden, so the workbook "
+        f"is not scored; {remedy}"
     )
 
 

@@ -18,8 +18,9 @@ from .errors import Problem
 
 _ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 #: How Excel shows, and saves as CSV, a number too long for its cell: 9.11E+17 (a sign and two
-#: digits); in RE2's syntax too, for the DuckDB engine to send such a code to the Python reader.
-SHORTENED_CODE: Final = r"[0-9](\.[0-9]+)?E[+-][0-9]{2,}"
+#: digits), or 9.11e+17 as other programs write it, in ASCII or full-width digits; in RE2's
+#: syntax too, for the DuckDB engine to send such a code to the Python reader.
+SHORTENED_CODE: Final = r"[0-9０-９]([.．][0-9０-９]+)?[EeＥｅ][+\-＋－][0-9０-９]{2,}"
 _SCIENTIFIC: Final = re.compile(SHORTENED_CODE)
 
 

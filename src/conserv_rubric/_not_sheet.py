@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from .errors import Problem, SheetError
 
-ROSTER: Final = "a roster (名录), not a sheet: give it with --roster, or move it out of the sheets"
+ROSTER: Final = "a roster (名录), not a sheet: give it to rollup --roster, or move it out of the sheets"
 PLAN: Final = "a plan (创建行动方案), not a sheet: give it with --plan, or move it out of the sheets"
 RUBRIC: Final = "a rubric (评价标准), not a sheet: move it out of the sheets"
 #: A roster's CSV columns (as read from English or Chinese headers), and those no sheet has.

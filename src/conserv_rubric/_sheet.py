@@ -113,8 +113,6 @@ def _single_line(info: SheetInfo, file: str | None, where: str) -> list[Problem]
 
 
 def _sheet_from_doc(doc: Mapping[str, Any], file: str | None, where: str = "") -> Sheet:
-    if not where:
-        check_document(doc, file)  # a roster, plan or rubric is named as such, not as 9 unknown tables
     problems: list[Problem] = []
     known = {"sheet", "answers", "evidence", "notes", "expect", "energy"}
     for key in doc:
@@ -270,6 +268,7 @@ def loads_sheet(
         doc = parse_json(text, file) if format == "json" else parse_toml(text, file)
     except RubricError as exc:
         raise SheetError(exc.problems) from None
+    check_document(doc, file)  # a roster, plan or rubric is named as such, not as 9 unknown tables
     return _sheet_from_doc(doc, file)
 
 

@@ -204,13 +204,17 @@ def stream_records(path: str | Path) -> Iterator[Record | SheetError]:
 
 def _below(reader: Iterator[list[str]], lines: _Lines) -> Iterator[tuple[int, list[str]]]:
     """The records after the first, with their first lines, until one cannot be read: where
-    `csv_header` looks for the header when the first row is not it."""
+    `csv_header` looks for the header when the first row is not it. A record that cannot be read
+    is given as one cell of U+FFFD: it is not blank, so the file is not taken for an empty one."""
     while True:
         first = lines.line + 1
         lines.start_record()
         try:
             cells = next(reader)
-        except (StopIteration, _TooLong, csv.Error):
+        except StopIteration:
+            return
+        except (_TooLong, csv.Error):
+            yield first, ["\ufffd"]
             return
         yield first, cells
 

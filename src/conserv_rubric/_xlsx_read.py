@@ -438,7 +438,8 @@ def _tables(workbook: Workbook, file: str, problems: list[Problem]) -> list[Tabl
             if table is not None and ws.sheet_state != "visible":
                 # What Excel shows is what is scored: a hidden copy would count an agency unseen.
                 message = (
-                    f"the worksheet {ws.title} holds a 自评打分表 but is hidden, so it is not scored unseen; "
+                    f"the worksheet {ws.title} holds a 自评打分表 but is hidden, "
+                    "so the workbook is not scored; "
                 )
                 message += _UNHIDE.get(ws.sheet_state, _UNHIDE["hidden"])
                 problems.append(
