@@ -69,6 +69,7 @@ def both(rubric: Any, answers: dict[str, Any]) -> ScoreCard:
     score(rubric, answers)
     second = score(rubric, answers)
     assert c.plan is not None
+    assert second._snap is not None  # the plan scored it, not the interpreter again
     assert second.to_dict() == first.to_dict()
     return second
 
@@ -250,7 +251,8 @@ def test_reports_the_page_and_the_template_say_what_is_withheld() -> None:
     assert "达到“良好”（80分）；门槛项未通过，不得评为“优秀”" in page
     assert f"1.1：{REASON}" in page
     assert (
-        "# 1.1 年度内未发生重大浪费事件（发生的，不得评为优秀）（必须满足）" in template(rubric).splitlines()
+        "# 1.1 年度内未发生重大浪费事件（发生的，不得评为优秀）（必须满足；否则不得评为“优秀”）"
+        in template(rubric).splitlines()
     )
     flag = 'kind = "flag"\npoints = 10\ngate = "required"'
     flagged = loads_rubric(RUBRIC.replace('kind = "check"', flag).replace("max = 100", "max = 90"))
@@ -260,6 +262,20 @@ def test_reports_the_page_and_the_template_say_what_is_withheld() -> None:
     )
     assert next(rows(flagged)).text == (
         "1.年度内未发生重大浪费事件（发生的，不得评为优秀）（必须完成项）（否则不得评为“优秀”）"
+    )
+    # The standard's own words, where given, are what both blank sheets say, as the reason does.
+    worded = loads_rubric(
+        RUBRIC.replace('kind = "check"', flag + '\nconsequence = "最高评为良好"').replace(
+            "max = 100", "max = 90"
+        )
+    )
+    assert (
+        "# 1.1 年度内未发生重大浪费事件（发生的，不得评为优秀）（10分）（必须完成项；否则最高评为良好）"
+        in (template(worded).splitlines())
+    )
+    assert (
+        next(rows(worded)).text
+        == "1.年度内未发生重大浪费事件（发生的，不得评为优秀）（必须完成项）（否则最高评为良好）"
     )
 
 

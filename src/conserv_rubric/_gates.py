@@ -17,7 +17,7 @@ import attrs
 from ._frozen import Frozen
 from ._kinds import Answers, Num
 from ._text import GATE_WORDS, fmt
-from .model import Figure, Level
+from .model import Figure, Level, Project, Rule
 
 if TYPE_CHECKING:
     from ._compiled import Compiled
@@ -112,6 +112,14 @@ def barred_words(levels: Sequence[Level], name: str) -> str:
     ``不得评为“优秀”`` for the highest level, ``不得评为“良好”及以上等级`` below it."""
     top = max(levels, key=lambda lv: lv.min).name
     return f"不得评为“{name}”" if name == top else f"不得评为“{name}”及以上等级"
+
+
+def stated_consequence(node: Rule | Project, levels: Sequence[Level]) -> str | None:
+    """What a blank sheet says failing *node*'s gate means, after 否则: its ``consequence``, else
+    the levels its ``withholds`` bars; None when it states neither."""
+    if node.consequence is not None:
+        return node.consequence
+    return None if node.withholds is None else barred_words(levels, node.withholds)
 
 
 def gate_words(g: Gate, levels: Sequence[Level]) -> str:

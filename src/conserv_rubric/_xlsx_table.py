@@ -13,7 +13,7 @@ from typing import Final, Literal, TypeAlias
 import attrs
 
 from ._compiled import compiled
-from ._gates import barred_words
+from ._gates import stated_consequence
 from ._kinds import Leaf, maximum
 from ._limits import MAX_NUMBER
 from ._text import GATE_NAMES, fmt
@@ -102,8 +102,9 @@ def item_text(item: Node, levels: Sequence[Level]) -> str:
     gate = "（必须满足）" if isinstance(rule, Check) else ""
     if rule.gate is not None:
         gate += f"（{GATE_NAMES[rule.gate]}）"
-    if rule.withholds is not None:
-        gate += f"（否则{barred_words(levels, rule.withholds)}）"
+    stated = stated_consequence(rule, levels)
+    if stated is not None:
+        gate += f"（否则{stated}）"
     if rule.verifier_only:
         gate += "（由核查方评分，自评不计分）"
     star = "★" if rule.nonzero else ""

@@ -16,7 +16,7 @@ import tomli_w
 from ._answers import check_answer
 from ._compiled import compiled
 from ._exact import exactly
-from ._gates import barred_words, describe_figure
+from ._gates import describe_figure, stated_consequence
 from ._kinds import ZERO, Leaf, compile_rule, kind_of, maximum
 from ._labels import stages_comment
 from ._text import GATE_NAMES, fmt, show, visible, wrap
@@ -99,8 +99,9 @@ def _label(leaf: Leaf, node: Node | None) -> str:
 def _item_title(node: Node, levels: Sequence[Level]) -> str:
     rule = node.obj
     assert not isinstance(rule, Unit | Project)
+    stated = stated_consequence(rule, levels)
     if isinstance(rule, Check):
-        return f"{rule.text}（必须满足）"
+        return f"{rule.text}（必须满足{'' if stated is None else f'；否则{stated}'}）"
     declared = getattr(rule, "points", None)
     points = _points(declared if declared is not None else maximum(rule))
     marks = []
@@ -111,10 +112,8 @@ def _item_title(node: Node, levels: Sequence[Level]) -> str:
     if rule.gate_figure is not None:
         what = getattr(rule, "measure", None) or "数值"
         marks.append(f"{what}须{describe_figure(rule.gate_figure, getattr(rule, 'unit', None) or '')}")
-    if rule.consequence is not None:
-        marks.append(f"否则{rule.consequence}")
-    elif rule.withholds is not None:
-        marks.append(f"否则{barred_words(levels, rule.withholds)}")
+    if stated is not None:
+        marks.append(f"否则{stated}")
     if rule.verifier_only:
         marks.append("由核查方评分，自评不填")
     gate = f"（{'；'.join(marks)}）" if marks else ""

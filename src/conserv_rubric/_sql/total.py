@@ -24,7 +24,7 @@ import attrs
 from .._compiled import Compiled
 from .._limits import MAX_DECIMALS, MAX_NUMBER
 from .._text import fmt
-from ..model import Bands, Best, Cases, Deduct, Each, Flag, Judged, Linear, Parts, Rule
+from ..model import Bands, Best, Cases, Check, Deduct, Each, Flag, Judged, Linear, Parts, Rule
 from ._base import UNITS, Ctx, NotExpressible, places
 
 #: The most decimal places of a total rendered (its whole units are 10**-MAX_TOTAL_SCALE points):
@@ -159,7 +159,9 @@ def _most(rule: Rule) -> Fraction:
         return Fraction(rule.max if rule.max is not None else MAX_NUMBER)
     if isinstance(rule, Judged):
         return max(abs(Fraction(rule.range[0])), abs(Fraction(rule.range[1])))
-    return Fraction(0)  # check
+    # Every other kind is refused before a total is rendered; a new one must say its bound here.
+    assert isinstance(rule, Check), f"no bound for a {type(rule).__name__} rule"
+    return Fraction(0)
 
 
 def _unit_bounds(plan: Compiled) -> list[Fraction]:
